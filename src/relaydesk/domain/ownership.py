@@ -1,0 +1,46 @@
+"""The conversation owner state machine: assistant -> queued -> agent -> assistant | closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from relaydesk.domain.errors import IllegalTransition
+from relaydesk.domain.model import Owner
+
+
+class Transition(StrEnum):
+    ESCALATE = "escalate"
+    CLAIM = "claim"
+    RELEASE = "release"
+    HAND_BACK = "hand_back"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+_ALLOWED: dict[Transition, tuple[frozenset[Owner], Owner]] = {
+    Transition.ESCALATE: (frozenset({Owner.ASSISTANT}), Owner.QUEUED),
+    Transition.CLAIM: (frozenset({Owner.QUEUED}), Owner.AGENT),
+    # An agent who disconnects or times out returns the conversation to the queue.
+    Transition.RELEASE: (frozenset({Owner.AGENT}), Owner.QUEUED),
+    Transition.HAND_BACK: (frozenset({Owner.AGENT}), Owner.ASSISTANT),
+    Transition.CLOSE: (frozenset({Owner.ASSISTANT, Owner.QUEUED, Owner.AGENT}), Owner.CLOSED),
+    Transition.REOPEN: (frozenset({Owner.CLOSED}), Owner.ASSISTANT),
+}
+
+
+@dataclass(frozen=True)
+class OwnerChange:
+    transition: Transition
+    before: Owner
+    after: Owner
+
+
+def apply_transition(current: Owner, transition: Transition) -> OwnerChange:
+    """Return the change `transition` makes from `current`, or raise IllegalTransition."""
+    sources, target = _ALLOWED[transition]
+    if current not in sources:
+        raise IllegalTransition(
+            f"A conversation owned by {current.value} cannot {transition.value.replace('_', ' ')}."
+        )
+    return OwnerChange(transition=transition, before=current, after=target)

@@ -1,0 +1,1 @@
+"""Domain packs: an operator's tools, flows, knowledge and training data."""

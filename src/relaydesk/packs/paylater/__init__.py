@@ -1,0 +1,1 @@
+"""The demo pay-later company: its backend, tools, flows, knowledge and training data."""

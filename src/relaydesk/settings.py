@@ -1,0 +1,75 @@
+"""One validated settings object, from RELAYDESK_* variables and an optional TOML file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_SECRET = "change-me-in-production"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure; defaults run the embedded single-process setup."""
+
+    model_config = SettingsConfigDict(env_prefix="RELAYDESK_", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = DEFAULT_SECRET
+    identity_secret: str = DEFAULT_SECRET
+    max_message_chars: int = Field(default=4000, ge=1)
+    pack: str = "paylater"
+    cors_origins: list[str] = Field(default_factory=list)
+    public_url: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_development(self) -> Settings:
+        if self.environment == "production":
+            for name in ("secret_key", "identity_secret"):
+                if getattr(self, name) == DEFAULT_SECRET:
+                    raise ValueError(
+                        f"RELAYDESK_{name.upper()} must be set to a real secret in production."
+                    )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database, or a SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'relaydesk.sqlite3').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = os.environ.get("RELAYDESK_CONFIG", "relaydesk.toml")
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        return (init_settings, env_settings, toml, file_secret_settings)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings now (never at import time, so tests control the environment)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
