@@ -25,3 +25,11 @@ class IllegalTransition(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"

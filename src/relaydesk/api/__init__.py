@@ -1,0 +1,1 @@
+"""The HTTP and websocket face of relaydesk: one router module per audience."""

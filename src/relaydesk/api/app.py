@@ -1,0 +1,61 @@
+"""The app factory: the one place where relaydesk's object graph is built."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from relaydesk import __version__
+from relaydesk.api import customer, stream
+from relaydesk.api.deps import Services
+from relaydesk.api.errors import install_error_handlers
+from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
+from relaydesk.bus.base import EventBus
+from relaydesk.bus.memory import MemoryBus
+from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.settings import Settings
+from relaydesk.store.conversations import ConversationStore
+from relaydesk.store.engine import make_engine
+
+
+def build_bus(settings: Settings) -> EventBus:
+    if settings.redis_url:
+        from relaydesk.bus.redis import RedisBus  # only when configured
+
+        return RedisBus(settings.redis_url)
+    return MemoryBus()
+
+
+def build_services(settings: Settings, assistant: Assistant | None = None) -> Services:
+    """Wire store, bus and desk from settings; the assistant defaults to an acknowledgement."""
+    engine = make_engine(settings.resolved_database_url)
+    store = ConversationStore(engine)
+    bus = build_bus(settings)
+    desk = ConversationDesk(
+        store, bus, assistant or AcknowledgingAssistant(), settings.max_message_chars
+    )
+    return Services(settings=settings, store=store, bus=bus, conversations=desk)
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+    services = build_services(settings, assistant)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.bus.close()
+        services.store.engine.dispose()
+
+    app = FastAPI(title="relaydesk", version=__version__, lifespan=lifespan)
+    app.state.services = services
+    install_error_handlers(app)
+    app.include_router(customer.router)
+    app.include_router(stream.router)
+
+    @app.get("/healthz", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

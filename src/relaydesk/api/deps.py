@@ -1,0 +1,56 @@
+"""FastAPI dependencies: typed aliases over what the app factory wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from relaydesk.api.customer_auth import token_matches
+from relaydesk.bus.base import EventBus
+from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.domain.errors import Unauthorized
+from relaydesk.domain.model import ConversationId
+from relaydesk.settings import Settings
+from relaydesk.store.conversations import ConversationStore
+
+
+@dataclass(frozen=True)
+class Services:
+    """The object graph one app instance serves with."""
+
+    settings: Settings
+    store: ConversationStore
+    bus: EventBus
+    conversations: ConversationDesk
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def customer_conversation(
+    conversation_id: str,
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> ConversationId:
+    """The conversation in the path, if the caller holds its token."""
+    if not token_matches(
+        services.settings.secret_key, conversation_id, bearer_token(authorization)
+    ):
+        raise Unauthorized("This conversation needs its token: Authorization: Bearer <token>.")
+    return ConversationId(conversation_id)
+
+
+CustomerConversation = Annotated[ConversationId, Depends(customer_conversation)]

@@ -1,0 +1,51 @@
+"""What the assistant is given for a turn and what it returns: no I/O crosses this line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from relaydesk.domain.model import Conversation, Customer, Event, EventKind, NewEvent, Source
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    conversation: Conversation
+    customer: Customer
+    history: Sequence[Event]
+    message: Event
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Why the assistant steps aside, and what kind of person should take over."""
+
+    reason: str
+    priority: int = 0
+    skill: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    events: list[NewEvent]
+    language: str | None = None
+    escalation: Escalation | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+class Assistant(Protocol):
+    def take_turn(self, context: TurnContext) -> TurnResult: ...
+
+
+class AcknowledgingAssistant:
+    """Replies with a fixed acknowledgement: the turn's plumbing without understanding."""
+
+    def take_turn(self, context: TurnContext) -> TurnResult:
+        reply = NewEvent(
+            kind=EventKind.MESSAGE,
+            source=Source.ASSISTANT,
+            text="Thanks, we have your message and will get back to you here.",
+        )
+        return TurnResult(events=[reply])

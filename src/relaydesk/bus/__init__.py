@@ -1,0 +1,1 @@
+"""Event notifications between processes: in-memory by default, Redis pub/sub when configured."""

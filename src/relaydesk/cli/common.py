@@ -1,0 +1,29 @@
+"""Helpers shared by CLI commands: settings loading and clear one-sentence failures."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from relaydesk.settings import Settings, load_settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(sentence: str, code: int = 2) -> NoReturn:
+    """Print one clear sentence to stderr and exit (2 means the caller's input was wrong)."""
+    errors.print(f"[red]error:[/red] {sentence}", highlight=False)
+    raise typer.Exit(code)
+
+
+def settings_or_exit(**overrides: object) -> Settings:
+    try:
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        fail(f"The setting {where or 'value'} is invalid: {first['msg']}.")

@@ -1,0 +1,74 @@
+"""`relaydesk`: serve, run the demo, migrate, chat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from relaydesk.cli import chat as chat_command
+from relaydesk.cli.common import console, fail, settings_or_exit
+
+app = typer.Typer(
+    name="relaydesk",
+    help="Customer service where an AI assistant and human agents work as one team.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.command("chat")(chat_command.chat)
+
+HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
+PortOption = Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")]
+DataDirOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="Where the SQLite file and caches live.")
+]
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDirOption = None) -> None:
+    """Create or migrate the database schema to the newest version."""
+    from relaydesk.store.engine import make_engine
+    from relaydesk.store.migrate import upgrade
+
+    settings = settings_or_exit(data_dir=data_dir)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    console.print(f"Database is up to date: {engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+def serve(host: HostOption = None, port: PortOption = None, data_dir: DataDirOption = None) -> None:
+    """Migrate the database, then serve the API on HOST:PORT."""
+    import uvicorn
+
+    from relaydesk.api.app import create_app
+    from relaydesk.store.engine import make_engine
+    from relaydesk.store.migrate import upgrade
+
+    settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    engine.dispose()
+    console.print(f"relaydesk serving on {settings.base_url}")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+@app.command()
+def demo(host: HostOption = None, port: PortOption = None, data_dir: DataDirOption = None) -> None:
+    """Migrate, seed the demo company, and serve it with links to try."""
+    from relaydesk.cli.demo import run_demo
+
+    run_demo(settings_or_exit(host=host, port=port, data_dir=data_dir))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        fail("Interrupted.", code=130)

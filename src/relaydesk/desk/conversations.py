@@ -1,0 +1,199 @@
+"""Customer-side use cases: start a conversation, receive a message, read what happened."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, replace
+
+from relaydesk.assistant.turn import Assistant, Escalation, TurnContext, TurnResult
+from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.desk.text import clean_message_text
+from relaydesk.domain.errors import Conflict
+from relaydesk.domain.model import (
+    Conversation,
+    ConversationId,
+    Event,
+    EventKind,
+    NewEvent,
+    Owner,
+    Source,
+)
+from relaydesk.domain.ownership import Transition, apply_transition
+from relaydesk.domain.visibility import for_customer
+from relaydesk.store.conversations import ConversationStore, DuplicateKey
+
+log = logging.getLogger(__name__)
+HISTORY_WINDOW = 50
+
+
+@dataclass(frozen=True)
+class MessageReceipt:
+    """The stored customer message and what the desk answered it with."""
+
+    message: Event
+    replies: list[Event]
+    duplicate: bool
+
+    @property
+    def customer_replies(self) -> list[Event]:
+        return [shown for event in self.replies if (shown := for_customer(event)) is not None]
+
+
+class ConversationDesk:
+    def __init__(
+        self,
+        store: ConversationStore,
+        bus: EventBus,
+        assistant: Assistant,
+        max_message_chars: int = 4000,
+    ) -> None:
+        self.store = store
+        self.bus = bus
+        self.assistant = assistant
+        self.max_message_chars = max_message_chars
+
+    def start_conversation(
+        self,
+        *,
+        customer_ref: str | None,
+        display_name: str,
+        language: str | None,
+        channel: str = "web",
+    ) -> Conversation:
+        """Open a new conversation for the customer with this reference (or a new visitor)."""
+        customer = self.store.ensure_customer(customer_ref, display_name, language)
+        return self.store.create_conversation(customer.id, channel, language)
+
+    def receive_customer_message(
+        self, conversation_id: ConversationId, text: str, idempotency_key: str
+    ) -> MessageReceipt:
+        """Store the message durably (once per key), then let the owner answer it."""
+        cleaned = clean_message_text(text, self.max_message_chars)
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is Owner.CLOSED:
+            conversation = self._reopen(conversation)
+        try:
+            (message,) = self.store.append(
+                conversation_id,
+                [NewEvent(kind=EventKind.MESSAGE, source=Source.CUSTOMER, text=cleaned)],
+                idempotency_key=f"msg:{idempotency_key}",
+            )
+            duplicate = False
+        except DuplicateKey:
+            found = self.store.find_by_key(conversation_id, f"msg:{idempotency_key}")
+            assert found is not None  # DuplicateKey is raised only when it exists
+            message, duplicate = found, True
+        self._notify(conversation_id)
+        replies = self.store.events_caused_by(message.id)
+        if not replies:
+            # First delivery, or a retry after a crash between storing and answering.
+            replies = self._answer(conversation_id, message)
+        return MessageReceipt(message=message, replies=replies, duplicate=duplicate)
+
+    def customer_events_after(
+        self, conversation_id: ConversationId, cursor: int, limit: int = 500
+    ) -> tuple[list[Event], int]:
+        """What the customer may see after `cursor`, and the cursor to continue from."""
+        events = self.store.events_after(conversation_id, cursor, limit)
+        visible = [shown for event in events if (shown := for_customer(event)) is not None]
+        return visible, events[-1].seq if events else cursor
+
+    def _reopen(self, conversation: Conversation) -> Conversation:
+        change = apply_transition(conversation.owner, Transition.REOPEN)
+        note = NewEvent(
+            kind=EventKind.OWNER_CHANGED,
+            source=Source.SYSTEM,
+            data={"transition": change.transition.value, "from": "closed", "to": "assistant"},
+        )
+        with contextlib.suppress(Conflict):  # someone else reopened it first
+            self.store.append(conversation.id, [note], owner_change=(change, conversation.version))
+        return self.store.get_conversation(conversation.id)
+
+    def _answer(self, conversation_id: ConversationId, message: Event) -> list[Event]:
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is not Owner.ASSISTANT:
+            return []  # a person owns it, or it waits for one: the assistant stays silent
+        context = TurnContext(
+            conversation=conversation,
+            customer=self.store.get_customer(conversation.customer_id),
+            history=self.store.events_after(
+                conversation_id, max(0, message.seq - HISTORY_WINDOW - 1)
+            ),
+            message=message,
+        )
+        result = self._take_turn(context)
+        try:
+            replies = self._record_turn(conversation, message, result)
+        except (DuplicateKey, Conflict):
+            replies = self.store.events_caused_by(message.id)
+        self._notify(conversation_id)
+        return replies
+
+    def _take_turn(self, context: TurnContext) -> TurnResult:
+        started = time.perf_counter()
+        try:
+            result = self.assistant.take_turn(context)
+        except Exception:
+            log.exception("The assistant failed on a turn; handing the conversation to a person.")
+            result = TurnResult(
+                events=[
+                    NewEvent(
+                        kind=EventKind.MESSAGE,
+                        source=Source.SYSTEM,
+                        text="Sorry, something went wrong on our side. A person will take over.",
+                    )
+                ],
+                escalation=Escalation(reason="assistant_error", priority=2),
+            )
+        result.metrics.setdefault("turn_ms", (time.perf_counter() - started) * 1000)
+        return result
+
+    def _record_turn(
+        self, conversation: Conversation, message: Event, result: TurnResult
+    ) -> list[Event]:
+        new_events = list(result.events)
+        owner_change = None
+        if result.escalation is not None:
+            change = apply_transition(conversation.owner, Transition.ESCALATE)
+            owner_change = (change, conversation.version)
+            new_events.append(escalation_event(result.escalation))
+        if new_events:
+            # The turn's latency rides on its first event, where analytics finds it.
+            first = new_events[0]
+            turn_ms = round(result.metrics["turn_ms"], 3)
+            new_events[0] = replace(first, data={**first.data, "turn_ms": turn_ms})
+        return self.store.append(
+            conversation.id,
+            new_events,
+            idempotency_key=f"turn:{message.id}",
+            caused_by=message.id,
+            owner_change=owner_change,
+            language=result.language,
+        )
+
+    def _notify(self, conversation_id: ConversationId) -> None:
+        try:
+            self.bus.publish(
+                conversation_topic(conversation_id), {"conversation_id": conversation_id}
+            )
+        except Exception:
+            # Subscribers also poll the store, so a lost notification only delays delivery.
+            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
+
+
+def escalation_event(escalation: Escalation) -> NewEvent:
+    return NewEvent(
+        kind=EventKind.OWNER_CHANGED,
+        source=Source.ASSISTANT,
+        data={
+            "transition": Transition.ESCALATE.value,
+            "from": Owner.ASSISTANT.value,
+            "to": Owner.QUEUED.value,
+            "reason": escalation.reason,
+            "priority": escalation.priority,
+            "skill": escalation.skill,
+            "detail": escalation.detail,
+        },
+    )

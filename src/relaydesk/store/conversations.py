@@ -1,0 +1,288 @@
+"""The conversation store: customers, conversations and their append-only events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, RowMapping, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from relaydesk.domain.errors import Conflict, NotFound
+from relaydesk.domain.model import (
+    AgentId,
+    Conversation,
+    ConversationId,
+    Customer,
+    CustomerId,
+    Event,
+    EventId,
+    EventKind,
+    NewEvent,
+    Owner,
+    Source,
+)
+from relaydesk.domain.ownership import OwnerChange
+from relaydesk.store.tables import conversations, customers, events
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _to_conversation(row: Row[Any]) -> Conversation:
+    return Conversation(
+        id=ConversationId(row.id),
+        customer_id=CustomerId(row.customer_id),
+        owner=Owner(row.owner),
+        language=row.language,
+        channel=row.channel,
+        agent_id=AgentId(row.agent_id) if row.agent_id else None,
+        version=row.version,
+        created_at=_aware(row.created_at),
+        last_seq=row.last_seq,
+    )
+
+
+def _to_customer(row: Row[Any]) -> Customer:
+    return Customer(CustomerId(row.id), row.display_name, row.language, row.external_ref)
+
+
+def _to_event(row: Mapping[str, Any] | RowMapping) -> Event:
+    return Event(
+        id=EventId(row["id"]),
+        conversation_id=ConversationId(row["conversation_id"]),
+        seq=row["seq"],
+        kind=EventKind(row["kind"]),
+        source=Source(row["source"]),
+        created_at=_aware(row["created_at"]),
+        text=row["text"],
+        data=dict(row["data"] or {}),
+        caused_by=EventId(row["caused_by"]) if row["caused_by"] else None,
+        actor_id=row["actor_id"],
+    )
+
+
+class DuplicateKey(Exception):
+    """An append whose idempotency key was already used in this conversation."""
+
+
+class ConversationStore:
+    """Repository over relaydesk's own tables; every method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def ensure_customer(
+        self, external_ref: str | None, display_name: str, language: str | None
+    ) -> Customer:
+        """Find the customer with this external reference, or create one."""
+        with self.engine.begin() as conn:
+            if external_ref is not None:
+                row = conn.execute(
+                    select(customers).where(customers.c.external_ref == external_ref)
+                ).first()
+                if row is not None:
+                    return _to_customer(row)
+            customer_id = new_id("cus")
+            conn.execute(
+                insert(customers).values(
+                    id=customer_id,
+                    display_name=display_name,
+                    language=language,
+                    external_ref=external_ref,
+                    created_at=utcnow(),
+                )
+            )
+        return Customer(CustomerId(customer_id), display_name, language, external_ref)
+
+    def get_customer(self, customer_id: CustomerId) -> Customer:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(customers).where(customers.c.id == customer_id)).first()
+        if row is None:
+            raise NotFound("No such customer.")
+        return _to_customer(row)
+
+    def create_conversation(
+        self, customer_id: CustomerId, channel: str, language: str | None
+    ) -> Conversation:
+        now = utcnow()
+        conversation_id = new_id("conv")
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(conversations).values(
+                    id=conversation_id,
+                    customer_id=customer_id,
+                    owner=Owner.ASSISTANT.value,
+                    language=language,
+                    channel=channel,
+                    agent_id=None,
+                    version=0,
+                    last_seq=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return self._get(conn, ConversationId(conversation_id))
+
+    def get_conversation(self, conversation_id: ConversationId) -> Conversation:
+        with self.engine.begin() as conn:
+            return self._get(conn, conversation_id)
+
+    def _get(self, conn: Connection, conversation_id: ConversationId) -> Conversation:
+        row = conn.execute(
+            select(conversations).where(conversations.c.id == conversation_id)
+        ).first()
+        if row is None:
+            raise NotFound("No such conversation.")
+        return _to_conversation(row)
+
+    def append(
+        self,
+        conversation_id: ConversationId,
+        new_events: Sequence[NewEvent],
+        *,
+        idempotency_key: str | None = None,
+        caused_by: EventId | None = None,
+        owner_change: tuple[OwnerChange, int] | None = None,
+        agent_id: AgentId | None = None,
+        language: str | None = None,
+    ) -> list[Event]:
+        """Append events atomically; optionally apply an owner change as a compare-and-set.
+
+        The idempotency key lands on the first event; reusing it raises DuplicateKey and
+        stores nothing. `owner_change` is (change, expected_version).
+        """
+        try:
+            with self.engine.begin() as conn:
+                if owner_change is not None:
+                    self._change_owner(conn, conversation_id, *owner_change, agent_id)
+                if language is not None:
+                    conn.execute(
+                        update(conversations)
+                        .where(conversations.c.id == conversation_id)
+                        .values(language=language)
+                    )
+                return self._insert_events(
+                    conn, conversation_id, new_events, idempotency_key, caused_by
+                )
+        except IntegrityError as error:
+            if idempotency_key is not None and self.find_by_key(conversation_id, idempotency_key):
+                raise DuplicateKey(idempotency_key) from error
+            raise
+
+    def _change_owner(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        change: OwnerChange,
+        expected_version: int,
+        agent_id: AgentId | None,
+    ) -> None:
+        result = conn.execute(
+            update(conversations)
+            .where(
+                conversations.c.id == conversation_id,
+                conversations.c.version == expected_version,
+                conversations.c.owner == change.before.value,
+            )
+            .values(
+                owner=change.after.value,
+                agent_id=agent_id if change.after is Owner.AGENT else None,
+                version=conversations.c.version + 1,
+                updated_at=utcnow(),
+            )
+        )
+        if result.rowcount != 1:
+            raise Conflict("The conversation changed hands meanwhile; nothing was done.")
+
+    def _insert_events(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        new_events: Sequence[NewEvent],
+        idempotency_key: str | None,
+        caused_by: EventId | None,
+    ) -> list[Event]:
+        if not new_events:
+            return []
+        # Bumping last_seq takes the row lock, so concurrent appends get distinct seqs.
+        last_seq = conn.execute(
+            update(conversations)
+            .where(conversations.c.id == conversation_id)
+            .values(last_seq=conversations.c.last_seq + len(new_events), updated_at=utcnow())
+            .returning(conversations.c.last_seq)
+        ).scalar_one_or_none()
+        if last_seq is None:
+            raise NotFound("No such conversation.")
+        first_seq = last_seq - len(new_events) + 1
+        now = utcnow()
+        rows = [
+            {
+                "id": new_id("evt"),
+                "conversation_id": conversation_id,
+                "seq": first_seq + offset,
+                "kind": item.kind.value,
+                "source": item.source.value,
+                "text": item.text,
+                "data": item.data,
+                "caused_by": caused_by,
+                "actor_id": item.actor_id,
+                "idempotency_key": idempotency_key if offset == 0 else None,
+                "created_at": now,
+            }
+            for offset, item in enumerate(new_events)
+        ]
+        conn.execute(insert(events), rows)
+        return [_to_event(row) for row in rows]
+
+    def find_by_key(self, conversation_id: ConversationId, key: str) -> Event | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(events).where(
+                    events.c.conversation_id == conversation_id, events.c.idempotency_key == key
+                )
+            ).first()
+        return _to_event(row._mapping) if row is not None else None
+
+    def events_after(
+        self, conversation_id: ConversationId, cursor: int, limit: int = 500
+    ) -> list[Event]:
+        """Events with seq greater than `cursor`, oldest first."""
+        with self.engine.begin() as conn:
+            self._get(conn, conversation_id)
+            rows = conn.execute(
+                select(events)
+                .where(events.c.conversation_id == conversation_id, events.c.seq > cursor)
+                .order_by(events.c.seq)
+                .limit(limit)
+            ).all()
+        return [_to_event(row._mapping) for row in rows]
+
+    def events_caused_by(self, event_id: EventId) -> list[Event]:
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(events).where(events.c.caused_by == event_id).order_by(events.c.seq)
+            ).all()
+        return [_to_event(row._mapping) for row in rows]
+
+    def count_events(self, conversation_id: ConversationId) -> int:
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(events)
+                    .where(events.c.conversation_id == conversation_id)
+                ).scalar_one()
+            )

@@ -1,0 +1,30 @@
+import pytest
+
+from relaydesk.domain.errors import IllegalTransition
+from relaydesk.domain.model import Owner
+from relaydesk.domain.ownership import Transition, apply_transition
+
+
+def test_an_escalated_conversation_waits_in_the_queue() -> None:
+    change = apply_transition(Owner.ASSISTANT, Transition.ESCALATE)
+    assert (change.before, change.after) == (Owner.ASSISTANT, Owner.QUEUED)
+
+
+def test_a_claimed_conversation_can_be_handed_back_to_the_assistant() -> None:
+    claimed = apply_transition(Owner.QUEUED, Transition.CLAIM).after
+    assert apply_transition(claimed, Transition.HAND_BACK).after is Owner.ASSISTANT
+
+
+@pytest.mark.parametrize(
+    ("owner", "transition"),
+    [
+        (Owner.ASSISTANT, Transition.CLAIM),
+        (Owner.QUEUED, Transition.HAND_BACK),
+        (Owner.CLOSED, Transition.ESCALATE),
+        (Owner.AGENT, Transition.ESCALATE),
+        (Owner.CLOSED, Transition.CLOSE),
+    ],
+)
+def test_illegal_transitions_are_refused_with_a_reason(owner: Owner, transition: Transition) -> None:
+    with pytest.raises(IllegalTransition, match="cannot"):
+        apply_transition(owner, transition)

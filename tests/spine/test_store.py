@@ -1,0 +1,82 @@
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from relaydesk.domain.errors import Conflict, NotFound
+from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Owner, Source
+from relaydesk.domain.ownership import Transition, apply_transition
+from relaydesk.store.conversations import ConversationStore, DuplicateKey
+from relaydesk.store.engine import make_engine
+from relaydesk.store.migrate import upgrade
+from relaydesk.store.tables import metadata
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[ConversationStore]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield ConversationStore(engine)
+    engine.dispose()
+
+
+def say(text: str) -> NewEvent:
+    return NewEvent(kind=EventKind.MESSAGE, source=Source.CUSTOMER, text=text)
+
+
+def test_migrations_create_exactly_the_declared_schema(store: ConversationStore) -> None:
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_events_get_consecutive_sequence_numbers(store: ConversationStore) -> None:
+    customer = store.ensure_customer(None, "Ann", "en")
+    conversation = store.create_conversation(customer.id, "web", "en")
+    store.append(conversation.id, [say("one"), say("two")])
+    store.append(conversation.id, [say("three")])
+    events = store.events_after(conversation.id, 0)
+    assert [(e.seq, e.text) for e in events] == [(1, "one"), (2, "two"), (3, "three")]
+    assert [e.text for e in store.events_after(conversation.id, 2)] == ["three"]
+
+
+def test_a_reused_idempotency_key_stores_nothing_twice(store: ConversationStore) -> None:
+    customer = store.ensure_customer(None, "Ann", "en")
+    conversation = store.create_conversation(customer.id, "web", "en")
+    store.append(conversation.id, [say("hello")], idempotency_key="k1")
+    with pytest.raises(DuplicateKey):
+        store.append(conversation.id, [say("hello")], idempotency_key="k1")
+    assert store.count_events(conversation.id) == 1
+
+
+def test_concurrent_appends_never_share_a_sequence_number(store: ConversationStore) -> None:
+    customer = store.ensure_customer(None, "Ann", "en")
+    conversation = store.create_conversation(customer.id, "web", "en")
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: store.append(conversation.id, [say(str(i))]), range(40)))
+    seqs = [event.seq for event in store.events_after(conversation.id, 0)]
+    assert seqs == list(range(1, 41))
+
+
+def test_an_owner_change_is_a_compare_and_set(store: ConversationStore) -> None:
+    customer = store.ensure_customer(None, "Ann", "en")
+    conversation = store.create_conversation(customer.id, "web", "en")
+    change = apply_transition(Owner.ASSISTANT, Transition.ESCALATE)
+    store.append(conversation.id, [say("escalated")], owner_change=(change, conversation.version))
+    with pytest.raises(Conflict):
+        store.append(conversation.id, [say("again")], owner_change=(change, conversation.version))
+    after = store.get_conversation(conversation.id)
+    assert after.owner is Owner.QUEUED
+    assert [e.text for e in store.events_after(conversation.id, 0)] == ["escalated"]
+
+
+def test_a_customer_reference_finds_the_same_customer(store: ConversationStore) -> None:
+    first = store.ensure_customer("shop-42", "Ann", "en")
+    again = store.ensure_customer("shop-42", "Ann B.", "sv")
+    assert first.id == again.id
+
+
+def test_an_unknown_conversation_is_not_found(store: ConversationStore) -> None:
+    with pytest.raises(NotFound):
+        store.events_after(ConversationId("conv_missing"), 0)
