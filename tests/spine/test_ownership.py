@@ -25,6 +25,8 @@ def test_a_claimed_conversation_can_be_handed_back_to_the_assistant() -> None:
         (Owner.CLOSED, Transition.CLOSE),
     ],
 )
-def test_illegal_transitions_are_refused_with_a_reason(owner: Owner, transition: Transition) -> None:
+def test_illegal_transitions_are_refused_with_a_reason(
+    owner: Owner, transition: Transition
+) -> None:
     with pytest.raises(IllegalTransition, match="cannot"):
         apply_transition(owner, transition)

@@ -11,7 +11,7 @@ from rich.console import Console
 from relaydesk.settings import Settings, load_settings
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def fail(sentence: str, code: int = 2) -> NoReturn:
@@ -25,5 +25,6 @@ def settings_or_exit(**overrides: object) -> Settings:
         return load_settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
         first = error.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
         where = ".".join(str(part) for part in first["loc"])
-        fail(f"The setting {where or 'value'} is invalid: {first['msg']}.")
+        fail(f"The setting {where} is invalid: {message}." if where else f"{message}.")
