@@ -1,0 +1,155 @@
+"""Hybrid retrieval over the help centre: BM25 and embedding cosine, per customer language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from relaydesk.assistant.embeddings import Embedder, Vectors
+from relaydesk.assistant.knowledge.articles import Article, load_articles
+from relaydesk.assistant.knowledge.snippets import answer_snippet
+from relaydesk.assistant.knowledge.text import tokens
+from relaydesk.assistant.knowledge.vectors import embed_passages
+
+FALLBACK_LANGUAGE = "en"
+# Weighted sum of the two normalised signals; embeddings carry meaning across wordings and
+# languages, BM25 rewards the exact product words ("postpone", "late fee").
+EMBEDDING_WEIGHT = 0.75
+LEXICAL_WEIGHT = 0.25
+# multilingual-e5 cosines sit in a narrow band: up to about 0.8 for unrelated text, 0.85-0.9
+# for a match; only the part above the floor is evidence.
+COSINE_FLOOR = 0.79
+COSINE_CEILING = 0.89
+# A question in a language we have no articles in meets English text: cosines run lower.
+CROSS_LINGUAL_FLOOR = 0.75
+CROSS_LINGUAL_CEILING = 0.85
+# A BM25 score at which the lexical signal counts as fully confident.
+BM25_SATURATION = 10.0
+DEFAULT_MIN_SCORE = 0.15
+DEFAULT_MIN_SCORE_LEXICAL = 0.15
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float
+    snippet: str
+
+
+class _View:
+    """The articles a customer in one language can be shown, with their lexical index."""
+
+    def __init__(self, articles: list[Article], rows: list[int], cross_lingual: bool) -> None:
+        self.articles = articles
+        self.rows = rows  # the articles' rows in the knowledge base's vector matrix
+        self.cosine_range = (
+            (CROSS_LINGUAL_FLOOR, CROSS_LINGUAL_CEILING)
+            if cross_lingual
+            else (COSINE_FLOOR, COSINE_CEILING)
+        )
+        self._index = bm25s.BM25()
+        self._index.index([tokens(a.text) or [""] for a in articles], show_progress=False)
+        self._vocabulary = set(self._index.vocab_dict)
+
+    def lexical_scores(self, query: str) -> Vectors:
+        known = [token for token in tokens(query) if token in self._vocabulary and token]
+        if not known:
+            return np.zeros(len(self.articles), dtype=np.float32)
+        return np.asarray(self._index.get_scores(known), dtype=np.float32)
+
+
+class KnowledgeBase:
+    """Articles in several languages, searchable in the customer's language."""
+
+    def __init__(
+        self,
+        articles: Iterable[Article],
+        embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+        min_score: float | None = None,
+    ) -> None:
+        self._articles = list(articles)
+        self._embedder = embedder
+        self._by_key = {(a.language, a.id): a for a in self._articles}
+        self._vectors: Vectors | None = None
+        if embedder is not None:
+            texts = [a.text for a in self._articles]
+            self._vectors = embed_passages(embedder, texts, cache_dir)
+        default = DEFAULT_MIN_SCORE if embedder is not None else DEFAULT_MIN_SCORE_LEXICAL
+        self.min_score = default if min_score is None else min_score
+        self._views: dict[str, _View] = {}
+        self.known_urls = frozenset(a.url for a in self._articles)
+
+    @classmethod
+    def load(
+        cls,
+        folder: Path,
+        embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+        min_score: float | None = None,
+    ) -> KnowledgeBase:
+        """Read every article under folder (one sub-folder per language) and index them."""
+        return cls(load_articles(folder), embedder, cache_dir, min_score)
+
+    def is_known_url(self, url: str) -> bool:
+        """Whether url is the address of one of our articles (query and fragment ignored)."""
+        return url.split("#", 1)[0].split("?", 1)[0] in self.known_urls
+
+    def languages(self) -> list[str]:
+        """Languages with at least one article, sorted."""
+        return sorted({a.language for a in self._articles})
+
+    def articles(self, language: str | None = None) -> list[Article]:
+        """All articles, or those written in language, sorted by title."""
+        chosen = [a for a in self._articles if language is None or a.language == language]
+        return sorted(chosen, key=lambda a: (a.language, a.title.casefold()))
+
+    def get(self, article_id: str, language: str) -> Article | None:
+        """The article with this id in this language, if it exists."""
+        return self._by_key.get((language, article_id))
+
+    def search(self, query: str, language: str, k: int = 3) -> list[Hit]:
+        """Up to k articles answering query, best first, none below the minimum score."""
+        view = self._view(_base_language(language))
+        if not view.articles or not query.strip() or k < 1:
+            return []
+        scores = self._scores(view, query)
+        order = np.argsort(-scores, kind="stable")[:k]
+        chosen = [(view.articles[i], float(scores[i])) for i in order]
+        return [
+            Hit(article, round(score, 4), answer_snippet(article, query))
+            for article, score in chosen
+            if score >= self.min_score
+        ]
+
+    def _scores(self, view: _View, query: str) -> Vectors:
+        lexical = np.minimum(view.lexical_scores(query) / BM25_SATURATION, 1.0)
+        if self._embedder is None or self._vectors is None:
+            return np.asarray(lexical, dtype=np.float32)
+        question = self._embedder.embed_queries([query])[0]
+        cosine: Vectors = self._vectors[view.rows] @ question
+        floor, ceiling = view.cosine_range
+        semantic = np.clip((cosine - floor) / (ceiling - floor), 0.0, 1.0)
+        return np.asarray(EMBEDDING_WEIGHT * semantic + LEXICAL_WEIGHT * lexical, np.float32)
+
+    def _view(self, language: str) -> _View:
+        # Articles in the customer's language, plus the English one wherever no translation exists.
+        if language not in self._views:
+            ids = {a.id for a in self._articles if a.language == language}
+            rows = [
+                row
+                for row, a in enumerate(self._articles)
+                if a.language == language or (a.language == FALLBACK_LANGUAGE and a.id not in ids)
+            ]
+            articles = [self._articles[r] for r in rows]
+            self._views[language] = _View(articles, rows, cross_lingual=not ids)
+        return self._views[language]
+
+
+def _base_language(language: str) -> str:
+    """The primary subtag: a customer in sv-SE or sv_SE searches the Swedish articles."""
+    return language.replace("_", "-").split("-", 1)[0].lower() or FALLBACK_LANGUAGE

@@ -1,0 +1,61 @@
+"""Passage vectors cached on disk by content hash, so articles are embedded once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from relaydesk.assistant.embeddings import Embedder, Vectors
+
+CACHE_FILE = "knowledge-vectors.npz"
+
+
+def content_key(embedder: Embedder, text: str) -> str:
+    """Key of one passage's vector: the model and the exact text both matter."""
+    model = f"{type(embedder).__module__}.{type(embedder).__qualname__}:{embedder.dim}"
+    return hashlib.sha256(f"{model}\n{text}".encode()).hexdigest()
+
+
+def embed_passages(embedder: Embedder, texts: Sequence[str], cache_dir: Path | None) -> Vectors:
+    """Vectors for texts, reading what the cache has and embedding (and storing) the rest."""
+    keys = [content_key(embedder, text) for text in texts]
+    cached = _read(cache_dir)
+    missing = [i for i, key in enumerate(keys) if key not in cached]
+    if missing:
+        fresh = embedder.embed_passages([texts[i] for i in missing])
+        for row, i in enumerate(missing):
+            cached[keys[i]] = fresh[row]
+        if cache_dir is not None:
+            _write(cache_dir, cached)
+    if not keys:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([cached[key] for key in keys]).astype(np.float32)
+
+
+def _read(cache_dir: Path | None) -> dict[str, Vectors]:
+    path = None if cache_dir is None else cache_dir / CACHE_FILE
+    if path is None or not path.exists():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {key: np.asarray(data[key], dtype=np.float32) for key in data.files}
+    except (OSError, ValueError):
+        return {}  # a corrupt cache costs one re-embedding, never a failed start
+
+
+def _write(cache_dir: Path, vectors: dict[str, Vectors]) -> None:
+    # Write then rename, so a concurrent reader never sees half a file.
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".npz")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, **vectors)  # type: ignore[arg-type]
+        os.replace(tmp, cache_dir / CACHE_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
