@@ -137,3 +137,19 @@ def test_an_unknown_route_and_bad_query_give_json_errors(client: TestClient) -> 
 def test_the_openapi_document_is_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/v1/conversations/{conversation_id}/messages" in spec["paths"]
+
+
+def test_asking_for_a_person_queues_the_conversation_once(client: TestClient) -> None:
+    cid, auth = start(client)
+    first = client.post(f"/v1/conversations/{cid}/escalate", headers=auth)
+    again = client.post(f"/v1/conversations/{cid}/escalate", headers=auth)
+    assert first.json()["owner"] == again.json()["owner"] == "queued"
+    events = client.get(f"/v1/conversations/{cid}/events", headers=auth).json()["events"]
+    assert [(e["kind"], e["data"]["to"]) for e in events] == [("owner_changed", "queued")]
+
+
+def test_the_assistant_stays_silent_while_a_person_is_awaited(client: TestClient) -> None:
+    cid, auth = start(client)
+    client.post(f"/v1/conversations/{cid}/escalate", headers=auth)
+    receipt = send(client, cid, auth, "hello?", "k")
+    assert receipt.json()["replies"] == []

@@ -81,6 +81,12 @@ def send_message(
     )
 
 
+@router.post("/{conversation_id}/escalate")
+def request_human(conversation_id: CustomerConversation, services: ServicesDep) -> ConversationOut:
+    """Ask for a person; always honoured, and safe to repeat."""
+    return ConversationOut.of(services.conversations.request_human(conversation_id))
+
+
 @router.get("/{conversation_id}/events")
 def read_events(
     conversation_id: CustomerConversation,

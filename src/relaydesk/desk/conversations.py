@@ -92,6 +92,24 @@ class ConversationDesk:
             replies = self._answer(conversation_id, message)
         return MessageReceipt(message=message, replies=replies, duplicate=duplicate)
 
+    def request_human(self, conversation_id: ConversationId) -> Conversation:
+        """The customer asked for a person: honoured at once, whatever the assistant thinks."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is Owner.CLOSED:
+            conversation = self._reopen(conversation)
+        if conversation.owner is not Owner.ASSISTANT:
+            return conversation  # already waiting for, or talking to, a person
+        escalation = Escalation(reason="asked_for_human", priority=1)
+        change = apply_transition(conversation.owner, Transition.ESCALATE)
+        with contextlib.suppress(Conflict):  # a concurrent escalation got there first
+            self.store.append(
+                conversation_id,
+                [escalation_event(escalation, Source.CUSTOMER)],
+                owner_change=(change, conversation.version),
+            )
+        self._notify(conversation_id)
+        return self.store.get_conversation(conversation_id)
+
     def customer_events_after(
         self, conversation_id: ConversationId, cursor: int, limit: int = 500
     ) -> tuple[list[Event], int]:
@@ -183,10 +201,10 @@ class ConversationDesk:
             log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
 
 
-def escalation_event(escalation: Escalation) -> NewEvent:
+def escalation_event(escalation: Escalation, source: Source = Source.ASSISTANT) -> NewEvent:
     return NewEvent(
         kind=EventKind.OWNER_CHANGED,
-        source=Source.ASSISTANT,
+        source=source,
         data={
             "transition": Transition.ESCALATE.value,
             "from": Owner.ASSISTANT.value,
