@@ -1,0 +1,224 @@
+"""Reading the demo backend into policy facts and result views."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+
+from relaydesk.packs.paylater.backend import tables as t
+from relaydesk.packs.paylater.operations.schemas import (
+    InstalmentView,
+    OrderView,
+    PaymentMethodView,
+    RefundView,
+)
+from relaydesk.packs.paylater.policy import (
+    OPEN_DISPUTE,
+    InstalmentFacts,
+    MethodFacts,
+    OrderFacts,
+)
+
+
+def amount(minor: int) -> Decimal:
+    """Minor units as an exact two-decimal amount."""
+    return (Decimal(minor) / 100).quantize(Decimal("0.01"))
+
+
+def effective_status(status: str, due_on: date, today: date) -> str:
+    """A scheduled instalment whose day has passed is overdue, whatever the row says."""
+    if status == "scheduled" and due_on < today:
+        return "overdue"
+    return status
+
+
+def lock_customer(conn: Connection, customer_id: str) -> None:
+    """Serialise every change to one customer's account (a row lock on PostgreSQL)."""
+    conn.execute(
+        select(t.customers.c.id).where(t.customers.c.id == customer_id).with_for_update()
+    ).first()
+
+
+def _plan_row(conn: Connection, order_id: str) -> Row[Any] | None:
+    query = select(t.payment_plans).where(t.payment_plans.c.order_id == order_id)
+    return conn.execute(query).first()
+
+
+def instalment_rows(conn: Connection, plan_id: str) -> list[Row[Any]]:
+    """A plan's instalments in order."""
+    query = select(t.instalments).where(t.instalments.c.plan_id == plan_id)
+    return list(conn.execute(query.order_by(t.instalments.c.seq)).all())
+
+
+def load_order(conn: Connection, order_id: str, today: date) -> OrderFacts | None:
+    """Everything the rules need about one order, or None if there is no such order."""
+    order = conn.execute(select(t.orders).where(t.orders.c.id == order_id)).first()
+    if order is None:
+        return None
+    plan = _plan_row(conn, order_id)
+    instalments = instalment_rows(conn, plan.id) if plan is not None else []
+    newest_return = conn.execute(
+        select(t.returns.c.status).where(t.returns.c.order_id == order_id)
+        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
+    ).first()
+    refunds = conn.execute(
+        select(t.refunds.c.id, t.refunds.c.status, t.refunds.c.amount_minor)
+        .where(t.refunds.c.order_id == order_id).order_by(t.refunds.c.id)
+    ).all()
+    open_dispute = conn.execute(
+        select(t.disputes.c.id).where(t.disputes.c.order_id == order_id)
+        .where(t.disputes.c.status.in_(sorted(OPEN_DISPUTE)))
+    ).first()
+    return OrderFacts(
+        id=order.id,
+        customer_id=order.customer_id,
+        status=order.status,
+        amount_minor=order.amount_minor,
+        currency=order.currency,
+        created_on=order.created_on,
+        delivered_on=order.delivered_on,
+        plan_kind=plan.kind if plan else None,
+        plan_status=plan.status if plan else None,
+        plan_method_id=plan.payment_method_id if plan else None,
+        paused_until=plan.paused_until if plan else None,
+        instalments=tuple(
+            InstalmentFacts(
+                seq=row.seq,
+                due_on=row.due_on,
+                amount_minor=row.amount_minor,
+                status=effective_status(row.status, row.due_on, today),
+                postponed=row.postponed,
+                late_fee_minor=row.late_fee_minor,
+            )
+            for row in instalments
+        ),
+        return_status=newest_return.status if newest_return else None,
+        refunded_minor=sum(r.amount_minor for r in refunds if r.status != "rejected"),
+        pending_refund_id=next((r.id for r in refunds if r.status == "pending"), None),
+        open_dispute_id=open_dispute.id if open_dispute else None,
+    )
+
+
+def load_method(conn: Connection, method_id: str) -> MethodFacts | None:
+    """A saved payment method, or None."""
+    row = conn.execute(
+        select(t.payment_methods).where(t.payment_methods.c.id == method_id)
+    ).first()
+    if row is None:
+        return None
+    return MethodFacts(id=row.id, customer_id=row.customer_id, expires_on=row.expires_on)
+
+
+def method_id_by_last4(conn: Connection, customer_id: str, last4: str) -> str | None:
+    """The customer's saved method ending in these digits (the newest-expiring one wins)."""
+    row = conn.execute(
+        select(t.payment_methods.c.id)
+        .where(t.payment_methods.c.customer_id == customer_id)
+        .where(t.payment_methods.c.last4 == last4)
+        .order_by(t.payment_methods.c.expires_on.desc(), t.payment_methods.c.id)
+    ).first()
+    return row.id if row else None
+
+
+def method_view(row: Row[Any], today: date) -> PaymentMethodView:
+    """A saved method as a customer sees it: brand and last digits only."""
+    expires_on = row.expires_on
+    return PaymentMethodView(
+        payment_method_id=row.id,
+        kind=row.kind,
+        brand=row.brand,
+        last4=row.last4,
+        expires_on=expires_on,
+        is_default=row.is_default,
+        expired=expires_on is not None and expires_on < today,
+    )
+
+
+def method_views(conn: Connection, customer_id: str, today: date) -> list[PaymentMethodView]:
+    """The customer's saved payment methods, default first."""
+    rows = conn.execute(
+        select(t.payment_methods)
+        .where(t.payment_methods.c.customer_id == customer_id)
+        .order_by(t.payment_methods.c.is_default.desc(), t.payment_methods.c.id)
+    ).all()
+    return [method_view(row, today) for row in rows]
+
+
+def instalment_view(row: Row[Any], currency: str, today: date) -> InstalmentView:
+    """One instalment with money as amounts and its effective status."""
+    return InstalmentView(
+        seq=row.seq,
+        due_on=row.due_on,
+        amount=amount(row.amount_minor),
+        currency=currency,
+        status=effective_status(row.status, row.due_on, today),  # type: ignore[arg-type]
+        paid_on=row.paid_on,
+        postponed=row.postponed,
+        original_due_on=row.original_due_on,
+        late_fee=amount(row.late_fee_minor),
+    )
+
+
+def order_views(
+    conn: Connection, customer_id: str, today: date, where: list[Any], limit: int
+) -> tuple[list[OrderView], int]:
+    """The customer's orders, newest first, with plan and return summaries; and the total."""
+    base = (
+        select(t.orders, t.merchants.c.name.label("merchant"),
+               t.payment_plans.c.id.label("plan_id"), t.payment_plans.c.kind.label("plan_kind"),
+               t.payment_plans.c.status.label("plan_status"))
+        .join(t.merchants, t.merchants.c.id == t.orders.c.merchant_id)
+        .outerjoin(t.payment_plans, t.payment_plans.c.order_id == t.orders.c.id)
+        .where(t.orders.c.customer_id == customer_id, *where)
+    )
+    total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    rows = conn.execute(
+        base.order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc()).limit(limit)
+    ).all()
+    return [_order_view(conn, row, today) for row in rows], int(total)
+
+
+def _order_view(conn: Connection, row: Row[Any], today: date) -> OrderView:
+    next_due = conn.execute(
+        select(func.min(t.instalments.c.due_on))
+        .where(t.instalments.c.plan_id == row.plan_id)
+        .where(t.instalments.c.status != "paid")
+    ).scalar_one_or_none()
+    newest_return = conn.execute(
+        select(t.returns.c.status).where(t.returns.c.order_id == row.id)
+        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
+    ).first()
+    return OrderView(
+        order_id=row.id,
+        merchant=row.merchant,
+        description=row.description,
+        amount=amount(row.amount_minor),
+        currency=row.currency,
+        status=row.status,
+        created_on=row.created_on,
+        delivered_on=row.delivered_on,
+        plan_kind=row.plan_kind,
+        plan_status=row.plan_status,
+        next_due_on=next_due,
+        return_status=newest_return.status if newest_return else None,
+    )
+
+
+def refund_view(row: Row[Any], processing_days: int) -> RefundView:
+    """A refund with the day a pending one should arrive."""
+    expected = (
+        row.requested_on + timedelta(days=processing_days) if row.status == "pending" else None
+    )
+    return RefundView(
+        refund_id=row.id,
+        order_id=row.order_id,
+        amount=amount(row.amount_minor),
+        currency=row.currency,
+        status=row.status,
+        requested_on=row.requested_on,
+        completed_on=row.completed_on,
+        expected_by=expected,
+    )
