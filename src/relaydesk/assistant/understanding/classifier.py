@@ -1,0 +1,194 @@
+"""Intent classification: word and character n-grams plus sentence embeddings, a linear model,
+temperature-calibrated probabilities and an out-of-scope threshold chosen on held-out data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from relaydesk.assistant.embeddings import Embedder
+from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE
+
+Matrix = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    embedding_weight: float = 2.0  # how much the embedding counts against the n-grams
+    regularisation: float = 10.0  # LogisticRegression's C
+    use_ngrams: bool = True
+    use_embeddings: bool = True
+    embed_as: str = "query"  # e5 was trained with 'query: ' and 'passage: ' prefixes
+    seed: int = 0
+    holdout_share: float = 0.15  # of the training data, to fit temperature and threshold
+
+
+@dataclass(frozen=True)
+class Prediction:
+    ranked: tuple[tuple[str, float], ...]  # in-scope intents, best first
+    out_of_scope: bool
+
+    @property
+    def intent(self) -> str | None:
+        return None if self.out_of_scope or not self.ranked else self.ranked[0][0]
+
+    @property
+    def confidence(self) -> float:
+        return self.ranked[0][1] if self.ranked else 0.0
+
+
+class IntentClassifier:
+    """Trained once from labelled texts; the embedder is given again after loading from disk."""
+
+    def __init__(self, settings: ClassifierSettings | None = None) -> None:
+        self.settings = settings or ClassifierSettings()
+        self.temperature = 1.0
+        self.threshold = 0.0
+        self._embedder: Embedder | None = None
+        self._word: Any = None
+        self._char: Any = None
+        self._model: Any = None
+        self._in_scope: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+
+    @property
+    def intents(self) -> list[str]:
+        return [str(label) for label in self._model.classes_ if label != OUT_OF_SCOPE]
+
+    def attach(self, embedder: Embedder | None) -> None:
+        """Gives the classifier its embedder (not stored with the model)."""
+        self._embedder = embedder
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_embedder": None}
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        validation: tuple[Sequence[str], Sequence[str]] | None = None,
+    ) -> IntentClassifier:
+        """Fits the model; temperature and threshold come from `validation` or a held-out part."""
+        if validation is None:
+            texts, labels, validation = self._hold_out(texts, labels)
+            self._fit_model(texts, labels)
+            self._calibrate(*validation)
+            self._fit_model(list(texts) + list(validation[0]), list(labels) + list(validation[1]))
+        else:
+            self._fit_model(texts, labels)
+            self._calibrate(*validation)
+        return self
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        probabilities = self.probabilities(texts)
+        return [self._prediction(row) for row in probabilities]
+
+    def probabilities(self, texts: Sequence[str]) -> Matrix:
+        """Calibrated probabilities over the in-scope intents, one row per text."""
+        logits = self._model.decision_function(self._features(texts))
+        logits = np.atleast_2d(logits) / self.temperature
+        return _softmax(logits)[:, self._in_scope]
+
+    def _prediction(self, row: Matrix) -> Prediction:
+        order = np.argsort(-row)[:5]
+        intents = self.intents
+        ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
+        return Prediction(ranked, bool(row[order[0]] < self.threshold))
+
+    def _hold_out(
+        self, texts: Sequence[str], labels: Sequence[str]
+    ) -> tuple[list[str], list[str], tuple[list[str], list[str]]]:
+        counts = Counter(labels)
+        stratify = list(labels) if min(counts.values()) >= 2 else None
+        fit_x, held_x, fit_y, held_y = train_test_split(
+            list(texts),
+            list(labels),
+            test_size=self.settings.holdout_share,
+            random_state=self.settings.seed,
+            stratify=stratify,
+        )
+        return fit_x, fit_y, (held_x, held_y)
+
+    def _fit_model(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        self._word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
+        self._char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True
+        )
+        if self.settings.use_ngrams:
+            self._word.fit(texts)
+            self._char.fit(texts)
+        self._model = LogisticRegression(
+            C=self.settings.regularisation, max_iter=2000, random_state=self.settings.seed
+        )
+        self._model.fit(self._features(texts), list(labels))
+        self._in_scope = np.array([label != OUT_OF_SCOPE for label in self._model.classes_])
+
+    def _features(self, texts: Sequence[str]) -> Any:
+        blocks: list[Any] = []
+        if self.settings.use_ngrams:
+            blocks += [self._word.transform(texts), self._char.transform(texts)]
+        if self.settings.use_embeddings:
+            blocks.append(sparse.csr_matrix(self._embed(texts) * self.settings.embedding_weight))
+        return sparse.hstack(blocks, format="csr")
+
+    def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if self._embedder is None:
+            raise RuntimeError("The classifier needs an embedder: call attach() first.")
+        if self.settings.embed_as == "passage":
+            return self._embedder.embed_passages(texts)
+        return self._embedder.embed_queries(texts)
+
+    def _calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        logits = np.atleast_2d(self._model.decision_function(self._features(texts)))
+        classes = list(self._model.classes_)
+        known = [i for i, label in enumerate(labels) if label in classes]
+        target = np.array([classes.index(labels[i]) for i in known])
+        self.temperature = _fit_temperature(logits[known], target)
+        in_scope = _softmax(logits / self.temperature)[:, self._in_scope]
+        self.threshold = _best_threshold(in_scope, labels, self.intents)
+
+
+def _softmax(logits: Matrix) -> Matrix:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    result: Matrix = exp / exp.sum(axis=1, keepdims=True)
+    return result
+
+
+def _fit_temperature(logits: Matrix, target: npt.NDArray[np.int_]) -> float:
+    """The temperature that minimises held-out log loss (a grid is enough for one number)."""
+    if len(target) == 0:
+        return 1.0
+    grid = np.exp(np.linspace(np.log(0.05), np.log(20.0), 80))
+    losses = [_log_loss(_softmax(logits / t), target) for t in grid]
+    return float(grid[int(np.argmin(losses))])
+
+
+def _log_loss(probabilities: Matrix, target: npt.NDArray[np.int_]) -> float:
+    picked = probabilities[np.arange(len(target)), target]
+    return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
+
+
+def _best_threshold(in_scope: Matrix, labels: Sequence[str], intents: list[str]) -> float:
+    """The confidence below which a message is out of scope, maximising held-out accuracy
+    with out-of-scope counted as a class; zero when held-out data has no out-of-scope."""
+    truth = np.array(labels)
+    if not (truth == OUT_OF_SCOPE).any():
+        return 0.0
+    best = in_scope.argmax(axis=1)
+    confidence = in_scope.max(axis=1)
+    predicted = np.array(intents)[best]
+    scores = []
+    candidates = np.linspace(0.0, 0.99, 100)
+    for threshold in candidates:
+        labelled = np.where(confidence < threshold, OUT_OF_SCOPE, predicted)
+        scores.append(float((labelled == truth).mean()))
+    return float(candidates[int(np.argmax(scores))])

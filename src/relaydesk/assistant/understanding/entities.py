@@ -1,0 +1,152 @@
+"""Entities in a customer message: reference ids, amounts, dates, emails and phone numbers."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from relaydesk.assistant.understanding.types import Entity
+
+_ID_PREFIXES = {"ORD": "order_id", "RF": "refund_id", "DS": "dispute_id"}
+_ID = re.compile(r"\b(ORD|RF|DS)[\s\-_#:]?(\d{6})\b", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}\b")
+_CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "zł": "PLN"}
+_CURRENCY_WORDS = {
+    "eur": "EUR", "euro": "EUR", "euros": "EUR", "sek": "SEK", "kr": "SEK", "kronor": "SEK",
+    "usd": "USD", "dollars": "USD", "dollar": "USD", "gbp": "GBP", "pounds": "GBP",
+    "nok": "NOK", "dkk": "DKK", "chf": "CHF", "pln": "PLN", "zł": "PLN", "czk": "CZK",
+    "kč": "CZK", "jpy": "JPY", "inr": "INR", "try": "TRY", "brl": "BRL", "mxn": "MXN",
+}  # fmt: skip
+# bounded repetitions and a digit-boundary lookbehind keep long digit runs linear
+_NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:[ .,\u00a0]\d{3}){1,4}|\d{1,9})(?:[.,]\d{1,2})?(?!\d)"
+_SYMBOL = r"€|\$|£|¥|₹"
+_WORD = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_AMOUNT = re.compile(
+    rf"(?P<pre>{_SYMBOL}|\b(?:{_WORD})\b)\s?(?P<n1>{_NUMBER})"
+    rf"|(?P<n2>{_NUMBER})\s?(?P<post>{_SYMBOL}|(?:{_WORD})\b)",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"(?<![\w+])(\+|00)?\d[\d \-().]{6,16}\d(?![\w])")
+# a date needs a digit with a separator, or a word dateparser knows; plain numbers are not dates
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}(?:[./\-]\d{2,4})?")
+_CLAUSE = re.compile(r"[^.!?;\n]+(?:\.(?=\d)[^.!?;\n]*)*")
+_DIGIT_GROUP = re.compile(r"\d+")
+_MAX_CLAUSE = 120
+_MAX_NUMBERS = 6
+_MAX_CLAUSES = 3
+_SHORT_DATE_WORDS = frozenset({"hoy", "今天", "明天", "今日", "明日", "오늘", "내일"})
+_NOT_DATES = frozenset({"now", "nu", "jetzt", "ahora", "maintenant", "adesso", "agora", "nyt"})
+
+
+def extract_entities(
+    text: str, language: str = "en", now: datetime | None = None
+) -> tuple[Entity, ...]:
+    """All entities found, in order of appearance, none overlapping another."""
+    found: list[Entity] = []
+    for finder in (_ids, _emails, _amounts, _phones):
+        found.extend(entity for entity in finder(text) if not _overlaps(entity, found))
+    found.extend(entity for entity in _dates(text, language, now) if not _overlaps(entity, found))
+    return tuple(sorted(found, key=lambda entity: entity.start))
+
+
+def _overlaps(entity: Entity, others: list[Entity]) -> bool:
+    return any(entity.start < other.end and other.start < entity.end for other in others)
+
+
+def _ids(text: str) -> Iterator[Entity]:
+    for match in _ID.finditer(text):
+        prefix = match.group(1).upper()
+        value = f"{prefix}-{match.group(2)}"
+        yield Entity(_ID_PREFIXES[prefix], value, match.group(0), match.start(), match.end())
+
+
+def _emails(text: str) -> Iterator[Entity]:
+    for match in _EMAIL.finditer(text):
+        yield Entity("email", match.group(0).lower(), match.group(0), match.start(), match.end())
+
+
+def _amounts(text: str) -> Iterator[Entity]:
+    for match in _AMOUNT.finditer(text):
+        unit = (match.group("pre") or match.group("post") or "").lower()
+        currency = _CURRENCY_SYMBOLS.get(unit) or _CURRENCY_WORDS.get(unit)
+        number = _normalise_number(match.group("n1") or match.group("n2") or "")
+        if currency is None or number is None:
+            continue
+        value = f"{number} {currency}"
+        yield Entity("amount", value, match.group(0), match.start(), match.end())
+
+
+def _normalise_number(raw: str) -> str | None:
+    """'1.234,50' and '1,234.50' both become '1234.50': the last separator with 1-2 digits
+    after it is the decimal one."""
+    compact = raw.replace(" ", "").replace("\u00a0", "")
+    decimal = re.search(r"[.,](\d{1,2})$", compact)
+    whole = compact[: decimal.start()] if decimal else compact
+    digits = re.sub(r"[.,]", "", whole)
+    if not digits.isdigit():
+        return None
+    cents = (decimal.group(1) if decimal else "").ljust(2, "0")
+    return f"{int(digits)}.{cents}"
+
+
+def _phones(text: str) -> Iterator[Entity]:
+    for match in _PHONE.finditer(text):
+        raw = match.group(0)
+        digits = re.sub(r"\D", "", raw)
+        if not 8 <= len(digits) <= 15 or _NUMERIC_DATE.fullmatch(raw.strip()):
+            continue
+        if raw.startswith("00"):
+            digits = digits[2:]
+        value = f"+{digits}" if raw.startswith(("+", "00")) else digits
+        yield Entity("phone", value, raw, match.start(), match.end())
+
+
+def _dates(text: str, language: str, now: datetime | None) -> Iterator[Entity]:
+    for offset, clause in _date_clauses(text):
+        for span, parsed in _search_dates(clause, language, now):
+            start = clause.find(span)
+            if start < 0 or not _looks_like_a_date(span):
+                continue
+            start += offset
+            yield Entity("date", parsed.date().isoformat(), span, start, start + len(span))
+
+
+def _looks_like_a_date(span: str) -> bool:
+    """dateparser also reads 'mi', 'je', 'may' and 'now' as dates; a customer rarely means one."""
+    if any(char.isdigit() for char in span):
+        return bool(_NUMERIC_DATE.search(span) or any(char.isalpha() for char in span))
+    words = span.casefold().split()
+    if len(words) == 1 and (len(words[0]) <= 3 and words[0] not in _SHORT_DATE_WORDS):
+        return False
+    return not set(words) & _NOT_DATES
+
+
+def _date_clauses(text: str) -> Iterator[tuple[int, str]]:
+    """Short clauses only: dateparser's search grows steeply with length and with numbers."""
+    kept = 0
+    for match in _CLAUSE.finditer(text):
+        clause = match.group(0)
+        if len(clause) > _MAX_CLAUSE or len(_DIGIT_GROUP.findall(clause)) > _MAX_NUMBERS:
+            continue
+        yield match.start(), clause
+        kept += 1
+        if kept == _MAX_CLAUSES:
+            return
+
+
+def _search_dates(text: str, language: str, now: datetime | None) -> list[tuple[str, datetime]]:
+    from dateparser.search import search_dates  # lazy: its import costs about a second
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "future"}
+    if now is not None:
+        settings["RELATIVE_BASE"] = now.replace(tzinfo=None)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # dateparser warns about its own internals
+            result = search_dates(text, languages=[language], settings=settings)
+    except Exception:  # an unsupported language or a parser bug must not break a turn
+        return []
+    return list(result or [])

