@@ -1,0 +1,52 @@
+"""The assistant's memory between turns, kept in the conversation's own events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from relaydesk.domain.model import Event, EventKind, Source
+
+STATE_KEY = "dialogue"
+
+
+class ActiveFlow(BaseModel):
+    name: str
+    slots: dict[str, Any] = Field(default_factory=dict)
+    awaiting: str | None = None  # "slot:<name>", "confirm" or "verify"
+    asked: dict[str, int] = Field(default_factory=dict)  # how often each question was asked
+    preview: dict[str, Any] = Field(default_factory=dict)
+
+
+class DialogueState(BaseModel):
+    """Everything the next turn must know; stored as JSON on the turn's signal event."""
+
+    flow: ActiveFlow | None = None
+    parked: list[ActiveFlow] = Field(default_factory=list)  # flows left for another topic
+    verified_customer_id: str | None = None
+    verify_slots: dict[str, str] = Field(default_factory=dict)
+    clarifications: int = 0
+    low_confidence_streak: int = 0
+    failures: dict[str, int] = Field(default_factory=dict)  # per flow
+    frustration: list[float] = Field(default_factory=list)  # recent, newest last
+    language: str | None = None
+    last_intents: list[str] = Field(default_factory=list)  # recent, newest last
+
+
+def latest_state(history: Sequence[Event]) -> DialogueState:
+    """The state the assistant left on its newest signal event, or a fresh one."""
+    for event in reversed(history):
+        if (
+            event.kind is EventKind.SIGNAL
+            and event.source is Source.ASSISTANT
+            and STATE_KEY in event.data
+        ):
+            return DialogueState.model_validate(event.data[STATE_KEY])
+    return DialogueState()
+
+
+def remember(values: list[Any], value: Any, keep: int = 6) -> list[Any]:
+    """Append and keep only the newest `keep` values."""
+    return [*values, value][-keep:]

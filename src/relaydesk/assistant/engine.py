@@ -1,0 +1,115 @@
+"""The assistant's turn: understand, decide, act through tools, reply, guard."""
+
+from __future__ import annotations
+
+from relaydesk.assistant.dialogue import ActiveFlow, latest_state, remember
+from relaydesk.assistant.flow_runner import FlowRunner
+from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.turn import Escalation, TurnContext, TurnResult
+from relaydesk.assistant.turn_builder import TurnBuilder
+from relaydesk.assistant.understanding import Understanding
+
+SMALL_TALK = {"greeting": "greeting", "thanks": "thanks_reply", "goodbye": "goodbye"}
+SWITCH_CONFIDENCE = 0.6  # a new topic must be this clear to interrupt an active flow
+
+
+class PackAssistant:
+    """The embedded assistant for one domain pack; deterministic, milliseconds per turn."""
+
+    def __init__(self, parts: AssistantParts) -> None:
+        self.parts = parts
+
+    def take_turn(self, context: TurnContext) -> TurnResult:
+        text = context.message.text or ""
+        state = latest_state(context.history)
+        understanding = self.parts.understander.understand(
+            text, conversation_language=state.language or context.conversation.language
+        )
+        customer_id = context.customer.external_ref or state.verified_customer_id
+        turn = TurnBuilder(self.parts, understanding, state, customer_id)
+        state.language = understanding.language
+        state.frustration = remember(state.frustration, round(understanding.frustration, 3))
+        self._decide(turn, text)
+        # Unfinished business with the same intent again and again is a loop, not progress.
+        unfinished = not turn.done_tools and turn.escalation is None
+        state.last_intents = (
+            remember(state.last_intents, understanding.intent or "unknown") if unfinished else []
+        )
+        return turn.result()
+
+    def _decide(self, turn: TurnBuilder, text: str) -> None:
+        u, state = turn.understanding, turn.state
+        escalation = self.parts.policy.before_acting(u, state)
+        if escalation is not None:
+            self._hand_over(turn, escalation)
+            return
+        if state.flow is not None and not self._switches_topic(u, state.flow):
+            if u.intent == "cancel":
+                state.flow = None
+                turn.say("cancelled")
+                return
+            self._advance(turn, state.flow, text)
+            return
+        self._start(turn, text)
+
+    def _start(self, turn: TurnBuilder, text: str) -> None:
+        u, state = turn.understanding, turn.state
+        low = self.parts.policy.is_low_confidence(u)
+        flow = None if low else self.parts.flows.for_intent(u.intent)
+        if flow is not None:
+            if state.flow is not None:
+                state.parked = remember(state.parked, state.flow, keep=2)
+            state.low_confidence_streak = 0
+            state.flow = ActiveFlow(name=flow.name)
+            self._advance(turn, state.flow, text)
+            return
+        if not low and u.intent in SMALL_TALK:
+            state.low_confidence_streak = 0
+            turn.say(SMALL_TALK[u.intent])
+            return
+        if self._answer_from_knowledge(turn, text):
+            state.low_confidence_streak = 0
+            return
+        self._clarify(turn)
+
+    def _advance(self, turn: TurnBuilder, active: ActiveFlow, text: str) -> None:
+        spec = self.parts.flows.named(active.name)
+        FlowRunner(turn, spec, active).advance(text)
+        state = turn.state
+        if state.flow is None and state.parked and turn.escalation is None:
+            state.flow = state.parked.pop()  # come back to what was left for another topic
+            resumed = self.parts.flows.named(state.flow.name)
+            FlowRunner(turn, resumed, state.flow).advance("")
+
+    def _switches_topic(self, u: Understanding, active: ActiveFlow) -> bool:
+        flow = self.parts.flows.for_intent(u.intent)
+        return (
+            flow is not None
+            and flow.name != active.name
+            and u.confidence >= SWITCH_CONFIDENCE
+            and active.awaiting != "confirm"
+        )
+
+    def _answer_from_knowledge(self, turn: TurnBuilder, text: str) -> bool:
+        hits = self.parts.knowledge.search(text, turn.language, k=1)
+        if not hits:
+            return False
+        hit = hits[0]
+        url = self.parts.article_link(hit.article.url)
+        turn.say("knowledge.answer", snippet=hit.snippet, url=url, title=hit.article.title)
+        return True
+
+    def _clarify(self, turn: TurnBuilder) -> None:
+        state = turn.state
+        state.low_confidence_streak += 1
+        escalation = self.parts.policy.after_low_confidence(state)
+        if escalation is not None:
+            self._hand_over(turn, escalation)
+            return
+        turn.say("clarify")
+
+    def _hand_over(self, turn: TurnBuilder, escalation: Escalation) -> None:
+        sensitive = escalation.reason.startswith("sensitive") or escalation.reason == "complaint"
+        turn.say("sensitive.ack" if sensitive else "escalated_handover")
+        turn.escalate(escalation)
+        turn.state.flow = None

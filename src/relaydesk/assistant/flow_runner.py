@@ -1,0 +1,252 @@
+"""Advancing one flow by one customer message: fill slots, verify, confirm, call the tool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relaydesk.assistant.compose import MissingValue, lookup
+from relaydesk.assistant.dialogue import ActiveFlow
+from relaydesk.assistant.flows import FlowSpec, ReplySpec
+from relaydesk.assistant.slots import entity_value, is_no, is_yes, read_slot
+from relaydesk.assistant.turn import Escalation
+from relaydesk.assistant.turn_builder import TurnBuilder
+from relaydesk.tools import ToolOutcome
+
+MAX_ASKS = 2  # the same question twice without an answer is a failure, not a loop
+
+
+class FlowRunner:
+    def __init__(self, turn: TurnBuilder, spec: FlowSpec, active: ActiveFlow) -> None:
+        self.turn = turn
+        self.spec = spec
+        self.active = active
+
+    def advance(self, text: str) -> None:
+        """Take this message as the flow's next step and say what comes next."""
+        if self.active.awaiting == "confirm":
+            self._answer_confirmation(text)
+            return
+        self._fill_slots(text)
+        if self.spec.needs_identity and self.turn.customer_id is None:
+            self._verify_identity()
+            return
+        self._continue()
+
+    def _continue(self) -> None:
+        if not self._load_preview():
+            return
+        missing = self._next_missing_slot()
+        if missing is not None:
+            self._ask(missing)
+        elif self.spec.confirm is not None:
+            self._ask_confirmation(self.spec.confirm)
+        else:
+            self._run_tool()
+
+    def _fill_slots(self, text: str) -> None:
+        for slot in self.spec.slots:
+            awaiting = self.active.awaiting == f"slot:{slot.name}"
+            value = read_slot(slot.kind, text, self.turn.understanding, awaiting)
+            if value is not None:
+                self.active.slots[slot.name] = (
+                    value if not hasattr(value, "quantize") else str(value)
+                )
+        if any(slot.name in self.active.slots for slot in self.spec.slots):
+            self.active.preview = {}  # the customer changed a slot: look things up again
+
+    def _load_preview(self) -> bool:
+        """Run the read-only preview tool once; False when the flow already ended here."""
+        if self.spec.preview_tool is None or self.active.preview:
+            return True
+        params = self._params(self.spec.preview_params, optional=True)
+        outcome = self.turn.call_tool(self.spec.preview_tool, params)
+        if not outcome.done or outcome.result is None:
+            self._tool_failed(outcome)
+            return False
+        if outcome.result.get("found") is False:
+            self.turn.say("next_payment.none")
+            self._finish()
+            return False
+        self.active.preview = outcome.result
+        for slot in self.spec.slots:
+            if slot.default and slot.name not in self.active.slots:
+                try:
+                    self.active.slots[slot.name] = lookup(self._scope(), slot.default)
+                except MissingValue:
+                    continue
+        return True
+
+    def _next_missing_slot(self) -> str | None:
+        for slot in self.spec.slots:
+            if slot.required and slot.name not in self.active.slots:
+                return slot.name
+        return None
+
+    def _ask(self, slot_name: str) -> None:
+        slot = self.spec.slot(slot_name)
+        assert slot is not None
+        asked = self.active.asked.get(slot_name, 0)
+        if asked >= MAX_ASKS:
+            self._give_up()
+            return
+        self.active.asked[slot_name] = asked + 1
+        self.active.awaiting = f"slot:{slot_name}"
+        text = self.turn.parts.composer.catalog.render(slot.ask, self.turn.language)
+        choices = [
+            {
+                "label": self.turn.parts.composer.catalog.render(
+                    f"dispute.reason.{value}", self.turn.language
+                ),
+                "value": value,
+            }
+            for value in slot.choices
+        ]
+        self.turn.say_text(text, [], key=slot.ask, choices=choices or None)
+
+    def _ask_confirmation(self, spec: ReplySpec) -> None:
+        try:
+            text = self.turn.parts.composer.render(spec, self.turn.language, self._scope())
+        except MissingValue:
+            self._give_up()
+            return
+        catalog = self.turn.parts.composer.catalog
+        choices = [
+            {"label": catalog.render("confirm_yes", self.turn.language), "value": "yes"},
+            {"label": catalog.render("confirm_no", self.turn.language), "value": "no"},
+        ]
+        self.active.awaiting = "confirm"
+        self.turn.say_text(text, [], key=spec.key, choices=choices)
+
+    def _answer_confirmation(self, text: str) -> None:
+        understanding = self.turn.understanding
+        if is_yes(text, understanding):
+            self._run_tool()
+        elif is_no(text, understanding):
+            self.turn.say("cancelled")
+            self._finish()
+        else:
+            self.active.awaiting = None
+            self._fill_slots(text)
+            self._continue()
+
+    def _run_tool(self) -> None:
+        params = self._params({slot.name: f"slots.{slot.name}" for slot in self.spec.slots})
+        params = self.turn.parts.tool_params(self.spec.tool, params)
+        outcome = self.turn.call_tool(self.spec.tool, params)
+        if outcome.done:
+            self._say_done(outcome)
+            self._finish()
+        elif outcome.status == "denied":
+            self._denied(outcome)
+        elif outcome.status == "needs_approval":
+            self._needs_approval(outcome, params)
+        else:
+            self._tool_failed(outcome)
+
+    def _say_done(self, outcome: ToolOutcome) -> None:
+        scope = {**self._scope(), "result": outcome.result or {}}
+        empty = self.spec.empty is not None and not _has_content(outcome.result)
+        spec = self.spec.empty if empty and self.spec.empty else self.spec.done
+        try:
+            text = self.turn.parts.composer.render(spec, self.turn.language, scope)
+        except MissingValue:
+            if self.spec.empty is None:
+                raise
+            spec = self.spec.empty
+            text = self.turn.parts.composer.render(spec, self.turn.language, scope)
+        claims = [self.spec.tool] if spec.key in self.turn.parts.outcome_keys else []
+        self.turn.say_text(text, claims, key=spec.key)
+
+    def _denied(self, outcome: ToolOutcome) -> None:
+        decision = outcome.decision
+        reason = decision.reason if decision else "denied"
+        details = dict(decision.details) if decision else {}
+        catalog = self.turn.parts.composer.catalog
+        key = (
+            f"{self.spec.denied_prefix}.{reason.split('.')[-1]}" if self.spec.denied_prefix else ""
+        )
+        if key and key in catalog.message_keys():
+            self.turn.say_text(
+                catalog.render(key, self.turn.language, **{**details, **self.active.slots}),
+                [],
+                key=key,
+            )
+        elif reason.endswith("not_your_order"):
+            self.turn.say("not_your_order")
+        else:
+            self.turn.say("action.denied")
+        self._count_failure()
+        self._finish()
+
+    def _needs_approval(self, outcome: ToolOutcome, params: dict[str, Any]) -> None:
+        self.turn.propose(self.spec.tool, params, outcome)
+        self.turn.say("refund.needs_approval")
+        self.turn.escalate(Escalation(reason="needs_approval", priority=1, skill=self.spec.skill))
+        self._finish()
+
+    def _tool_failed(self, outcome: ToolOutcome) -> None:
+        self.turn.say("apology_tool_error")
+        self.turn.escalate(
+            Escalation(reason="tool_error", priority=2, skill=self.spec.skill, detail=outcome.error)
+        )
+        self._finish()
+
+    def _give_up(self) -> None:
+        self._count_failure()
+        self.turn.say("offer_human")
+        escalation = self.turn.parts.policy.after_failure(
+            self.turn.state, self.spec.name, self.spec.skill
+        )
+        if escalation is not None:
+            self.turn.escalate(escalation)
+        self._finish()
+
+    def _verify_identity(self) -> None:
+        """Anonymous customers prove who they are with their email and an order number."""
+        collected = self.turn.state.verify_slots
+        for kind in ("email", "order_id"):
+            value = entity_value(self.turn.understanding, kind)
+            if value:
+                collected[kind] = value
+        if {"email", "order_id"} <= collected.keys():
+            outcome = self.turn.call_tool("verify_customer", dict(collected))
+            collected.clear()
+            result = outcome.result or {}
+            if outcome.done and result.get("verified"):
+                self.turn.verified(str(result["customer_id"]))
+                self._continue()
+                return
+            self.turn.say("verify.failed")
+        asked = self.active.asked.get("verify", 0)
+        if asked >= MAX_ASKS:
+            self._give_up()
+            return
+        self.active.asked["verify"] = asked + 1
+        self.active.awaiting = "verify"
+        self.turn.say("ask_verify_identity")
+
+    def _count_failure(self) -> None:
+        failures = self.turn.state.failures
+        failures[self.spec.name] = failures.get(self.spec.name, 0) + 1
+
+    def _finish(self) -> None:
+        self.turn.state.flow = None
+
+    def _scope(self) -> dict[str, Any]:
+        return {"slots": self.active.slots, "preview": self.active.preview}
+
+    def _params(self, mapping: dict[str, str], optional: bool = True) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        for name, expression in mapping.items():
+            try:
+                params[name] = lookup(self._scope(), expression)
+            except MissingValue:
+                if not optional:
+                    raise
+        return params
+
+
+def _has_content(result: dict[str, Any] | None) -> bool:
+    if not result or result.get("found") is False:
+        return False
+    return all(value != [] for value in result.values())

@@ -1,0 +1,74 @@
+"""Declarative flows (YAML validated by pydantic): slots to collect, confirmation, tool, replies."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, field_validator
+
+SlotKind = Literal[
+    "order_id", "refund_id", "days", "email", "address", "dispute_reason", "amount", "last4"
+]
+_PARAM = re.compile(r"^(?:(?P<fn>date|amount|reply)\()?(?P<args>[a-z_.,\s0-9]+)\)?$")
+
+
+class SlotSpec(BaseModel):
+    name: str
+    kind: SlotKind
+    ask: str  # reply key that asks for it
+    required: bool = True
+    # Where to find it when the customer has not said it: e.g. "preview.order_id".
+    default: str | None = None
+    choices: list[str] = Field(default_factory=list)  # quick replies: reply keys for values
+
+
+class ReplySpec(BaseModel):
+    """A reply key and how to fill its placeholders from slots, preview or tool result."""
+
+    key: str
+    params: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("params")
+    @classmethod
+    def _params_are_expressions(cls, params: dict[str, str]) -> dict[str, str]:
+        for name, expression in params.items():
+            if not _PARAM.match(expression):
+                raise ValueError(f"parameter {name!r} has an unreadable expression {expression!r}")
+        return params
+
+
+class FlowSpec(BaseModel):
+    name: str
+    intents: list[str]
+    tool: str
+    needs_identity: bool = True
+    slots: list[SlotSpec] = Field(default_factory=list)
+    # A read-only tool whose result fills defaults and the confirmation question.
+    preview_tool: str | None = None
+    preview_params: dict[str, str] = Field(default_factory=dict)
+    confirm: ReplySpec | None = None
+    done: ReplySpec
+    empty: ReplySpec | None = None  # a query tool that found nothing
+    denied_prefix: str | None = None  # "postpone.denied" -> postpone.denied.<reason>
+    skill: str = "payments"  # what a person needs to help when this flow fails
+
+    def slot(self, name: str) -> SlotSpec | None:
+        return next((slot for slot in self.slots if slot.name == name), None)
+
+
+class FlowBook(BaseModel):
+    flows: list[FlowSpec]
+
+    def for_intent(self, intent: str | None) -> FlowSpec | None:
+        return next((flow for flow in self.flows if intent in flow.intents), None)
+
+    def named(self, name: str) -> FlowSpec:
+        return next(flow for flow in self.flows if flow.name == name)
+
+
+def load_flows(path: Path) -> FlowBook:
+    """Read and validate a pack's flows file."""
+    return FlowBook.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))

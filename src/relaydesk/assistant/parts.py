@@ -1,0 +1,40 @@
+"""What a domain pack gives the assistant: models, flows, knowledge, replies, tools, policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from relaydesk.assistant.compose import Composer
+from relaydesk.assistant.escalation import EscalationPolicy
+from relaydesk.assistant.flows import FlowBook
+from relaydesk.assistant.guard import ReplyGuard
+from relaydesk.assistant.knowledge import KnowledgeBase
+from relaydesk.assistant.understanding import Understander
+from relaydesk.tools import ToolRegistry
+
+
+@dataclass(frozen=True)
+class AssistantParts:
+    understander: Understander
+    flows: FlowBook
+    knowledge: KnowledgeBase
+    composer: Composer
+    tools: ToolRegistry
+    tool_deps: Any
+    guard: ReplyGuard
+    policy: EscalationPolicy
+    base_url: str
+    intent_threshold: float = 0.5
+    tool_timeout_s: float = 2.0
+    # Replies that state an outcome, by the tool whose result must back them.
+    outcome_keys: tuple[str, ...] = ()
+    # Turns collected slots into a tool's parameters where their shapes differ.
+    param_adapter: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+
+    def tool_params(self, tool: str, slots: dict[str, Any]) -> dict[str, Any]:
+        return self.param_adapter(tool, slots) if self.param_adapter else slots
+
+    def article_link(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path

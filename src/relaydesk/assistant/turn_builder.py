@@ -1,0 +1,138 @@
+"""One turn's accumulating output: replies, tool calls and their results, an escalation."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from relaydesk.assistant.dialogue import STATE_KEY, DialogueState
+from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.turn import Escalation, TurnResult
+from relaydesk.assistant.understanding import Understanding
+from relaydesk.domain.model import EventKind, NewEvent, Source
+from relaydesk.tools import ToolContext, ToolOutcome
+
+
+class TurnBuilder:
+    def __init__(
+        self,
+        parts: AssistantParts,
+        understanding: Understanding,
+        state: DialogueState,
+        customer_id: str | None,
+    ) -> None:
+        self.parts = parts
+        self.understanding = understanding
+        self.state = state
+        self.language = understanding.language
+        self.customer_id = customer_id
+        self.replies: list[tuple[str, list[str], dict[str, Any]]] = []
+        self.tool_events: list[NewEvent] = []
+        self.done_tools: set[str] = set()
+        self.escalation: Escalation | None = None
+        self.guard_problems: list[str] = []
+
+    def say(self, key: str, claims: str | None = None, **params: Any) -> None:
+        """Queue a catalog reply; `claims` names the tool whose success it states."""
+        text = self.parts.composer.catalog.render(key, self.language, **params)
+        self.say_text(text, [claims] if claims else [], key=key)
+
+    def say_text(
+        self, text: str, claims: list[str], key: str, choices: list[dict[str, str]] | None = None
+    ) -> None:
+        data: dict[str, Any] = {"reply_key": key}
+        if choices:
+            data["choices"] = choices
+        self.replies.append((text, claims, data))
+
+    def call_tool(self, name: str, params: dict[str, Any]) -> ToolOutcome:
+        """Run a tool under its policy for the verified customer; record call and result."""
+        context: ToolContext[Any] = ToolContext(
+            customer_id=self.customer_id,
+            actor="assistant",
+            actor_id=None,
+            deps=self.parts.tool_deps,
+        )
+        self.tool_events.append(
+            NewEvent(EventKind.TOOL_CALL, Source.ASSISTANT, data={"tool": name, "params": params})
+        )
+        outcome = self.parts.tools.execute(name, params, context, self.parts.tool_timeout_s)
+        self.tool_events.append(
+            NewEvent(
+                EventKind.TOOL_RESULT,
+                Source.ASSISTANT,
+                data={"tool": name, "params": params, **outcome.model_dump(mode="json")},
+            )
+        )
+        if outcome.done:
+            self.done_tools.add(name)
+        return outcome
+
+    def verified(self, customer_id: str) -> None:
+        """The customer proved who they are: remember it for the rest of the conversation."""
+        self.customer_id = customer_id
+        self.state.verified_customer_id = customer_id
+
+    def propose(self, tool: str, params: dict[str, Any], outcome: ToolOutcome) -> None:
+        """An action policy lets only a person approve: record it for the approval queue."""
+        decision = outcome.decision.model_dump(mode="json") if outcome.decision else None
+        self.tool_events.append(
+            NewEvent(
+                EventKind.APPROVAL,
+                Source.ASSISTANT,
+                data={
+                    "approval_id": f"apr_{uuid.uuid4().hex}",
+                    "status": "pending",
+                    "tool": tool,
+                    "params": params,
+                    "customer_id": self.customer_id,
+                    "decision": decision,
+                    "summary": f"{tool} {json.dumps(params, sort_keys=True, default=str)}",
+                },
+            )
+        )
+
+    def escalate(self, escalation: Escalation) -> None:
+        if self.escalation is None or escalation.priority > self.escalation.priority:
+            self.escalation = escalation
+
+    def result(self) -> TurnResult:
+        """Guard every reply, then put the turn's events in order."""
+        messages = [
+            NewEvent(EventKind.MESSAGE, Source.ASSISTANT, text=text, data=data)
+            for text, _claims, data in self._guarded()
+        ]
+        events = [self._signal(), *self.tool_events, *messages]
+        return TurnResult(events=events, language=self.language, escalation=self.escalation)
+
+    def _guarded(self) -> list[tuple[str, list[str], dict[str, Any]]]:
+        kept = []
+        for text, claims, data in self.replies:
+            verdict = self.parts.guard.check(text, claims, self.done_tools)
+            if verdict.passed:
+                kept.append((verdict.text, claims, data))
+                continue
+            self.guard_problems += verdict.problems
+        if self.guard_problems:
+            apology = self.parts.composer.catalog.render("apology_tool_error", self.language)
+            kept = [(apology, [], {"reply_key": "apology_tool_error"})]
+            self.escalate(Escalation(reason="guard_rejected", priority=2))
+        return kept
+
+    def _signal(self) -> NewEvent:
+        u = self.understanding
+        return NewEvent(
+            EventKind.SIGNAL,
+            Source.ASSISTANT,
+            data={
+                "intent": u.intent,
+                "confidence": round(u.confidence, 4),
+                "out_of_scope": u.out_of_scope,
+                "frustration": round(u.frustration, 4),
+                "language": self.language,
+                "entities": [{"kind": e.kind, "value": e.value} for e in u.entities],
+                "guard_problems": self.guard_problems,
+                STATE_KEY: self.state.model_dump(mode="json"),
+            },
+        )
