@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     identity_secret: str = DEFAULT_SECRET
     max_message_chars: int = Field(default=4000, ge=1)
     pack: str = "paylater"
+    # "pack" runs the domain pack's assistant; "acknowledge" only confirms receipt.
+    assistant: Literal["pack", "acknowledge"] = "pack"
+    cache_dir: Path | None = None
     cors_origins: list[str] = Field(default_factory=list)
     public_url: str | None = None
 
@@ -51,6 +54,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'relaydesk.sqlite3').resolve()}"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """Trained models and embeddings, keyed by content; safe to share between data dirs."""
+        return self.cache_dir or self.data_dir / "cache"
 
     @property
     def base_url(self) -> str:
