@@ -60,18 +60,7 @@ def load_order(conn: Connection, order_id: str, today: date) -> OrderFacts | Non
         return None
     plan = _plan_row(conn, order_id)
     instalments = instalment_rows(conn, plan.id) if plan is not None else []
-    newest_return = conn.execute(
-        select(t.returns.c.status).where(t.returns.c.order_id == order_id)
-        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
-    ).first()
-    refunds = conn.execute(
-        select(t.refunds.c.id, t.refunds.c.status, t.refunds.c.amount_minor)
-        .where(t.refunds.c.order_id == order_id).order_by(t.refunds.c.id)
-    ).all()
-    open_dispute = conn.execute(
-        select(t.disputes.c.id).where(t.disputes.c.order_id == order_id)
-        .where(t.disputes.c.status.in_(sorted(OPEN_DISPUTE)))
-    ).first()
+    aftercare = _aftercare(conn, order_id)
     return OrderFacts(
         id=order.id,
         customer_id=order.customer_id,
@@ -95,11 +84,30 @@ def load_order(conn: Connection, order_id: str, today: date) -> OrderFacts | Non
             )
             for row in instalments
         ),
-        return_status=newest_return.status if newest_return else None,
-        refunded_minor=sum(r.amount_minor for r in refunds if r.status != "rejected"),
-        pending_refund_id=next((r.id for r in refunds if r.status == "pending"), None),
-        open_dispute_id=open_dispute.id if open_dispute else None,
+        **aftercare,
     )
+
+
+def _aftercare(conn: Connection, order_id: str) -> dict[str, Any]:
+    """The order's newest return, its refunds so far and any open dispute, as facts."""
+    newest_return = conn.execute(
+        select(t.returns.c.status).where(t.returns.c.order_id == order_id)
+        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
+    ).first()
+    refunds = conn.execute(
+        select(t.refunds.c.id, t.refunds.c.status, t.refunds.c.amount_minor)
+        .where(t.refunds.c.order_id == order_id).order_by(t.refunds.c.id)
+    ).all()
+    open_dispute = conn.execute(
+        select(t.disputes.c.id).where(t.disputes.c.order_id == order_id)
+        .where(t.disputes.c.status.in_(sorted(OPEN_DISPUTE)))
+    ).first()
+    return {
+        "return_status": newest_return.status if newest_return else None,
+        "refunded_minor": sum(r.amount_minor for r in refunds if r.status != "rejected"),
+        "pending_refund_id": next((r.id for r in refunds if r.status == "pending"), None),
+        "open_dispute_id": open_dispute.id if open_dispute else None,
+    }
 
 
 def load_method(conn: Connection, method_id: str) -> MethodFacts | None:
