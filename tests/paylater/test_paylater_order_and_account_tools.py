@@ -94,6 +94,12 @@ def test_finding_orders_filters_by_shop_and_shows_only_the_customers_own(
     outcome = call(demo_engine, today, "find_orders", {"merchant": "pixelpunkt"})
     assert outcome.result is not None
     assert [o["order_id"] for o in outcome.result["orders"]] == [ALICE_LARGE_ORDER_ID]
+    returning = call(demo_engine, today, "find_orders", {"order_id": ALICE_REFUND_ORDER_ID})
+    assert returning.result is not None
+    assert returning.result["orders"][0]["return_status"] == "received"
+    planned = call(demo_engine, today, "find_orders", {"order_id": ALICE_PLAN_ORDER_ID})
+    assert planned.result is not None
+    assert planned.result["orders"][0]["next_due_on"] == (today + timedelta(days=3)).isoformat()
     everything = call(demo_engine, today, "find_orders", {"limit": 3})
     assert everything.result is not None
     assert (len(everything.result["orders"]), everything.result["total"]) == (3, 7)

@@ -65,7 +65,7 @@ def find_orders(
         where.append(func.lower(t.merchants.c.name).contains(params.merchant.lower().strip()))
     if params.status is not None:
         where.append(t.orders.c.status == params.status)
-    views, total = order_views(conn, need(ctx.customer_id), ctx.deps.clock(), where, params.limit)
+    views, total = order_views(conn, need(ctx.customer_id), where, params.limit)
     return FindOrdersResult(orders=views, total=total)
 
 

@@ -171,13 +171,28 @@ def instalment_view(row: Row[Any], currency: str, today: date) -> InstalmentView
 
 
 def order_views(
-    conn: Connection, customer_id: str, today: date, where: list[Any], limit: int
+    conn: Connection, customer_id: str, where: list[Any], limit: int
 ) -> tuple[list[OrderView], int]:
     """The customer's orders, newest first, with plan and return summaries; and the total."""
+    # Correlated subqueries keep this to two round trips however many orders are listed.
+    next_due = (
+        select(func.min(t.instalments.c.due_on))
+        .where(t.instalments.c.plan_id == t.payment_plans.c.id)
+        .where(t.instalments.c.status != "paid")
+        .scalar_subquery()
+    )
+    newest_return = (
+        select(t.returns.c.status)
+        .where(t.returns.c.order_id == t.orders.c.id)
+        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     base = (
         select(t.orders, t.merchants.c.name.label("merchant"),
-               t.payment_plans.c.id.label("plan_id"), t.payment_plans.c.kind.label("plan_kind"),
-               t.payment_plans.c.status.label("plan_status"))
+               t.payment_plans.c.kind.label("plan_kind"),
+               t.payment_plans.c.status.label("plan_status"),
+               next_due.label("next_due_on"), newest_return.label("return_status"))
         .join(t.merchants, t.merchants.c.id == t.orders.c.merchant_id)
         .outerjoin(t.payment_plans, t.payment_plans.c.order_id == t.orders.c.id)
         .where(t.orders.c.customer_id == customer_id, *where)
@@ -186,19 +201,10 @@ def order_views(
     rows = conn.execute(
         base.order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc()).limit(limit)
     ).all()
-    return [_order_view(conn, row, today) for row in rows], int(total)
+    return [_order_view(row) for row in rows], int(total)
 
 
-def _order_view(conn: Connection, row: Row[Any], today: date) -> OrderView:
-    next_due = conn.execute(
-        select(func.min(t.instalments.c.due_on))
-        .where(t.instalments.c.plan_id == row.plan_id)
-        .where(t.instalments.c.status != "paid")
-    ).scalar_one_or_none()
-    newest_return = conn.execute(
-        select(t.returns.c.status).where(t.returns.c.order_id == row.id)
-        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
-    ).first()
+def _order_view(row: Row[Any]) -> OrderView:
     return OrderView(
         order_id=row.id,
         merchant=row.merchant,
@@ -210,8 +216,8 @@ def _order_view(conn: Connection, row: Row[Any], today: date) -> OrderView:
         delivered_on=row.delivered_on,
         plan_kind=row.plan_kind,
         plan_status=row.plan_status,
-        next_due_on=next_due,
-        return_status=newest_return.status if newest_return else None,
+        next_due_on=row.next_due_on,
+        return_status=row.return_status,
     )
 
 
