@@ -256,3 +256,15 @@ def test_registering_two_tools_with_one_name_is_refused() -> None:
     with pytest.raises(ValueError, match="already registered"):
         registry.register(registry.get("issue_credit"))
     assert registry.names() == ["issue_credit"]
+
+
+def test_an_outcome_records_the_parameters_as_validated() -> None:
+    outcome = build_registry().execute("issue_credit", {"amount": "20"}, context(Ledger()))
+    assert outcome.params == {"amount": 20}
+
+
+def test_described_tools_carry_their_parameter_schema() -> None:
+    (description,) = build_registry().describe()
+    assert description.name == "issue_credit"
+    assert description.mutates is True
+    assert description.parameters["properties"]["amount"]["minimum"] == 1

@@ -16,6 +16,7 @@ from relaydesk.tools.spec import (
     PolicyViolation,
     Status,
     ToolContext,
+    ToolDescription,
     ToolError,
     ToolOutcome,
     ToolSpec,
@@ -102,6 +103,18 @@ class ToolRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self._specs
 
+    def describe(self) -> list[ToolDescription]:
+        """Every tool with the JSON schema of its parameters (for an LLM or the console)."""
+        return [
+            ToolDescription(
+                name=spec.name,
+                description=spec.description,
+                parameters=spec.params.model_json_schema(),
+                mutates=spec.mutates,
+            )
+            for spec in self._specs.values()
+        ]
+
     def check(
         self,
         name: str,
@@ -150,10 +163,11 @@ class ToolRegistry:
             outcome = _within(lambda: _decide_and_run(spec, params, call_ctx), timeout_s)
         except Exception:
             log.exception("tool %s failed outside its guard", name)
-            return ToolOutcome(tool=name, status="error", error="exception")
+            outcome = ToolOutcome(tool=name, status="error", error="exception")
         if isinstance(outcome, _TimedOut):
             log.warning("tool %s timed out after %.2fs", name, timeout_s)
-            return ToolOutcome(tool=name, status="error", error="timeout")
+            outcome = ToolOutcome(tool=name, status="error", error="timeout")
+        outcome.params = params.model_dump(mode="json")
         return outcome
 
 

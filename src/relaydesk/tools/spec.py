@@ -84,6 +84,7 @@ class ToolOutcome(BaseModel):
 
     tool: str
     status: Status
+    params: dict[str, Any] | None = None  # as validated and normalised, for the event log
     decision: PolicyDecision | None = None
     result: dict[str, Any] | None = None
     error: str | None = None
@@ -92,6 +93,15 @@ class ToolOutcome(BaseModel):
     @property
     def done(self) -> bool:
         return self.status == "done"
+
+
+class ToolDescription(BaseModel):
+    """A tool as a model or a console sees it: name, purpose and parameter schema."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    mutates: bool
 
 
 class ToolError(Exception):
