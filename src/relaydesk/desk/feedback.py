@@ -1,0 +1,93 @@
+"""Customer feedback: one satisfaction rating (CSAT) for each time a conversation closes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.domain.errors import Conflict, InvalidInput
+from relaydesk.domain.model import ConversationId, Event, EventKind, NewEvent, Owner, Source
+from relaydesk.store.conversations import ConversationStore, DuplicateKey
+
+log = logging.getLogger(__name__)
+
+MIN_SCORE, MAX_SCORE = 1, 5
+MAX_COMMENT_CHARS = 2000
+# A closed conversation ends with its close; only events after it (signals) follow, so a
+# short look back always finds it.
+CLOSE_LOOKBACK = 200
+
+
+@dataclass(frozen=True)
+class CsatRating:
+    """A stored rating and the close it rates."""
+
+    event: Event
+    close_seq: int
+
+
+class FeedbackDesk:
+    def __init__(self, store: ConversationStore, bus: EventBus) -> None:
+        self.store = store
+        self.bus = bus
+
+    def rate_conversation(
+        self, conversation_id: ConversationId, score: int, comment: str | None
+    ) -> CsatRating:
+        """Record the customer's 1-5 rating of a closed conversation, once per close."""
+        if not MIN_SCORE <= score <= MAX_SCORE:
+            raise InvalidInput(f"A rating is a whole number from {MIN_SCORE} to {MAX_SCORE}.")
+        cleaned = _clean_comment(comment)
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is not Owner.CLOSED:
+            raise Conflict("A conversation can be rated once it has closed.")
+        close = self._last_close(conversation_id, conversation.last_seq)
+        if close is None:
+            raise Conflict("A conversation can be rated once it has closed.")
+        signal = NewEvent(
+            kind=EventKind.SIGNAL,
+            source=Source.CUSTOMER,
+            data={
+                "csat": score,
+                "comment": cleaned,
+                "close_seq": close.seq,
+                "closed_from": close.data.get("from"),
+            },
+        )
+        try:
+            (event,) = self.store.append(
+                conversation_id, [signal], idempotency_key=f"csat:{close.id}"
+            )
+        except DuplicateKey as error:
+            raise Conflict("This conversation has already been rated.") from error
+        self._notify(conversation_id)
+        return CsatRating(event=event, close_seq=close.seq)
+
+    def _last_close(self, conversation_id: ConversationId, last_seq: int) -> Event | None:
+        recent = self.store.events_after(
+            conversation_id, max(0, last_seq - CLOSE_LOOKBACK), CLOSE_LOOKBACK + 1
+        )
+        closes = [
+            event
+            for event in recent
+            if event.kind is EventKind.OWNER_CHANGED and event.data.get("to") == Owner.CLOSED.value
+        ]
+        return closes[-1] if closes else None
+
+    def _notify(self, conversation_id: ConversationId) -> None:
+        try:
+            self.bus.publish(
+                conversation_topic(conversation_id), {"conversation_id": conversation_id}
+            )
+        except Exception:
+            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
+
+
+def _clean_comment(comment: str | None) -> str | None:
+    if comment is None:
+        return None
+    cleaned = "".join(ch for ch in comment if ch.isprintable() or ch in "\n\t").strip()
+    if len(cleaned) > MAX_COMMENT_CHARS:
+        raise InvalidInput(f"A comment is at most {MAX_COMMENT_CHARS} characters.")
+    return cleaned or None

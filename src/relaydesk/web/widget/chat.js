@@ -1,0 +1,275 @@
+/* relaydesk chat widget: the conversation, its connection, the outbox and the test hooks. */
+(function () {
+  "use strict";
+  var P = window.RelaydeskParts;
+
+  function Chat(config) {
+    var self = this;
+    this.config = config;
+    this.api = new P.CustomerApi(config.serverUrl);
+    this.saved = new P.SavedState(config.serverUrl, config.customerRef);
+    this.state = this.saved.load();
+    this.state.outbox = this.state.outbox || [];
+    this.cursor = 0;            // the last seq read in order from the stream or /events
+    this.seen = {};             // seq -> true for every event shown
+    this.owner = "assistant";
+    this.agentName = null;
+    this.queue = {};
+    this.inFlight = {};         // idempotency key -> "socket" | "rest"
+    this.socket = null;
+    this.socketHeld = false;
+    this.attempts = 0;
+    this.language = P.pickLanguage(config.language);
+    this.labels = Object.assign({}, P.LABELS_EN);
+    this.view = new P.View(config.serverUrl, this.labels, {
+      toggle: function () { self.setOpen(self.view.panel.hidden, true); },
+      close: function () { self.setOpen(false, true); },
+      send: function (text) { self.send(text); },
+      talkToPerson: function () { self.talkToPerson(); },
+      rate: function (score, comment) { self.rate(score, comment); }
+    });
+    this.loadLabels(this.language);
+    this.renderStatus();
+    this.setMode("idle");
+    if (this.state.open || config.open) this.setOpen(true, false);
+    window.addEventListener("online", function () { self.reconnectNow(); });
+    if (this.state.conversationId || this.state.outbox.length) this.resume();
+  }
+
+  Chat.prototype.persist = function () {
+    this.saved.save({
+      conversationId: this.state.conversationId, token: this.state.token,
+      cursor: this.cursor, open: this.state.open, ratedClose: this.state.ratedClose,
+      outbox: this.state.outbox.map(function (item) { return { key: item.key, text: item.text }; })
+    });
+  };
+
+  Chat.prototype.setOpen = function (open, focus) {
+    this.state.open = open;
+    this.view.setOpen(open, focus);
+    this.persist();
+  };
+
+  Chat.prototype.setMode = function (mode) {
+    this.mode = mode;
+    this.view.setConnection(mode);
+    this.view.showNotice(mode === "offline" ? this.labels.reconnecting : "");
+  };
+
+  // ------------------------------------------------------------ language
+  Chat.prototype.loadLabels = function (language) {
+    var self = this;
+    if (language === "en") return this.applyLabels("en", {});
+    return fetch(this.config.serverUrl + "/widget/i18n/" + language + ".json")
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (labels) { if (labels) self.applyLabels(language, labels); })
+      .catch(function () { /* keep the labels we have */ });
+  };
+
+  Chat.prototype.applyLabels = function (language, labels) {
+    this.language = language;
+    this.labels = Object.assign({}, P.LABELS_EN, labels);
+    this.view.applyLabels(this.labels);
+    this.view.host.setAttribute("lang", language);
+    this.renderStatus();
+  };
+
+  /** Without an explicit language, follow the language the conversation was detected in. */
+  Chat.prototype.followDetectedLanguage = function () {
+    var self = this;
+    if (this.config.language || !this.state.token || this.checkingLanguage) return;
+    this.checkingLanguage = true;
+    this.api.call("GET", "/v1/conversations/" + this.state.conversationId,
+      { token: this.state.token })
+      .then(function (result) {
+        var detected = result.body && result.body.language;
+        var base = detected ? String(detected).toLowerCase().split(/[-_]/)[0] : null;
+        if (base && base !== self.language && P.SUPPORTED.indexOf(base) >= 0) {
+          self.loadLabels(base);
+        }
+      })
+      .catch(function () { /* try again after the next answer */ })
+      .then(function () { self.checkingLanguage = false; });
+  };
+
+  // ------------------------------------------------------------ the conversation
+  Chat.prototype.ensureConversation = function () {
+    var self = this;
+    if (this.state.conversationId) return Promise.resolve(true);
+    if (this.starting) return this.starting;
+    var body = { display_name: this.config.displayName || "Visitor", language: this.language };
+    if (this.config.customerRef) {
+      body.customer_ref = this.config.customerRef;
+      body.customer_signature = this.config.customerSignature;
+    }
+    this.starting = this.startWith(body).then(function (result) {
+      if (result.status === 401 && body.customer_ref) {
+        self.view.showNotice(self.labels.verify_failed);
+        delete body.customer_ref;
+        delete body.customer_signature;
+        return self.startWith(body);
+      }
+      return result;
+    }).then(function (result) {
+      self.starting = null;
+      if (result.status !== 201) throw new Error("start failed");
+      self.state.conversationId = result.body.conversation.id;
+      self.state.token = result.body.token;
+      self.persist();
+      self.connect();
+      return true;
+    }, function (error) {
+      self.starting = null;
+      throw error;
+    });
+    return this.starting;
+  };
+
+  Chat.prototype.startWith = function (body) {
+    return this.api.call("POST", "/v1/conversations", { body: body });
+  };
+
+  Chat.prototype.path = function (suffix) {
+    return "/v1/conversations/" + encodeURIComponent(this.state.conversationId) + suffix;
+  };
+
+  /** After a reload: the transcript from the server, then the live stream. */
+  Chat.prototype.resume = function () {
+    var self = this;
+    this.catchUp().then(function () {
+      self.state.outbox.forEach(function (item) { self.view.addPending(item.key, item.text); });
+      if (!self.state.outbox.length) return self.connect();
+      self.ensureConversation().then(function () { self.connect(); self.flush(); },
+        function () { self.retrySoon(); });
+    });
+  };
+
+  Chat.prototype.forget = function () {
+    this.state = { open: this.state.open, outbox: this.state.outbox };
+    this.cursor = 0;
+    this.closeSocket();
+    this.persist();
+  };
+
+  /** Read /events after the cursor until nothing is left. */
+  Chat.prototype.catchUp = function () {
+    var self = this;
+    if (!this.state.conversationId) return Promise.resolve();
+    return this.api.call("GET", this.path("/events?after=" + this.cursor),
+      { token: this.state.token })
+      .then(function (result) {
+        if (result.status === 401 || result.status === 404) return self.forget();
+        if (result.status !== 200) return null;
+        self.receive(result.body.events);
+        var more = result.body.cursor > self.cursor;
+        self.cursor = Math.max(self.cursor, result.body.cursor);
+        self.persist();
+        return more && result.body.events.length ? self.catchUp() : null;
+      })
+      .catch(function () { if (self.mode !== "socket") self.setMode("offline"); });
+  };
+
+  // ------------------------------------------------------------ events
+  Chat.prototype.receive = function (events) {
+    var self = this;
+    var answered = false;
+    events.slice().sort(function (a, b) { return a.seq - b.seq; }).forEach(function (event) {
+      if (self.seen[event.seq]) return;
+      self.seen[event.seq] = true;
+      if (event.kind === "owner_changed") self.applyOwnerChange(event);
+      if (event.kind !== "message") return;
+      if (event.source === "customer") {
+        if (!self.view.hasSeq(event.seq) && !self.view.adoptPending(event)) {
+          self.view.addMessage(event, { key: "you", name: self.labels.you });
+        }
+      } else {
+        self.view.addMessage(event, self.speakerOf(event));
+        answered = true;
+      }
+      self.considerChoices(event);
+    });
+    if (answered) {
+      this.stopTyping();
+      this.followDetectedLanguage();
+    }
+  };
+
+  Chat.prototype.speakerOf = function (event) {
+    if (event.source === "agent") {
+      var name = P.firstName(event.data && event.data.agent_name) || this.agentName;
+      return { key: "agent", name: name || this.labels.agent };
+    }
+    if (event.source === "assistant") return { key: "assistant", name: this.labels.assistant };
+    return { key: "system", name: this.labels.title };
+  };
+
+  /** Quick replies belong to the newest message only. */
+  Chat.prototype.considerChoices = function (event) {
+    if (event.seq < (this.newestMessageSeq || 0)) return;
+    this.newestMessageSeq = event.seq;
+    var choices = event.source !== "customer" && event.data && event.data.choices;
+    this.view.showChoices(Array.isArray(choices) ? choices : []);
+  };
+
+  Chat.prototype.applyOwnerChange = function (event) {
+    var data = event.data || {};
+    var to = data.to;
+    var labels = this.labels;
+    if (to === "queued") {
+      this.queue = { position: data.queue_position, minutes: data.wait_minutes };
+      this.stopTyping();
+    } else if (to === "agent") {
+      this.agentName = P.firstName(data.agent_name) || null;
+      this.view.addNotice(event.seq, P.format(labels.agent_joined,
+        { name: this.agentName || labels.agent }));
+    } else if (to === "assistant" && this.owner !== "assistant") {
+      this.view.addNotice(event.seq, labels.assistant_back);
+      this.view.hideCsat();
+    } else if (to === "closed") {
+      this.view.addNotice(event.seq, labels.closed);
+      this.closeSeq = event.seq;
+      this.stopTyping();
+      this.view.hideCsat();
+      if (this.state.ratedClose !== event.seq) this.view.showCsat();
+    }
+    if (to) this.owner = to;
+    this.renderStatus();
+  };
+
+  Chat.prototype.renderStatus = function () {
+    var labels = this.labels;
+    var lines;
+    if (this.owner === "queued") {
+      var minutes = this.queue.minutes;
+      lines = [labels.queued,
+        this.queue.position ? P.format(labels.queue_position,
+          { position: this.queue.position }) : "",
+        typeof minutes === "number" ? (minutes < 1 ? labels.wait_soon
+          : P.format(labels.wait_minutes, { minutes: Math.round(minutes) })) : ""];
+    } else if (this.owner === "agent") {
+      lines = [P.format(labels.with_agent, { name: this.agentName || labels.agent })];
+    } else if (this.owner === "closed") {
+      lines = [labels.closed];
+    } else {
+      lines = [labels.with_assistant];
+    }
+    this.view.setStatus(lines);
+    this.view.setPersonAvailable(this.owner === "assistant" || this.owner === "closed");
+  };
+
+  // ------------------------------------------------------------ typing
+  Chat.prototype.startTyping = function () {
+    var self = this;
+    if (this.owner !== "assistant" && this.owner !== "closed") return;
+    this.view.setTyping(this.labels.assistant);
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(function () { self.stopTyping(); }, P.TYPING_TIMEOUT_MS);
+  };
+
+  Chat.prototype.stopTyping = function () {
+    clearTimeout(this.typingTimer);
+    this.view.setTyping(null);
+  };
+
+  P.Chat = Chat;
+})();

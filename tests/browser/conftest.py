@@ -1,0 +1,145 @@
+"""Browser fixtures: a real relaydesk server process and Debian's headless chromium.
+
+Tests here skip with a clear reason when chromium or the playwright package is missing.
+Each test gets a fresh browser context (so fresh localStorage) and leaves a screenshot of its
+last page under test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.server import ServerProcess
+
+CHROMIUM = Path(os.environ.get("RELAYDESK_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+# The identity secret the operator's site and the server share in these tests.
+IDENTITY_SECRET = "browser-test-identity-secret"
+
+
+def _require_browser() -> None:
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("The playwright package is not installed: pip install playwright.")
+    if not CHROMIUM.exists():
+        pytest.skip(f"No chromium at {CHROMIUM}: apt-get install -y chromium.")
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where screenshots and other evidence of browser tests are kept (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real relaydesk server for the browser tests, on a fresh SQLite file."""
+    _require_browser()
+    process = ServerProcess(
+        tmp_path_factory.mktemp("browser-server"),
+        env={"RELAYDESK_IDENTITY_SECRET": IDENTITY_SECRET, "RELAYDESK_ENVIRONMENT": "test"},
+    )
+    process.start(timeout=60)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless chromium, shared by the session; contexts keep tests apart."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_context_options() -> dict[str, Any]:
+    """Override in a test module to change locale, viewport and the like."""
+    return {"locale": "en-US", "viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def context(browser: Any, browser_context_options: dict[str, Any]) -> Iterator[Any]:
+    """A fresh browser context: its own cookies and localStorage."""
+    created = browser.new_context(**browser_context_options)
+    created.set_default_timeout(10_000)
+    yield created
+    created.close()
+
+
+@pytest.fixture
+def page(context: Any, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page that leaves a screenshot named after the test when the test ends."""
+    opened = context.new_page()
+    yield opened
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:150]
+    if not opened.is_closed():
+        opened.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
+
+
+class WidgetPage:
+    """The chat widget on a page, seen the way a customer uses it."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.launcher = page.locator(".rd-launcher")
+        self.panel = page.locator(".rd-panel")
+        self.input = page.get_by_label("Your message")
+        self.log = page.locator("[role=log]")
+        self.status = page.locator(".rd-status")
+        self.typing = page.locator(".rd-typing")
+        self.person = page.locator(".rd-person")
+
+    def open(self) -> WidgetPage:
+        self.launcher.wait_for()
+        if self.panel.is_hidden():
+            self.launcher.click()
+        self.input.wait_for()
+        return self
+
+    def send(self, text: str) -> None:
+        self.input.fill(text)
+        self.input.press("Enter")
+
+    def messages(self, who: str = "you") -> Any:
+        """Message bubbles: who is you, assistant, agent or system."""
+        return self.log.locator(f".rd-msg.rd-{who}")
+
+    def message_texts(self, who: str = "you") -> list[str]:
+        texts: list[str] = self.messages(who).locator(".rd-text").all_text_contents()
+        return texts
+
+    def state(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.page.evaluate("window.relaydesk.state()")
+        return found
+
+    def wait_for_mode(self, mode: str) -> None:
+        self.page.wait_for_function(
+            "mode => window.relaydesk && window.relaydesk.state().mode === mode", arg=mode
+        )
+
+
+@pytest.fixture
+def open_shop(page: Any, server: ServerProcess) -> Any:
+    """Open the demo shop (query string optional) and return its widget, ready to use."""
+
+    def opener(query: str = "") -> WidgetPage:
+        page.goto(f"{server.url}/shop{query}")
+        page.wait_for_function("window.relaydesk && window.relaydesk.version")
+        return WidgetPage(page).open()
+
+    return opener
