@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from relaydesk import __version__
-from relaydesk.api import customer, stream
+from relaydesk.api import customer, customer_feedback, stream, widget_pages
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
@@ -53,6 +53,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     install_error_handlers(app)
     app.include_router(customer.router)
     app.include_router(stream.router)
+    app.include_router(customer_feedback.router)
+    app.include_router(widget_pages.router)
 
     @app.get("/healthz", tags=["service"])
     def health() -> dict[str, str]:
