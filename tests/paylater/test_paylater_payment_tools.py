@@ -204,5 +204,8 @@ def test_a_late_fee_is_explained_from_the_fee_table_with_what_the_order_was_char
     assert outcome.result["amount"] == "55.00"
     assert outcome.result["grace_days"] == 3
     assert outcome.result["charged_on_order"] == "55.00"
-    general = call(demo_engine, today, "explain_fee", {"currency": "EUR"}, customer_id=None)
-    assert general.result is not None and general.result["amount"] == "5.00"
+    general = call(demo_engine, today, "explain_fee", {}, customer_id=None)
+    assert general.result is not None
+    assert (general.result["amount"], general.result["currency"]) == ("5.00", "EUR")
+    swedish = call(demo_engine, today, "explain_fee", {}, customer_id=SVEN_ID)
+    assert swedish.result is not None and swedish.result["currency"] == "SEK"

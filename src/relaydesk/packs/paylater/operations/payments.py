@@ -280,11 +280,21 @@ def decide_fee_question(
     return customer_order(conn, ctx, params.order_id)
 
 
+def _usual_currency(conn: Connection, ctx: Ctx) -> str:
+    """The currency of the customer's latest order; EUR when nobody is verified."""
+    latest = conn.execute(
+        select(t.orders.c.currency)
+        .where(t.orders.c.customer_id == ctx.customer_id)
+        .order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc())
+    ).first()
+    return str(latest.currency) if latest else "EUR"
+
+
 def explain_fee(
     conn: Connection, ctx: Ctx, params: ExplainFeeParams, order: OrderFacts | None
 ) -> ExplainFeeResult:
     """A fee rule from the fee table, and what it added to the given order if any."""
-    currency = params.currency or (order.currency if order else "EUR")
+    currency = params.currency or (order.currency if order else _usual_currency(conn, ctx))
     rule = conn.execute(
         select(t.fee_rules).where(t.fee_rules.c.code == params.fee,
                                   t.fee_rules.c.currency == currency)
