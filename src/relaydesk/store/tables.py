@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -70,4 +71,75 @@ events = Table(
     UniqueConstraint("conversation_id", "idempotency_key", name="uq_events_conversation_key"),
     Index("ix_events_caused_by", "caused_by"),
     Index("ix_events_created_at", "created_at"),
+)
+
+# --- Human agents: accounts, sessions, presence, the queue and approvals. ---
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("skills", JSON, nullable=False),
+    Column("languages", JSON, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+agent_sessions = Table(
+    "agent_sessions",
+    metadata,
+    # The SHA-256 of the session token: a leaked table does not leak sessions.
+    Column("token_hash", String(64), primary_key=True),
+    Column("agent_id", String(64), ForeignKey("agents.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+agent_presence = Table(
+    "agent_presence",
+    metadata,
+    Column("agent_id", String(64), ForeignKey("agents.id"), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+)
+
+queue_entries = Table(
+    "queue_entries",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    # The conversation's version when it was queued: one entry per escalation.
+    Column("version", Integer, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("skill", String(64)),
+    Column("language", String(16)),
+    Column("enqueued_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_at", DateTime(timezone=True)),
+    Column("assigned_to", String(64)),
+    Column("left_at", DateTime(timezone=True)),
+    Column("follow_up_email", String(320)),
+    UniqueConstraint("conversation_id", "version", name="uq_queue_entries_conversation_version"),
+    Index("ix_queue_entries_waiting", "assigned_at", "left_at", "priority"),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    Column("tool", String(100), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("decided_by", String(64)),
+    Column("reason", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Index("ix_approvals_conversation_id", "conversation_id"),
 )

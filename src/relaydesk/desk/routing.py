@@ -1,0 +1,336 @@
+"""Routing: escalated conversations enter the queue, agents claim them or get them assigned.
+
+A claim is the store's compare-and-set on the conversation's owner and version, so two
+processes (or fifty threads) can never give one conversation to two agents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.domain.agents import (
+    AgentAccount,
+    AgentStatus,
+    AtCapacity,
+    QueueEntry,
+    best_agent,
+    queue_priority,
+    require_can_read,
+    skill_for,
+    suits,
+)
+from relaydesk.domain.errors import Conflict, Forbidden
+from relaydesk.domain.model import (
+    AgentId,
+    Conversation,
+    ConversationId,
+    EventKind,
+    NewEvent,
+    Owner,
+    Source,
+)
+from relaydesk.domain.ownership import Transition, apply_transition
+from relaydesk.store.agents import AgentStore
+from relaydesk.store.conversations import ConversationStore, DuplicateKey, utcnow
+from relaydesk.store.queue import QueueStore
+
+log = logging.getLogger(__name__)
+
+QUEUE_TOPIC = "desk:queue"
+DEFAULT_WAIT_MINUTES = 5
+RELEASED_BONUS = 25
+
+
+@dataclass(frozen=True)
+class RoutingPolicy:
+    """Timings of the routing loop; tests shorten them."""
+
+    presence_timeout: timedelta = timedelta(seconds=45)
+    relax_after: timedelta = timedelta(minutes=5)
+    history: timedelta = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    entry: QueueEntry
+    position: int
+    waited_seconds: float
+
+
+class RoutingDesk:
+    """The queue, claims, automatic assignment and release of conversations."""
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        queue: QueueStore,
+        agents: AgentStore,
+        bus: EventBus,
+        *,
+        policy: RoutingPolicy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.queue = queue
+        self.agents = agents
+        self.bus = bus
+        self.policy = policy or RoutingPolicy()
+        self.clock = clock
+
+    # --- entering the queue ---
+
+    def sync_queue(self) -> int:
+        """Queue every escalated conversation not queued yet; returns how many were added."""
+        added = 0
+        for conversation_id, version in self.queue.unqueued_escalations():
+            with contextlib.suppress(Conflict):
+                added += self.enqueue(conversation_id, version)
+        return added
+
+    def enqueue(self, conversation_id: ConversationId, version: int) -> bool:
+        """Queue this escalation once and tell the customer the expected wait."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is not Owner.QUEUED or conversation.version != version:
+            return False
+        entry = self._entry_for(conversation)
+        if not self.queue.enqueue(entry):
+            return False
+        self._tell_wait(conversation, entry)
+        self._publish_queue()
+        return True
+
+    def _entry_for(self, conversation: Conversation) -> QueueEntry:
+        owner_events = self.queue.latest_events(conversation.id, (EventKind.OWNER_CHANGED,), 20)
+        signals = self.queue.latest_events(conversation.id, (EventKind.SIGNAL,), 10)
+        escalation = next(
+            (e.data for e in owner_events if e.data.get("transition") == "escalate"), {}
+        )
+        frustration = max((_number(e.data.get("frustration")) for e in signals), default=0.0)
+        reason = str(escalation.get("reason") or "asked_for_human")
+        skill = escalation.get("skill")
+        priority = queue_priority(reason, int(_number(escalation.get("priority"))), frustration)
+        if owner_events and owner_events[0].data.get("transition") == "release":
+            priority += RELEASED_BONUS  # they have waited once already
+        return QueueEntry(
+            conversation_id=conversation.id,
+            priority=priority,
+            reason=reason,
+            skill=skill_for(reason, skill if isinstance(skill, str) else None),
+            language=conversation.language,
+            enqueued_at=self.clock(),
+            version=conversation.version,
+        )
+
+    def _tell_wait(self, conversation: Conversation, entry: QueueEntry) -> None:
+        position = self.position_of(entry)
+        minutes = self.expected_wait_minutes(entry, position)
+        if self._anyone_suitable_online(entry):
+            text = f"A person will join you shortly. Expected wait: about {minutes} minutes."
+        else:
+            text = (
+                "Nobody who can help is online right now; your conversation stays in the queue "
+                f"(expected wait: about {minutes} minutes). You can also leave your email "
+                "address and we will follow up."
+            )
+        notice = NewEvent(
+            kind=EventKind.MESSAGE,
+            source=Source.SYSTEM,
+            text=text,
+            data={"wait_minutes": minutes, "queue_position": position},
+        )
+        # Keyed by the escalation: two processes queueing it at once tell the customer once.
+        with contextlib.suppress(DuplicateKey):
+            self.store.append(
+                conversation.id, [notice], idempotency_key=f"queued:{conversation.version}"
+            )
+        self._notify(conversation.id)
+
+    def position_of(self, entry: QueueEntry) -> int:
+        waiting = self.queue.waiting()
+        for index, other in enumerate(waiting, start=1):
+            if other.conversation_id == entry.conversation_id:
+                return index
+        return len(waiting) + 1
+
+    def expected_wait_minutes(self, entry: QueueEntry, position: int) -> int:
+        """Median recent wait, scaled by how many wait ahead per suitable online agent."""
+        waits = self.queue.recent_waits(self.clock() - self.policy.history)
+        typical = statistics.median(waits) / 60 if waits else DEFAULT_WAIT_MINUTES
+        helpers = max(1, len(self._suitable_online(entry)))
+        return max(1, round(typical * max(1.0, position / helpers)))
+
+    def _suitable_online(self, entry: QueueEntry) -> list[AgentStatus]:
+        return [
+            status
+            for status in self.agents.statuses()
+            if status.presence.value != "offline" and suits(status.agent, entry)
+        ]
+
+    def _anyone_suitable_online(self, entry: QueueEntry) -> bool:
+        return bool(self._suitable_online(entry))
+
+    # --- the queue as agents see it ---
+
+    def queue_for(self, agent: AgentAccount) -> list[QueueItem]:
+        """What this agent may pick: entries they suit (everything for a supervisor)."""
+        now = self.clock()
+        items = []
+        for position, entry in enumerate(self.queue.waiting(), start=1):
+            if suits(agent, entry, relaxed=self._waited_long(entry)):
+                waited = (now - entry.enqueued_at).total_seconds()
+                items.append(QueueItem(entry, position, waited))
+        return items
+
+    def require_can_read(self, agent: AgentAccount, conversation: Conversation) -> None:
+        """Raise Forbidden unless the agent may see this conversation."""
+        entry = None
+        if conversation.owner is Owner.QUEUED:
+            entry = self.queue.entry_for(conversation.id)
+            if entry is None:  # escalated moments ago: queue it now (a no-op if raced)
+                self.enqueue(conversation.id, conversation.version)
+                entry = self.queue.entry_for(conversation.id)
+        if entry is not None and agent.active and self._waited_long(entry):
+            return  # a long wait opens the conversation to every agent
+        require_can_read(agent, conversation, entry)
+
+    def _waited_long(self, entry: QueueEntry) -> bool:
+        return self.clock() - entry.enqueued_at >= self.policy.relax_after
+
+    # --- claims ---
+
+    def claim(self, conversation_id: ConversationId, agent: AgentAccount) -> Conversation:
+        """Take a queued conversation: exactly one agent wins, the others get Conflict."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is Owner.AGENT and conversation.agent_id == agent.id:
+            return conversation  # a repeated click
+        if conversation.owner is not Owner.QUEUED:
+            raise Conflict("This conversation is no longer waiting for a person.")
+        try:
+            self.require_can_read(agent, conversation)
+        except Forbidden:
+            if self.store.get_conversation(conversation_id).version != conversation.version:
+                raise Conflict("Another agent took this conversation first.") from None
+            raise
+        status = self.agents.status(agent.id)
+        if status.load >= agent.capacity and not agent.supervises:
+            raise AtCapacity("You already hold as many conversations as you can take.")
+        return self._assign(conversation, agent, automatic=False)
+
+    def _assign(
+        self, conversation: Conversation, agent: AgentAccount, *, automatic: bool
+    ) -> Conversation:
+        change = apply_transition(conversation.owner, Transition.CLAIM)
+        joined = NewEvent(
+            kind=EventKind.OWNER_CHANGED,
+            source=Source.AGENT,
+            actor_id=agent.id,
+            text=f"{agent.display_name} has joined the conversation.",
+            data={
+                "transition": Transition.CLAIM.value,
+                "from": Owner.QUEUED.value,
+                "to": Owner.AGENT.value,
+                "agent_name": agent.display_name,
+                "automatic": automatic,
+            },
+        )
+        self.store.append(
+            conversation.id,
+            [joined],
+            owner_change=(change, conversation.version),
+            agent_id=agent.id,
+        )
+        now = self.clock()
+        self.queue.mark_assigned(conversation.id, agent.id, now)
+        self.agents.touch(agent.id, now)
+        self._notify(conversation.id)
+        self._publish_queue()
+        return self.store.get_conversation(conversation.id)
+
+    def auto_assign(self) -> list[tuple[ConversationId, AgentId]]:
+        """Give waiting conversations, most urgent first, to the best online agent with room."""
+        assigned: list[tuple[ConversationId, AgentId]] = []
+        statuses = {status.agent.id: status for status in self.agents.statuses()}
+        for entry in self.queue.waiting():
+            relaxed = self._waited_long(entry)
+            chosen = best_agent(list(statuses.values()), entry, relaxed=relaxed)
+            if chosen is None:
+                continue
+            try:
+                conversation = self.store.get_conversation(entry.conversation_id)
+                self._assign(conversation, chosen.agent, automatic=True)
+            except Conflict:
+                continue  # another process or a manual claim got there first
+            statuses[chosen.agent.id] = AgentStatus(
+                chosen.agent, chosen.presence, chosen.last_seen, chosen.load + 1
+            )
+            assigned.append((entry.conversation_id, chosen.agent.id))
+        return assigned
+
+    # --- leaving an agent ---
+
+    def release(self, conversation_id: ConversationId, agent: AgentAccount) -> Conversation:
+        """The agent puts the conversation back in the queue."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.agent_id != agent.id and not agent.supervises:
+            raise Forbidden("Only the agent holding a conversation can release it.")
+        self._release(conversation, "released")
+        return self.store.get_conversation(conversation_id)
+
+    def release_absent_agents(self) -> list[ConversationId]:
+        """Agents unseen within the timeout go offline; their conversations return to the queue."""
+        self.agents.mark_offline_unseen_since(self.clock() - self.policy.presence_timeout)
+        released = []
+        for _agent_id, conversation_ids in self.agents.offline_holders():
+            for raw_id in conversation_ids:
+                conversation = self.store.get_conversation(ConversationId(raw_id))
+                with contextlib.suppress(Conflict):
+                    self._release(conversation, "agent_offline")
+                    released.append(conversation.id)
+        return released
+
+    def _release(self, conversation: Conversation, why: str) -> None:
+        change = apply_transition(conversation.owner, Transition.RELEASE)
+        back = NewEvent(
+            kind=EventKind.OWNER_CHANGED,
+            source=Source.SYSTEM,
+            text="The person helping you had to step away; you are back in the queue.",
+            data={
+                "transition": Transition.RELEASE.value,
+                "from": Owner.AGENT.value,
+                "to": Owner.QUEUED.value,
+                "reason": why,
+                "released_agent": conversation.agent_id,
+            },
+        )
+        self.store.append(conversation.id, [back], owner_change=(change, conversation.version))
+        self.enqueue(conversation.id, conversation.version + 1)
+
+    def tick(self) -> None:
+        """One round of the routing loop: queue, release the absent, assign."""
+        self.sync_queue()
+        self.release_absent_agents()
+        self.auto_assign()
+
+    def _notify(self, conversation_id: ConversationId) -> None:
+        try:
+            self.bus.publish(
+                conversation_topic(conversation_id), {"conversation_id": conversation_id}
+            )
+        except Exception:
+            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
+
+    def _publish_queue(self) -> None:
+        try:
+            self.bus.publish(QUEUE_TOPIC, {"changed": "queue"})
+        except Exception:
+            log.warning("Could not publish a queue notification", exc_info=True)
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
