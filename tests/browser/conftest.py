@@ -45,7 +45,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     _require_browser()
     process = ServerProcess(
         tmp_path_factory.mktemp("browser-server"),
-        env={"RELAYDESK_IDENTITY_SECRET": IDENTITY_SECRET, "RELAYDESK_ENVIRONMENT": "test"},
+        env={
+            "RELAYDESK_IDENTITY_SECRET": IDENTITY_SECRET,
+            "RELAYDESK_ENVIRONMENT": "test",
+            # A fixed acknowledgement keeps these tests about the widget, fast and exact.
+            "RELAYDESK_ASSISTANT": "acknowledge",
+        },
     )
     process.start(timeout=60)
     yield process

@@ -1,16 +1,213 @@
-"""The customer chat widget in a real browser against a real server."""
+"""The customer chat widget in a real browser against a real server process."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import httpx
 import pytest
+
+from support.server import ServerProcess
 
 expect = pytest.importorskip("playwright.sync_api", reason="needs playwright").expect
 
+pytestmark = pytest.mark.browser
 
-def test_a_customer_message_gets_an_answer_in_the_widget(open_shop: Any) -> None:
+SCRIPT_TEXT = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+
+
+def seqs_in_transcript(widget: Any) -> list[int]:
+    found: list[int] = widget.log.evaluate(
+        "log => [...log.querySelectorAll('[data-seq]')].map(n => Number(n.dataset.seq))"
+    )
+    return found
+
+
+def test_a_customer_message_gets_an_answer_from_the_assistant(open_shop: Any) -> None:
     widget = open_shop()
     widget.send("hello there")
     expect(widget.messages("assistant")).to_have_count(1)
     assert widget.message_texts("you") == ["hello there"]
+    expect(widget.messages("assistant").locator(".rd-from")).to_have_text("Assistant")
+    assert widget.state()["mode"] == "socket"
+
+
+def test_a_reload_mid_conversation_keeps_the_transcript(open_shop: Any) -> None:
+    widget = open_shop()
+    widget.send("my first question")
+    expect(widget.messages("assistant")).to_have_count(1)
+    widget.send("my second question")
+    expect(widget.messages("assistant")).to_have_count(2)
+    conversation_id = widget.state()["conversationId"]
+
+    widget.page.reload()
+    widget.input.wait_for()  # the panel stays open across the reload
+    expect(widget.messages("assistant")).to_have_count(2)
+    assert widget.message_texts("you") == ["my first question", "my second question"]
+    assert widget.state()["conversationId"] == conversation_id
+
+    widget.send("and a third after the reload")
+    expect(widget.messages("assistant")).to_have_count(3)
+    assert widget.message_texts("you")[-1] == "and a third after the reload"
+    assert seqs_in_transcript(widget) == list(range(1, 7))
+
+
+def test_a_dropped_websocket_loses_nothing_and_doubles_nothing(
+    open_shop: Any, server: ServerProcess
+) -> None:
+    widget = open_shop()
+    widget.send("before the drop")
+    expect(widget.messages("assistant")).to_have_count(1)
+    widget.wait_for_mode("socket")
+
+    widget.page.evaluate("window.relaydesk._debugDropSocket({hold: true})")
+    widget.wait_for_mode("rest")
+    widget.send("while the socket is down")
+    expect(widget.messages("assistant")).to_have_count(2)
+
+    # Another tab of the same customer writes meanwhile; the REST fallback polls it in.
+    state = widget.state()
+    other_tab = {"Authorization": f"Bearer {state['token']}", "Idempotency-Key": "tab-2"}
+    url = f"{server.url}/v1/conversations/{state['conversationId']}/messages"
+    for _ in range(2):  # a retry with the same key stores nothing twice
+        response = httpx.post(url, json={"text": "from another tab"}, headers=other_tab)
+        assert response.status_code == 200
+    expect(widget.messages("assistant")).to_have_count(3)
+
+    widget.page.evaluate("window.relaydesk._debugResumeSocket()")
+    widget.wait_for_mode("socket")
+    widget.send("after the reconnect")
+    expect(widget.messages("assistant")).to_have_count(4)
+
+    assert widget.message_texts("you") == [
+        "before the drop",
+        "while the socket is down",
+        "from another tab",
+        "after the reconnect",
+    ]
+    assert seqs_in_transcript(widget) == list(range(1, 9))
+    assert widget.state()["outbox"] == 0
+    events = httpx.get(
+        f"{server.url}/v1/conversations/{state['conversationId']}/events",
+        headers={"Authorization": f"Bearer {state['token']}"},
+    ).json()["events"]
+    assert [e["text"] for e in events if e["source"] == "customer"] == widget.message_texts("you")
+
+
+def test_a_message_containing_a_script_tag_is_shown_as_text(open_shop: Any) -> None:
+    widget = open_shop()
+    widget.send(SCRIPT_TEXT)
+    expect(widget.messages("assistant")).to_have_count(1)
+    assert widget.message_texts("you") == [SCRIPT_TEXT]
+    assert widget.page.evaluate("window.__pwned") is None
+    expect(widget.log.locator("script, img")).to_have_count(0)
+
+
+def test_links_become_anchors_that_show_their_domain_and_only_for_http(open_shop: Any) -> None:
+    widget = open_shop()
+    widget.send("see https://www.example.com/help?id=1. not javascript:alert(1) or ftp://x.org")
+    expect(widget.messages("assistant")).to_have_count(1)
+    links = widget.messages("you").locator("a")
+    expect(links).to_have_count(1)
+    expect(links).to_have_text("example.com")
+    expect(links).to_have_attribute("href", "https://www.example.com/help?id=1")
+    expect(links).to_have_attribute("rel", re.compile("noopener"))
+
+
+def test_talk_to_a_person_shows_the_queue_position_and_the_expected_wait(
+    open_shop: Any,
+) -> None:
+    widget = open_shop()
+    expect(widget.person).to_be_visible()
+    widget.send("hello")
+    expect(widget.messages("assistant")).to_have_count(1)
+    widget.person.click()
+    expect(widget.status).to_contain_text("A person will join you shortly.")
+    expect(widget.status).to_contain_text(re.compile(r"number \d+ in the queue"))
+    expect(widget.status).to_contain_text(re.compile(r"Expected wait: (about \d+ min|less)"))
+    expect(widget.person).to_be_visible()
+    assert widget.state()["owner"] == "queued"
+
+
+def test_the_typing_indicator_shows_while_the_answer_is_on_its_way(open_shop: Any) -> None:
+    widget = open_shop()
+    page = widget.page
+    page.route_web_socket(re.compile(r"/stream"), lambda socket: socket.close())
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route(re.compile(r"/v1/conversations/[^/]+/messages$"), hold)
+
+    widget.send("is anyone there?")
+    expect(widget.typing).to_be_visible()
+    expect(widget.typing).to_contain_text("Assistant is typing")
+    page.wait_for_timeout(200)
+    assert len(held) == 1, "the message should be on its way to the server"
+    held[0].continue_()
+
+    expect(widget.messages("assistant")).to_have_count(1)
+    expect(widget.typing).to_be_hidden()
+    assert widget.state()["mode"] in {"rest", "offline"}
+
+
+def test_the_widget_works_over_rest_when_websockets_are_blocked(open_shop: Any) -> None:
+    widget = open_shop()
+    widget.page.route_web_socket(re.compile(r"/stream"), lambda socket: socket.close())
+    for text in ("first over rest", "second over rest"):
+        widget.send(text)
+    expect(widget.messages("assistant")).to_have_count(2)
+    assert widget.message_texts("you") == ["first over rest", "second over rest"]
+    assert widget.state()["mode"] != "socket"
+
+
+def test_quick_reply_buttons_send_their_value(open_shop: Any) -> None:
+    widget = open_shop()
+    page = widget.page
+    page.route_web_socket(re.compile(r"/stream"), lambda socket: socket.close())
+
+    def offer_choices(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for event in body.get("replies", []):
+            event["data"]["choices"] = [
+                {"label": "Yes, do it", "value": "yes"},
+                {"label": "No", "value": "no"},
+            ]
+        route.fulfill(response=response, json=body)
+
+    page.route(re.compile(r"/v1/conversations/[^/]+/messages$"), offer_choices)
+    widget.send("can I push my payment back?")
+    buttons = widget.page.locator(".rd-choice")
+    expect(buttons).to_have_text(["Yes, do it", "No"])
+    page.unroute(re.compile(r"/v1/conversations/[^/]+/messages$"))
+    buttons.first.click()
+    expect(widget.messages("assistant")).to_have_count(2)
+    assert widget.message_texts("you") == ["can I push my payment back?", "yes"]
+    expect(buttons).to_have_count(0)
+
+
+def test_the_widget_is_usable_with_the_keyboard_alone(open_shop: Any) -> None:
+    widget = open_shop()
+    page = widget.page
+    page.keyboard.press("Escape")
+    expect(widget.panel).to_be_hidden()
+    expect(widget.launcher).to_be_focused()
+    expect(widget.launcher).to_have_attribute("aria-expanded", "false")
+
+    page.keyboard.press("Enter")
+    expect(widget.panel).to_be_visible()
+    expect(widget.input).to_be_focused()
+    page.keyboard.type("typed without a mouse")
+    page.keyboard.press("Enter")
+    expect(widget.messages("assistant")).to_have_count(1)
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Close chat")).to_be_focused()
+    expect(widget.log).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_role("log", name="Conversation")).to_be_visible()
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
