@@ -8,6 +8,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 
 from relaydesk.assistant.embeddings import Embedder, Vectors
 from relaydesk.assistant.knowledge.articles import Article, load_articles
@@ -16,21 +17,25 @@ from relaydesk.assistant.knowledge.text import tokens
 from relaydesk.assistant.knowledge.vectors import embed_passages
 
 FALLBACK_LANGUAGE = "en"
-# Weighted sum of the two normalised signals; embeddings carry meaning across wordings and
-# languages, BM25 rewards the exact product words ("postpone", "late fee").
+# Ranking: a weighted sum of the two normalised signals. Embeddings carry meaning across
+# wordings and languages; BM25 rewards the product's own words ("postpone", "late fee").
 EMBEDDING_WEIGHT = 0.75
 LEXICAL_WEIGHT = 0.25
-# multilingual-e5 cosines sit in a narrow band: up to about 0.8 for unrelated text, 0.85-0.9
-# for a match; only the part above the floor is evidence.
-COSINE_FLOOR = 0.79
-COSINE_CEILING = 0.89
-# A question in a language we have no articles in meets English text: cosines run lower.
-CROSS_LINGUAL_FLOOR = 0.75
-CROSS_LINGUAL_CEILING = 0.85
-# A BM25 score at which the lexical signal counts as fully confident.
-BM25_SATURATION = 10.0
-DEFAULT_MIN_SCORE = 0.15
-DEFAULT_MIN_SCORE_LEXICAL = 0.15
+# multilingual-e5 cosines sit in a narrow band: up to about 0.85 for unrelated text and
+# 0.85-0.93 for a match, so only the part above the floor counts as evidence.
+COSINE_FLOOR = 0.80
+COSINE_CEILING = 0.92
+# A question meeting an article in another language (the English fallback) scores lower for
+# the same meaning; this much is added back before any comparison.
+CROSS_LINGUAL_BONUS = 0.03
+# BM25 at which the lexical signal is fully confident.
+BM25_SATURATION = 6.0
+# Relevance gate, whatever the ranking: a strong meaning match, or a fair one backed by shared
+# words. Unrelated questions ("capital of France?") fail both.
+STRONG_COSINE = 0.85
+FAIR_COSINE = 0.80
+LEXICAL_SUPPORT = 2.0
+DEFAULT_MIN_SCORE = 0.0
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,11 @@ class Hit:
 class _View:
     """The articles a customer in one language can be shown, with their lexical index."""
 
-    def __init__(self, articles: list[Article], rows: list[int], cross_lingual: bool) -> None:
+    def __init__(self, language: str, articles: list[Article], rows: list[int]) -> None:
         self.articles = articles
         self.rows = rows  # the articles' rows in the knowledge base's vector matrix
-        self.cosine_range = (
-            (CROSS_LINGUAL_FLOOR, CROSS_LINGUAL_CEILING)
-            if cross_lingual
-            else (COSINE_FLOOR, COSINE_CEILING)
-        )
+        foreign = [a.language != language for a in articles]
+        self.cosine_bonus = CROSS_LINGUAL_BONUS * np.asarray(foreign, dtype=np.float32)
         self._index = bm25s.BM25()
         self._index.index([tokens(a.text) or [""] for a in articles], show_progress=False)
         self._vocabulary = set(self._index.vocab_dict)
@@ -79,8 +81,7 @@ class KnowledgeBase:
         if embedder is not None:
             texts = [a.text for a in self._articles]
             self._vectors = embed_passages(embedder, texts, cache_dir)
-        default = DEFAULT_MIN_SCORE if embedder is not None else DEFAULT_MIN_SCORE_LEXICAL
-        self.min_score = default if min_score is None else min_score
+        self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         self._views: dict[str, _View] = {}
         self.known_urls = frozenset(a.url for a in self._articles)
 
@@ -117,24 +118,30 @@ class KnowledgeBase:
         view = self._view(_base_language(language))
         if not view.articles or not query.strip() or k < 1:
             return []
-        scores = self._scores(view, query)
+        scores, relevant = self._scores(view, query)
         order = np.argsort(-scores, kind="stable")[:k]
-        chosen = [(view.articles[i], float(scores[i])) for i in order]
         return [
-            Hit(article, round(score, 4), answer_snippet(article, query))
-            for article, score in chosen
-            if score >= self.min_score
+            Hit(
+                view.articles[i],
+                round(float(scores[i]), 4),
+                answer_snippet(view.articles[i], query),
+            )
+            for i in order
+            if relevant[i] and scores[i] >= self.min_score
         ]
 
-    def _scores(self, view: _View, query: str) -> Vectors:
-        lexical = np.minimum(view.lexical_scores(query) / BM25_SATURATION, 1.0)
+    def _scores(self, view: _View, query: str) -> tuple[Vectors, npt.NDArray[np.bool_]]:
+        """Each article's ranking score, and whether it is related to the query at all."""
+        bm25 = view.lexical_scores(query)
+        lexical = np.minimum(bm25 / BM25_SATURATION, 1.0)
         if self._embedder is None or self._vectors is None:
-            return np.asarray(lexical, dtype=np.float32)
+            return np.asarray(lexical, dtype=np.float32), bm25 >= LEXICAL_SUPPORT
         question = self._embedder.embed_queries([query])[0]
-        cosine: Vectors = self._vectors[view.rows] @ question
-        floor, ceiling = view.cosine_range
-        semantic = np.clip((cosine - floor) / (ceiling - floor), 0.0, 1.0)
-        return np.asarray(EMBEDDING_WEIGHT * semantic + LEXICAL_WEIGHT * lexical, np.float32)
+        cosine = np.asarray(self._vectors[view.rows] @ question, np.float32) + view.cosine_bonus
+        semantic = np.clip((cosine - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR), 0.0, 1.0)
+        score = np.asarray(EMBEDDING_WEIGHT * semantic + LEXICAL_WEIGHT * lexical, np.float32)
+        relevant = (cosine >= STRONG_COSINE) | ((cosine >= FAIR_COSINE) & (bm25 >= LEXICAL_SUPPORT))
+        return score, relevant
 
     def _view(self, language: str) -> _View:
         # Articles in the customer's language, plus the English one wherever no translation exists.
@@ -145,8 +152,7 @@ class KnowledgeBase:
                 for row, a in enumerate(self._articles)
                 if a.language == language or (a.language == FALLBACK_LANGUAGE and a.id not in ids)
             ]
-            articles = [self._articles[r] for r in rows]
-            self._views[language] = _View(articles, rows, cross_lingual=not ids)
+            self._views[language] = _View(language, [self._articles[r] for r in rows], rows)
         return self._views[language]
 
 
