@@ -14,6 +14,12 @@ ARTICLES = Path(relaydesk.packs.paylater.__file__).parent / "knowledge"
 
 
 @pytest.fixture(scope="session")
+def articles_folder() -> Path:
+    """The demo pack's help centre: one folder per language."""
+    return ARTICLES
+
+
+@pytest.fixture(scope="session")
 def knowledge(pytestconfig: pytest.Config) -> KnowledgeBase:
     # pytest's own cache directory outlives the run, so articles are embedded once per change.
     assert pytestconfig.cache is not None

@@ -9,8 +9,6 @@ import yaml
 
 from relaydesk.assistant.knowledge import KnowledgeBase
 
-from .conftest import ARTICLES
-
 QUESTIONS: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "questions.yaml").read_text(encoding="utf-8")
 )
@@ -91,8 +89,10 @@ def test_only_article_urls_are_known(knowledge: KnowledgeBase) -> None:
     assert "/help/sv/late-fees" in knowledge.known_urls
 
 
-def test_search_without_an_embedder_still_finds_articles_by_their_words() -> None:
-    lexical = KnowledgeBase.load(ARTICLES, embedder=None)
+def test_search_without_an_embedder_still_finds_articles_by_their_words(
+    articles_folder: Path,
+) -> None:
+    lexical = KnowledgeBase.load(articles_folder, embedder=None)
     hits = lexical.search("postpone payment", "en")
     assert hits[0].article.id == "postpone-a-payment"
     assert lexical.search("zebra giraffe", "en") == []

@@ -67,7 +67,7 @@ class CountingEmbedder:
                 if "a" <= char <= "z":
                     rows[row, ord(char) - ord("a")] += 1.0
         norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        return rows / np.maximum(norms, 1e-9)
+        return np.asarray(rows / np.maximum(norms, 1e-9), dtype=np.float32)
 
 
 def _write_article(folder: Path, article_id: str, body: str) -> None:
