@@ -73,29 +73,49 @@ class Desks:
         frustration: float | None = None,
         text: str = "I need help with my refund",
     ) -> Conversation:
-        """A conversation the assistant escalated, as the assistant side records it."""
-        customer = self.store.ensure_customer(None, "Ann", language)
-        conversation = self.store.create_conversation(customer.id, "web", language)
-        before = [NewEvent(kind=EventKind.MESSAGE, source=Source.CUSTOMER, text=text)]
-        if frustration is not None:
-            signal = {"intent": "refund_status", "confidence": 0.9, "frustration": frustration}
-            before.append(NewEvent(kind=EventKind.SIGNAL, source=Source.ASSISTANT, data=signal))
-        self.store.append(conversation.id, before)
-        escalation = NewEvent(
-            kind=EventKind.OWNER_CHANGED,
-            source=Source.ASSISTANT,
-            data={
-                "transition": "escalate",
-                "from": "assistant",
-                "to": "queued",
-                "reason": reason,
-                "priority": priority,
-                "skill": skill,
-                "detail": None,
-            },
+        return escalate(
+            self.store,
+            reason,
+            skill=skill,
+            language=language,
+            priority=priority,
+            frustration=frustration,
+            text=text,
         )
-        change = apply_transition(Owner.ASSISTANT, Transition.ESCALATE)
-        self.store.append(
-            conversation.id, [escalation], owner_change=(change, conversation.version)
-        )
-        return self.store.get_conversation(conversation.id)
+
+
+def escalate(
+    store: ConversationStore,
+    reason: str = "asked_for_human",
+    *,
+    skill: str | None = None,
+    language: str | None = "en",
+    priority: int = 1,
+    frustration: float | None = None,
+    text: str = "I need help with my refund",
+    external_ref: str | None = None,
+) -> Conversation:
+    """A conversation the assistant escalated, recorded as the assistant side records it."""
+    customer = store.ensure_customer(external_ref, "Ann", language)
+    conversation = store.create_conversation(customer.id, "web", language)
+    before = [NewEvent(kind=EventKind.MESSAGE, source=Source.CUSTOMER, text=text)]
+    if frustration is not None:
+        signal = {"intent": "refund_status", "confidence": 0.9, "frustration": frustration}
+        before.append(NewEvent(kind=EventKind.SIGNAL, source=Source.ASSISTANT, data=signal))
+    store.append(conversation.id, before)
+    escalation = NewEvent(
+        kind=EventKind.OWNER_CHANGED,
+        source=Source.ASSISTANT,
+        data={
+            "transition": "escalate",
+            "from": "assistant",
+            "to": "queued",
+            "reason": reason,
+            "priority": priority,
+            "skill": skill,
+            "detail": None,
+        },
+    )
+    change = apply_transition(Owner.ASSISTANT, Transition.ESCALATE)
+    store.append(conversation.id, [escalation], owner_change=(change, conversation.version))
+    return store.get_conversation(conversation.id)

@@ -9,15 +9,24 @@ from fastapi import FastAPI
 
 from relaydesk import __version__
 from relaydesk.api import customer, customer_feedback, stream, widget_pages
+from relaydesk.api.agent_stream import routing_loop
+from relaydesk.api.console import include_agent_side
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
 from relaydesk.bus.base import EventBus
 from relaydesk.bus.memory import MemoryBus
+from relaydesk.desk.agents import AgentDesk
+from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.desk.handoff import AgentToolRunner, AgentWorkDesk, CustomerProfileSource
+from relaydesk.desk.routing import RoutingDesk
 from relaydesk.settings import Settings
+from relaydesk.store.agents import AgentStore
+from relaydesk.store.approvals import ApprovalStore
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
+from relaydesk.store.queue import QueueStore
 
 
 def build_bus(settings: Settings) -> EventBus:
@@ -28,15 +37,43 @@ def build_bus(settings: Settings) -> EventBus:
     return MemoryBus()
 
 
-def build_services(settings: Settings, assistant: Assistant | None = None) -> Services:
-    """Wire store, bus and desk from settings; the assistant defaults to an acknowledgement."""
+def build_services(
+    settings: Settings,
+    assistant: Assistant | None = None,
+    *,
+    approval_executor: ApprovedActionExecutor | None = None,
+    customer_profiles: CustomerProfileSource | None = None,
+    agent_tools: AgentToolRunner | None = None,
+) -> Services:
+    """Wire store, bus and desks from settings; the assistant defaults to an acknowledgement."""
     engine = make_engine(settings.resolved_database_url)
     store = ConversationStore(engine)
     bus = build_bus(settings)
     desk = ConversationDesk(
         store, bus, assistant or AcknowledgingAssistant(), settings.max_message_chars
     )
-    return Services(settings=settings, store=store, bus=bus, conversations=desk)
+    agents, queue, approvals = AgentStore(engine), QueueStore(engine), ApprovalStore(engine)
+    routing = RoutingDesk(store, queue, agents, bus)
+    work = AgentWorkDesk(
+        store,
+        routing,
+        queue,
+        approvals,
+        bus,
+        profiles=customer_profiles,
+        tools=agent_tools,
+        max_message_chars=settings.max_message_chars,
+    )
+    return Services(
+        settings=settings,
+        store=store,
+        bus=bus,
+        conversations=desk,
+        agents=AgentDesk(agents, settings.secret_key),
+        routing=routing,
+        agent_work=work,
+        approvals=ApprovalDesk(store, approvals, routing, bus, approval_executor),
+    )
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
@@ -44,7 +81,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with routing_loop(services.routing):
+            yield
         services.bus.close()
         services.store.engine.dispose()
 
@@ -53,6 +91,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     install_error_handlers(app)
     app.include_router(customer.router)
     app.include_router(stream.router)
+    include_agent_side(app)
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
 

@@ -9,7 +9,11 @@ from fastapi import Depends, Header, Request
 
 from relaydesk.api.customer_auth import token_matches
 from relaydesk.bus.base import EventBus
+from relaydesk.desk.agents import AgentDesk
+from relaydesk.desk.approvals import ApprovalDesk
 from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.desk.handoff import AgentWorkDesk
+from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.errors import Unauthorized
 from relaydesk.domain.model import ConversationId
 from relaydesk.settings import Settings
@@ -24,6 +28,10 @@ class Services:
     store: ConversationStore
     bus: EventBus
     conversations: ConversationDesk
+    agents: AgentDesk
+    routing: RoutingDesk
+    agent_work: AgentWorkDesk
+    approvals: ApprovalDesk
 
 
 def get_services(request: Request) -> Services:

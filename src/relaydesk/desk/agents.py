@@ -57,8 +57,7 @@ class AgentDesk:
         self.hasher = hasher or PasswordHasher()
         self.session_ttl = session_ttl
         self.clock = clock
-        # Verifying against a real hash keeps a wrong email as slow as a wrong password.
-        self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+        self._dummy_hash: str | None = None
 
     def add_agent(
         self,
@@ -126,6 +125,8 @@ class AgentDesk:
         """Check the password and open a session; the agent starts as away."""
         found = self.agents.credentials(email.strip())
         if found is None:
+            # Verifying against a real hash keeps a wrong email as slow as a wrong password.
+            self._dummy_hash = self._dummy_hash or self.hasher.hash(secrets.token_hex(16))
             self._verify(self._dummy_hash, password)
             raise Unauthorized("Wrong email or password.")
         account, password_hash = found

@@ -1,0 +1,124 @@
+// The console's only script: live transcript over the agent socket, replies over it,
+// heartbeats, and refreshing the queue panel in place. No build step, no framework.
+"use strict";
+
+(function () {
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = csrfMeta ? csrfMeta.content : null;
+
+  function heartbeat() {
+    if (!csrf) return;
+    fetch("/v1/agent/heartbeat", {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrf },
+      credentials: "same-origin",
+    }).catch(function () { /* the next beat retries */ });
+  }
+
+  function refreshPanel(panel) {
+    fetch(panel.dataset.refresh, { credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 401) { window.location.assign("/console/login"); return null; }
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) { if (html !== null && html !== undefined) panel.innerHTML = html; })
+      .catch(function () { /* try again on the next round */ });
+  }
+
+  function text(value) { return value === null || value === undefined ? "" : String(value); }
+
+  function describe(event) {
+    const data = event.data || {};
+    switch (event.kind) {
+      case "message": return text(event.text);
+      case "note": return "Note: " + text(event.text);
+      case "owner_changed":
+        return text(data.transition).replace(/_/g, " ") +
+          (data.reason ? " (" + text(data.reason).replace(/_/g, " ") + ")" : "") +
+          (event.text ? ": " + event.text : "");
+      case "approval":
+        return "approval " + text(data.status) + ": " + text(data.summary || data.tool) +
+          (data.reason ? " (" + data.reason + ")" : "");
+      case "signal":
+        return "understood: " + text(data.intent || "?") + " (" + text(data.confidence || 0) +
+          "), frustration " + text(data.frustration || 0);
+      default:
+        return event.kind.replace(/_/g, " ") + " " + text(data.tool) +
+          (data.status ? ": " + data.status : "");
+    }
+  }
+
+  function renderEvent(event) {
+    const item = document.createElement("li");
+    item.className = "event kind-" + event.kind + " source-" + event.source;
+    item.dataset.seq = event.seq;
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    const agentName = event.data && event.data.agent_name ? " · " + event.data.agent_name : "";
+    meta.textContent = event.source + agentName + " · " + new Date(event.created_at).toLocaleTimeString();
+    const body = document.createElement("span");
+    body.className = "text";
+    body.textContent = describe(event);  // textContent: customer text is never HTML
+    item.append(meta, body);
+    return item;
+  }
+
+  function followConversation(root) {
+    const transcript = document.getElementById("transcript");
+    const live = document.getElementById("live");
+    const form = document.getElementById("reply-form");
+    let cursor = Number(root.dataset.after || 0);
+    let socket = null;
+    let delay = 500;
+
+    function connect() {
+      const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      const url = scheme + window.location.host + "/v1/agent/conversations/" +
+        encodeURIComponent(root.dataset.conversation) + "/stream?after=" + cursor;
+      socket = new WebSocket(url);
+      socket.onopen = function () { delay = 500; live.classList.add("on"); };
+      socket.onclose = function () {
+        live.classList.remove("on");
+        socket = null;
+        window.setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 10000);
+      };
+      socket.onmessage = function (message) {
+        const frame = JSON.parse(message.data);
+        if (frame.type === "event" && frame.event.seq > cursor) {
+          cursor = frame.event.seq;
+          transcript.append(renderEvent(frame.event));
+          transcript.scrollTop = transcript.scrollHeight;
+          const ownerMoved = frame.event.kind === "owner_changed" ||
+            (frame.event.kind === "approval" && frame.event.data.status === "pending");
+          if (ownerMoved) root.dataset.stale = "true";
+        } else if (frame.type === "error") {
+          window.alert(frame.message);
+        }
+      };
+    }
+
+    if (form) {
+      form.addEventListener("submit", function (submitted) {
+        const box = form.querySelector("textarea");
+        if (!socket || socket.readyState !== WebSocket.OPEN || !box.value.trim()) return;
+        submitted.preventDefault();
+        const key = "console-" + Date.now() + "-" + Math.random().toString(16).slice(2);
+        socket.send(JSON.stringify({ type: "message", text: box.value, idempotency_key: key }));
+        box.value = "";
+      });
+    }
+    connect();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (csrf) { heartbeat(); window.setInterval(heartbeat, 15000); }
+    const panel = document.getElementById("panel");
+    if (panel) window.setInterval(function () { refreshPanel(panel); }, 3000);
+    const conversation = document.querySelector(".conversation[data-conversation]");
+    if (conversation) followConversation(conversation);
+    document.querySelectorAll('input[name="idempotency_key"]').forEach(function (input) {
+      input.value = "form-" + Date.now() + "-" + Math.random().toString(16).slice(2);
+    });
+  });
+})();
