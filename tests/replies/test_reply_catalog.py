@@ -31,7 +31,7 @@ REQUIRED_KEYS = {
     "ask_confirm_postpone", "ask_days", "ask_email", "ask_address", "ask_dispute_reason",
     "ask_verify_identity", "next_payment.answer", "next_payment.none", "postpone.done",
     "postpone.denied.already_used", "postpone.denied.too_many_days", "postpone.denied.overdue",
-    "postpone.denied.paid", "pay.done", "pause.done", "pause.denied.no_return", "refund.status",
+    "postpone.denied.already_paid", "pay.done", "pause.done", "pause.denied.no_return_in_progress", "refund.status",
     "refund.none", "refund.needs_approval", "refund.approved", "refund.rejected",
     "dispute.opened", "dispute.denied.window_closed", "dispute.denied.already_open",
     "email.updated", "address.updated", "payment_method.updated", "fee.explained",

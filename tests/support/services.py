@@ -7,6 +7,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -53,3 +54,9 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def shared_cache_dir() -> Path:
+    """Trained models and embeddings shared by every test run of this checkout."""
+    configured = os.environ.get("RELAYDESK_CACHE_DIR")
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "var" / "cache"

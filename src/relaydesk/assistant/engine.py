@@ -9,6 +9,14 @@ from relaydesk.assistant.turn import Escalation, TurnContext, TurnResult
 from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.assistant.understanding import Understanding
 
+# Languages a short message cannot tell apart reliably; a conversation keeps its own.
+CONFUSABLE = (
+    frozenset({"sv", "no", "nb", "nn", "da"}),
+    frozenset({"es", "gl", "ca"}),
+    frozenset({"hr", "sr", "bs"}),
+    frozenset({"id", "ms"}),
+    frozenset({"cs", "sk"}),
+)
 SMALL_TALK = {"greeting": "greeting", "thanks": "thanks_reply", "goodbye": "goodbye"}
 SWITCH_CONFIDENCE = 0.6  # a new topic must be this clear to interrupt an active flow
 
@@ -22,12 +30,14 @@ class PackAssistant:
     def take_turn(self, context: TurnContext) -> TurnResult:
         text = context.message.text or ""
         state = latest_state(context.history)
+        known_language = state.language or context.conversation.language
         understanding = self.parts.understander.understand(
-            text, conversation_language=state.language or context.conversation.language
+            text, conversation_language=known_language
         )
         customer_id = context.customer.external_ref or state.verified_customer_id
         turn = TurnBuilder(self.parts, understanding, state, customer_id)
-        state.language = understanding.language
+        turn.language = settle_language(understanding.language, known_language)
+        state.language = turn.language
         state.frustration = remember(state.frustration, round(understanding.frustration, 3))
         self._decide(turn, text)
         # Unfinished business with the same intent again and again is a loop, not progress.
@@ -113,3 +123,10 @@ class PackAssistant:
         turn.say("sensitive.ack" if sensitive else "escalated_handover")
         turn.escalate(escalation)
         turn.state.flow = None
+
+
+def settle_language(detected: str, previous: str | None) -> str:
+    """The detected language, unless it is a near neighbour of the conversation's own."""
+    if previous and any({detected, previous} <= group for group in CONFUSABLE):
+        return previous
+    return detected

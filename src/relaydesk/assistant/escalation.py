@@ -19,7 +19,7 @@ SENSITIVE_DEFAULTS = {
 class EscalationPolicy(BaseModel):
     """Thresholds an operator tunes; every escalation names its reason."""
 
-    frustration_high: float = Field(default=0.75, ge=0, le=1)
+    frustration_high: float = Field(default=0.65, ge=0, le=1)
     frustration_rising: float = Field(default=0.35, ge=0, le=1)  # rise over the last 3 messages
     frustration_rising_floor: float = Field(default=0.5, ge=0, le=1)
     low_confidence: float = Field(default=0.45, ge=0, le=1)
@@ -34,11 +34,11 @@ class EscalationPolicy(BaseModel):
         """Reasons to hand over before the assistant tries anything."""
         if understanding.wants_human:
             return Escalation(reason="asked_for_human", priority=2)
+        if understanding.frustration >= self.frustration_high or self._rising(state):
+            return Escalation(reason="frustration", priority=3)
         if understanding.intent in self.sensitive and not understanding.out_of_scope:
             reason, skill = self.sensitive[understanding.intent]
             return Escalation(reason=reason, priority=3, skill=skill)
-        if understanding.frustration >= self.frustration_high or self._rising(state):
-            return Escalation(reason="frustration", priority=3)
         if self._looping(state):
             return Escalation(reason="loop", priority=1)
         return None

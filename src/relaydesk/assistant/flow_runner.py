@@ -7,6 +7,7 @@ from typing import Any
 from relaydesk.assistant.compose import MissingValue, lookup
 from relaydesk.assistant.dialogue import ActiveFlow
 from relaydesk.assistant.flows import FlowSpec, ReplySpec
+from relaydesk.assistant.replies import format_amount, placeholders
 from relaydesk.assistant.slots import entity_value, is_no, is_yes, read_slot
 from relaydesk.assistant.turn import Escalation
 from relaydesk.assistant.turn_builder import TurnBuilder
@@ -155,6 +156,11 @@ class FlowRunner:
             spec = self.spec.empty
             text = self.turn.parts.composer.render(spec, self.turn.language, scope)
         claims = [self.spec.tool] if spec.key in self.turn.parts.outcome_keys else []
+        link = self.turn.article_link(self.spec.article) if self.spec.article else None
+        if link is not None:
+            text = self.turn.parts.composer.catalog.render(
+                "knowledge.answer", self.turn.language, snippet=text, url=link, title=""
+            )
         self.turn.say_text(text, claims, key=spec.key)
 
     def _denied(self, outcome: ToolOutcome) -> None:
@@ -165,12 +171,9 @@ class FlowRunner:
         key = (
             f"{self.spec.denied_prefix}.{reason.split('.')[-1]}" if self.spec.denied_prefix else ""
         )
-        if key and key in catalog.message_keys():
-            self.turn.say_text(
-                catalog.render(key, self.turn.language, **{**details, **self.active.slots}),
-                [],
-                key=key,
-            )
+        if key and key in catalog.message_keys() and self._can_render(key, details):
+            values = self._quoted({**self.active.slots, **details})
+            self.turn.say_text(catalog.render(key, self.turn.language, **values), [], key=key)
         elif reason.endswith("not_your_order"):
             self.turn.say("not_your_order")
         else:
@@ -180,7 +183,8 @@ class FlowRunner:
 
     def _needs_approval(self, outcome: ToolOutcome, params: dict[str, Any]) -> None:
         self.turn.propose(self.spec.tool, params, outcome)
-        self.turn.say("refund.needs_approval")
+        details = dict(outcome.decision.details) if outcome.decision else {}
+        self.turn.say("refund.needs_approval", **self._quoted(details))
         self.turn.escalate(Escalation(reason="needs_approval", priority=1, skill=self.spec.skill))
         self._finish()
 
@@ -231,6 +235,18 @@ class FlowRunner:
 
     def _finish(self) -> None:
         self.turn.state.flow = None
+
+    def _can_render(self, key: str, details: dict[str, Any]) -> bool:
+        """Whether the policy's details fill every placeholder of this refusal."""
+        template = self.turn.parts.composer.catalog.template(key, self.turn.language)
+        return placeholders(template) <= {*self.active.slots, *details}
+
+    def _quoted(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Values a reply may quote, with an amount written in the customer's currency style."""
+        if "amount" in values and "currency" in values:
+            amount = format_amount(values["amount"], str(values["currency"]), self.turn.language)
+            return {**values, "amount": amount}
+        return values
 
     def _scope(self) -> dict[str, Any]:
         return {"slots": self.active.slots, "preview": self.active.preview}

@@ -54,6 +54,7 @@ class FlowSpec(BaseModel):
     empty: ReplySpec | None = None  # a query tool that found nothing
     denied_prefix: str | None = None  # "postpone.denied" -> postpone.denied.<reason>
     skill: str = "payments"  # what a person needs to help when this flow fails
+    article: str | None = None  # a help article to link after the answer, by id
 
     def slot(self, name: str) -> SlotSpec | None:
         return next((slot for slot in self.slots if slot.name == name), None)

@@ -69,6 +69,14 @@ class TurnBuilder:
             self.done_tools.add(name)
         return outcome
 
+    def article_link(self, article_id: str) -> str | None:
+        """The absolute link to a help article in the customer's language, else in English."""
+        knowledge = self.parts.knowledge
+        article = knowledge.get(article_id, self.language.split("-")[0]) or knowledge.get(
+            article_id, "en"
+        )
+        return self.parts.article_link(article.url) if article else None
+
     def verified(self, customer_id: str) -> None:
         """The customer proved who they are: remember it for the rest of the conversation."""
         self.customer_id = customer_id

@@ -1,0 +1,133 @@
+"""Runs conversation tests through the real desk, store, assistant, tools and a seeded backend."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from relaydesk.assistant.engine import PackAssistant
+from relaydesk.bus.memory import MemoryBus
+from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.domain.model import Event, EventKind
+from relaydesk.packs.paylater.backend.seed import seed_backend
+from relaydesk.store.conversations import ConversationStore
+from relaydesk.store.engine import make_engine
+from relaydesk.store.migrate import upgrade
+from relaydesk.testing.conversation_spec import ConversationTest, Expectation, Step
+
+
+@dataclass
+class TestOutcome:
+    name: str
+    source: Path
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True)
+class ConversationTestRunner:
+    """One loaded assistant; every test gets a fresh database and a freshly seeded backend."""
+
+    assistant: PackAssistant
+    today: date
+
+    def run(self, source: Path, test: ConversationTest) -> TestOutcome:
+        outcome = TestOutcome(test.name, source)
+        with tempfile.TemporaryDirectory(prefix="relaydesk-conv-") as folder:
+            engine = make_engine(f"sqlite:///{Path(folder) / 'test.sqlite3'}")
+            try:
+                upgrade(engine)
+                seed_backend(engine, customers=0, today=self.today)
+                parts = self.assistant.parts
+                deps = replace(parts.tool_deps, engine=engine, clock=lambda: self.today)
+                assistant = PackAssistant(replace(parts, tool_deps=deps))
+                desk = ConversationDesk(ConversationStore(engine), MemoryBus(), assistant)
+                self._play(desk, test, outcome)
+            finally:
+                engine.dispose()
+        return outcome
+
+    def _play(self, desk: ConversationDesk, test: ConversationTest, outcome: TestOutcome) -> None:
+        conversation = desk.start_conversation(
+            customer_ref=test.customer_ref, display_name="Test customer", language=test.language
+        )
+        for number, step in enumerate(test.steps, start=1):
+            receipt = desk.receive_customer_message(
+                conversation.id, step.customer, uuid.uuid4().hex
+            )
+            owner = desk.store.get_conversation(conversation.id).owner.value
+            for problem in check_step(step, receipt.replies, owner):
+                outcome.failures.append(f"step {number} ({step.customer!r}): {problem}")
+
+
+def check_step(step: Step, events: list[Event], owner: str) -> list[str]:
+    """What this step expected and did not get."""
+    expect = step.expect
+    replies = " ".join(e.text or "" for e in events if e.kind is EventKind.MESSAGE)
+    problems = [
+        f"reply lacks {text!r}; it was {replies!r}"
+        for text in expect.reply_contains
+        if text.casefold() not in replies.casefold()
+    ]
+    problems += [
+        f"reply must not contain {text!r}; it was {replies!r}"
+        for text in expect.reply_excludes
+        if text.casefold() in replies.casefold()
+    ]
+    problems += _check_tools(expect, events)
+    if expect.state is not None and owner != expect.state:
+        problems.append(f"owner is {owner}, expected {expect.state}")
+    problems += _check_signals(expect, events)
+    return problems
+
+
+def _check_tools(expect: Expectation, events: list[Event]) -> list[str]:
+    results = [e.data for e in events if e.kind is EventKind.TOOL_RESULT]
+    problems = []
+    if expect.tool is not None:
+        wanted = expect.tool
+        matching = [
+            r
+            for r in results
+            if r.get("tool") == wanted.name
+            and r.get("status") == wanted.status
+            and all(_same(r.get("params", {}).get(k), v) for k, v in wanted.params.items())
+        ]
+        if not matching:
+            seen = [(r.get("tool"), r.get("status"), r.get("params")) for r in results]
+            problems.append(f"no {wanted.name} call with {wanted.status} {wanted.params}: {seen}")
+    for tool in expect.no_tool_run:
+        if any(r.get("tool") == tool and r.get("status") == "done" for r in results):
+            problems.append(f"{tool} ran but must not")
+    return problems
+
+
+def _check_signals(expect: Expectation, events: list[Event]) -> list[str]:
+    problems = []
+    signal = next((e.data for e in events if e.kind is EventKind.SIGNAL), {})
+    if expect.language is not None and signal.get("language") != expect.language:
+        problems.append(f"language {signal.get('language')}, expected {expect.language}")
+    escalations = [e.data.get("reason") for e in events if e.kind is EventKind.OWNER_CHANGED]
+    if expect.escalation is not None and expect.escalation not in escalations:
+        problems.append(f"escalation reasons {escalations}, expected {expect.escalation}")
+    if expect.choices is not None:
+        offered = [
+            choice["value"]
+            for e in events
+            if e.kind is EventKind.MESSAGE
+            for choice in e.data.get("choices", [])
+        ]
+        if offered != expect.choices:
+            problems.append(f"choices {offered}, expected {expect.choices}")
+    return problems
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    return str(actual).casefold() == str(expected).casefold()
