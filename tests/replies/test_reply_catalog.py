@@ -25,14 +25,16 @@ from relaydesk.assistant.replies import (
 
 LOCALE = Path(relaydesk.packs.paylater.__file__).parent / "locale"
 REQUIRED_LANGUAGES = {"en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt"}
+# Refusal keys end in the tool's own denial reason: postpone.denied.<reason>.
 REQUIRED_KEYS = {
     "greeting", "goodbye", "thanks_reply", "clarify", "offer_human", "escalated_wait",
     "escalated_no_agents", "apology_tool_error", "cancelled", "ask_order_id",
     "ask_confirm_postpone", "ask_days", "ask_email", "ask_address", "ask_dispute_reason",
     "ask_verify_identity", "next_payment.answer", "next_payment.none", "postpone.done",
     "postpone.denied.already_used", "postpone.denied.too_many_days", "postpone.denied.overdue",
-    "postpone.denied.already_paid", "pay.done", "pause.done", "pause.denied.no_return_in_progress", "refund.status",
-    "refund.none", "refund.needs_approval", "refund.approved", "refund.rejected",
+    "postpone.denied.already_paid", "pay.done", "pause.done",
+    "pause.denied.no_return_in_progress", "refund.status", "refund.none",
+    "refund.needs_approval", "refund.approved", "refund.rejected",
     "dispute.opened", "dispute.denied.window_closed", "dispute.denied.already_open",
     "email.updated", "address.updated", "payment_method.updated", "fee.explained",
     "knowledge.answer", "knowledge.none", "not_your_order", "confirm_yes", "confirm_no",
