@@ -56,9 +56,7 @@ def include_agent_side(app: FastAPI) -> None:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     env.filters["pretty"] = lambda value: json.dumps(value, indent=2, ensure_ascii=False)
     return env
 
