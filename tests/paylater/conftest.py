@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -18,14 +18,6 @@ POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TODAY = date(2026, 3, 16)  # a fixed day keeps every date in these tests reproducible
 
 
-def _postgres_unreachable() -> str | None:
-    try:
-        psycopg.connect(POSTGRES_URL, connect_timeout=2).close()
-    except psycopg.Error as exc:
-        return f"PostgreSQL at 127.0.0.1:5432 (database test) is unreachable: {type(exc).__name__}"
-    return None
-
-
 @pytest.fixture
 def today() -> date:
     """The day the demo data is seeded for."""
@@ -33,29 +25,19 @@ def today() -> date:
 
 
 @pytest.fixture(scope="session")
-def postgres_skip_reason() -> str | None:
-    return _postgres_unreachable()
-
-
-@contextmanager
-def _engine(kind: str, tmp_dir: str, skip_reason: str | None) -> Iterator[Engine]:
-    if kind == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_dir}/paylater.sqlite3")
-        try:
-            yield engine
-        finally:
-            engine.dispose()
+def postgres_engine() -> Iterator[Engine | str]:
+    """A schema of its own for this run (dropped afterwards), or why PostgreSQL is missing."""
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=2).close()
+    except psycopg.Error as exc:
+        yield f"PostgreSQL at 127.0.0.1:5432 (database test) is unreachable: {type(exc).__name__}"
         return
-    if skip_reason:
-        pytest.skip(skip_reason)
-    # A schema of its own per test keeps parallel runs and other suites' tables apart.
     schema = f"pl_test_{uuid.uuid4().hex[:12]}"
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = admin.execution_options(schema_translate_map={None: schema})
     try:
-        yield engine
+        yield admin.execution_options(schema_translate_map={None: schema})
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -64,14 +46,19 @@ def _engine(kind: str, tmp_dir: str, skip_reason: str | None) -> Iterator[Engine
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend_engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-    postgres_skip_reason: str | None,
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_engine: Engine | str
 ) -> Iterator[Engine]:
-    """An empty database with the demo company's tables."""
-    tmp_dir = str(tmp_path_factory.mktemp("paylater"))
-    with _engine(request.param, tmp_dir, postgres_skip_reason) as engine:
+    """The demo company's tables; every test seeds them first, which replaces all rows."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path}/paylater.sqlite3")
         create_backend_schema(engine)
         yield engine
+        engine.dispose()
+        return
+    if isinstance(postgres_engine, str):
+        pytest.skip(postgres_engine)
+    create_backend_schema(postgres_engine)
+    yield postgres_engine
 
 
 @pytest.fixture
