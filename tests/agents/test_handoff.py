@@ -101,7 +101,7 @@ def refund_story() -> list[Event]:
 def test_the_summary_says_what_the_customer_wants_what_was_tried_and_why_a_person() -> None:
     summary = summarize(refund_story())
     assert summary.intent == "refund_status"  # the unsure "complaint" reading is not trusted
-    assert summary.wants == "This is taking forever, I am furious"
+    assert summary.wants == "Where is my refund for ORD-100004?"
     assert summary.gathered == {"order_id": "ORD-100004", "language": "en"}
     assert [(t.tool, t.status) for t in summary.tried] == [
         ("refund_order", "needs_approval"),

@@ -172,7 +172,7 @@ def summarize(events: Sequence[Event], language: str | None = None) -> Handoff:
     tried = _tried(events)
     reason = escalation.get("reason")
     return Handoff(
-        wants=(customer_texts[-1] or "")[:300] if customer_texts else None,
+        wants=(customer_texts[0] or "")[:300] if customer_texts else None,
         intent=_intent(signals),
         gathered=_gathered(events, language),
         tried=tried,

@@ -37,7 +37,7 @@
           (data.reason ? " (" + text(data.reason).replace(/_/g, " ") + ")" : "") +
           (event.text ? ": " + event.text : "");
       case "approval":
-        return "approval " + text(data.status) + ": " + text(data.summary || data.tool) +
+        return text(data.summary || data.tool) + ": " + text(data.status) +
           (data.reason ? " (" + data.reason + ")" : "");
       case "signal":
         return "understood: " + text(data.intent || "?") + " (" + text(data.confidence || 0) +
