@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from relaydesk.api.app import create_app
 from relaydesk.api.customer_auth import identity_signature
+from relaydesk.assistant.turn import AcknowledgingAssistant
 from relaydesk.settings import Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
@@ -18,7 +19,7 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     upgrade(engine)
     engine.dispose()
     settings = Settings(database_url=database_url, data_dir=tmp_path, environment="test")
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings, AcknowledgingAssistant())) as test_client:
         yield test_client
 
 

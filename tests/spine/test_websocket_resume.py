@@ -15,7 +15,7 @@ from support.server import ServerProcess
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path)
+    process = ServerProcess(tmp_path, env={"RELAYDESK_ASSISTANT": "acknowledge"})
     process.start()
     yield process
     process.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -11,21 +12,36 @@ from pathlib import Path
 
 import httpx
 
-from support.services import free_port
+from support.services import free_port, shared_cache_dir
+
+
+@functools.cache
+def ensure_models_cached() -> None:
+    """Train the demo models into the shared cache once, so servers start in seconds."""
+    from relaydesk.testing.fixtures import build_test_assistant
+
+    build_test_assistant(shared_cache_dir())
 
 
 class ServerProcess:
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = free_port()
-        self.env = {**os.environ, "RELAYDESK_DATA_DIR": str(data_dir), **(env or {})}
+        self.env = {
+            **os.environ,
+            "RELAYDESK_DATA_DIR": str(data_dir),
+            "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 60.0) -> None:
+        if self.env.get("RELAYDESK_ASSISTANT", "pack") == "pack":
+            ensure_models_cached()
         log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "relaydesk", "serve", "--port", str(self.port)],
