@@ -154,3 +154,11 @@ def test_the_assistant_stays_silent_while_a_person_is_awaited(client: TestClient
     client.post(f"/v1/conversations/{cid}/escalate", headers=auth)
     receipt = send(client, cid, auth, "hello?", "k")
     assert receipt.json()["replies"] == []
+
+
+def test_a_customer_can_end_the_chat_and_writing_again_reopens_it(client: TestClient) -> None:
+    cid, auth = start(client)
+    assert client.post(f"/v1/conversations/{cid}/close", headers=auth).json()["owner"] == "closed"
+    assert client.post(f"/v1/conversations/{cid}/close", headers=auth).json()["owner"] == "closed"
+    send(client, cid, auth, "one more thing", "k")
+    assert client.get(f"/v1/conversations/{cid}", headers=auth).json()["owner"] == "assistant"

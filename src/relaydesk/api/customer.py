@@ -87,6 +87,14 @@ def request_human(conversation_id: CustomerConversation, services: ServicesDep) 
     return ConversationOut.of(services.conversations.request_human(conversation_id))
 
 
+@router.post("/{conversation_id}/close")
+def close_conversation(
+    conversation_id: CustomerConversation, services: ServicesDep
+) -> ConversationOut:
+    """End the chat (the widget then asks for a rating); writing again reopens it."""
+    return ConversationOut.of(services.conversations.close_by_customer(conversation_id))
+
+
 @router.get("/{conversation_id}/events")
 def read_events(
     conversation_id: CustomerConversation,

@@ -76,6 +76,7 @@ class PackAssistant:
         if not low and u.intent in SMALL_TALK:
             state.low_confidence_streak = 0
             turn.say(SMALL_TALK[u.intent])
+            turn.close = u.intent == "goodbye"
             return
         if self._answer_from_knowledge(turn, text):
             state.low_confidence_streak = 0

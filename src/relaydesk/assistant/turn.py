@@ -32,6 +32,7 @@ class TurnResult:
     events: list[NewEvent]
     language: str | None = None
     escalation: Escalation | None = None
+    close: bool = False  # the customer is done: the conversation ends, resolved by the assistant
     metrics: dict[str, float] = field(default_factory=dict)
 
 

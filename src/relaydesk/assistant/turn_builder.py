@@ -31,6 +31,7 @@ class TurnBuilder:
         self.tool_events: list[NewEvent] = []
         self.done_tools: set[str] = set()
         self.escalation: Escalation | None = None
+        self.close = False
         self.guard_problems: list[str] = []
 
     def say(self, key: str, claims: str | None = None, **params: Any) -> None:
@@ -112,7 +113,12 @@ class TurnBuilder:
             for text, _claims, data in self._guarded()
         ]
         events = [self._signal(), *self.tool_events, *messages]
-        return TurnResult(events=events, language=self.language, escalation=self.escalation)
+        return TurnResult(
+            events=events,
+            language=self.language,
+            escalation=self.escalation,
+            close=self.close and self.escalation is None,
+        )
 
     def _guarded(self) -> list[tuple[str, list[str], dict[str, Any]]]:
         kept = []

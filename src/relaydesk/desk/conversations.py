@@ -110,6 +110,18 @@ class ConversationDesk:
         self._notify(conversation_id)
         return self.store.get_conversation(conversation_id)
 
+    def close_by_customer(self, conversation_id: ConversationId) -> Conversation:
+        """The customer ended the chat; safe to repeat. Writing again reopens it."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is Owner.CLOSED:
+            return conversation
+        change = apply_transition(conversation.owner, Transition.CLOSE)
+        event = close_event(Source.CUSTOMER, conversation.owner, "ended_by_customer")
+        with contextlib.suppress(Conflict):  # someone else closed or claimed it meanwhile
+            self.store.append(conversation_id, [event], owner_change=(change, conversation.version))
+        self._notify(conversation_id)
+        return self.store.get_conversation(conversation_id)
+
     def customer_events_after(
         self, conversation_id: ConversationId, cursor: int, limit: int = 500
     ) -> tuple[list[Event], int]:
@@ -177,6 +189,10 @@ class ConversationDesk:
             change = apply_transition(conversation.owner, Transition.ESCALATE)
             owner_change = (change, conversation.version)
             new_events.append(escalation_event(result.escalation))
+        elif result.close:
+            change = apply_transition(conversation.owner, Transition.CLOSE)
+            owner_change = (change, conversation.version)
+            new_events.append(close_event(Source.ASSISTANT, conversation.owner, "resolved"))
         if new_events:
             # The turn's latency rides on its first event, where analytics finds it.
             first = new_events[0]
@@ -199,6 +215,19 @@ class ConversationDesk:
         except Exception:
             # Subscribers also poll the store, so a lost notification only delays delivery.
             log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
+
+
+def close_event(source: Source, before: Owner, disposition: str) -> NewEvent:
+    return NewEvent(
+        kind=EventKind.OWNER_CHANGED,
+        source=source,
+        data={
+            "transition": Transition.CLOSE.value,
+            "from": before.value,
+            "to": Owner.CLOSED.value,
+            "disposition": disposition,
+        },
+    )
 
 
 def escalation_event(escalation: Escalation, source: Source = Source.ASSISTANT) -> NewEvent:
