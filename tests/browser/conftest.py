@@ -139,11 +139,58 @@ class WidgetPage:
 
 
 @pytest.fixture
-def open_shop(page: Any, server: ServerProcess) -> Any:
+def open_shop(open_shop_at: Any, server: ServerProcess) -> Any:
     """Open the demo shop (query string optional) and return its widget, ready to use."""
 
     def opener(query: str = "") -> WidgetPage:
-        page.goto(f"{server.url}/shop{query}")
+        widget: WidgetPage = open_shop_at(server, query)
+        return widget
+
+    return opener
+
+
+@pytest.fixture(scope="session")
+def assistant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real server with the demo pack's assistant and the seeded demo pay-later backend."""
+    _require_browser()
+    from relaydesk.packs.paylater.backend.seed import seed_backend
+    from relaydesk.store.engine import make_engine
+    from relaydesk.store.migrate import upgrade
+    from support.services import shared_cache_dir
+
+    data_dir = tmp_path_factory.mktemp("assistant-server")
+    engine = make_engine(f"sqlite:///{data_dir / 'relaydesk.sqlite3'}")
+    try:
+        upgrade(engine)
+        seed_backend(engine)
+    finally:
+        engine.dispose()
+    process = ServerProcess(
+        data_dir,
+        env={
+            "RELAYDESK_IDENTITY_SECRET": IDENTITY_SECRET,
+            "RELAYDESK_ENVIRONMENT": "test",
+            "RELAYDESK_ASSISTANT": "pack",
+            "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
+        },
+    )
+    # A cold model cache trains the demo models first; a warm one starts in seconds.
+    process.start(timeout=300)
+    yield process
+    process.stop()
+
+
+def server_database_url(server: ServerProcess) -> str:
+    """The SQLite file a server process keeps its state in."""
+    return f"sqlite:///{server.data_dir / 'relaydesk.sqlite3'}"
+
+
+@pytest.fixture
+def open_shop_at(page: Any) -> Any:
+    """Like open_shop, for any server: open_shop_at(server, "?customer=cust-sven")."""
+
+    def opener(target: ServerProcess, query: str = "") -> WidgetPage:
+        page.goto(f"{target.url}/shop{query}")
         page.wait_for_function("window.relaydesk && window.relaydesk.version")
         return WidgetPage(page).open()
 

@@ -123,7 +123,7 @@ def test_talk_to_a_person_shows_the_queue_position_and_the_expected_wait(
     widget.send("hello")
     expect(widget.messages("assistant")).to_have_count(1)
     widget.person.click()
-    expect(widget.status).to_contain_text("A person will join you shortly.")
+    expect(widget.status).to_contain_text("A person will join you as soon as possible.")
     expect(widget.status).to_contain_text(re.compile(r"number \d+ in the queue"))
     expect(widget.status).to_contain_text(re.compile(r"Expected wait: (about \d+ min|less)"))
     expect(widget.person).to_be_visible()

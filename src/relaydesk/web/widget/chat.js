@@ -177,6 +177,7 @@
       if (self.seen[event.seq]) return;
       self.seen[event.seq] = true;
       if (event.kind === "owner_changed") self.applyOwnerChange(event);
+      else self.noteQueue(event.data || {});
       if (event.kind !== "message") return;
       if (event.source === "customer") {
         if (!self.view.hasSeq(event.seq) && !self.view.adoptPending(event)) {
@@ -216,7 +217,8 @@
     var to = data.to;
     var labels = this.labels;
     if (to === "queued") {
-      this.queue = { position: data.queue_position, minutes: data.wait_minutes };
+      this.queue = {};
+      this.noteQueue(data);
       this.stopTyping();
     } else if (to === "agent") {
       this.agentName = P.firstName(data.agent_name) || null;
@@ -233,6 +235,14 @@
       if (this.state.ratedClose !== event.seq) this.view.showCsat();
     }
     if (to) this.owner = to;
+    this.renderStatus();
+  };
+
+  /** The queue position and wait may also come with a notice while the customer waits. */
+  Chat.prototype.noteQueue = function (data) {
+    if (data.wait_minutes === undefined && data.queue_position === undefined) return;
+    if (data.queue_position !== undefined) this.queue.position = data.queue_position;
+    if (data.wait_minutes !== undefined) this.queue.minutes = data.wait_minutes;
     this.renderStatus();
   };
 

@@ -22,18 +22,24 @@
     });
   };
 
-  /** Send every message not yet acknowledged: over the socket when open, else over REST. */
+  /**
+   * Send what is not yet acknowledged, in order: all at once over the socket (the server reads
+   * it in order), one at a time over REST (concurrent requests could land out of order).
+   */
   Chat.prototype.flush = function () {
-    var self = this;
     if (!this.state.conversationId) return;
-    this.state.outbox.forEach(function (item) {
-      if (self.inFlight[item.key]) return;
-      if (self.mode === "socket" && self.socket && self.socket.readyState === 1) {
-        self.sendOverSocket(item);
+    var socketOpen = this.mode === "socket" && this.socket && this.socket.readyState === 1;
+    for (var i = 0; i < this.state.outbox.length; i++) {
+      var item = this.state.outbox[i];
+      if (this.inFlight[item.key] === "rest") return;
+      if (this.inFlight[item.key]) continue;
+      if (socketOpen) {
+        this.sendOverSocket(item);
       } else {
-        self.post(item);
+        this.post(item);
+        return;
       }
-    });
+    }
   };
 
   Chat.prototype.sendOverSocket = function (item) {
@@ -58,8 +64,10 @@
           self.acknowledge(item.key, result.body.message.seq);
           self.receive([result.body.message].concat(result.body.replies || []));
           if (self.mode === "offline") self.setMode("rest");
+          self.flush();
         } else if (result.status >= 400 && result.status < 500 && result.status !== 429) {
           self.reject(item.key);
+          self.flush();
         } else {
           delete self.inFlight[item.key];
           self.retrySoon();

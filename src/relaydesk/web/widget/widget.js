@@ -26,7 +26,7 @@
     transcript: "Conversation", quick_replies: "Suggested answers",
     assistant: "Assistant", agent: "Agent", you: "You",
     typing: "{name} is typing…", with_assistant: "You are chatting with the assistant.",
-    with_agent: "You are chatting with {name}.", queued: "A person will join you shortly.",
+    with_agent: "You are chatting with {name}.", queued: "A person will join you as soon as possible.",
     queue_position: "You are number {position} in the queue.",
     wait_minutes: "Expected wait: about {minutes} min.",
     wait_soon: "Expected wait: less than a minute.",
