@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from relaydesk import __version__
 from relaydesk.api import customer, customer_feedback, stream, widget_pages
@@ -37,6 +38,19 @@ def build_bus(settings: Settings) -> EventBus:
     return MemoryBus()
 
 
+def build_assistant(settings: Settings, engine: Engine) -> Assistant:
+    """The configured assistant: the domain pack's, or a plain acknowledgement."""
+    if settings.assistant == "acknowledge":
+        return AcknowledgingAssistant()
+    if settings.pack != "paylater":
+        raise ValueError(f"Unknown domain pack {settings.pack!r}; the demo pack is 'paylater'.")
+    from relaydesk.packs.paylater.assistant import build_paylater_assistant
+    from relaydesk.packs.paylater.backend.schema import create_backend_schema
+
+    create_backend_schema(engine)
+    return build_paylater_assistant(engine, settings.base_url, settings.resolved_cache_dir)
+
+
 def build_services(
     settings: Settings,
     assistant: Assistant | None = None,
@@ -45,12 +59,12 @@ def build_services(
     customer_profiles: CustomerProfileSource | None = None,
     agent_tools: AgentToolRunner | None = None,
 ) -> Services:
-    """Wire store, bus and desks from settings; the assistant defaults to an acknowledgement."""
+    """Wire store, bus, assistant and desks from settings."""
     engine = make_engine(settings.resolved_database_url)
     store = ConversationStore(engine)
     bus = build_bus(settings)
     desk = ConversationDesk(
-        store, bus, assistant or AcknowledgingAssistant(), settings.max_message_chars
+        store, bus, assistant or build_assistant(settings, engine), settings.max_message_chars
     )
     agents, queue, approvals = AgentStore(engine), QueueStore(engine), ApprovalStore(engine)
     routing = RoutingDesk(store, queue, agents, bus)
@@ -91,9 +105,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     install_error_handlers(app)
     app.include_router(customer.router)
     app.include_router(stream.router)
-    include_agent_side(app)
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
+    include_agent_side(app)
 
     @app.get("/healthz", tags=["service"])
     def health() -> dict[str, str]:
