@@ -300,3 +300,20 @@ def test_the_agent_socket_refuses_pages_of_other_sites(client: TestClient) -> No
         ) as socket,
     ):
         socket.receive_json()
+
+
+def test_a_waiting_customer_leaves_an_email_and_stays_in_the_queue(client: TestClient) -> None:
+    add_agent(client, "Boss", role=Role.SUPERVISOR)
+    cid, customer = customer_escalates(client)
+    path = f"/v1/conversations/{cid}/follow-up"
+    assert client.post(path, json={"email": "not-an-email"}, headers=customer).status_code == 422
+    left = client.post(path, json={"email": "ann@example.com"}, headers=customer)
+    assert left.status_code == 200 and left.json()["owner"] == "queued"
+    again = client.post(path, json={"email": "ann@example.com"}, headers=customer)
+    assert again.status_code == 200
+    seen = [e["text"] for e in customer_sees(client, cid, customer)]
+    assert sum("by email at ann@example.com" in (text or "") for text in seen) == 1
+    internal = client.get(f"/v1/agent/conversations/{cid}", headers=bearer(client, "Boss")).json()
+    notes = [e for e in internal["events"] if e["kind"] == "note"]
+    assert notes[0]["data"] == {"follow_up_email": "ann@example.com"}
+    assert client.post(path, json={"email": "ann@example.com"}).status_code == 401

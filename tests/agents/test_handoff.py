@@ -195,3 +195,19 @@ def test_a_failing_action_marks_the_approval_failed_instead_of_losing_it(desks: 
     desks.routing.claim(conversation.id, holder)
     approval_id = desks.approvals.propose(conversation.id, "refund_order", {}, "Refund")
     assert desks.approvals.approve(approval_id, holder).status is ApprovalStatus.FAILED
+
+
+def test_proposing_with_a_known_id_records_the_request_once(desks: Desks) -> None:
+    conversation = desks.escalated("needs_approval")
+    first = desks.approvals.propose(
+        conversation.id, "refund_order", {}, "Refund", approval_id="apr_turn_1"
+    )
+    again = desks.approvals.propose(
+        conversation.id, "refund_order", {}, "Refund", approval_id="apr_turn_1"
+    )
+    assert first == again == "apr_turn_1"
+    approvals = [
+        e for e in desks.store.events_after(conversation.id, 0) if e.kind is EventKind.APPROVAL
+    ]
+    assert len(approvals) == 1
+    assert [r.id for r in desks.approvals.approvals.pending()] == ["apr_turn_1"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from relaydesk.api.agent import AgentOut, CurrentAgent, StatusOut
+from relaydesk.api.agent import CurrentAgent
+from relaydesk.api.agent_schemas import AgentOut, StatusOut
 from relaydesk.api.deps import ServicesDep
 from relaydesk.domain.agents import Role
 from relaydesk.domain.model import AgentId

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from relaydesk.api import admin, agent, agent_stream
+from relaydesk.api import admin, agent, agent_stream, follow_up
 from relaydesk.api.agent import SESSION_COOKIE, set_session_cookie
 from relaydesk.api.deps import ServicesDep
 from relaydesk.desk.agents import AgentSession
@@ -46,10 +46,11 @@ SECURITY_HEADERS = {
 
 
 def include_agent_side(app: FastAPI) -> None:
-    """Mount the agent, admin and console routers and the console's static files."""
+    """Mount the agent, admin, follow-up and console routers and the console's static files."""
     app.include_router(agent.router)
     app.include_router(admin.router)
     app.include_router(agent_stream.router)
+    app.include_router(follow_up.router)
     app.include_router(router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 

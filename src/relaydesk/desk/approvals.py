@@ -73,29 +73,37 @@ class ApprovalDesk:
         self.executor: ApprovedActionExecutor = executor or AcknowledgingExecutor()
 
     def propose(
-        self, conversation_id: ConversationId, tool: str, params: dict[str, Any], summary: str
+        self,
+        conversation_id: ConversationId,
+        tool: str,
+        params: dict[str, Any],
+        summary: str,
+        *,
+        approval_id: str | None = None,
+        append_event: bool = True,
     ) -> str:
         """Record an action waiting for a person; returns its approval id.
 
-        Appends an APPROVAL event {approval_id, status: pending, tool, params, summary}.
+        Appends an APPROVAL event {approval_id, status: pending, tool, params, summary}. A
+        caller that already appended that event itself (in its own turn's transaction)
+        passes its `approval_id` and `append_event=False`; repeating a known id is harmless.
         """
-        request = self.approvals.create(conversation_id, tool, params, summary)
-        self.store.append(
-            conversation_id,
-            [
-                NewEvent(
-                    kind=EventKind.APPROVAL,
-                    source=Source.ASSISTANT,
-                    data={
-                        "approval_id": request.id,
-                        "status": ApprovalStatus.PENDING.value,
-                        "tool": tool,
-                        "params": params,
-                        "summary": summary,
-                    },
-                )
-            ],
+        request, created = self.approvals.create(
+            conversation_id, tool, params, summary, approval_id
         )
+        if created and append_event:
+            pending = NewEvent(
+                kind=EventKind.APPROVAL,
+                source=Source.ASSISTANT,
+                data={
+                    "approval_id": request.id,
+                    "status": ApprovalStatus.PENDING.value,
+                    "tool": tool,
+                    "params": params,
+                    "summary": summary,
+                },
+            )
+            self.store.append(conversation_id, [pending])
         self._notify(conversation_id)
         return request.id
 

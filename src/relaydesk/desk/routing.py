@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from relaydesk.domain.agents import (
     skill_for,
     suits,
 )
-from relaydesk.domain.errors import Conflict, Forbidden
+from relaydesk.domain.errors import Conflict, Forbidden, InvalidInput
 from relaydesk.domain.model import (
     AgentId,
     Conversation,
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 QUEUE_TOPIC = "desk:queue"
 DEFAULT_WAIT_MINUTES = 5
 RELEASED_BONUS = 25
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,63}")
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,34 @@ class RoutingDesk:
 
     def _anyone_suitable_online(self, entry: QueueEntry) -> bool:
         return bool(self._suitable_online(entry))
+
+    def leave_follow_up(self, conversation_id: ConversationId, email: str) -> Conversation:
+        """A waiting customer leaves an email address: a person follows up if nobody comes."""
+        email = email.strip()
+        if not EMAIL.fullmatch(email):
+            raise InvalidInput("That does not look like an email address.")
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is not Owner.QUEUED:
+            raise Conflict("The conversation is not waiting for a person.")
+        if self.queue.entry_for(conversation_id) is None:
+            self.enqueue(conversation_id, conversation.version)
+        self.queue.leave_follow_up(conversation_id, email)
+        note = NewEvent(
+            kind=EventKind.NOTE,
+            source=Source.CUSTOMER,
+            text=f"The customer asked for a follow-up by email: {email}",
+            data={"follow_up_email": email},
+        )
+        thanks = NewEvent(
+            kind=EventKind.MESSAGE,
+            source=Source.SYSTEM,
+            text=f"Thank you. If nobody reaches you here, we will answer by email at {email}.",
+        )
+        key = f"follow-up:{conversation.version}:{email.lower()}"
+        with contextlib.suppress(DuplicateKey):
+            self.store.append(conversation_id, [note, thanks], idempotency_key=key)
+        self._notify(conversation_id)
+        return self.store.get_conversation(conversation_id)
 
     # --- the queue as agents see it ---
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from relaydesk.domain.agents import AlreadyDecided, ApprovalRequest, ApprovalStatus
 from relaydesk.domain.errors import NotFound
@@ -37,22 +38,31 @@ class ApprovalStore:
         self.engine = engine
 
     def create(
-        self, conversation_id: ConversationId, tool: str, params: dict[str, Any], summary: str
-    ) -> ApprovalRequest:
-        approval_id = new_id("apr")
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(approvals).values(
-                    id=approval_id,
-                    conversation_id=conversation_id,
-                    tool=tool,
-                    params=params,
-                    summary=summary,
-                    status=ApprovalStatus.PENDING.value,
-                    created_at=utcnow(),
+        self,
+        conversation_id: ConversationId,
+        tool: str,
+        params: dict[str, Any],
+        summary: str,
+        approval_id: str | None = None,
+    ) -> tuple[ApprovalRequest, bool]:
+        """Store a pending request; with a known id a repeat returns the first (and False)."""
+        approval_id = approval_id or new_id("apr")
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(approvals).values(
+                        id=approval_id,
+                        conversation_id=conversation_id,
+                        tool=tool,
+                        params=params,
+                        summary=summary,
+                        status=ApprovalStatus.PENDING.value,
+                        created_at=utcnow(),
+                    )
                 )
-            )
-        return self.get(approval_id)
+        except IntegrityError:
+            return self.get(approval_id), False
+        return self.get(approval_id), True
 
     def get(self, approval_id: str) -> ApprovalRequest:
         with self.engine.begin() as conn:
