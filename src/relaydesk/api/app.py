@@ -14,6 +14,7 @@ from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.console import include_agent_side
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
+from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
 from relaydesk.bus.base import EventBus
 from relaydesk.bus.memory import MemoryBus
@@ -21,6 +22,7 @@ from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.handoff import AgentToolRunner, AgentWorkDesk, CustomerProfileSource
+from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore
@@ -63,11 +65,19 @@ def build_services(
     engine = make_engine(settings.resolved_database_url)
     store = ConversationStore(engine)
     bus = build_bus(settings)
-    desk = ConversationDesk(
-        store, bus, assistant or build_assistant(settings, engine), settings.max_message_chars
-    )
+    assistant = assistant or build_assistant(settings, engine)
+    if isinstance(assistant, PackAssistant):
+        # The pack's tools serve people too: approved actions, agents' calls, the profile.
+        actions = PackActions(store, assistant.parts)
+        approval_executor = approval_executor or actions
+        customer_profiles = customer_profiles or actions
+        agent_tools = agent_tools or actions
     agents, queue, approvals = AgentStore(engine), QueueStore(engine), ApprovalStore(engine)
     routing = RoutingDesk(store, queue, agents, bus)
+    approval_desk = ApprovalDesk(store, approvals, routing, bus, approval_executor)
+    desk = ConversationDesk(
+        store, bus, assistant, settings.max_message_chars, proposals=approval_desk
+    )
     work = AgentWorkDesk(
         store,
         routing,
@@ -86,7 +96,7 @@ def build_services(
         agents=AgentDesk(agents, settings.secret_key),
         routing=routing,
         agent_work=work,
-        approvals=ApprovalDesk(store, approvals, routing, bus, approval_executor),
+        approvals=approval_desk,
     )
 
 

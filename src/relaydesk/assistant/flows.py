@@ -55,6 +55,7 @@ class FlowSpec(BaseModel):
     denied_prefix: str | None = None  # "postpone.denied" -> postpone.denied.<reason>
     skill: str = "payments"  # what a person needs to help when this flow fails
     article: str | None = None  # a help article to link after the answer, by id
+    rejected: str = "action.denied"  # what the customer hears when a person refuses it
 
     def slot(self, name: str) -> SlotSpec | None:
         return next((slot for slot in self.slots if slot.name == name), None)

@@ -32,6 +32,8 @@ class AssistantParts:
     outcome_keys: tuple[str, ...] = ()
     # Turns collected slots into a tool's parameters where their shapes differ.
     param_adapter: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+    # Read-only tools whose results make up the customer panel an agent sees.
+    profile_tools: tuple[str, ...] = ()
 
     def tool_params(self, tool: str, slots: dict[str, Any]) -> dict[str, Any]:
         return self.param_adapter(tool, slots) if self.param_adapter else slots

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from relaydesk.assistant.turn import Assistant, Escalation, TurnContext, TurnResult
 from relaydesk.bus.base import EventBus, conversation_topic
@@ -41,6 +42,21 @@ class MessageReceipt:
         return [shown for event in self.replies if (shown := for_customer(event)) is not None]
 
 
+class ProposalSink(Protocol):
+    """Where actions the assistant proposed for a person's approval are queued."""
+
+    def propose(
+        self,
+        conversation_id: ConversationId,
+        tool: str,
+        params: dict[str, Any],
+        summary: str,
+        *,
+        approval_id: str | None = None,
+        append_event: bool = True,
+    ) -> str: ...
+
+
 class ConversationDesk:
     def __init__(
         self,
@@ -48,11 +64,13 @@ class ConversationDesk:
         bus: EventBus,
         assistant: Assistant,
         max_message_chars: int = 4000,
+        proposals: ProposalSink | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
         self.assistant = assistant
         self.max_message_chars = max_message_chars
+        self.proposals = proposals
 
     def start_conversation(
         self,
@@ -157,9 +175,25 @@ class ConversationDesk:
         try:
             replies = self._record_turn(conversation, message, result)
         except (DuplicateKey, Conflict):
-            replies = self.store.events_caused_by(message.id)
+            return self.store.events_caused_by(message.id)
+        self._queue_proposals(conversation_id, replies)
         self._notify(conversation_id)
         return replies
+
+    def _queue_proposals(self, conversation_id: ConversationId, events: list[Event]) -> None:
+        """Actions the turn proposed (already recorded as events) go to the approval queue."""
+        if self.proposals is None:
+            return
+        for event in events:
+            if event.kind is EventKind.APPROVAL and event.data.get("status") == "pending":
+                self.proposals.propose(
+                    conversation_id,
+                    str(event.data["tool"]),
+                    dict(event.data.get("params") or {}),
+                    str(event.data.get("summary", "")),
+                    approval_id=str(event.data["approval_id"]),
+                    append_event=False,
+                )
 
     def _take_turn(self, context: TurnContext) -> TurnResult:
         started = time.perf_counter()

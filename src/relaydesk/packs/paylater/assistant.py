@@ -74,5 +74,6 @@ def build_paylater_assistant(
         base_url=base_url,
         outcome_keys=OUTCOME_KEYS,
         param_adapter=slots_to_params,
+        profile_tools=("find_orders", "next_payment", "refund_status", "list_payment_methods"),
     )
     return PackAssistant(parts)
