@@ -83,6 +83,8 @@ class KnowledgeBase:
             self._vectors = embed_passages(embedder, texts, cache_dir)
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         self._views: dict[str, _View] = {}
+        for language in self.languages():  # built now, so no customer waits for an index
+            self._view(language)
         self.known_urls = frozenset(a.url for a in self._articles)
 
     @classmethod
