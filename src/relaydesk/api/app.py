@@ -9,12 +9,13 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from relaydesk import __version__
-from relaydesk.api import customer, customer_feedback, stream, widget_pages
+from relaydesk.api import customer, customer_feedback, help_pages, stream, widget_pages
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.console import include_agent_side
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
 from relaydesk.assistant.engine import PackAssistant
+from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
 from relaydesk.bus.base import EventBus
 from relaydesk.bus.memory import MemoryBus
@@ -100,6 +101,15 @@ def build_services(
     )
 
 
+def help_centre(assistant: Assistant) -> KnowledgeBase:
+    """The articles the assistant links to, served at /help so every link works."""
+    if isinstance(assistant, PackAssistant):
+        return assistant.parts.knowledge
+    from relaydesk.packs.paylater.assistant import PACK_DIR
+
+    return KnowledgeBase.load(PACK_DIR / "knowledge")
+
+
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
     services = build_services(settings, assistant)
 
@@ -112,12 +122,14 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     app = FastAPI(title="relaydesk", version=__version__, lifespan=lifespan)
     app.state.services = services
+    app.state.knowledge = help_centre(services.conversations.assistant)
     install_error_handlers(app)
     app.include_router(customer.router)
     app.include_router(stream.router)
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
     include_agent_side(app)
+    app.include_router(help_pages.router)
 
     @app.get("/healthz", tags=["service"])
     def health() -> dict[str, str]:
