@@ -103,7 +103,7 @@ class WidgetPage:
         self.page = page
         self.launcher = page.locator(".rd-launcher")
         self.panel = page.locator(".rd-panel")
-        self.input = page.get_by_label("Your message")
+        self.input = page.locator(".rd-composer textarea")
         self.log = page.locator("[role=log]")
         self.status = page.locator(".rd-status")
         self.typing = page.locator(".rd-typing")

@@ -138,3 +138,14 @@ def rate_and_check(widget: Any, server: ServerProcess, conversation_id: str, sco
         engine.dispose()
     ratings = [e.data for e in events if e.kind is EventKind.SIGNAL and "csat" in e.data]
     assert [(r["csat"], r["comment"]) for r in ratings] == [(score, "Quick and kind.")]
+
+
+def test_the_labels_follow_the_language_the_conversation_is_detected_in(
+    open_shop_at: Any, assistant_server: ServerProcess
+) -> None:
+    widget = open_shop_at(assistant_server)
+    expect(widget.person).to_have_text("Talk to a person")
+    widget.send("Hej! När ska jag betala nästa gång?")
+    expect(widget.messages("assistant")).to_have_count(1)
+    expect(widget.person).to_have_text("Prata med en person")
+    expect(widget.input).to_have_attribute("placeholder", "Skriv ett meddelande…")
