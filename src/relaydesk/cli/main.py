@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from relaydesk.cli import agents as agents_command
-from relaydesk.cli import agents as agents_command
 from relaydesk.cli import chat as chat_command
 from relaydesk.cli import conversation_tests
 from relaydesk.cli.common import console, fail, settings_or_exit
@@ -22,7 +21,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.command("chat")(chat_command.chat)
-agents_command.register(app)
 agents_command.register(app)
 conversation_tests.register(app)
 
