@@ -25,6 +25,8 @@ from relaydesk.store.engine import make_engine
 from support.server import ServerProcess
 from support.services import REDIS_URL, postgres_schema, require_redis
 
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
+
 # Without Redis a notification would still arrive by the streamers' 5 s poll; this is faster.
 REDIS_DELIVERY_SECONDS = 3.0
 

@@ -25,6 +25,8 @@ from relaydesk.store.engine import make_engine
 from relaydesk.store.queue import QueueStore
 from support.server import ServerProcess
 
+pytestmark = pytest.mark.browser
+
 PASSWORD = "console test password"
 
 
