@@ -20,9 +20,10 @@ REQUIRED_LANGUAGES = {"en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl"
 SECRET = "assets-test-identity-secret"
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path, environment="test", identity_secret=SECRET)
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data_dir = tmp_path_factory.mktemp("widget-assets")
+    settings = Settings(data_dir=data_dir, environment="test", identity_secret=SECRET)
     with TestClient(create_app(settings, AcknowledgingAssistant())) as test_client:
         yield test_client
 

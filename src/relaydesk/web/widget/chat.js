@@ -155,18 +155,24 @@
   Chat.prototype.catchUp = function () {
     var self = this;
     if (!this.state.conversationId) return Promise.resolve();
-    return this.api.call("GET", this.path("/events?after=" + this.cursor),
+    if (this.catchingUp) return this.catchingUp;
+    this.catchingUp = this.api.call("GET", this.path("/events?after=" + this.cursor),
       { token: this.state.token })
       .then(function (result) {
+        self.catchingUp = null;
         if (result.status === 401 || result.status === 404) return self.forget();
         if (result.status !== 200) return null;
+        if (self.mode === "offline") self.setMode("rest");
         self.receive(result.body.events);
         var more = result.body.cursor > self.cursor;
         self.cursor = Math.max(self.cursor, result.body.cursor);
         self.persist();
-        return more && result.body.events.length ? self.catchUp() : null;
-      })
-      .catch(function () { if (self.mode !== "socket") self.setMode("offline"); });
+        return more ? self.catchUp() : null;  // a page may hold only hidden events
+      }, function () {
+        self.catchingUp = null;
+        if (self.mode !== "socket") self.setMode("offline");
+      });
+    return this.catchingUp;
   };
 
   // ------------------------------------------------------------ events

@@ -1,8 +1,15 @@
 /*
  * relaydesk chat widget: one script tag, no build step.
  *
- *   <script src="https://desk.example.com/widget.js" data-relaydesk-url="https://desk.example.com"
- *           data-customer-ref="cust-1" data-customer-signature="<hmac>" data-language="sv"></script>
+ *   <script src="https://desk.example.com/widget.js"
+ *           data-relaydesk-url="https://desk.example.com"
+ *           data-customer-ref="cust-1" data-customer-signature="<hmac>"
+ *           data-language="sv"></script>
+ *
+ * data-customer-signature is the hex HMAC-SHA256 of the customer id with the shared
+ * RELAYDESK_IDENTITY_SECRET, computed by the operator's server; leave both out for visitors.
+ * data-language is optional: without it the widget follows the browser, then the language the
+ * conversation is detected in.
  *
  * Talks to the customer API over a websocket and falls back to REST (polling /events, POSTing
  * messages) whenever the socket is down. Every message carries an idempotency key kept until the
@@ -11,7 +18,7 @@
  */
 (function () {
   "use strict";
-  if (window.relaydesk && window.relaydesk.version) return;
+  if (window.RelaydeskParts) return;  // the tag is on the page twice
 
   var SUPPORTED = ["en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt", "nb"];
   var POLL_MS = 1500;
@@ -26,7 +33,8 @@
     transcript: "Conversation", quick_replies: "Suggested answers",
     assistant: "Assistant", agent: "Agent", you: "You",
     typing: "{name} is typing…", with_assistant: "You are chatting with the assistant.",
-    with_agent: "You are chatting with {name}.", queued: "A person will join you as soon as possible.",
+    with_agent: "You are chatting with {name}.",
+    queued: "A person will join you as soon as possible.",
     queue_position: "You are number {position} in the queue.",
     wait_minutes: "Expected wait: about {minutes} min.",
     wait_soon: "Expected wait: less than a minute.",
