@@ -167,3 +167,16 @@ def test_expected_wait_comes_from_how_long_recent_conversations_waited(desks: De
     desks.routing.sync_queue()
     notice = desks.store.events_after(fresh.id, 0)[-1]
     assert notice.data == {"wait_minutes": 10, "queue_position": 1}
+
+
+def test_the_wait_is_told_in_the_customers_language(desks: Desks) -> None:
+    swede = desks.add("Sven", languages=("sv",))
+    desks.agents.set_presence(swede, Presence.AWAY)
+    swedish, finnish = desks.escalated(language="sv-SE"), desks.escalated(language="fi")
+    desks.routing.sync_queue()
+    assert (desks.store.events_after(swedish.id, 0)[-1].text or "").startswith(
+        "En medarbetare är snart hos dig."
+    )
+    assert (desks.store.events_after(finnish.id, 0)[-1].text or "").startswith(
+        "Kukaan auttamaan pystyvä ei ole nyt paikalla"
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.desk.queue_notices import follow_up_notice, wait_notice
 from relaydesk.domain.agents import (
     AgentAccount,
     AgentStatus,
@@ -132,14 +133,8 @@ class RoutingDesk:
     def _tell_wait(self, conversation: Conversation, entry: QueueEntry) -> None:
         position = self.position_of(entry)
         minutes = self.expected_wait_minutes(entry, position)
-        if self._anyone_suitable_online(entry):
-            text = f"A person will join you shortly. Expected wait: about {minutes} minutes."
-        else:
-            text = (
-                "Nobody who can help is online right now; your conversation stays in the queue "
-                f"(expected wait: about {minutes} minutes). You can also leave your email "
-                "address and we will follow up."
-            )
+        anyone = self._anyone_suitable_online(entry)
+        text = wait_notice(conversation.language, minutes, anyone)
         notice = NewEvent(
             kind=EventKind.MESSAGE,
             source=Source.SYSTEM,
@@ -197,7 +192,7 @@ class RoutingDesk:
         thanks = NewEvent(
             kind=EventKind.MESSAGE,
             source=Source.SYSTEM,
-            text=f"Thank you. If nobody reaches you here, we will answer by email at {email}.",
+            text=follow_up_notice(conversation.language, email),
         )
         key = f"follow-up:{conversation.version}:{email.lower()}"
         with contextlib.suppress(DuplicateKey):
