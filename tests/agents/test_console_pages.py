@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from agents.helpers import PASSWORD
 from agents.test_agent_api import add_agent, customer_escalates, customer_sees, services_of
+from relaydesk.domain.agents import Role
 from relaydesk.domain.model import ConversationId
 
 
@@ -88,3 +89,16 @@ def test_an_agent_claims_and_replies_through_the_console_forms(client: TestClien
     released = client.post(f"/console/conversations/{cid}/release", data={"csrf_token": token})
     assert released.status_code == 200
     assert services_of(client).store.get_conversation(ConversationId(cid)).owner.value == "queued"
+
+
+def test_a_supervisor_sees_the_team_with_presence_and_load_and_an_agent_does_not(
+    client: TestClient,
+) -> None:
+    add_agent(client, "Maria")
+    add_agent(client, "Boss", role=Role.SUPERVISOR, skills=["fraud"])
+    sign_in(client, "maria@example.com")
+    assert "<h2>Team</h2>" not in client.get("/console/panel").text
+    client.cookies.clear()
+    sign_in(client, "boss@example.com")
+    panel = client.get("/console/panel").text
+    assert "<h2>Team</h2>" in panel and "Maria" in panel and "fraud" in panel

@@ -174,6 +174,7 @@ def _home_context(session: AgentSession, services: ServicesDep) -> dict[str, Any
         "queue": services.routing.queue_for(me),
         "mine": services.agent_work.held_by(me),
         "approvals": services.approvals.pending_for(me),
+        "team": services.agents.list_agents_as(me) if me.supervises else [],
     }
 
 
