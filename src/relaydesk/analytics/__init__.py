@@ -1,0 +1,1 @@
+"""Operator analytics: metrics computed from the stored conversation events."""

@@ -1,0 +1,239 @@
+"""What one conversation's events say about it: pure functions, no I/O.
+
+Every metric in `relaydesk.analytics.metrics` is an aggregate of these facts, so each
+definition in docs/metrics.md maps to one small function here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from relaydesk.domain.model import Event, EventKind, Source
+
+CONFIDENT = 0.5
+REPLY_SOURCES = frozenset({Source.ASSISTANT, Source.AGENT})
+LEAVING = frozenset({"hand_back", "close", "release"})
+
+
+@dataclass(frozen=True)
+class ConversationHistory:
+    """A stored conversation with every event it has, oldest first."""
+
+    id: str
+    customer_id: str
+    language: str | None
+    channel: str
+    created_at: datetime
+    events: Sequence[Event]
+
+
+@dataclass(frozen=True)
+class HandleSpan:
+    """One stretch of an agent holding a conversation: from claim to leaving it."""
+
+    agent_id: str
+    claimed_at: datetime
+    left_at: datetime | None
+
+    @property
+    def seconds(self) -> float | None:
+        return None if self.left_at is None else (self.left_at - self.claimed_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class Rating:
+    score: int
+    human: bool
+
+
+@dataclass(frozen=True)
+class ConversationFacts:
+    """The facts of one conversation that metrics are built from."""
+
+    id: str
+    customer_id: str
+    language: str | None
+    channel: str
+    started_at: datetime
+    intent: str | None
+    escalation_reasons: tuple[str, ...]
+    human_involved: bool
+    closed_at: datetime | None
+    disposition: str | None
+    first_response_seconds: float | None
+    queue_waits: tuple[float, ...]
+    handle_spans: tuple[HandleSpan, ...]
+    approval_decisions: tuple[float, ...]
+    approvals_requested: int
+    turn_ms: tuple[float, ...]
+    ratings: tuple[Rating, ...] = field(default=())
+
+    @property
+    def escalated(self) -> bool:
+        return bool(self.escalation_reasons)
+
+    @property
+    def closed_by_assistant_side(self) -> bool:
+        """Closed without a person ever being asked for."""
+        return self.closed_at is not None and not self.escalated
+
+    @property
+    def resolution_seconds(self) -> float | None:
+        if self.closed_at is None:
+            return None
+        return (self.closed_at - self.started_at).total_seconds()
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _transition(event: Event) -> str | None:
+    if event.kind is not EventKind.OWNER_CHANGED:
+        return None
+    found = event.data.get("transition")
+    return str(found) if found else None
+
+
+def intent_of(events: Sequence[Event]) -> str | None:
+    """The first intent the assistant was confident about; else the first it named."""
+    signals = [e for e in events if e.kind is EventKind.SIGNAL and e.source is Source.ASSISTANT]
+    named = [s for s in signals if s.data.get("intent") and not s.data.get("out_of_scope")]
+    for signal in named:
+        if (_number(signal.data.get("confidence")) or 0.0) >= CONFIDENT:
+            return str(signal.data["intent"])
+    return str(named[0].data["intent"]) if named else None
+
+
+def first_response_seconds(events: Sequence[Event]) -> float | None:
+    """From the customer's first message to the first message an assistant or agent sent."""
+    asked = next(
+        (e for e in events if e.kind is EventKind.MESSAGE and e.source is Source.CUSTOMER), None
+    )
+    if asked is None:
+        return None
+    answer = next(
+        (
+            e
+            for e in events
+            if e.seq > asked.seq and e.kind is EventKind.MESSAGE and e.source in REPLY_SOURCES
+        ),
+        None,
+    )
+    return None if answer is None else (answer.created_at - asked.created_at).total_seconds()
+
+
+def queue_waits(events: Sequence[Event]) -> tuple[float, ...]:
+    """Seconds from each entry into the queue (escalation or release) to the claim ending it."""
+    waits: list[float] = []
+    waiting_since: datetime | None = None
+    for event in events:
+        transition = _transition(event)
+        if transition in ("escalate", "release"):
+            waiting_since = event.created_at
+        elif transition == "claim" and waiting_since is not None:
+            waits.append((event.created_at - waiting_since).total_seconds())
+            waiting_since = None
+        elif transition == "close":
+            waiting_since = None
+    return tuple(waits)
+
+
+def handle_spans(events: Sequence[Event]) -> tuple[HandleSpan, ...]:
+    """Each claim to the hand-back, close or release that ended it (None while still held)."""
+    spans: list[HandleSpan] = []
+    holder: tuple[str, datetime] | None = None
+    for event in events:
+        transition = _transition(event)
+        if transition == "claim":
+            holder = (str(event.actor_id or event.data.get("agent_id") or "?"), event.created_at)
+        elif transition in LEAVING and holder is not None:
+            spans.append(HandleSpan(holder[0], holder[1], event.created_at))
+            holder = None
+    if holder is not None:
+        spans.append(HandleSpan(holder[0], holder[1], None))
+    return tuple(spans)
+
+
+def approval_decisions(events: Sequence[Event]) -> tuple[int, tuple[float, ...]]:
+    """How many approvals were requested, and the seconds each decided one waited."""
+    requested: dict[str, datetime] = {}
+    decided: list[float] = []
+    for event in events:
+        if event.kind is not EventKind.APPROVAL or not event.data.get("approval_id"):
+            continue
+        approval_id = str(event.data["approval_id"])
+        status = event.data.get("status")
+        if status == "pending":
+            requested.setdefault(approval_id, event.created_at)
+        elif approval_id in requested and status in ("approved", "rejected", "failed"):
+            decided.append((event.created_at - requested.pop(approval_id)).total_seconds())
+    return len(requested) + len(decided), tuple(decided)
+
+
+def turn_latencies(events: Sequence[Event]) -> tuple[float, ...]:
+    """The assistant's turn latency in milliseconds, as recorded on each turn's first event."""
+    found = (_number(e.data.get("turn_ms")) for e in events if e.source is Source.ASSISTANT)
+    return tuple(value for value in found if value is not None)
+
+
+def ratings(events: Sequence[Event]) -> tuple[Rating, ...]:
+    """CSAT ratings, each marked human when a person had held the conversation before it."""
+    found: list[Rating] = []
+    claimed = False
+    for event in events:
+        if _transition(event) == "claim":
+            claimed = True
+        score = _number(event.data.get("csat")) if event.source is Source.CUSTOMER else None
+        if event.kind is EventKind.SIGNAL and score is not None:
+            found.append(Rating(int(score), human=claimed))
+    return tuple(found)
+
+
+def final_close(events: Sequence[Event]) -> tuple[datetime | None, str | None]:
+    """When and how the conversation last closed, if it is closed now."""
+    for event in reversed(events):
+        transition = _transition(event)
+        if transition == "close":
+            disposition = event.data.get("disposition")
+            return event.created_at, str(disposition) if disposition else None
+        if transition is not None:
+            return None, None
+    return None, None
+
+
+def facts_of(history: ConversationHistory) -> ConversationFacts:
+    """Everything the metrics need from one conversation."""
+    events = sorted(history.events, key=lambda e: e.seq)
+    transitions = [(_transition(e), e) for e in events]
+    closed_at, disposition = final_close(events)
+    requested, decisions = approval_decisions(events)
+    spans = handle_spans(events)
+    human = bool(spans) or any(
+        e.kind is EventKind.MESSAGE and e.source is Source.AGENT for e in events
+    )
+    return ConversationFacts(
+        id=history.id,
+        customer_id=history.customer_id,
+        language=history.language,
+        channel=history.channel,
+        started_at=events[0].created_at if events else history.created_at,
+        intent=intent_of(events),
+        escalation_reasons=tuple(
+            str(e.data.get("reason") or "unknown") for t, e in transitions if t == "escalate"
+        ),
+        human_involved=human,
+        closed_at=closed_at,
+        disposition=disposition,
+        first_response_seconds=first_response_seconds(events),
+        queue_waits=queue_waits(events),
+        handle_spans=spans,
+        approval_decisions=decisions,
+        approvals_requested=requested,
+        turn_ms=turn_latencies(events),
+        ratings=ratings(events),
+    )
