@@ -10,7 +10,7 @@ import pytest
 from relaydesk.assistant.knowledge import ArticleFormatError, load_articles
 from relaydesk.assistant.knowledge.articles import parse_article
 
-TRANSLATED = ("sv", "de", "es", "fr")
+TRANSLATED = ("sv", "de", "es", "fr", "it", "nl")
 
 
 def test_the_help_centre_has_forty_english_articles_and_fifteen_in_each_other_language(

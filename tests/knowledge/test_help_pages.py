@@ -61,7 +61,7 @@ def test_an_unknown_article_is_a_json_not_found(client: TestClient) -> None:
 
 
 def test_an_article_in_a_language_it_was_not_written_in_is_not_found(client: TestClient) -> None:
-    assert client.get("/help/it/late-fees").status_code == 404
+    assert client.get("/help/pl/late-fees").status_code == 404
     assert client.get("/help/xx").json()["code"] == "not_found"
 
 

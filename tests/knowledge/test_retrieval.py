@@ -26,8 +26,8 @@ def test_the_expected_article_ranks_first_for_most_questions_and_top_three_for_n
     first = sum(ids[:1] == [case["expect"]] for case, ids in ranked) / len(cases)
     top_three = sum(case["expect"] in ids for case, ids in ranked) / len(cases)
     misses = [(case["question"], ids) for case, ids in ranked if case["expect"] not in ids]
-    assert first >= 0.85, misses
-    assert top_three >= 0.9, misses
+    assert first >= 0.88, misses
+    assert top_three >= 0.95, misses
 
 
 def test_questions_in_every_shipped_language_are_part_of_the_evaluation() -> None:
@@ -52,7 +52,7 @@ def test_a_regional_language_tag_searches_the_base_language(knowledge: Knowledge
 
 
 def test_a_language_without_articles_falls_back_to_english(knowledge: KnowledgeBase) -> None:
-    hits = knowledge.search("Non riconosco un acquisto", "it")
+    hits = knowledge.search("Nie rozpoznaję tego zakupu", "pl")
     assert hits[0].article.url == "/help/en/unrecognised-purchase"
     assert {hit.article.language for hit in hits} == {"en"}
 

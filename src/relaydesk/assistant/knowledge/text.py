@@ -23,6 +23,8 @@ _STOPWORD_TEXT = """
     warum wann ich mir mich
     el la los las un una y es yo mi mis he cómo como puedo en por para con de del que qué
     le les des une et est je mon ma mes ai comment peux sur pour avec du que quoi pourquoi
+    il lo gli una di da che non per con su come mio mia miei sono ho posso cosa perché
+    de het een en van ik mijn je jij wat hoe kan voor met op te dat die niet wordt waarom
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
