@@ -180,3 +180,25 @@ def test_the_wait_is_told_in_the_customers_language(desks: Desks) -> None:
     assert (desks.store.events_after(finnish.id, 0)[-1].text or "").startswith(
         "Kukaan auttamaan pystyvä ei ole nyt paikalla"
     )
+
+
+def test_a_heartbeat_does_not_bring_an_agent_who_went_offline_back_to_work(desks: Desks) -> None:
+    agent = desks.add("Tired")
+    desks.agents.set_presence(agent, Presence.OFFLINE)
+    assert desks.agents.heartbeat(agent).presence is Presence.OFFLINE
+    waiting = desks.escalated()
+    desks.routing.tick()
+    assert desks.store.get_conversation(waiting.id).owner is Owner.QUEUED
+    desks.routing.claim(waiting.id, agent)  # taking work by hand wakes them up
+    assert desks.agent_store.status(agent.id).presence is Presence.AWAY
+    desks.routing.tick()
+    assert desks.store.get_conversation(waiting.id).agent_id == agent.id
+
+
+def test_disabling_an_agent_returns_their_conversations_to_the_queue(desks: Desks) -> None:
+    agent = desks.add("Leaving")
+    conversation = desks.escalated()
+    desks.routing.claim(conversation.id, agent)
+    desks.agents.set_active(agent.id, False)
+    desks.routing.tick()
+    assert desks.store.get_conversation(conversation.id).owner is Owner.QUEUED

@@ -106,8 +106,11 @@ class AgentDesk:
         return self.agents.status(agent.id)
 
     def set_active(self, agent_id: AgentId, active: bool) -> AgentAccount:
-        """Disable (or re-enable) an account; disabling ends its sessions."""
-        return self.agents.set_active(agent_id, active)
+        """Disable (or re-enable) an account; disabling ends its sessions and presence."""
+        account = self.agents.set_active(agent_id, active)
+        if not active:  # the routing loop then returns their conversations to the queue
+            self.agents.set_presence(agent_id, Presence.OFFLINE, self.clock())
+        return account
 
     def set_active_as(self, actor: AgentAccount, agent_id: AgentId, active: bool) -> AgentAccount:
         require_role(actor, Role.ADMIN)
@@ -174,6 +177,6 @@ class AgentDesk:
         return self.agents.status(agent.id)
 
     def heartbeat(self, agent: AgentAccount) -> AgentStatus:
-        """The agent is still there; an agent who stops sending these goes offline."""
+        """Still here: an agent who stops sending these goes offline, losing their chats."""
         self.agents.touch(agent.id, self.clock())
         return self.agents.status(agent.id)

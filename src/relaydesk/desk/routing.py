@@ -272,7 +272,7 @@ class RoutingDesk:
         )
         now = self.clock()
         self.queue.mark_assigned(conversation.id, agent.id, now)
-        self.agents.touch(agent.id, now)
+        self.agents.touch(agent.id, now, wake=True)
         self._notify(conversation.id)
         self._publish_queue()
         return self.store.get_conversation(conversation.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -55,7 +56,7 @@ class AgentStore:
                 )
         except IntegrityError as error:
             raise Conflict("An agent with this email already exists.") from error
-        return AgentAccount(**{**account.__dict__, "id": agent_id})
+        return replace(account, id=agent_id)
 
     def get(self, agent_id: AgentId) -> AgentAccount:
         with self.engine.begin() as conn:
@@ -148,10 +149,14 @@ class AgentStore:
                         .values(status=status.value, last_seen=now)
                     )
 
-    def touch(self, agent_id: AgentId, now: datetime) -> Presence:
-        """A heartbeat: seen now, presence unchanged (offline becomes online)."""
+    def touch(self, agent_id: AgentId, now: datetime, *, wake: bool = False) -> Presence:
+        """Seen now; presence unchanged, except that `wake` turns offline into away.
+
+        A heartbeat does not wake: an agent who went offline (by choice or by timing out)
+        chooses again before work reaches them. Taking a conversation does wake.
+        """
         current = self.status(agent_id).presence
-        presence = Presence.ONLINE if current is Presence.OFFLINE else current
+        presence = Presence.AWAY if wake and current is Presence.OFFLINE else current
         self.set_presence(agent_id, presence, now)
         return presence
 
