@@ -211,3 +211,33 @@ def test_the_widget_is_usable_with_the_keyboard_alone(open_shop: Any) -> None:
     expect(page.get_by_role("log", name="Conversation")).to_be_visible()
     expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
     expect(page.get_by_role("button", name="Send")).to_be_visible()
+
+
+def test_a_send_whose_answer_is_lost_is_retried_with_the_same_key_and_stored_once(
+    open_shop: Any, server: ServerProcess
+) -> None:
+    widget = open_shop()
+    page = widget.page
+    page.route_web_socket(re.compile(r"/stream"), lambda socket: socket.close())
+    keys: list[str] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        keys.append(route.request.headers["idempotency-key"])
+        if len(keys) == 1:
+            route.fetch()  # the server stores the message...
+            route.abort("connectionreset")  # ...but its answer never arrives
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/v1/conversations/[^/]+/messages$"), lose_the_first_answer)
+    widget.send("did you get this?")
+    expect(widget.messages("assistant")).to_have_count(1)
+    assert len(keys) == 2
+    assert keys[0] == keys[1]
+    assert widget.message_texts("you") == ["did you get this?"]
+    state = widget.state()
+    events = httpx.get(
+        f"{server.url}/v1/conversations/{state['conversationId']}/events",
+        headers={"Authorization": f"Bearer {state['token']}"},
+    ).json()["events"]
+    assert [e["text"] for e in events if e["source"] == "customer"] == ["did you get this?"]

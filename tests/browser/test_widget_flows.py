@@ -121,14 +121,18 @@ def test_an_escalation_shows_the_wait_then_the_agents_reply_and_asks_for_a_ratin
 
     closed = httpx.post(f"{agent_url}/close", json={"disposition": "resolved"}, headers=agent)
     assert closed.status_code == 200, closed.text
-    rate_and_check(widget, server, conversation_id, score=5)
+    expect(widget.log.locator(".rd-event").last).to_have_text("This conversation has ended.")
+    rate_and_check(widget, server, conversation_id, score=5, artifacts_dir=artifacts_dir)
 
 
-def rate_and_check(widget: Any, server: ServerProcess, conversation_id: str, score: int) -> None:
+def rate_and_check(
+    widget: Any, server: ServerProcess, conversation_id: str, score: int, artifacts_dir: Path
+) -> None:
     page = widget.page
     expect(page.get_by_role("group", name="How would you rate this conversation?")).to_be_visible()
     page.get_by_label(f"{score} out of 5").check()
     page.get_by_label("Anything you would like to add? (optional)").fill("Quick and kind.")
+    page.screenshot(path=str(artifacts_dir / "csat-question.png"))
     page.get_by_role("button", name="Send rating").click()
     expect(page.locator(".rd-thanks")).to_have_text("Thank you for your feedback!")
     engine = make_engine(database_url(server))
@@ -138,6 +142,11 @@ def rate_and_check(widget: Any, server: ServerProcess, conversation_id: str, sco
         engine.dispose()
     ratings = [e.data for e in events if e.kind is EventKind.SIGNAL and "csat" in e.data]
     assert [(r["csat"], r["comment"]) for r in ratings] == [(score, "Quick and kind.")]
+
+    page.reload()
+    widget.input.wait_for()
+    expect(widget.log.locator(".rd-event").last).to_have_text("This conversation has ended.")
+    expect(page.locator(".rd-csat")).to_have_count(0)  # rated once, not asked again
 
 
 def test_the_labels_follow_the_language_the_conversation_is_detected_in(

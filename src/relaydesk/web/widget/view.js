@@ -283,11 +283,13 @@
       self.handlers.rate(Number(chosen.value), comment.value.trim() || null);
     });
     this.csat.appendChild(form);
+    this.log.scrollTop = this.log.scrollHeight;
   };
 
   View.prototype.thankForCsat = function () {
     this.csat.replaceChildren(el("p", { className: "rd-thanks", role: "status",
       text: this.labels.csat_thanks }));
+    this.log.scrollTop = this.log.scrollHeight;
   };
 
   View.prototype.hideCsat = function () {
