@@ -241,3 +241,17 @@ def test_a_send_whose_answer_is_lost_is_retried_with_the_same_key_and_stored_onc
         headers={"Authorization": f"Bearer {state['token']}"},
     ).json()["events"]
     assert [e["text"] for e in events if e["source"] == "customer"] == ["did you get this?"]
+
+
+def test_the_open_widget_fits_a_phone_screen(open_shop: Any, artifacts_dir: Any) -> None:
+    widget = open_shop()
+    widget.page.set_viewport_size({"width": 375, "height": 667})
+    widget.send("hello from a phone")
+    expect(widget.messages("assistant")).to_have_count(1)
+    box = widget.panel.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["y"] >= 0
+    assert box["x"] + box["width"] <= 375 and box["y"] + box["height"] <= 667
+    for control in (widget.person, widget.input, widget.launcher):
+        expect(control).to_be_in_viewport()
+    widget.page.screenshot(path=str(artifacts_dir / "phone.png"))

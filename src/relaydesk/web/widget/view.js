@@ -241,7 +241,10 @@
       if (!choice || typeof choice.label !== "string") return;
       var button = el("button", { type: "button", className: "rd-choice", text: choice.label });
       var value = typeof choice.value === "string" ? choice.value : choice.label;
-      button.addEventListener("click", function () { self.handlers.send(value); });
+      button.addEventListener("click", function () {
+        self.handlers.send(value);
+        self.input.focus();  // the buttons go away with the answer
+      });
       self.choices.appendChild(button);
     });
     this.choices.hidden = this.choices.childElementCount === 0;
