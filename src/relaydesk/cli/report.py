@@ -1,0 +1,97 @@
+"""`relaydesk report`: the dashboard's numbers in the terminal (Rich tables), JSON or CSV."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from relaydesk.cli.common import console, fail, settings_or_exit
+from relaydesk.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from relaydesk.analytics.report import Report
+
+SHOWN_TABLES = ("handoff_reasons", "languages", "agents", "daily")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+def report(
+    since: Annotated[str, typer.Option(help="Start: 7d, 24h, 2w or a date (UTC).")] = "7d",
+    until: Annotated[str | None, typer.Option(help="End (default now): same forms.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language, e.g. sv.")] = None,
+    intent: Annotated[str | None, typer.Option(help="Only this intent, e.g. next_payment.")] = None,
+    channel: Annotated[str | None, typer.Option(help="Only this channel, e.g. web.")] = None,
+    output: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.TABLE,
+    table: Annotated[str, typer.Option(help="With --format csv: which table.")] = "summary",
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where the SQLite file and caches live.")
+    ] = None,
+) -> None:
+    """Print the operator metrics of a period, the same numbers the dashboard shows."""
+    from relaydesk.analytics.period import report_filter
+    from relaydesk.analytics.queries import report_from_store
+    from relaydesk.store.engine import make_engine
+
+    try:
+        wanted = report_filter(since, until, language=language, intent=intent, channel=channel)
+    except DomainError as error:
+        fail(error.message)
+    settings = settings_or_exit(data_dir=data_dir)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        found = report_from_store(engine, wanted)
+    finally:
+        engine.dispose()
+    if output is Format.JSON:
+        print(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+    elif output is Format.CSV:
+        try:
+            print(found.csv(table), end="")
+        except DomainError as error:
+            fail(error.message)
+    else:
+        _print_tables(found)
+
+
+def _shown(value: float | int | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "ratio":
+        return f"{value * 100:.1f} %"
+    if unit == "s" and value >= 120:
+        return f"{value / 60:.1f} min ({value:g} s)"
+    return f"{value:g} {unit}".strip()
+
+
+def _print_tables(found: Report) -> None:
+    window = found.filter
+    summary = Table(
+        "metric",
+        "value",
+        title=f"relaydesk, {window.since:%Y-%m-%d %H:%M} to {window.until:%Y-%m-%d %H:%M} UTC",
+    )
+    for metric in found.metrics:
+        summary.add_row(metric.label, _shown(metric.value, metric.unit))
+    console.print(summary)
+    for name in SHOWN_TABLES:
+        section = found.tables[name]
+        rendered = Table(*section.columns, title=section.title)
+        for row in section.rows:
+            rendered.add_row(*("-" if cell is None else str(cell) for cell in row))
+        console.print(rendered)
+    for name, formula in found.formulas.items():
+        console.print(f"[dim]{name} = {formula}[/dim]", highlight=False)

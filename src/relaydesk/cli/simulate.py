@@ -1,0 +1,144 @@
+"""`relaydesk simulate`: a week of realistic traffic through the public API, in minutes."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from relaydesk.cli.common import console, fail, settings_or_exit
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from relaydesk.settings import Settings
+    from relaydesk.simulation.runner import SimulationConfig, SimulationSummary
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)
+
+
+def simulate(
+    customers: Annotated[int, typer.Option(help="How many customers visit.")] = 200,
+    days: Annotated[int, typer.Option(help="Spread their visits over this many days.")] = 7,
+    url: Annotated[
+        str | None,
+        typer.Option(help="A running relaydesk (same database); without it one is started."),
+    ] = None,
+    agents: Annotated[
+        int | None, typer.Option(help="Simulated agents (default: one per 150 customers, >= 4).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="Customers talking at the same time.")] = 12,
+    seed: Annotated[int, typer.Option(help="Same seed, same customers.")] = 7,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where the SQLite file and caches live.")
+    ] = None,
+) -> None:
+    """Simulate customers and agents working through the API on a compressed clock.
+
+    Customers in eight languages ask questions, postpone payments, get frustrated, ask for
+    a person or need a refund approved; simulated agents claim, answer, approve, hand back
+    and close; customers rate. Afterwards their timestamps are spread over DAYS days (see
+    docs/metrics.md) and the dashboard and `relaydesk report` show the numbers.
+    """
+    from relaydesk.simulation.runner import SimulationConfig
+
+    if customers < 1 or customers > 100_000:
+        fail("--customers must be between 1 and 100000.")
+    if days < 1 or days > 90:
+        fail("--days must be between 1 and 90.")
+    if concurrency < 1 or concurrency > 64:
+        fail("--concurrency must be between 1 and 64.")
+    if agents is not None and not 1 <= agents <= 200:
+        fail("--agents must be between 1 and 200.")
+    if url is not None and not url.startswith(("http://", "https://")):
+        fail("--url must start with http:// or https://.")
+    config = SimulationConfig(
+        customers=customers,
+        days=days,
+        agents=agents or max(4, customers // 150),
+        concurrency=concurrency,
+        seed=seed,
+    )
+    settings = settings_or_exit(data_dir=data_dir)
+    summary = _run(settings, config, url)
+    _print_summary(summary)
+
+
+def _run(settings: Settings, config: SimulationConfig, url: str | None) -> SimulationSummary:
+    from relaydesk.simulation.runner import ensure_backend
+    from relaydesk.simulation.setup import local_server
+    from relaydesk.store.engine import make_engine
+    from relaydesk.store.migrate import upgrade
+
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with console.status("Preparing the database and the demo data..."):
+            upgrade(engine)
+            backend = ensure_backend(engine, max(200, config.customers))
+        server: AbstractContextManager[str] = (
+            nullcontext(url)
+            if url
+            else local_server(settings, settings.data_dir / "simulation-server.log")
+        )
+        with console.status("Starting relaydesk (a cold model cache trains first)..."):
+            target = server.__enter__()
+        try:
+            return _with_progress(target, engine, settings, config, backend)
+        finally:
+            server.__exit__(None, None, None)
+    finally:
+        engine.dispose()
+
+
+def _with_progress(
+    url: str, engine: Engine, settings: Settings, config: SimulationConfig, backend: int
+) -> SimulationSummary:
+    from relaydesk.simulation.runner import simulate
+
+    columns = (
+        TextColumn("[bold]simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("visits"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("visits", total=None)
+
+        def planned(total: int) -> None:
+            progress.update(task, total=total)
+
+        def advance(_result: object) -> None:
+            progress.advance(task)
+
+        summary = simulate(
+            url,
+            engine,
+            settings.secret_key,
+            settings.identity_secret,
+            config,
+            backend_customers=backend,
+            on_planned=planned,
+            on_visit=advance,
+        )
+    return summary
+
+
+def _print_summary(summary: SimulationSummary) -> None:
+    table = Table("outcome", "visits", title="Simulation")
+    for outcome, count in summary.outcomes.most_common():
+        table.add_row(outcome, str(count))
+    console.print(table)
+    for error in summary.errors:
+        console.print(f"[yellow]example error:[/yellow] {error}", highlight=False)
+    console.print(
+        f"{summary.visits} visits from {summary.since:%Y-%m-%d %H:%M} to "
+        f"{summary.until:%Y-%m-%d %H:%M} UTC, {summary.events_moved} events re-timed, "
+        f"in {summary.seconds:.1f} s. See them with: relaydesk report --since 7d"
+    )

@@ -1,0 +1,78 @@
+"""The simulated week: who arrives when, in which language, wanting what. Pure and seeded."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from relaydesk.simulation.personas import LANGUAGE_WEIGHTS, Script, choose_persona, script_for
+
+# Relative traffic per hour of the day (UTC): quiet nights, busy late mornings and evenings.
+HOURLY = (
+    1, 1, 1, 1, 1, 2, 3, 5, 7, 9, 10, 10, 9, 9, 8, 8, 8, 8, 9, 10, 9, 7, 4, 2,
+)  # fmt: skip
+CHANNELS = {"web": 70, "app": 30}
+RETURN_SHARE = 0.09
+RETURN_DAYS = (1, 10)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One conversation a simulated customer starts."""
+
+    number: int
+    customer_ref: str
+    channel: str
+    arrives: datetime
+    script: Script
+    returning: bool = False
+
+
+def _arrival(rng: random.Random, start: datetime, days: int) -> datetime:
+    day = rng.randrange(days)
+    hour = rng.choices(range(24), weights=HOURLY)[0]
+    offset = timedelta(days=day, hours=hour, seconds=rng.uniform(0, 3600))
+    return start + offset
+
+
+def customer_ref(number: int, backend_customers: int) -> str:
+    """The seeded backend customer a simulated customer signs in as (cust-00001 ...)."""
+    return f"cust-{(number - 1) % backend_customers + 1:05d}"
+
+
+def plan_visits(
+    customers: int,
+    days: int,
+    end: datetime,
+    *,
+    seed: int = 7,
+    backend_customers: int | None = None,
+    refund_orders: Sequence[str | None] = (),
+) -> list[Visit]:
+    """Every visit of `customers` customers over the `days` before `end`, in arrival order.
+
+    Some customers come back 1-10 days later about the same thing (repeat inquiries); a
+    return that would fall after `end` does not happen. `refund_orders[i]` is a large order
+    customer i+1 may ask a refund for (an approval), or None.
+    """
+    rng = random.Random(seed)
+    start = end - timedelta(days=days)
+    backend = backend_customers or customers
+    visits: list[Visit] = []
+    for number in range(1, customers + 1):
+        language = rng.choices(list(LANGUAGE_WEIGHTS), weights=list(LANGUAGE_WEIGHTS.values()))[0]
+        order = refund_orders[number - 1] if number - 1 < len(refund_orders) else None
+        script = script_for(rng, choose_persona(rng), language, order)
+        channel = rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0]
+        first = Visit(
+            number, customer_ref(number, backend), channel, _arrival(rng, start, days), script
+        )
+        visits.append(first)
+        if rng.random() < RETURN_SHARE and script.persona != "large_refund":
+            later = first.arrives + timedelta(days=rng.uniform(*RETURN_DAYS))
+            if later < end:
+                visits.append(replace(first, arrives=later, returning=True))
+    visits.sort(key=lambda visit: visit.arrives)
+    return visits

@@ -1,0 +1,129 @@
+"""Running a simulated stretch of traffic against a relaydesk server, then re-timing it."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy import Engine, func, select
+
+from relaydesk.simulation.client import login
+from relaydesk.simulation.plan import Visit, plan_visits
+from relaydesk.simulation.retime import retime
+from relaydesk.simulation.setup import agent_password, ensure_agents, refund_orders
+from relaydesk.simulation.staffing import AgentPool
+from relaydesk.simulation.visits import VisitResult, VisitRunner
+
+# The simulated stretch ends a little before now, so agents' work on the last arrivals
+# lands in the past too.
+END_MARGIN = timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    customers: int
+    days: int
+    agents: int
+    capacity: int = 3
+    concurrency: int = 12
+    seed: int = 7
+
+
+@dataclass
+class SimulationSummary:
+    visits: int
+    since: datetime
+    until: datetime
+    outcomes: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    events_moved: int = 0
+
+
+def backend_customer_count(engine: Engine) -> int:
+    """How many seeded customers (cust-00001 ...) the demo backend holds; 0 without one."""
+    from relaydesk.packs.paylater.backend import tables as t
+
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                select(func.count())
+                .select_from(t.customers)
+                .where(t.customers.c.id.like("cust-0%"))
+            ).scalar_one()
+    except Exception:  # no backend tables at all
+        return 0
+    return int(found)
+
+
+def ensure_backend(engine: Engine, customers: int) -> int:
+    """Seed the demo backend if it has no customers yet; returns how many it has."""
+    found = backend_customer_count(engine)
+    if found:
+        return found
+    from relaydesk.packs.paylater.backend.seed import seed_backend
+
+    seed_backend(engine, customers=customers)
+    return backend_customer_count(engine)
+
+
+def plan(config: SimulationConfig, backend_customers: int, now: datetime) -> list[Visit]:
+    end = now - END_MARGIN
+    orders = refund_orders(min(config.customers, backend_customers))
+    return plan_visits(
+        config.customers,
+        config.days,
+        end,
+        seed=config.seed,
+        backend_customers=backend_customers,
+        refund_orders=orders,
+    )
+
+
+def simulate(
+    url: str,
+    engine: Engine,
+    secret_key: str,
+    identity_secret: str,
+    config: SimulationConfig,
+    *,
+    backend_customers: int,
+    on_planned: Callable[[int], None] = lambda _total: None,
+    on_visit: Callable[[VisitResult], None] = lambda _result: None,
+) -> SimulationSummary:
+    """Play every planned visit through the API at `url`, then move them onto simulated time."""
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    visits = plan(config, backend_customers, now)
+    on_planned(len(visits))
+    emails = ensure_agents(engine, secret_key, config.agents, config.capacity)
+    summary = SimulationSummary(
+        visits=len(visits), since=now - timedelta(days=config.days), until=now - END_MARGIN
+    )
+    limits = httpx.Limits(max_connections=config.concurrency * 2)
+    results: list[VisitResult] = []
+    with httpx.Client(base_url=url, timeout=120, limits=limits) as http:
+        logins = [login(http, email, agent_password(secret_key)) for email in emails]
+        pool = AgentPool(config.agents, config.capacity, random.Random(config.seed))
+        runner = VisitRunner(http, identity_secret, pool, logins, config.capacity, config.seed)
+        with ThreadPoolExecutor(config.concurrency) as workers:
+            futures = [workers.submit(runner.run, i, visit) for i, visit in enumerate(visits)]
+            for future in as_completed(futures):
+                result = future.result()
+                results.append(result)
+                on_visit(result)
+    for result in results:
+        kind = "error" if result.outcome.startswith("error") else result.outcome
+        summary.outcomes[kind] += 1
+        if kind == "error" and len(summary.errors) < 5:
+            summary.errors.append(result.outcome)
+    anchors = {r.conversation_id: r.anchors for r in results if r.conversation_id}
+    summary.events_moved = retime(engine, anchors)
+    summary.seconds = time.perf_counter() - started
+    return summary

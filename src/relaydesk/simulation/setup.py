@@ -1,0 +1,119 @@
+"""What a simulation needs before traffic starts: agent accounts, the demo data, a server."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+
+from relaydesk.desk.agents import AgentDesk
+from relaydesk.domain.agents import Role
+from relaydesk.settings import Settings
+from relaydesk.simulation.client import wait_until_healthy
+from relaydesk.store.agents import AgentStore
+
+AGENT_DOMAIN = "simulation.relaydesk.invalid"
+SKILLS = ("payments", "disputes", "fraud", "hardship")
+REFUND_AUTO_LIMIT_MINOR = {"EUR": 10_000, "SEK": 110_000}
+REFUND_AGENT_LIMIT_MINOR = {"EUR": 100_000, "SEK": 1_100_000}
+
+
+def agent_email(index: int) -> str:
+    return f"agent-{index + 1:02d}@{AGENT_DOMAIN}"
+
+
+def agent_password(secret_key: str) -> str:
+    """Derived from the server's secret: stable across runs, unknown without the secret."""
+    return hmac.new(secret_key.encode(), b"simulation-agent", hashlib.sha256).hexdigest()
+
+
+def ensure_agents(engine: Engine, secret_key: str, count: int, capacity: int) -> list[str]:
+    """Create the simulated agents that are missing and (re)set their password; their emails."""
+    store = AgentStore(engine)
+    desk = AgentDesk(store, secret_key)
+    password = agent_password(secret_key)
+    existing = {account.email: account for account in store.all()}
+    emails = [agent_email(index) for index in range(count)]
+    for index, email in enumerate(emails):
+        if email in existing:
+            store.set_password_hash(existing[email].id, desk.hasher.hash(password))
+            continue
+        desk.add_agent(
+            email=email,
+            display_name=f"Sim agent {index + 1}",
+            password=password,
+            role=Role.AGENT,
+            skills=SKILLS,
+            capacity=capacity,
+        )
+    return emails
+
+
+def refund_orders(customers: int) -> list[str | None]:
+    """Per seeded customer, a delivered order an assistant may not refund alone, or None.
+
+    Read from the seeded demo data set (the same rows `seed_backend` writes), so asking for
+    its refund leads to an approval request rather than a refusal.
+    """
+    from relaydesk.packs.paylater.backend import tables as t
+    from relaydesk.packs.paylater.backend.seed import build_backend_rows
+
+    rows = build_backend_rows(customers=customers)
+    refunded = {row["order_id"] for row in rows.by_table[t.refunds.name]}
+    found: dict[str, str] = {}
+    for order in rows.by_table[t.orders.name]:
+        currency = str(order["currency"])
+        low = REFUND_AUTO_LIMIT_MINOR.get(currency)
+        high = REFUND_AGENT_LIMIT_MINOR.get(currency)
+        if low is None or high is None or order["id"] in refunded:
+            continue
+        if order["status"] == "delivered" and low < int(order["amount_minor"]) <= high:
+            found.setdefault(str(order["customer_id"]), str(order["id"]))
+    return [found.get(f"cust-{number:05d}") for number in range(1, customers + 1)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def local_server(settings: Settings, log_path: Path) -> Iterator[str]:
+    """`relaydesk serve` on a free local port with these settings' database; yields its URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "RELAYDESK_DATA_DIR": str(settings.data_dir),
+        "RELAYDESK_CACHE_DIR": str(settings.resolved_cache_dir),
+        "RELAYDESK_DATABASE_URL": settings.resolved_database_url,
+    }
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "relaydesk", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url) as http:
+            wait_until_healthy(http, timeout=600, process=process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
