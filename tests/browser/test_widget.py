@@ -255,3 +255,27 @@ def test_the_open_widget_fits_a_phone_screen(open_shop: Any, artifacts_dir: Any)
     for control in (widget.person, widget.input, widget.launcher):
         expect(control).to_be_in_viewport()
     widget.page.screenshot(path=str(artifacts_dir / "phone.png"))
+
+
+def test_a_forged_identity_signature_chats_as_a_guest_and_says_so(
+    page: Any, server: ServerProcess
+) -> None:
+    def forge(route: Any) -> None:
+        response = route.fetch()
+        body = re.sub(
+            r'data-customer-signature="[0-9a-f]+"',
+            f'data-customer-signature="{"0" * 64}"',
+            response.text(),
+        )
+        route.fulfill(response=response, body=body)
+
+    page.route(re.compile(r"/shop$"), forge)
+    page.goto(f"{server.url}/shop")
+    page.wait_for_function("window.relaydesk && window.relaydesk.version")
+    page.locator(".rd-launcher").click()
+    page.locator(".rd-composer textarea").fill("who am I?")
+    page.locator(".rd-composer textarea").press("Enter")
+    expect(page.locator(".rd-msg.rd-assistant")).to_have_count(1)
+    expect(page.locator(".rd-notice")).to_have_text(
+        "We could not confirm your sign-in, so you are chatting as a guest."
+    )

@@ -10,7 +10,9 @@
     this.saved = new P.SavedState(config.serverUrl, config.customerRef);
     this.state = this.saved.load();
     this.state.outbox = this.state.outbox || [];
-    this.cursor = 0;            // the last seq read in order from the stream or /events
+    // The last seq read in order from the stream or /events. A page load rebuilds the
+    // transcript from the server rather than keeping conversation text in localStorage.
+    this.cursor = 0;
     this.seen = {};             // seq -> true for every event shown
     this.owner = "assistant";
     this.agentName = null;
@@ -53,7 +55,8 @@
   Chat.prototype.setMode = function (mode) {
     this.mode = mode;
     this.view.setConnection(mode);
-    this.view.showNotice(mode === "offline" ? this.labels.reconnecting : "");
+    if (mode === "offline") this.view.showNotice(this.labels.reconnecting);
+    else if (this.view.notice.textContent === this.labels.reconnecting) this.view.showNotice("");
   };
 
   // ------------------------------------------------------------ language
