@@ -279,3 +279,20 @@ def test_a_forged_identity_signature_chats_as_a_guest_and_says_so(
     expect(page.locator(".rd-notice")).to_have_text(
         "We could not confirm your sign-in, so you are chatting as a guest."
     )
+
+
+def test_a_conversation_the_server_no_longer_knows_is_started_afresh(
+    open_shop: Any, server: ServerProcess
+) -> None:
+    widget = open_shop()
+    widget.page.evaluate(
+        """url => localStorage.setItem('relaydesk:v1:' + url + ':cust-alice', JSON.stringify(
+            {conversationId: 'conv-gone', token: 'stale', cursor: 7, open: true, outbox: []}))""",
+        server.url,
+    )
+    widget.page.reload()
+    widget.input.wait_for()
+    widget.send("hello again")
+    expect(widget.messages("assistant")).to_have_count(1)
+    assert widget.message_texts("you") == ["hello again"]
+    assert widget.state()["conversationId"] not in {None, "conv-gone"}

@@ -147,11 +147,22 @@
     });
   };
 
+  /** The server no longer knows this conversation (or its token): start afresh. */
   Chat.prototype.forget = function () {
     this.state = { open: this.state.open, outbox: this.state.outbox };
     this.cursor = 0;
+    this.seen = {};
+    this.inFlight = {};
+    this.owner = "assistant";
+    this.view.clearTranscript();
+    this.renderStatus();
+    this.stopPolling();
     this.closeSocket();
     this.persist();
+    var self = this;
+    if (!this.state.outbox.length) return;
+    this.ensureConversation().then(function () { self.flush(); },
+      function () { self.retrySoon(); });
   };
 
   /** Read /events after the cursor until nothing is left. */

@@ -65,6 +65,8 @@
           self.receive([result.body.message].concat(result.body.replies || []));
           if (self.mode === "offline") self.setMode("rest");
           self.flush();
+        } else if (result.status === 401 || result.status === 404) {
+          self.forget();  // keeps the outbox and sends it to a new conversation
         } else if (result.status >= 400 && result.status < 500 && result.status !== 429) {
           self.reject(item.key);
           self.flush();

@@ -158,6 +158,13 @@
     this.log.scrollTop = this.log.scrollHeight;
   };
 
+  /** Remove what the server stored; messages still on their way stay. */
+  View.prototype.clearTranscript = function () {
+    this.log.querySelectorAll("[data-seq]").forEach(function (node) { node.remove(); });
+    this.showChoices([]);
+    this.hideCsat();
+  };
+
   View.prototype.hasSeq = function (seq) {
     return Boolean(this.log.querySelector('[data-seq="' + Number(seq) + '"]'));
   };
