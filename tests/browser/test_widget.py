@@ -296,3 +296,20 @@ def test_a_conversation_the_server_no_longer_knows_is_started_afresh(
     expect(widget.messages("assistant")).to_have_count(1)
     assert widget.message_texts("you") == ["hello again"]
     assert widget.state()["conversationId"] not in {None, "conv-gone"}
+
+
+def test_an_answer_while_the_chat_is_closed_shows_on_the_launcher(open_shop: Any) -> None:
+    widget = open_shop()
+    widget.send("hello")
+    expect(widget.messages("assistant")).to_have_count(1)
+    expect(widget.launcher).not_to_contain_text("new")
+    widget.page.evaluate("window.relaydesk.close()")
+    state = widget.state()
+    httpx.post(  # the same customer writes from another tab while this one is closed
+        f"{widget.page.url.split('/shop')[0]}/v1/conversations/{state['conversationId']}/messages",
+        json={"text": "from another tab"},
+        headers={"Authorization": f"Bearer {state['token']}", "Idempotency-Key": "tab-1"},
+    )
+    expect(widget.launcher).to_contain_text("1 new")
+    widget.launcher.click()
+    expect(widget.launcher).not_to_contain_text("new")

@@ -17,6 +17,8 @@
     this.owner = "assistant";
     this.agentName = null;
     this.queue = {};
+    this.unread = 0;
+    this.live = !this.state.conversationId;  // history read on load is not news
     this.inFlight = {};         // idempotency key -> "socket" | "rest"
     this.socket = null;
     this.socketHeld = false;
@@ -49,6 +51,8 @@
   Chat.prototype.setOpen = function (open, focus) {
     this.state.open = open;
     this.view.setOpen(open, focus);
+    if (open) this.unread = 0;
+    this.view.setUnread(this.unread);
     this.persist();
   };
 
@@ -140,6 +144,7 @@
   Chat.prototype.resume = function () {
     var self = this;
     this.catchUp().then(function () {
+      self.live = true;
       self.state.outbox.forEach(function (item) { self.view.addPending(item.key, item.text); });
       if (!self.state.outbox.length) return self.connect();
       self.ensureConversation().then(function () { self.connect(); self.flush(); },
@@ -206,12 +211,14 @@
       } else {
         self.view.addMessage(event, self.speakerOf(event));
         answered = true;
+        if (self.live && self.view.panel.hidden) self.unread += 1;
       }
       self.considerChoices(event);
     });
     if (answered) {
       this.stopTyping();
       this.followDetectedLanguage();
+      this.view.setUnread(this.unread);
     }
   };
 

@@ -28,10 +28,11 @@
   View.prototype.build = function () {
     var self = this;
     var h = this.handlers;
-    this.launcher = this.label(el("button", {
+    this.badge = el("span", { className: "rd-badge", hidden: "" });
+    this.launcher = el("button", {
       type: "button", className: "rd-launcher", "aria-expanded": "false",
       "aria-controls": "rd-panel"
-    }), "launcher");
+    }, [this.label(el("span"), "launcher"), this.badge]);
     this.launcher.addEventListener("click", function () { h.toggle(); });
 
     this.personButton = this.label(el("button", { type: "button", className: "rd-person" }),
@@ -122,6 +123,12 @@
     } else {
       this.launcher.focus();
     }
+  };
+
+  /** Answers that arrived while the panel was closed. */
+  View.prototype.setUnread = function (count) {
+    this.badge.hidden = !count;
+    this.badge.textContent = count ? P.format(this.labels.unread, { count: count }) : "";
   };
 
   View.prototype.setConnection = function (mode) {

@@ -46,7 +46,8 @@
     sending: "Sending…", not_sent: "This message could not be sent.",
     reconnecting: "Connection lost. Reconnecting…",
     verify_failed: "We could not confirm your sign-in, so you are chatting as a guest.",
-    error: "Something went wrong. Please try again.", link_title: "Opens {url}"
+    error: "Something went wrong. Please try again.", link_title: "Opens {url}",
+    unread: "{count} new"
   };
 
   // ---------------------------------------------------------------- small helpers
