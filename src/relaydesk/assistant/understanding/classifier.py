@@ -14,6 +14,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.svm import LinearSVC
 
 from relaydesk.assistant.embeddings import Embedder
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE
@@ -24,7 +25,8 @@ Matrix = npt.NDArray[np.float64]
 @dataclass(frozen=True)
 class ClassifierSettings:
     embedding_weight: float = 2.0  # how much the embedding counts against the n-grams
-    regularisation: float = 10.0  # LogisticRegression's C
+    regularisation: float = 10.0  # C of the linear model
+    linear_model: str = "logistic"  # or "svm": faster to train, margins calibrated the same way
     use_ngrams: bool = True
     use_embeddings: bool = True
     embed_as: str = "query"  # e5 was trained with 'query: ' and 'passage: ' prefixes
@@ -125,11 +127,16 @@ class IntentClassifier:
         if self.settings.use_ngrams:
             self._word.fit(texts)
             self._char.fit(texts)
-        self._model = LogisticRegression(
-            C=self.settings.regularisation, max_iter=2000, random_state=self.settings.seed
-        )
+        self._model = self._new_linear_model()
         self._model.fit(self._features(texts), list(labels))
         self._in_scope = np.array([label != OUT_OF_SCOPE for label in self._model.classes_])
+
+    def _new_linear_model(self) -> Any:
+        if self.settings.linear_model == "svm":
+            return LinearSVC(C=self.settings.regularisation, random_state=self.settings.seed)
+        return LogisticRegression(
+            C=self.settings.regularisation, max_iter=2000, random_state=self.settings.seed
+        )
 
     def _features(self, texts: Sequence[str]) -> Any:
         blocks: list[Any] = []

@@ -46,14 +46,21 @@ def load_clinc150(path: Path, split: str) -> list[Example]:
 
 
 def load_examples_yaml(path: Path) -> list[Example]:
-    """A list of {text, intent, language} mappings, the form of the multilingual test set."""
+    """Either a list of {text, intent, language} or a mapping language -> intent -> texts."""
     with path.open(encoding="utf-8") as handle:
-        rows = yaml.safe_load(handle) or []
-    if not isinstance(rows, list):
-        raise DatasetError(f"{path} is not a list of examples.")
+        document = yaml.safe_load(handle) or []
+    if isinstance(document, dict):
+        return [
+            Example(str(text), str(intent), str(language))
+            for language, by_intent in document.items()
+            for intent, texts in dict(by_intent).items()
+            for text in texts or []
+        ]
+    if not isinstance(document, list):
+        raise DatasetError(f"{path} is neither a list nor a mapping of examples.")
     return [
         Example(str(row["text"]), str(row["intent"]), str(row.get("language", "en")))
-        for row in rows
+        for row in document
     ]
 
 

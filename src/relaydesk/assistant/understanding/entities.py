@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Iterator
@@ -37,8 +38,13 @@ _DIGIT_GROUP = re.compile(r"\d+")
 _MAX_CLAUSE = 120
 _MAX_NUMBERS = 6
 _MAX_CLAUSES = 3
-_SHORT_DATE_WORDS = frozenset({"hoy", "今天", "明天", "今日", "明日", "오늘", "내일"})
-_NOT_DATES = frozenset({"now", "nu", "jetzt", "ahora", "maintenant", "adesso", "agora", "nyt"})
+_WORDS = re.compile(r"\w+")
+_UNIT = re.compile(r"day|week|month|year")
+_CALENDAR_KEYS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+)  # fmt: skip
 
 
 def extract_entities(
@@ -108,20 +114,45 @@ def _dates(text: str, language: str, now: datetime | None) -> Iterator[Entity]:
     for offset, clause in _date_clauses(text):
         for span, parsed in _search_dates(clause, language, now):
             start = clause.find(span)
-            if start < 0 or not _looks_like_a_date(span):
+            if start < 0 or not _looks_like_a_date(span, language):
                 continue
             start += offset
             yield Entity("date", parsed.date().isoformat(), span, start, start + len(span))
 
 
-def _looks_like_a_date(span: str) -> bool:
-    """dateparser also reads 'mi', 'je', 'may' and 'now' as dates; a customer rarely means one."""
-    if any(char.isdigit() for char in span):
-        return bool(_NUMERIC_DATE.search(span) or any(char.isalpha() for char in span))
-    words = span.casefold().split()
-    if len(words) == 1 and (len(words[0]) <= 3 and words[0] not in _SHORT_DATE_WORDS):
-        return False
-    return not set(words) & _NOT_DATES
+def _looks_like_a_date(span: str, language: str) -> bool:
+    """dateparser also reads 'mi', 'je', 'mit einem' and '3rd' as dates: keep a span only when
+    it has a numeric date, a relative day, or a month or weekday name (short ones with a day
+    number only, since 'may' and 'mit' are also ordinary words)."""
+    if _NUMERIC_DATE.search(span):
+        return True
+    folded = span.casefold()
+    calendar, relative = _date_words(language)
+    has_digit = any(char.isdigit() for char in folded)
+    for word in _WORDS.findall(folded):
+        if word in relative or (word in calendar and (has_digit or len(word) >= 4)):
+            return True
+    return any(term in folded for term in relative | calendar if not term.isascii())
+
+
+@functools.cache
+def _date_words(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Month and weekday names, and relative-day words with time units, from dateparser."""
+    try:
+        from dateparser.languages.loader import default_loader
+
+        info: dict[str, Any] = default_loader.get_locale(language).info
+    except Exception:  # a language dateparser does not know has no date words
+        return frozenset(), frozenset()
+    calendar = [word for key in _CALENDAR_KEYS for word in info.get(key, [])]
+    relative = [word for key in ("day", "week", "month", "year") for word in info.get(key, [])]
+    for key, values in info.get("relative-type", {}).items():
+        relative += values if _UNIT.search(key) else []
+    return _folded(calendar), _folded(relative)
+
+
+def _folded(words: list[str]) -> frozenset[str]:
+    return frozenset(word.casefold() for word in words if len(word) >= 3 or not word.isascii())
 
 
 def _date_clauses(text: str) -> Iterator[tuple[int, str]]:

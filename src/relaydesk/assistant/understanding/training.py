@@ -14,7 +14,7 @@ from relaydesk.assistant.understanding.classifier import ClassifierSettings, Int
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, DatasetError, Example
 
 MODEL_VERSION = "1"  # bump when features or model change, so old caches are not reused
-_PACK_OUT_OF_SCOPE = "out_of_scope"
+PACK_OUT_OF_SCOPE = "out_of_scope"  # how packs and test sets spell it
 
 
 def training_files(pack_dir: Path) -> list[Path]:
@@ -43,7 +43,7 @@ def _examples_in(path: Path) -> list[Example]:
         raise DatasetError(f"{path} has neither 'intent' nor 'intents'.")
     examples: list[Example] = []
     for intent, by_language in groups.items():
-        label = OUT_OF_SCOPE if intent == _PACK_OUT_OF_SCOPE else str(intent)
+        label = OUT_OF_SCOPE if intent == PACK_OUT_OF_SCOPE else str(intent)
         for language, texts in dict(by_language).items():
             examples.extend(Example(str(text), label, str(language)) for text in texts or [])
     return examples

@@ -30,6 +30,8 @@ from relaydesk.assistant.understanding.types import Entity, Understanding
 
 TALK_TO_HUMAN = "talk_to_human"
 _MAX_CLASSIFIED_CHARS = 400  # the encoder reads 512 tokens at most; the rest only costs time
+# the word list carries recall; the classifier adds phrasings it lacks when it is sure enough
+_HUMAN_CONFIDENCE = 0.5
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -62,7 +64,7 @@ class Understander:
         no_entities: tuple[Entity, ...] = ()
         entities = _guarded(lambda: extract_entities(cleaned, guess.language, now), no_entities)
         wants_human = _guarded(lambda: asks_for_human(cleaned), False) or (
-            prediction.intent == TALK_TO_HUMAN
+            prediction.intent == TALK_TO_HUMAN and prediction.confidence >= _HUMAN_CONFIDENCE
         )
         return Understanding(
             text=cleaned,

