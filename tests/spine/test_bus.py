@@ -6,6 +6,7 @@ import pytest
 from relaydesk.bus.base import EventBus
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.bus.redis import RedisBus
+from support.aio import run_isolated
 from support.services import REDIS_URL, require_redis
 
 
@@ -30,7 +31,7 @@ def test_a_subscriber_receives_what_is_published_on_its_topic_only(bus: EventBus
             messages = subscription.messages()
             return [await asyncio.wait_for(anext(messages), 5) for _ in range(2)]
 
-    assert asyncio.run(scenario()) == [{"n": 1}, {"n": 2}]
+    assert run_isolated(scenario()) == [{"n": 1}, {"n": 2}]
 
 
 def test_publishing_from_another_thread_reaches_the_event_loop(bus: EventBus) -> None:
@@ -40,4 +41,4 @@ def test_publishing_from_another_thread_reaches_the_event_loop(bus: EventBus) ->
             await asyncio.to_thread(bus.publish, "queue", {"from": "thread"})
             return await asyncio.wait_for(anext(subscription.messages()), 5)
 
-    assert asyncio.run(scenario()) == {"from": "thread"}
+    assert run_isolated(scenario()) == {"from": "thread"}

@@ -10,6 +10,7 @@ import httpx
 import pytest
 import websockets
 
+from support.aio import run_isolated
 from support.server import ServerProcess
 
 
@@ -73,7 +74,7 @@ async def reconnect_scenario(base: str) -> None:
 def test_a_reconnecting_client_receives_every_missed_event_once_in_order(
     server: ServerProcess,
 ) -> None:
-    asyncio.run(reconnect_scenario(server.url))
+    run_isolated(reconnect_scenario(server.url))
 
 
 def test_a_stream_without_the_conversation_token_is_refused(server: ServerProcess) -> None:
@@ -83,4 +84,4 @@ def test_a_stream_without_the_conversation_token_is_refused(server: ServerProces
             await websockets.connect(f"{ws}/v1/conversations/conv_x/stream?token=bad")
         assert refused.value.response.status_code == 403
 
-    asyncio.run(scenario())
+    run_isolated(scenario())
