@@ -13,9 +13,9 @@ from agents.helpers import FAST_HASHER, Clock, Desks
 from relaydesk.api.app import create_app
 from relaydesk.assistant.turn import AcknowledgingAssistant
 from relaydesk.bus.memory import MemoryBus
+from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
-from relaydesk.desk.handoff import AgentWorkDesk
 from relaydesk.desk.routing import RoutingDesk, RoutingPolicy
 from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore

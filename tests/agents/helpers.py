@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 
+from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
-from relaydesk.desk.handoff import AgentWorkDesk
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.agents import AgentAccount, Role
 from relaydesk.domain.model import Conversation, EventKind, NewEvent, Owner, Source

@@ -211,3 +211,34 @@ def test_proposing_with_a_known_id_records_the_request_once(desks: Desks) -> Non
     ]
     assert len(approvals) == 1
     assert [r.id for r in desks.approvals.approvals.pending()] == ["apr_turn_1"]
+
+
+def test_the_summary_reads_the_assistants_entity_list_slots_and_unfinished_flows() -> None:
+    state = {
+        "flow": {"name": "refund_request", "slots": {"amount": "1249.00"}},
+        "parked": [{"name": "change_due_date", "slots": {}}],
+        "verified_customer_id": "cust-alice",
+        "failures": {"change_due_date": 2},
+    }
+    signal = event(
+        2,
+        EventKind.SIGNAL,
+        Source.ASSISTANT,
+        intent="refund_request",
+        confidence=0.8,
+        frustration=0.1,
+        language="sv",
+        entities=[{"kind": "order_id", "value": "ORD-100004"}],
+        dialogue=state,
+    )
+    summary = summarize([event(1, EventKind.MESSAGE, Source.CUSTOMER, "Återbetalning"), signal])
+    assert summary.gathered == {
+        "language": "sv",
+        "order_id": "ORD-100004",
+        "amount": "1249.00",
+        "verified_customer": "cust-alice",
+    }
+    assert [(t.tool, t.status) for t in summary.tried] == [
+        ("flow:refund_request", "unfinished"),
+        ("flow:change_due_date", "failed 2x"),
+    ]

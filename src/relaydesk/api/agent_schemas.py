@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from relaydesk.api.schemas import ConversationOut, EventOut
-from relaydesk.desk.handoff import ConversationView
+from relaydesk.desk.agent_work import ConversationView
 from relaydesk.desk.routing import QueueItem
 from relaydesk.domain.agents import (
     AgentAccount,

@@ -22,7 +22,7 @@ from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.conversations import ConversationDesk
-from relaydesk.desk.handoff import AgentToolRunner, AgentWorkDesk, CustomerProfileSource
+from relaydesk.desk.agent_work import AgentToolRunner, AgentWorkDesk, CustomerProfileSource
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.settings import Settings

@@ -9,10 +9,10 @@ from fastapi import Depends, Header, Request
 
 from relaydesk.api.customer_auth import token_matches
 from relaydesk.bus.base import EventBus
+from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
 from relaydesk.desk.conversations import ConversationDesk
-from relaydesk.desk.handoff import AgentWorkDesk
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.errors import Unauthorized
 from relaydesk.domain.model import ConversationId

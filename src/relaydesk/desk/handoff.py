@@ -1,4 +1,4 @@
-"""The warm hand-off and a person's work in a conversation: read, reply, note, tools, hand back.
+"""The warm hand-off: what a person needs to pick a conversation up without asking again.
 
 `summarize` is a pure function over a conversation's events: what the customer wants, the
 data already gathered, what was tried, why it was escalated and how frustrated they are.
@@ -6,84 +6,14 @@ data already gathered, what was tried, why it was escalated and how frustrated t
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from relaydesk.bus.base import EventBus, conversation_topic
-from relaydesk.desk.routing import RoutingDesk
-from relaydesk.desk.text import clean_message_text
-from relaydesk.domain.agents import (
-    AgentAccount,
-    ApprovalRequest,
-    Disposition,
-    Handoff,
-    ToolAttempt,
-    ToolsUnavailable,
-    require_can_act,
-)
-from relaydesk.domain.model import (
-    Conversation,
-    ConversationId,
-    Customer,
-    Event,
-    EventKind,
-    NewEvent,
-    Owner,
-    Source,
-)
-from relaydesk.domain.ownership import Transition, apply_transition
-from relaydesk.store.approvals import ApprovalStore
-from relaydesk.store.conversations import ConversationStore, DuplicateKey
-from relaydesk.store.queue import QueueStore
-
-log = logging.getLogger(__name__)
+from relaydesk.domain.agents import Handoff, ToolAttempt
+from relaydesk.domain.model import Event, EventKind, Source
 
 CONFIDENT = 0.5
 FRUSTRATED = 0.6
-TRANSCRIPT_LIMIT = 500
-
-
-class CustomerProfileSource(Protocol):
-    """The operator's view of a customer (a domain pack plugs its backend in)."""
-
-    def profile(self, external_ref: str) -> dict[str, Any]: ...
-
-
-class NoCustomerProfile:
-    def profile(self, external_ref: str) -> dict[str, Any]:
-        return {}
-
-
-class AgentToolRunner(Protocol):
-    """Runs a tool for a person, under the tool's policy for agents.
-
-    Returns {"tool", "status", "decision", "result"}; the desk records the call and result.
-    """
-
-    def run(
-        self, conversation_id: str, tool: str, params: dict[str, Any], agent_id: str
-    ) -> dict[str, Any]: ...
-
-
-class NoAgentTools:
-    def run(
-        self, conversation_id: str, tool: str, params: dict[str, Any], agent_id: str
-    ) -> dict[str, Any]:
-        raise ToolsUnavailable("No tools are available to agents in this deployment.")
-
-
-@dataclass(frozen=True)
-class ConversationView:
-    """Everything the console shows for one conversation."""
-
-    conversation: Conversation
-    customer: Customer
-    events: list[Event]
-    handoff: Handoff
-    profile: dict[str, Any]
-    approvals: list[ApprovalRequest]
 
 
 def _latest_escalation(events: Sequence[Event]) -> dict[str, Any]:
@@ -101,11 +31,45 @@ def _intent(signals: Sequence[Event]) -> str | None:
     return None
 
 
+def _entities(raw: object) -> dict[str, Any]:
+    """Entities as {kind: value}, whether sent as a mapping or as [{kind, value}, ...]."""
+    if isinstance(raw, dict):
+        return dict(raw)
+    if isinstance(raw, list):
+        return {
+            str(item["kind"]): item.get("value")
+            for item in raw
+            if isinstance(item, dict) and item.get("kind")
+        }
+    return {}
+
+
+def _dialogue(signals: Sequence[Event]) -> dict[str, Any]:
+    """The assistant's own state on its newest signal (its open and parked flows), if any."""
+    for signal in reversed(signals):
+        state = signal.data.get("dialogue")
+        if isinstance(state, dict):
+            return state
+    return {}
+
+
+def _flows(state: dict[str, Any]) -> list[dict[str, Any]]:
+    flows = [state.get("flow"), *(state.get("parked") or [])]
+    return [flow for flow in flows if isinstance(flow, dict) and flow.get("name")]
+
+
 def _gathered(events: Sequence[Event], language: str | None) -> dict[str, Any]:
     gathered: dict[str, Any] = {"language": language} if language else {}
+    signals = [e for e in events if e.kind is EventKind.SIGNAL]
+    for signal in signals:
+        gathered.update(_entities(signal.data.get("entities")))
+    state = _dialogue(signals)
+    for flow in _flows(state):
+        slots = flow.get("slots")
+        gathered.update(slots if isinstance(slots, dict) else {})
+    if state.get("verified_customer_id"):
+        gathered["verified_customer"] = state["verified_customer_id"]
     for event in events:
-        if event.kind is EventKind.SIGNAL and isinstance(event.data.get("entities"), dict):
-            gathered.update(event.data["entities"])
         if event.kind is EventKind.TOOL_RESULT and event.data.get("status") == "done":
             params = event.data.get("params")
             if isinstance(params, dict):
@@ -114,6 +78,7 @@ def _gathered(events: Sequence[Event], language: str | None) -> dict[str, Any]:
 
 
 def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
+    """Tool calls and their outcomes, then the flows the assistant left unfinished."""
     tried = []
     for event in events:
         if event.kind is EventKind.TOOL_RESULT:
@@ -125,6 +90,13 @@ def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
                     params=params if isinstance(params, dict) else {},
                 )
             )
+    state = _dialogue([e for e in events if e.kind is EventKind.SIGNAL])
+    raw_failures = state.get("failures")
+    failures: dict[str, Any] = raw_failures if isinstance(raw_failures, dict) else {}
+    for flow in _flows(state):
+        failed = int(_number(failures.get(flow["name"])))
+        status = f"failed {failed}x" if failed else "unfinished"
+        tried.append(ToolAttempt(tool=f"flow:{flow['name']}", status=status))
     return tried
 
 
@@ -148,7 +120,10 @@ def _suggestions(
         topic = reason.removeprefix("sensitive_")
         suggestions.append(f"Handle with care: follow the {topic} procedure.")
     for attempt in tried:
-        if attempt.status not in ("done", "needs_approval"):
+        if attempt.tool.startswith("flow:"):
+            name = attempt.tool.removeprefix("flow:").replace("_", " ")
+            suggestions.append(f"Finish the {name} the assistant left {attempt.status}.")
+        elif attempt.status not in ("done", "needs_approval"):
             suggestions.append(
                 f"Check {attempt.tool}: it ended '{attempt.status}' for the assistant."
             )
@@ -184,210 +159,6 @@ def summarize(events: Sequence[Event], language: str | None = None) -> Handoff:
             str(reason) if reason else None, frustration, tried, _pending_approvals(events)
         ),
     )
-
-
-class AgentWorkDesk:
-    """What a person does inside a conversation they hold."""
-
-    def __init__(
-        self,
-        store: ConversationStore,
-        routing: RoutingDesk,
-        queue: QueueStore,
-        approvals: ApprovalStore,
-        bus: EventBus,
-        *,
-        profiles: CustomerProfileSource | None = None,
-        tools: AgentToolRunner | None = None,
-        max_message_chars: int = 4000,
-    ) -> None:
-        self.store = store
-        self.routing = routing
-        self.queue = queue
-        self.approvals = approvals
-        self.bus = bus
-        self.profiles: CustomerProfileSource = profiles or NoCustomerProfile()
-        self.tools: AgentToolRunner = tools or NoAgentTools()
-        self.max_message_chars = max_message_chars
-
-    def open(self, conversation_id: ConversationId, agent: AgentAccount) -> ConversationView:
-        """The transcript, hand-off summary, customer panel and approvals, if the agent may see."""
-        conversation = self.store.get_conversation(conversation_id)
-        self.routing.require_can_read(agent, conversation)
-        customer = self.store.get_customer(conversation.customer_id)
-        events = self.store.events_after(conversation_id, 0, TRANSCRIPT_LIMIT)
-        return ConversationView(
-            conversation=conversation,
-            customer=customer,
-            events=events,
-            handoff=summarize(events, conversation.language),
-            profile=self._profile(customer),
-            approvals=self.approvals.for_conversation(conversation_id),
-        )
-
-    def _profile(self, customer: Customer) -> dict[str, Any]:
-        if not customer.external_ref:
-            return {}
-        try:
-            return self.profiles.profile(customer.external_ref)
-        except Exception:
-            log.warning("The customer profile could not be read", exc_info=True)
-            return {"error": "The account data could not be loaded."}
-
-    def events_after(
-        self, conversation_id: ConversationId, agent: AgentAccount, cursor: int, limit: int = 200
-    ) -> tuple[list[Event], int]:
-        """Every event (internal ones too) after `cursor`, and the cursor to continue from."""
-        self.routing.require_can_read(agent, self.store.get_conversation(conversation_id))
-        events = self.store.events_after(conversation_id, cursor, limit)
-        return events, events[-1].seq if events else cursor
-
-    def held_by(self, agent: AgentAccount) -> list[Conversation]:
-        return self.routing.agents.held_conversations(agent.id)
-
-    def reply(
-        self,
-        conversation_id: ConversationId,
-        agent: AgentAccount,
-        text: str,
-        idempotency_key: str | None = None,
-    ) -> Event:
-        """Send the customer a message as this person (once per key)."""
-        message = NewEvent(
-            kind=EventKind.MESSAGE,
-            source=Source.AGENT,
-            text=clean_message_text(text, self.max_message_chars),
-            data={"agent_name": agent.display_name},
-            actor_id=agent.id,
-        )
-        return self._write(conversation_id, agent, message, idempotency_key)
-
-    def note(
-        self,
-        conversation_id: ConversationId,
-        agent: AgentAccount,
-        text: str,
-        idempotency_key: str | None = None,
-    ) -> Event:
-        """An internal note: colleagues and the assistant see it, the customer never does."""
-        note = NewEvent(
-            kind=EventKind.NOTE,
-            source=Source.AGENT,
-            text=clean_message_text(text, self.max_message_chars),
-            data={"agent_name": agent.display_name},
-            actor_id=agent.id,
-        )
-        return self._write(conversation_id, agent, note, idempotency_key)
-
-    def _write(
-        self,
-        conversation_id: ConversationId,
-        agent: AgentAccount,
-        new_event: NewEvent,
-        idempotency_key: str | None,
-    ) -> Event:
-        require_can_act(agent, self.store.get_conversation(conversation_id))
-        key = f"agent:{agent.id}:{idempotency_key}" if idempotency_key else None
-        try:
-            (event,) = self.store.append(conversation_id, [new_event], idempotency_key=key)
-        except DuplicateKey:
-            found = self.store.find_by_key(conversation_id, key or "")
-            assert found is not None  # DuplicateKey is raised only when it exists
-            event = found
-        self._notify(conversation_id)
-        return event
-
-    def run_tool(
-        self,
-        conversation_id: ConversationId,
-        agent: AgentAccount,
-        tool: str,
-        params: dict[str, Any],
-    ) -> dict[str, Any]:
-        """Run a tool as this person, under its policy for agents, and record call and result."""
-        require_can_act(agent, self.store.get_conversation(conversation_id))
-        outcome = self.tools.run(conversation_id, tool, params, agent.id)
-        call = NewEvent(
-            kind=EventKind.TOOL_CALL,
-            source=Source.AGENT,
-            data={"tool": tool, "params": params},
-            actor_id=agent.id,
-        )
-        result = NewEvent(
-            kind=EventKind.TOOL_RESULT,
-            source=Source.AGENT,
-            data={"params": params, **outcome, "tool": tool},
-            actor_id=agent.id,
-        )
-        self.store.append(conversation_id, [call, result])
-        self._notify(conversation_id)
-        return outcome
-
-    def hand_back(
-        self, conversation_id: ConversationId, agent: AgentAccount, note: str | None = None
-    ) -> Conversation:
-        """Return the conversation to the assistant, which continues with the full context."""
-        conversation = self.store.get_conversation(conversation_id)
-        require_can_act(agent, conversation)
-        change = apply_transition(conversation.owner, Transition.HAND_BACK)
-        events = self._optional_note(agent, note)
-        events.append(
-            NewEvent(
-                kind=EventKind.OWNER_CHANGED,
-                source=Source.AGENT,
-                text="You are back with our assistant, who can help with anything else.",
-                data={"transition": change.transition.value, "from": "agent", "to": "assistant"},
-                actor_id=agent.id,
-            )
-        )
-        self.store.append(conversation_id, events, owner_change=(change, conversation.version))
-        self._notify(conversation_id)
-        return self.store.get_conversation(conversation_id)
-
-    def close(
-        self,
-        conversation_id: ConversationId,
-        agent: AgentAccount,
-        disposition: Disposition,
-        note: str | None = None,
-    ) -> Conversation:
-        """Close the conversation with how it ended; a new customer message reopens it."""
-        conversation = self.store.get_conversation(conversation_id)
-        require_can_act(agent, conversation)
-        change = apply_transition(conversation.owner, Transition.CLOSE)
-        events = self._optional_note(agent, note)
-        events.append(
-            NewEvent(
-                kind=EventKind.OWNER_CHANGED,
-                source=Source.AGENT,
-                text="This conversation is closed. Write again any time if you need more help.",
-                data={
-                    "transition": change.transition.value,
-                    "from": conversation.owner.value,
-                    "to": Owner.CLOSED.value,
-                    "disposition": disposition.value,
-                },
-                actor_id=agent.id,
-            )
-        )
-        self.store.append(conversation_id, events, owner_change=(change, conversation.version))
-        self.queue.mark_left(conversation_id, self.routing.clock())
-        self._notify(conversation_id)
-        return self.store.get_conversation(conversation_id)
-
-    def _optional_note(self, agent: AgentAccount, note: str | None) -> list[NewEvent]:
-        if not note or not note.strip():
-            return []
-        text = clean_message_text(note, self.max_message_chars)
-        return [NewEvent(kind=EventKind.NOTE, source=Source.AGENT, text=text, actor_id=agent.id)]
-
-    def _notify(self, conversation_id: ConversationId) -> None:
-        try:
-            self.bus.publish(
-                conversation_topic(conversation_id), {"conversation_id": conversation_id}
-            )
-        except Exception:
-            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
 
 
 def _number(value: object) -> float:
