@@ -19,10 +19,10 @@ from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
 from relaydesk.bus.base import EventBus
 from relaydesk.bus.memory import MemoryBus
+from relaydesk.desk.agent_work import AgentToolRunner, AgentWorkDesk, CustomerProfileSource
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.conversations import ConversationDesk
-from relaydesk.desk.agent_work import AgentToolRunner, AgentWorkDesk, CustomerProfileSource
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.settings import Settings
