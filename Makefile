@@ -21,6 +21,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -q -ra
 
+test-long: lint
+	$(BIN)/pytest -q -ra -m long
+
 demo: $(STAMP)
 	$(BIN)/relaydesk demo
 
