@@ -12,8 +12,10 @@ from relaydesk import __version__
 from relaydesk.api import customer, customer_feedback, help_pages, stream, widget_pages
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.console import include_agent_side
+from relaydesk.api.dashboard import include_dashboard
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
+from relaydesk.api.metrics import install_metrics
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
@@ -129,6 +131,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
     include_agent_side(app)
+    include_dashboard(app)
+    install_metrics(app, services)
     app.include_router(help_pages.router)
 
     @app.get("/healthz", tags=["service"])

@@ -31,7 +31,7 @@ def simulate(
         typer.Option(help="A running relaydesk (same database); without it one is started."),
     ] = None,
     agents: Annotated[
-        int | None, typer.Option(help="Simulated agents (default: one per 150 customers, >= 4).")
+        int | None, typer.Option(help="Simulated agents (default: one per 300 customers, >= 4).")
     ] = None,
     concurrency: Annotated[int, typer.Option(help="Customers talking at the same time.")] = 12,
     seed: Annotated[int, typer.Option(help="Same seed, same customers.")] = 7,
@@ -61,7 +61,7 @@ def simulate(
     config = SimulationConfig(
         customers=customers,
         days=days,
-        agents=agents or max(4, customers // 150),
+        agents=agents or max(4, customers // 300),
         concurrency=concurrency,
         seed=seed,
     )

@@ -62,15 +62,17 @@ class AgentPool:
     def pick_up(self, queued_at: datetime) -> Pickup:
         """The earliest free slot of any agent on shift at or after `queued_at`."""
         with self.lock:
-            best: tuple[datetime, int, int] | None = None
+            best: tuple[datetime, int, int, int] | None = None
             naive = queued_at.replace(tzinfo=None)
             for agent, slots in enumerate(self.slots):
                 for slot, free in enumerate(slots):
                     at = next_on_shift(max(naive, free), self.shifts[agent])
-                    if best is None or at < best[0]:
-                        best = (at, agent, slot)
+                    # Among equally early agents, the least busy one takes it.
+                    busy = sum(other > at for other in slots)
+                    if best is None or (at, busy) < best[:2]:
+                        best = (at, busy, agent, slot)
             assert best is not None  # there is always at least one agent
-            at, agent, slot = best
+            at, _busy, agent, slot = best
             # Noticing a new conversation takes a little while even when idle.
             at += timedelta(seconds=self.rng.uniform(20, 120))
             handle = self.handle_time()

@@ -1,0 +1,139 @@
+"""Prometheus metrics of the service itself: request latency, turn latency, queue, agents.
+
+`install_metrics(app, services)` adds a pure ASGI middleware timing every HTTP request
+(labelled by route template, never the raw path), wraps the assistant to time its turns,
+and serves `GET /metrics` from the app's own registry (no global default registry, so
+several apps in one process, as in tests, do not collide).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from relaydesk.api.deps import Services
+from relaydesk.assistant.turn import Assistant, TurnContext, TurnResult
+from relaydesk.domain.agents import Presence
+from relaydesk.domain.model import Owner
+from relaydesk.store.tables import conversations
+
+REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+TURN_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+class ServiceMetrics:
+    """The registry and instruments one app instance reports."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.request_seconds = Histogram(
+            "relaydesk_http_request_duration_seconds",
+            "HTTP request latency by method, route template and status code.",
+            ("method", "route", "status"),
+            buckets=REQUEST_BUCKETS,
+            registry=self.registry,
+        )
+        self.turn_seconds = Histogram(
+            "relaydesk_assistant_turn_duration_seconds",
+            "How long the assistant took to answer one customer message.",
+            buckets=TURN_BUCKETS,
+            registry=self.registry,
+        )
+
+    def expose(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class DeskGauges(Collector):
+    """Read at scrape time from the store: conversations waiting, agents online."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        with self.services.store.engine.connect() as conn:
+            waiting = conn.execute(
+                select(func.count())
+                .select_from(conversations)
+                .where(conversations.c.owner == Owner.QUEUED.value)
+            ).scalar_one()
+        statuses = self.services.agents.list_agents()
+        online = sum(status.presence is Presence.ONLINE for status in statuses)
+        yield GaugeMetricFamily(
+            "relaydesk_queue_length", "Conversations waiting for a person.", value=int(waiting)
+        )
+        yield GaugeMetricFamily(
+            "relaydesk_agents_online", "Agents whose presence is online.", value=online
+        )
+
+
+class TimedAssistant:
+    """The configured assistant, with each turn's duration observed."""
+
+    def __init__(self, inner: Assistant, histogram: Histogram) -> None:
+        self.inner = inner
+        self.histogram = histogram
+
+    def take_turn(self, context: TurnContext) -> TurnResult:
+        started = time.perf_counter()
+        try:
+            return self.inner.take_turn(context)
+        finally:
+            self.histogram.observe(time.perf_counter() - started)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class RequestTimer:
+    """Pure ASGI middleware: time HTTP requests, labelled by the matched route's template."""
+
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            self.metrics.request_seconds.labels(scope["method"], template, str(status)).observe(
+                time.perf_counter() - started
+            )
+
+
+def install_metrics(app: FastAPI, services: Services) -> ServiceMetrics:
+    """Time requests and turns, gauge the queue and agents, and serve GET /metrics."""
+    metrics = ServiceMetrics()
+    metrics.registry.register(DeskGauges(services))
+    desk = services.conversations
+    desk.assistant = TimedAssistant(desk.assistant, metrics.turn_seconds)
+    app.add_middleware(RequestTimer, metrics=metrics)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        return Response(metrics.expose(), media_type=CONTENT_TYPE_LATEST)
+
+    app.state.metrics = metrics
+    return metrics

@@ -1,0 +1,87 @@
+"""The operator dashboard in chromium, after a simulated week of traffic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analytics.simulated import AGENT_EMAIL, PASSWORD, SUPERVISOR_EMAIL, SimulatedServer
+from analytics.simulated import simulated_server as start_simulated_server
+
+pytestmark = pytest.mark.browser
+
+CHART_POINTS = """
+() => Object.values(Chart.instances).map((chart) => ({
+  id: chart.canvas.id,
+  points: chart.data.datasets.reduce(
+    (n, d) => n + d.data.filter((v) => v !== null && v !== 0).length, 0),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def simulated(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedServer]:
+    """A server filled by a small simulation (the browser fixture skips without chromium)."""
+    with start_simulated_server(tmp_path_factory.mktemp("dashboard")) as running:
+        yield running
+
+
+def _sign_in(page: Any, server: SimulatedServer, email: str) -> None:
+    page.goto(f"{server.url}/console/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/console")
+
+
+def _open_dashboard(page: Any, server: SimulatedServer) -> None:
+    _sign_in(page, server, SUPERVISOR_EMAIL)
+    page.goto(f"{server.url}/dashboard")
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def test_after_a_simulation_the_dashboard_draws_every_chart_with_data(
+    page: Any, simulated: SimulatedServer, artifacts_dir: Path
+) -> None:
+    _open_dashboard(page, simulated)
+    charts = page.evaluate(CHART_POINTS)
+    assert {chart["id"] for chart in charts} == {
+        "chart-volume", "chart-reasons", "chart-resolution", "chart-csat", "chart-latency",
+        "chart-wait",
+    }  # fmt: skip
+    assert all(chart["points"] > 0 for chart in charts), charts
+    conversations = page.locator(".card[data-metric=conversations] strong").inner_text()
+    assert int(conversations) >= 40
+    assert page.locator("#table-languages tr").count() > 2
+    page.screenshot(path=str(artifacts_dir / "dashboard-after-simulation.png"), full_page=True)
+
+
+def test_the_date_filter_narrows_the_dashboard_to_the_chosen_days(
+    page: Any, simulated: SimulatedServer
+) -> None:
+    _open_dashboard(page, simulated)
+    card = page.locator(".card[data-metric=conversations] strong")
+    everything = int(card.inner_text())
+    until = page.input_value("input[name=until]")
+    page.fill("input[name=since]", until)  # only today: the simulated week ended earlier
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_function(
+        "([before]) => document.querySelector('.card[data-metric=conversations] strong')"
+        ".textContent !== String(before)",
+        arg=[everything],
+    )
+    assert int(card.inner_text()) < everything
+    assert until in page.inner_text("#status")
+
+
+def test_an_agent_who_is_not_a_supervisor_is_told_the_dashboard_is_not_theirs(
+    page: Any, simulated: SimulatedServer
+) -> None:
+    _sign_in(page, simulated, AGENT_EMAIL)
+    response = page.goto(f"{simulated.url}/dashboard")
+    assert response.status == 403
+    assert "supervisors and admins" in page.inner_text("main")
