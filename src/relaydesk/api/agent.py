@@ -26,7 +26,7 @@ from relaydesk.api.agent_schemas import (
     ToolIn,
 )
 from relaydesk.api.deps import ServicesDep, bearer_token
-from relaydesk.api.schemas import ConversationOut, EventOut
+from relaydesk.api.schemas import ConversationOut, EventOut, EventsOut
 from relaydesk.desk.agents import SESSION_TTL, AgentSession
 from relaydesk.domain.agents import AgentAccount
 from relaydesk.domain.model import ConversationId
@@ -143,9 +143,10 @@ def read_events(
     agent: CurrentAgent,
     services: ServicesDep,
     after: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> EventsOut:
+    """Every event after `after`, internal ones too (notes, tool calls, signals)."""
     events, cursor = services.agent_work.events_after(ConversationId(conversation_id), agent, after)
-    return {"events": [EventOut.of(e) for e in events], "cursor": cursor}
+    return EventsOut(events=[EventOut.of(e) for e in events], cursor=cursor)
 
 
 @router.post("/conversations/{conversation_id}/claim")

@@ -71,6 +71,22 @@
     let socket = null;
     let delay = 500;
 
+    function showStale() {
+      // The actions on this page were rendered for the previous owner or approvals.
+      if (document.getElementById("stale")) return;
+      const bar = document.createElement("p");
+      bar.id = "stale";
+      bar.className = "notice";
+      bar.setAttribute("role", "status");
+      bar.textContent = "This conversation changed. ";
+      const reload = document.createElement("button");
+      reload.type = "button";
+      reload.textContent = "Reload";
+      reload.addEventListener("click", function () { window.location.reload(); });
+      bar.append(reload);
+      root.prepend(bar);
+    }
+
     function connect() {
       const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
       const url = scheme + window.location.host + "/v1/agent/conversations/" +
@@ -89,9 +105,9 @@
           cursor = frame.event.seq;
           transcript.append(renderEvent(frame.event));
           transcript.scrollTop = transcript.scrollHeight;
-          const ownerMoved = frame.event.kind === "owner_changed" ||
+          const changed = frame.event.kind === "owner_changed" ||
             (frame.event.kind === "approval" && frame.event.data.status === "pending");
-          if (ownerMoved) root.dataset.stale = "true";
+          if (changed) showStale();
         } else if (frame.type === "error") {
           window.alert(frame.message);
         }
@@ -99,6 +115,9 @@
     }
 
     if (form) {
+      form.querySelector("textarea").addEventListener("keydown", function (pressed) {
+        if (pressed.key === "Enter" && (pressed.ctrlKey || pressed.metaKey)) form.requestSubmit();
+      });
       form.addEventListener("submit", function (submitted) {
         const box = form.querySelector("textarea");
         if (!socket || socket.readyState !== WebSocket.OPEN || !box.value.trim()) return;
