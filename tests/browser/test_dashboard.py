@@ -46,6 +46,9 @@ def _open_dashboard(page: Any, server: SimulatedServer) -> None:
 def test_after_a_simulation_the_dashboard_draws_every_chart_with_data(
     page: Any, simulated: SimulatedServer, artifacts_dir: Path
 ) -> None:
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
     _open_dashboard(page, simulated)
     charts = page.evaluate(CHART_POINTS)
     assert {chart["id"] for chart in charts} == {
@@ -56,6 +59,7 @@ def test_after_a_simulation_the_dashboard_draws_every_chart_with_data(
     conversations = page.locator(".card[data-metric=conversations] strong").inner_text()
     assert int(conversations) >= 40
     assert page.locator("#table-languages tr").count() > 2
+    assert problems == []  # no script errors and no content-security-policy refusals
     page.screenshot(path=str(artifacts_dir / "dashboard-after-simulation.png"), full_page=True)
 
 

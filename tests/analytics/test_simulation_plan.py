@@ -1,0 +1,80 @@
+"""The simulator's pure parts: the planned week, agents' shifts and the re-timing of events."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from relaydesk.simulation.personas import PERSONAS
+from relaydesk.simulation.plan import plan_visits
+from relaydesk.simulation.retime import simulated_time
+from relaydesk.simulation.staffing import AgentPool, next_on_shift
+
+END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_visits_spread_over_the_days_before_the_end_in_arrival_order() -> None:
+    visits = plan_visits(500, 7, END, seed=1)
+    arrivals = [visit.arrives for visit in visits]
+    assert arrivals == sorted(arrivals)
+    assert END - timedelta(days=7) <= arrivals[0] and arrivals[-1] < END
+    assert len({arrival.date() for arrival in arrivals}) >= 7
+
+
+def test_the_same_seed_plans_the_same_week() -> None:
+    assert plan_visits(50, 7, END, seed=4) == plan_visits(50, 7, END, seed=4)
+    assert plan_visits(50, 7, END, seed=4) != plan_visits(50, 7, END, seed=5)
+
+
+def test_the_plan_mixes_languages_personas_and_returning_customers() -> None:
+    visits = plan_visits(1000, 7, END, seed=2, refund_orders=["ORD-1"] * 1000)
+    languages = Counter(visit.script.language for visit in visits)
+    personas = Counter(visit.script.persona for visit in visits)
+    assert len(languages) >= 6
+    assert set(personas) == set(PERSONAS)
+    assert any(visit.returning for visit in visits)
+    refunds = [v for v in visits if v.script.persona == "large_refund"]
+    assert all("ORD-1" in v.script.messages[0] for v in refunds)
+
+
+def test_without_a_large_order_nobody_asks_for_a_refund_approval() -> None:
+    visits = plan_visits(300, 7, END, seed=2)
+    assert not [v for v in visits if v.script.persona == "large_refund"]
+
+
+def test_customers_map_onto_the_seeded_backend_customers() -> None:
+    refs = {visit.customer_ref for visit in plan_visits(30, 7, END, backend_customers=10)}
+    assert refs == {f"cust-{n:05d}" for n in range(1, 11)}
+
+
+def test_a_conversation_queued_at_night_waits_for_the_morning_shift() -> None:
+    night = datetime(2026, 11, 20, 3, 0)
+    assert next_on_shift(night, (7, 15)) == datetime(2026, 11, 20, 7, 0)
+    assert next_on_shift(night, (23, 31)) == night
+    late = datetime(2026, 11, 20, 16, 0)
+    assert next_on_shift(late, (7, 15)) == datetime(2026, 11, 21, 7, 0)
+
+
+def test_an_agent_at_capacity_is_not_given_a_fourth_conversation_at_once() -> None:
+    pool = AgentPool(agents=1, capacity=3, rng=random.Random(1))
+    pool.shifts = [(0, 24)]
+    queued = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    pickups = [pool.pick_up(queued) for _ in range(4)]
+    first_three_end = min(p.claim_at + p.handle for p in pickups[:3])
+    assert pickups[3].claim_at >= first_three_end
+
+
+def test_retiming_keeps_durations_inside_a_call_and_replaces_the_gaps_between_calls() -> None:
+    real = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+    simulated = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
+    anchors = [
+        (real, simulated),
+        (real + timedelta(seconds=1), simulated + timedelta(minutes=5)),
+    ]
+    turn_ms = timedelta(milliseconds=80)
+    assert simulated_time(anchors, real + turn_ms) == simulated + turn_ms
+    second_call = real + timedelta(seconds=1) + turn_ms
+    assert simulated_time(anchors, second_call) == simulated + timedelta(minutes=5) + turn_ms
+    naive = (real + turn_ms).replace(tzinfo=None)  # as SQLite hands it back
+    assert simulated_time(anchors, naive) == simulated + turn_ms
