@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -48,16 +48,7 @@ def simulate(
     """
     from relaydesk.simulation.runner import SimulationConfig
 
-    if customers < 1 or customers > 100_000:
-        fail("--customers must be between 1 and 100000.")
-    if days < 1 or days > 90:
-        fail("--days must be between 1 and 90.")
-    if concurrency < 1 or concurrency > 64:
-        fail("--concurrency must be between 1 and 64.")
-    if agents is not None and not 1 <= agents <= 200:
-        fail("--agents must be between 1 and 200.")
-    if url is not None and not url.startswith(("http://", "https://")):
-        fail("--url must start with http:// or https://.")
+    _check_arguments(customers, days, concurrency, agents, url)
     config = SimulationConfig(
         customers=customers,
         days=days,
@@ -70,7 +61,23 @@ def simulate(
     _print_summary(summary)
 
 
+def _check_arguments(
+    customers: int, days: int, concurrency: int, agents: int | None, url: str | None
+) -> None:
+    if customers < 1 or customers > 100_000:
+        fail("--customers must be between 1 and 100000.")
+    if days < 1 or days > 90:
+        fail("--days must be between 1 and 90.")
+    if concurrency < 1 or concurrency > 64:
+        fail("--concurrency must be between 1 and 64.")
+    if agents is not None and not 1 <= agents <= 200:
+        fail("--agents must be between 1 and 200.")
+    if url is not None and not url.startswith(("http://", "https://")):
+        fail("--url must start with http:// or https://.")
+
+
 def _run(settings: Settings, config: SimulationConfig, url: str | None) -> SimulationSummary:
+    from relaydesk.simulation.client import ApiError
     from relaydesk.simulation.runner import ensure_backend
     from relaydesk.simulation.setup import local_server
     from relaydesk.store.engine import make_engine
@@ -86,14 +93,32 @@ def _run(settings: Settings, config: SimulationConfig, url: str | None) -> Simul
             if url
             else local_server(settings, settings.data_dir / "simulation-server.log")
         )
-        with console.status("Starting relaydesk (a cold model cache trains first)..."):
-            target = server.__enter__()
-        try:
-            return _with_progress(target, engine, settings, config, backend)
-        finally:
-            server.__exit__(None, None, None)
+        with ExitStack() as stack:
+            with console.status("Starting relaydesk (a cold model cache trains first)..."):
+                target = stack.enter_context(server)
+                _require_reachable(target)
+            try:
+                return _with_progress(target, engine, settings, config, backend)
+            except ApiError as error:
+                fail(
+                    f"The server refused a simulated call ({error}); it must share this "
+                    "database and secret key.",
+                    code=1,
+                )
     finally:
         engine.dispose()
+
+
+def _require_reachable(url: str) -> None:
+    import httpx
+
+    from relaydesk.simulation.client import wait_until_healthy
+
+    try:
+        with httpx.Client(base_url=url) as http:
+            wait_until_healthy(http, timeout=10)
+    except TimeoutError:
+        fail(f"Nothing answers at {url}/healthz; start relaydesk or leave out --url.", code=1)
 
 
 def _with_progress(

@@ -118,12 +118,16 @@ def simulate(
                 result = future.result()
                 results.append(result)
                 on_visit(result)
+    _tally(results, summary)
+    anchors = {r.conversation_id: r.anchors for r in results if r.conversation_id}
+    summary.events_moved = retime(engine, anchors)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _tally(results: list[VisitResult], summary: SimulationSummary) -> None:
     for result in results:
         kind = "error" if result.outcome.startswith("error") else result.outcome
         summary.outcomes[kind] += 1
         if kind == "error" and len(summary.errors) < 5:
             summary.errors.append(result.outcome)
-    anchors = {r.conversation_id: r.anchors for r in results if r.conversation_id}
-    summary.events_moved = retime(engine, anchors)
-    summary.seconds = time.perf_counter() - started
-    return summary
