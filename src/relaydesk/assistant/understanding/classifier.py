@@ -79,7 +79,9 @@ class IntentClassifier:
         validation: tuple[Sequence[str], Sequence[str]] | None = None,
     ) -> IntentClassifier:
         """Fits the model; temperature and threshold come from `validation` or a held-out part."""
-        if validation is None:
+        if validation is None and not self._can_hold_out(labels):
+            self._fit_model(texts, labels)  # too few examples to hold any out: no calibration
+        elif validation is None:
             texts, labels, validation = self._hold_out(texts, labels)
             self._fit_model(texts, labels)
             self._calibrate(*validation)
@@ -105,17 +107,21 @@ class IntentClassifier:
         ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
         return Prediction(ranked, bool(row[order[0]] < self.threshold))
 
+    def _can_hold_out(self, labels: Sequence[str]) -> bool:
+        """A stratified hold-out needs two examples of every intent and one held out of each."""
+        counts = Counter(labels)
+        held_out = int(np.ceil(self.settings.holdout_share * len(labels)))
+        return min(counts.values(), default=0) >= 2 and held_out >= len(counts)
+
     def _hold_out(
         self, texts: Sequence[str], labels: Sequence[str]
     ) -> tuple[list[str], list[str], tuple[list[str], list[str]]]:
-        counts = Counter(labels)
-        stratify = list(labels) if min(counts.values()) >= 2 else None
         fit_x, held_x, fit_y, held_y = train_test_split(
             list(texts),
             list(labels),
             test_size=self.settings.holdout_share,
             random_state=self.settings.seed,
-            stratify=stratify,
+            stratify=list(labels),
         )
         return fit_x, fit_y, (held_x, held_y)
 

@@ -13,7 +13,7 @@ _ANGER = (
     "terrible", "awful", "worst", "scam", "fraudsters", "thieves", "incompetent", "pathetic",
     "stupid", "idiot", "hate", "fed up", "sick of", "joke", "shit", "fuck", "damn", "wtf",
     "crap", "sue", "lawyer", "outrageous", "horrible", "nonsense", "annoyed", "frustrated",
-    "frustrating", "pissed",
+    "frustrating", "annoying", "pissed",
     # sv, da, no
     "arg", "förbannad", "löjligt", "oacceptabelt", "värdelös", "bedragare", "skandal",
     "skit", "jävla", "idiot", "hopplöst", "irriterad", "vred", "latterligt",

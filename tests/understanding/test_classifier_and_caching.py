@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
+from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, Example, few_shot
+from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
+from relaydesk.assistant.understanding.training import (
+    content_hash,
+    load_or_train,
+    load_pack_examples,
+)
+from understanding.understanding_support import PACK_DIR, HashingEmbedder
+
+PAY = ["I want to pay my bill", "pay my instalment now", "how do I pay", "take my payment"]
+REFUND = ["where is my refund", "refund not arrived", "when do I get my money back", "refund?"]
+ADDRESS = ["change my address", "I moved house", "new home address", "update my address"]
+OTHER = ["tell me a joke", "weather tomorrow", "who won the match", "play music"]
+
+
+def small_training_set() -> tuple[list[str], list[str]]:
+    texts = (PAY + REFUND + ADDRESS + OTHER) * 3
+    labels = (["pay"] * 4 + ["refund"] * 4 + ["address"] * 4 + [OUT_OF_SCOPE] * 4) * 3
+    return texts, labels
+
+
+def trained(embedder: HashingEmbedder, seed: int = 0) -> IntentClassifier:
+    classifier = IntentClassifier(ClassifierSettings(seed=seed))
+    classifier.attach(embedder)
+    return classifier.fit(*small_training_set())
+
+
+def test_that_the_classifier_recognises_what_it_was_taught(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    classifier = trained(hashing_embedder)
+    predictions = classifier.predict(["I would like to pay my bill", "my refund has not arrived"])
+    assert [p.intent for p in predictions] == ["pay", "refund"]
+    assert all(0.0 <= p.confidence <= 1.0 for p in predictions)
+
+
+def test_that_probabilities_are_over_in_scope_intents_only(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    classifier = trained(hashing_embedder)
+    assert OUT_OF_SCOPE not in classifier.intents
+    probabilities = classifier.probabilities(["tell me a joke about the weather"])
+    assert probabilities.shape == (1, 3)
+    assert probabilities.sum() <= 1.0 + 1e-9
+
+
+def test_that_training_is_deterministic_for_a_seed(hashing_embedder: HashingEmbedder) -> None:
+    first = trained(hashing_embedder).probabilities(["pay refund address"])
+    second = trained(HashingEmbedder()).probabilities(["pay refund address"])
+    np.testing.assert_allclose(first, second)
+
+
+def test_that_a_threshold_and_temperature_are_chosen_on_held_out_data(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    classifier = trained(hashing_embedder)
+    assert classifier.temperature > 0
+    assert 0.0 <= classifier.threshold < 1.0
+
+
+def test_that_a_stored_model_leaves_its_embedder_behind(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    restored = pickle.loads(pickle.dumps(trained(hashing_embedder)))
+    with pytest.raises(RuntimeError, match="needs an embedder"):
+        restored.predict(["pay"])
+    restored.attach(hashing_embedder)
+    assert restored.predict(["pay my bill"])[0].intent == "pay"
+
+
+def test_that_few_shot_keeps_k_examples_per_intent() -> None:
+    examples = [Example(f"text {i}", f"intent{i % 3}") for i in range(30)]
+    chosen = few_shot(examples, 4)
+    assert len(chosen) == 12
+    assert few_shot(examples, 4) == chosen
+
+
+def test_that_cached_embeddings_are_computed_once_and_survive_a_restart(
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    progress: list[tuple[int, int]] = []
+    cache = CachedEmbedder(hashing_embedder, tmp_path, lambda d, t: progress.append((d, t)))
+    first = cache.embed_queries(["a", "b", "a"])
+    assert hashing_embedder.embedded == ["a", "b"]
+    assert progress[-1] == (2, 2)
+    fresh = HashingEmbedder()
+    again = CachedEmbedder(fresh, tmp_path).embed_queries(["b", "a"])
+    assert fresh.embedded == []
+    np.testing.assert_allclose(again, first[[1, 0]])
+
+
+def test_that_pack_examples_are_read_in_many_languages() -> None:
+    examples = load_pack_examples(PACK_DIR)
+    human = {e.language for e in examples if e.intent == "talk_to_human"}
+    assert len(human) >= 35
+    assert any(e.intent == OUT_OF_SCOPE for e in examples)
+
+
+def test_that_the_content_hash_follows_the_training_data(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK_DIR / "training", pack / "training")
+    settings = ClassifierSettings()
+    before = content_hash(pack, settings, "e")
+    assert content_hash(pack, settings, "e") == before
+    assert content_hash(pack, settings, "other-embedder") != before
+    (pack / "training" / "extra.yaml").write_text("intent: thanks\nexamples:\n  en: [ta]\n")
+    assert content_hash(pack, settings, "e") != before
+
+
+def test_that_a_trained_pack_model_is_loaded_from_cache_the_second_time(
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "pack"
+    (pack / "training").mkdir(parents=True)
+    (pack / "training" / "intents.yaml").write_text(
+        "intents:\n"
+        "  pay: {en: [pay my bill, pay now, I want to pay, pay the instalment]}\n"
+        "  refund: {en: [where is my refund, refund missing, money back, refund status]}\n"
+        "  out_of_scope: {en: [tell a joke, weather today, football, music please]}\n"
+    )
+    trainer = HashingEmbedder()
+    _, path = load_or_train(pack, tmp_path / "cache", trainer, trainer.name)
+    assert trainer.embedded and path.exists()
+    reader = HashingEmbedder()
+    classifier, same_path = load_or_train(pack, tmp_path / "cache", reader, reader.name)
+    assert same_path == path
+    assert reader.embedded == []  # nothing was trained again
+    assert classifier.predict(["pay my bill please"])[0].intent == "pay"

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import pytest
+
+from relaydesk.assistant.understanding.entities import extract_entities
+
+NOW = datetime(2026, 11, 23, 12, 0)
+
+
+def values(text: str, language: str = "en") -> list[tuple[str, str]]:
+    return [(e.kind, e.value) for e in extract_entities(text, language, NOW)]
+
+
+def test_that_reference_ids_are_found_and_normalised_to_upper_case() -> None:
+    found = values("order ord-123456, refund RF 654321 and dispute DS-000123")
+    assert found == [
+        ("order_id", "ORD-123456"),
+        ("refund_id", "RF-654321"),
+        ("dispute_id", "DS-000123"),
+    ]
+
+
+def test_that_ids_with_the_wrong_number_of_digits_are_not_ids() -> None:
+    assert values("ORD-12345 and RF-1234567") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("I paid €49.90", "49.90 EUR"),
+        ("it was 1.234,50 kr", "1234.50 SEK"),
+        ("charged 20 EUR", "20.00 EUR"),
+        ("only $5", "5.00 USD"),
+        ("25 euros each", "25.00 EUR"),
+    ],
+)
+def test_that_amounts_carry_a_normalised_number_and_currency(text: str, amount: str) -> None:
+    assert ("amount", amount) in values(text)
+
+
+def test_that_emails_are_lower_cased_and_phones_kept_as_digits_with_country_code() -> None:
+    found = values("write to Anna.Berg@Example.COM or call +46 70 123 45 67")
+    assert ("email", "anna.berg@example.com") in found
+    assert ("phone", "+46701234567") in found
+
+
+def test_that_a_phone_written_with_00_gets_a_plus() -> None:
+    assert ("phone", "+491701234567") in values("Rufen Sie 0049 170 1234567 an", "de")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "date"),
+    [
+        ("kan jag betala den 15 mars", "sv", "2027-03-15"),
+        ("Ich zahle morgen", "de", "2026-11-24"),
+        ("Quiero pagar el 5 de enero", "es", "2027-01-05"),
+        ("I want to pay on 2026-12-01", "en", "2026-12-01"),
+        ("can I pay on Friday instead?", "en", "2026-11-27"),
+    ],
+)
+def test_that_dates_in_many_languages_become_iso_dates(text: str, language: str, date: str) -> None:
+    assert ("date", date) in values(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mi cuenta fue hackeada", "es"),
+        ("Ich möchte mit einem Menschen sprechen", "de"),
+        ("Where is my refund? 3rd time asking", "en"),
+        ("may I pay later", "en"),
+        ("I want to pay now", "en"),
+    ],
+)
+def test_that_ordinary_words_are_not_taken_for_dates(text: str, language: str) -> None:
+    assert [kind for kind, _ in values(text, language) if kind == "date"] == []
+
+
+def test_that_entity_spans_point_at_the_text_they_came_from() -> None:
+    text = "Refund RF-123456 of €12,50 please"
+    for entity in extract_entities(text, "en", NOW):
+        assert text[entity.start : entity.end] == entity.text
+
+
+@pytest.mark.parametrize("text", ["1" * 10_000, "1 2 3 4 5 6 7 8 9 " * 500, "may march " * 1000])
+def test_that_long_adversarial_input_is_handled_quickly(text: str) -> None:
+    started = time.perf_counter()
+    extract_entities(text, "en", NOW)
+    assert time.perf_counter() - started < 2.0

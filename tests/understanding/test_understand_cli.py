@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from relaydesk.assistant.understanding import Understander
+from relaydesk.cli.understand import register
+from understanding.understanding_support import PACK_DIR
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    application = typer.Typer()
+
+    @application.callback()
+    def main() -> None:
+        """A stand-in for the real entry point."""
+
+    register(application)
+    return application
+
+
+def test_that_understand_prints_json_per_text(
+    app: typer.Typer, understander: Understander, model_cache: Path
+) -> None:
+    # the session fixture trained the model into model_cache, so this only loads it
+    result = CliRunner().invoke(
+        app,
+        ["understand", "--pack", str(PACK_DIR), "--cache-dir", str(model_cache), "--json",
+         "I want to talk to a human", "Where is my refund RF-123456?"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [row["wants_human"] for row in rows] == [True, False]
+    assert rows[1]["entities"][0]["value"] == "RF-123456"
+    assert {"language", "intent", "confidence", "out_of_scope", "frustration"} <= set(rows[0])
+
+
+def write_banking_csv(path: Path, rows: list[tuple[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "category"])
+        writer.writerows(rows)
+
+
+def test_that_eval_intents_reports_accuracy_and_latency(app: typer.Typer, tmp_path: Path) -> None:
+    phrases = {
+        "card_arrival": ["where is my card", "card not arrived", "my card has not come"],
+        "top_up": ["top up my account", "add money", "how to top up"],
+        "exchange_rate": ["what exchange rate", "rate for euros", "currency rate today"],
+    }
+    rows = [(f"{text} {n}", intent) for intent, texts in phrases.items()
+            for text in texts for n in range(4)]  # fmt: skip
+    write_banking_csv(tmp_path / "train.csv", rows)
+    write_banking_csv(tmp_path / "test.csv", rows[::5])
+    result = CliRunner().invoke(
+        app,
+        ["eval", "intents", "--train", str(tmp_path / "train.csv"),
+         "--test", str(tmp_path / "test.csv"), "--no-embeddings", "--json",
+         "--cache-dir", str(tmp_path / "cache")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["accuracy"] >= 0.9
+    assert report["out_of_scope_recall"] is None
+    assert report["latency_p99_ms"] >= report["latency_p50_ms"] > 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["eval", "intents", "--train", "/no/such.csv", "--test", "/no/such.csv"], "does not"),
+        (["understand", "--pack", "no-such-pack", "hello"], "was not found"),
+        (["train", "--pack", "no-such-pack"], "was not found"),
+    ],
+)
+def test_that_bad_arguments_exit_with_code_2_and_one_sentence(
+    app: typer.Typer, arguments: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
