@@ -23,6 +23,7 @@ from relaydesk.simulation.visits import VisitResult, VisitRunner
 # The simulated stretch ends a little before now, so agents' work on the last arrivals
 # lands in the past too.
 END_MARGIN = timedelta(hours=3)
+DEMO_SEED = 42  # the seed `relaydesk demo` seeds its backend with
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,18 @@ def backend_customer_count(engine: Engine) -> int:
 
 
 def ensure_backend(engine: Engine, customers: int) -> int:
-    """Seed the demo backend if it has no customers yet; returns how many it has."""
+    """Give every simulated customer an account in the demo backend; returns how many exist.
+
+    With fewer seeded customers than `customers`, the backend is seeded again with the
+    demo's own seed (so its first 200 customers are the same) and enough customers: ten
+    simulated people sharing one account would look like repeat inquiries.
+    """
     found = backend_customer_count(engine)
-    if found:
+    if found >= customers:
         return found
     from relaydesk.packs.paylater.backend.seed import seed_backend
 
-    seed_backend(engine, customers=customers)
+    seed_backend(engine, seed=DEMO_SEED, customers=customers)
     return backend_customer_count(engine)
 
 
