@@ -167,3 +167,9 @@ def test_simulate_with_a_bad_argument_exits_2_with_one_sentence(
     printed = CliRunner().invoke(app, ["simulate", option, value])
     assert printed.exit_code == 2
     assert sentence in printed.output
+
+
+def test_report_on_a_database_without_tables_says_what_to_run(tmp_path: Path) -> None:
+    printed = CliRunner().invoke(app, ["report", "--data-dir", str(tmp_path / "empty")])
+    assert printed.exit_code == 1
+    assert "run relaydesk demo or db upgrade" in printed.output

@@ -42,6 +42,8 @@ def report(
     ] = None,
 ) -> None:
     """Print the operator metrics of a period, the same numbers the dashboard shows."""
+    from sqlalchemy.exc import DBAPIError
+
     from relaydesk.analytics.period import report_filter
     from relaydesk.analytics.queries import report_from_store
     from relaydesk.store.engine import make_engine
@@ -54,6 +56,8 @@ def report(
     engine = make_engine(settings.resolved_database_url)
     try:
         found = report_from_store(engine, wanted)
+    except DBAPIError:
+        fail("The database has no relaydesk tables yet; run relaydesk demo or db upgrade.", 1)
     finally:
         engine.dispose()
     if output is Format.JSON:
