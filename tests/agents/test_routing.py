@@ -150,7 +150,9 @@ def test_an_agent_cannot_claim_outside_their_skills_but_a_supervisor_can(desks: 
     with pytest.raises(Forbidden):
         desks.routing.claim(fraud.id, agent)
     assert desks.routing.queue_for(agent) == []
-    assert [i.entry.conversation_id for i in desks.routing.queue_for(supervisor)] == [fraud.id]
+    (item,) = desks.routing.queue_for(supervisor)
+    assert item.entry.conversation_id == fraud.id
+    assert (item.customer_name, item.preview) == ("Ann", "I need help with my refund")
     desks.routing.claim(fraud.id, supervisor)
     joined = desks.store.events_after(fraud.id, 0)[-1]
     assert joined.kind is EventKind.OWNER_CHANGED and joined.data["agent_name"] == "Boss"

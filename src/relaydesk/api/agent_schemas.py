@@ -83,6 +83,8 @@ class QueueItemOut(BaseModel):
     skill: str | None
     language: str | None
     waited_seconds: float
+    customer_name: str
+    preview: str = Field(description="The customer's first message.")
 
     @classmethod
     def of(cls, item: QueueItem) -> QueueItemOut:
@@ -95,6 +97,8 @@ class QueueItemOut(BaseModel):
             skill=entry.skill,
             language=entry.language,
             waited_seconds=round(item.waited_seconds, 1),
+            customer_name=item.customer_name,
+            preview=item.preview,
         )
 
 

@@ -64,6 +64,8 @@ class QueueItem:
     entry: QueueEntry
     position: int
     waited_seconds: float
+    customer_name: str = ""
+    preview: str = ""  # the customer's first message
 
 
 class RoutingDesk:
@@ -205,12 +207,21 @@ class RoutingDesk:
     def queue_for(self, agent: AgentAccount) -> list[QueueItem]:
         """What this agent may pick: entries they suit (everything for a supervisor)."""
         now = self.clock()
-        items = []
-        for position, entry in enumerate(self.queue.waiting(), start=1):
-            if suits(agent, entry, relaxed=self._waited_long(entry)):
-                waited = (now - entry.enqueued_at).total_seconds()
-                items.append(QueueItem(entry, position, waited))
-        return items
+        mine = [
+            (position, entry)
+            for position, entry in enumerate(self.queue.waiting(), start=1)
+            if suits(agent, entry, relaxed=self._waited_long(entry))
+        ]
+        previews = self.queue.previews([entry.conversation_id for _, entry in mine])
+        return [
+            QueueItem(
+                entry,
+                position,
+                (now - entry.enqueued_at).total_seconds(),
+                *previews.get(entry.conversation_id, ("", "")),
+            )
+            for position, entry in mine
+        ]
 
     def require_can_read(self, agent: AgentAccount, conversation: Conversation) -> None:
         """Raise Forbidden unless the agent may see this conversation."""

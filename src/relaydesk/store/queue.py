@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, insert, select, update
+from sqlalchemy import Engine, Row, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from relaydesk.domain.agents import QueueEntry
-from relaydesk.domain.model import AgentId, ConversationId, Event, EventKind, Owner
+from relaydesk.domain.model import AgentId, ConversationId, Event, EventKind, Owner, Source
 from relaydesk.store.conversations import _aware, _to_event, new_id
-from relaydesk.store.tables import conversations, events, queue_entries
+from relaydesk.store.tables import conversations, customers, events, queue_entries
 
 _WAITING = and_(queue_entries.c.assigned_at.is_(None), queue_entries.c.left_at.is_(None))
 
@@ -135,6 +135,34 @@ class QueueStore:
                 .limit(limit)
             ).all()
         return [(ConversationId(row.id), row.version) for row in rows]
+
+    def previews(self, conversation_ids: list[ConversationId]) -> dict[str, tuple[str, str]]:
+        """Customer name and first message of each conversation, so agents know what it is."""
+        if not conversation_ids:
+            return {}
+        first = (
+            select(events.c.conversation_id, func.min(events.c.seq).label("seq"))
+            .where(
+                events.c.conversation_id.in_(conversation_ids),
+                events.c.kind == EventKind.MESSAGE.value,
+                events.c.source == Source.CUSTOMER.value,
+            )
+            .group_by(events.c.conversation_id)
+            .subquery()
+        )
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(conversations.c.id, customers.c.display_name, events.c.text)
+                .join(customers, customers.c.id == conversations.c.customer_id)
+                .outerjoin(first, first.c.conversation_id == conversations.c.id)
+                .outerjoin(
+                    events,
+                    (events.c.conversation_id == first.c.conversation_id)
+                    & (events.c.seq == first.c.seq),
+                )
+                .where(conversations.c.id.in_(conversation_ids))
+            ).all()
+        return {row.id: (row.display_name, (row.text or "")[:200]) for row in rows}
 
     def latest_events(
         self, conversation_id: ConversationId, kinds: tuple[EventKind, ...], limit: int
