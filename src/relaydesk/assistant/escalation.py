@@ -22,7 +22,7 @@ class EscalationPolicy(BaseModel):
     frustration_high: float = Field(default=0.65, ge=0, le=1)
     frustration_rising: float = Field(default=0.35, ge=0, le=1)  # rise over the last 3 messages
     frustration_rising_floor: float = Field(default=0.5, ge=0, le=1)
-    low_confidence: float = Field(default=0.45, ge=0, le=1)
+    low_confidence: float = Field(default=0.5, ge=0, le=1)  # less likely than not: ask
     low_confidence_strikes: int = Field(default=2, ge=1)
     flow_failures: int = Field(default=2, ge=1)
     repeated_intent: int = Field(default=3, ge=2)  # the same request this often: a loop
