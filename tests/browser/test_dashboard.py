@@ -47,8 +47,18 @@ def test_after_a_simulation_the_dashboard_draws_every_chart_with_data(
     page: Any, simulated: SimulatedServer, artifacts_dir: Path
 ) -> None:
     problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+
+    def console_error(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(message.text)
+
+    def failed_response(response: Any) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            problems.append(f"{response.status} {response.url}")
+
+    page.on("console", console_error)
     page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", failed_response)
     _open_dashboard(page, simulated)
     charts = page.evaluate(CHART_POINTS)
     assert {chart["id"] for chart in charts} == {
