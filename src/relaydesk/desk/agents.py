@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +23,7 @@ from relaydesk.store.conversations import utcnow
 
 MIN_PASSWORD_CHARS = 10
 SESSION_TTL = timedelta(hours=12)
+LOCKOUT_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,39 @@ def _clean_set(values: Iterable[str]) -> frozenset[str]:
     return frozenset(value.strip().lower() for value in values if value.strip())
 
 
+class TooManyAttempts(Unauthorized):
+    code = "too_many_attempts"
+
+
+class LoginThrottle:
+    """Refuses sign-in for an email after repeated failures, for a while (per process)."""
+
+    def __init__(self, max_failures: int = 10, window: timedelta = LOCKOUT_WINDOW) -> None:
+        self.max_failures = max_failures
+        self.window = window
+        self._failures: dict[str, deque[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, email: str, now: datetime) -> None:
+        with self._lock:
+            recent = self._failures.get(email.strip().lower(), deque())
+            while recent and now - recent[0] > self.window:
+                recent.popleft()
+            if len(recent) >= self.max_failures:
+                raise TooManyAttempts("Too many failed sign-ins; try again in a few minutes.")
+
+    def failed(self, email: str, now: datetime) -> None:
+        with self._lock:
+            failures = self._failures.setdefault(email.strip().lower(), deque())
+            failures.append(now)
+            while len(failures) > self.max_failures:
+                failures.popleft()
+
+    def succeeded(self, email: str) -> None:
+        with self._lock:
+            self._failures.pop(email.strip().lower(), None)
+
+
 class AgentDesk:
     """Accounts, password login (argon2) and presence heartbeats."""
 
@@ -51,12 +87,14 @@ class AgentDesk:
         hasher: PasswordHasher | None = None,
         session_ttl: timedelta = SESSION_TTL,
         clock: Callable[[], datetime] = utcnow,
+        throttle: LoginThrottle | None = None,
     ) -> None:
         self.agents = agents
         self.secret_key = secret_key
         self.hasher = hasher or PasswordHasher()
         self.session_ttl = session_ttl
         self.clock = clock
+        self.throttle = throttle or LoginThrottle()
         self._dummy_hash: str | None = None
 
     def add_agent(
@@ -126,15 +164,19 @@ class AgentDesk:
 
     def login(self, email: str, password: str) -> AgentSession:
         """Check the password and open a session; the agent starts as away."""
+        self.throttle.check(email, self.clock())
         found = self.agents.credentials(email.strip())
         if found is None:
             # Verifying against a real hash keeps a wrong email as slow as a wrong password.
             self._dummy_hash = self._dummy_hash or self.hasher.hash(secrets.token_hex(16))
             self._verify(self._dummy_hash, password)
+            self.throttle.failed(email, self.clock())
             raise Unauthorized("Wrong email or password.")
         account, password_hash = found
         if not self._verify(password_hash, password) or not account.active:
+            self.throttle.failed(email, self.clock())
             raise Unauthorized("Wrong email or password.")
+        self.throttle.succeeded(email)
         if self.hasher.check_needs_rehash(password_hash):
             self.agents.set_password_hash(account.id, self.hasher.hash(password))
         token = secrets.token_urlsafe(32)
