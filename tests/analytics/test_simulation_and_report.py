@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from analytics.simulated import (
     AGENT_EMAIL,
+    IDENTITY_SECRET,
     PASSWORD,
     SUPERVISOR_EMAIL,
     SimulatedServer,
@@ -173,3 +174,18 @@ def test_report_on_a_database_without_tables_says_what_to_run(tmp_path: Path) ->
     printed = CliRunner().invoke(app, ["report", "--data-dir", str(tmp_path / "empty")])
     assert printed.exit_code == 1
     assert "run relaydesk demo or db upgrade" in printed.output
+
+
+def test_simulate_against_a_running_server_prints_what_happened(
+    simulated: SimulatedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELAYDESK_DATABASE_URL", simulated.database_url)
+    monkeypatch.setenv("RELAYDESK_IDENTITY_SECRET", IDENTITY_SECRET)
+    monkeypatch.setenv("COLUMNS", "160")
+    printed = CliRunner().invoke(
+        app, ["simulate", "--customers", "6", "--days", "2", "--url", simulated.url]
+    )
+    assert printed.exit_code == 0, printed.output
+    assert "visits from" in printed.output
+    assert "events re-timed" in printed.output
+    assert "error" not in printed.output
