@@ -111,7 +111,9 @@ class VisitRunner:
             raise
         language = visit.script.language
         agent.reply(later(claim_at, 20, 90, rng), conversation, AGENT_REPLIES[language])
-        approved = self._decide_approval(rng, agent, conversation, claim_at)
+        approved = visit.script.persona == "large_refund" and self._decide_approval(
+            rng, agent, conversation, claim_at
+        )
         done = max(claim_at + handle, customer.timeline.now + timedelta(seconds=30))
         if rng.random() < HAND_BACK_SHARE:
             agent.hand_back(done, conversation)
