@@ -179,6 +179,7 @@ class FlowRunner:
         else:
             self.turn.say("action.denied")
         self._count_failure()
+        self._escalate_if_failing()
         self._finish()
 
     def _needs_approval(self, outcome: ToolOutcome, params: dict[str, Any]) -> None:
@@ -198,12 +199,15 @@ class FlowRunner:
     def _give_up(self) -> None:
         self._count_failure()
         self.turn.say("offer_human")
-        escalation = self.turn.parts.policy.after_failure(
-            self.turn.state, self.spec.name, self.spec.skill
-        )
+        self._escalate_if_failing()
+        self._finish()
+
+    def _escalate_if_failing(self) -> None:
+        """The same operation failing again is a person's job, not another attempt."""
+        policy = self.turn.parts.policy
+        escalation = policy.after_failure(self.turn.state, self.spec.name, self.spec.skill)
         if escalation is not None:
             self.turn.escalate(escalation)
-        self._finish()
 
     def _verify_identity(self) -> None:
         """Anonymous customers prove who they are with their email and an order number."""
