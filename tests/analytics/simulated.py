@@ -70,7 +70,7 @@ def simulated_server(data_dir: Path, customers: int = 40) -> Iterator[SimulatedS
         engine = make_engine(database_url)
         try:
             summary = simulate(
-                server.url,
+                [server.url],
                 engine,
                 DEFAULT_SECRET,
                 IDENTITY_SECRET,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,8 +28,15 @@ def simulate(
     customers: Annotated[int, typer.Option(help="How many customers visit.")] = 200,
     days: Annotated[int, typer.Option(help="Spread their visits over this many days.")] = 7,
     url: Annotated[
-        str | None,
-        typer.Option(help="A running relaydesk (same database); without it one is started."),
+        list[str] | None,
+        typer.Option(
+            help="A running relaydesk on this database (repeat for several); "
+            "without it, servers are started."
+        ),
+    ] = None,
+    servers: Annotated[
+        int | None,
+        typer.Option(help="Servers to start without --url (default: one per core, at most 4)."),
     ] = None,
     agents: Annotated[
         int | None, typer.Option(help="Simulated agents (default: one per 300 customers, >= 4).")
@@ -48,7 +56,9 @@ def simulate(
     """
     from relaydesk.simulation.runner import SimulationConfig
 
-    _check_arguments(customers, days, concurrency, agents, url)
+    _check_arguments(customers, days, concurrency, agents, url or [])
+    if servers is not None and not 1 <= servers <= 8:
+        fail("--servers must be between 1 and 8.")
     config = SimulationConfig(
         customers=customers,
         days=days,
@@ -57,12 +67,12 @@ def simulate(
         seed=seed,
     )
     settings = settings_or_exit(data_dir=data_dir)
-    summary = _run(settings, config, url)
+    summary = _run(settings, config, url or [], servers or min(4, os.cpu_count() or 1))
     _print_summary(summary)
 
 
 def _check_arguments(
-    customers: int, days: int, concurrency: int, agents: int | None, url: str | None
+    customers: int, days: int, concurrency: int, agents: int | None, urls: list[str]
 ) -> None:
     if customers < 1 or customers > 100_000:
         fail("--customers must be between 1 and 100000.")
@@ -72,14 +82,16 @@ def _check_arguments(
         fail("--concurrency must be between 1 and 64.")
     if agents is not None and not 1 <= agents <= 200:
         fail("--agents must be between 1 and 200.")
-    if url is not None and not url.startswith(("http://", "https://")):
+    if any(not url.startswith(("http://", "https://")) for url in urls):
         fail("--url must start with http:// or https://.")
 
 
-def _run(settings: Settings, config: SimulationConfig, url: str | None) -> SimulationSummary:
+def _run(
+    settings: Settings, config: SimulationConfig, urls: list[str], servers: int
+) -> SimulationSummary:
     from relaydesk.simulation.client import ApiError
     from relaydesk.simulation.runner import ensure_backend
-    from relaydesk.simulation.setup import local_server
+    from relaydesk.simulation.setup import local_servers
     from relaydesk.store.engine import make_engine
     from relaydesk.store.migrate import upgrade
 
@@ -88,17 +100,18 @@ def _run(settings: Settings, config: SimulationConfig, url: str | None) -> Simul
         with console.status("Preparing the database and the demo data..."):
             upgrade(engine)
             backend = ensure_backend(engine, max(200, config.customers))
-        server: AbstractContextManager[str] = (
-            nullcontext(url)
-            if url
-            else local_server(settings, settings.data_dir / "simulation-server.log")
+        started: AbstractContextManager[list[str]] = (
+            nullcontext(urls)
+            if urls
+            else local_servers(settings, servers, settings.data_dir / "simulation-server.log")
         )
         with ExitStack() as stack:
             with console.status("Starting relaydesk (a cold model cache trains first)..."):
-                target = stack.enter_context(server)
-                _require_reachable(target)
+                targets = stack.enter_context(started)
+                for target in targets:
+                    _require_reachable(target)
             try:
-                return _with_progress(target, engine, settings, config, backend)
+                return _with_progress(targets, engine, settings, config, backend)
             except ApiError as error:
                 fail(
                     f"The server refused a simulated call ({error}); it must share this "
@@ -122,7 +135,7 @@ def _require_reachable(url: str) -> None:
 
 
 def _with_progress(
-    url: str, engine: Engine, settings: Settings, config: SimulationConfig, backend: int
+    urls: list[str], engine: Engine, settings: Settings, config: SimulationConfig, backend: int
 ) -> SimulationSummary:
     from relaydesk.simulation.runner import simulate
 
@@ -142,8 +155,8 @@ def _with_progress(
         def advance(_result: object) -> None:
             progress.advance(task)
 
-        summary = simulate(
-            url,
+        return simulate(
+            urls,
             engine,
             settings.secret_key,
             settings.identity_secret,
@@ -152,7 +165,6 @@ def _with_progress(
             on_planned=planned,
             on_visit=advance,
         )
-    return summary
 
 
 def _print_summary(summary: SimulationSummary) -> None:

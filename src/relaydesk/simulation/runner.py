@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -93,7 +94,7 @@ def plan(config: SimulationConfig, backend_customers: int, now: datetime) -> lis
 
 
 def simulate(
-    url: str,
+    urls: Sequence[str],
     engine: Engine,
     secret_key: str,
     identity_secret: str,
@@ -103,7 +104,10 @@ def simulate(
     on_planned: Callable[[int], None] = lambda _total: None,
     on_visit: Callable[[VisitResult], None] = lambda _result: None,
 ) -> SimulationSummary:
-    """Play every planned visit through the API at `url`, then move them onto simulated time."""
+    """Play every planned visit through the API at `urls`, then move them onto simulated time.
+
+    Several URLs are servers sharing one database (as behind a load balancer).
+    """
     started = time.perf_counter()
     now = datetime.now(UTC)
     visits = plan(config, backend_customers, now)
@@ -114,10 +118,14 @@ def simulate(
     )
     limits = httpx.Limits(max_connections=config.concurrency * 2)
     results: list[VisitResult] = []
-    with httpx.Client(base_url=url, timeout=120, limits=limits) as http:
-        logins = [login(http, email, agent_password(secret_key)) for email in emails]
+    with ExitStack() as stack:
+        clients = [
+            stack.enter_context(httpx.Client(base_url=one, timeout=120, limits=limits))
+            for one in urls
+        ]
+        logins = [login(clients[0], email, agent_password(secret_key)) for email in emails]
         pool = AgentPool(config.agents, config.capacity, random.Random(config.seed))
-        runner = VisitRunner(http, identity_secret, pool, logins, config.capacity, config.seed)
+        runner = VisitRunner(clients, identity_secret, pool, logins, config.capacity, config.seed)
         with ThreadPoolExecutor(config.concurrency) as workers:
             futures = [workers.submit(runner.run, i, visit) for i, visit in enumerate(visits)]
             for future in as_completed(futures):

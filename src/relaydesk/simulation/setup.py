@@ -87,9 +87,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def local_server(settings: Settings, log_path: Path) -> Iterator[str]:
-    """`relaydesk serve` on a free local port with these settings' database; yields its URL."""
+def _start_server(settings: Settings, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
@@ -105,15 +103,30 @@ def local_server(settings: Settings, log_path: Path) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        with httpx.Client(base_url=url) as http:
-            wait_until_healthy(http, timeout=600, process=process)
-        yield url
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+
+
+@contextmanager
+def local_servers(settings: Settings, count: int, log_path: Path) -> Iterator[list[str]]:
+    """`count` x `relaydesk serve` on free local ports, one database; yields their URLs.
+
+    Several processes use several cores, as N API processes behind a load balancer would.
+    """
+    started = [_start_server(settings, log_path) for _ in range(count)]
+    try:
+        for process, url in started:
+            with httpx.Client(base_url=url) as http:
+                wait_until_healthy(http, timeout=600, process=process)
+        yield [url for _process, url in started]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        for process, _url in started:
+            _stop(process)

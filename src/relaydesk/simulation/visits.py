@@ -33,18 +33,21 @@ class VisitResult:
 
 
 class VisitRunner:
-    """Plays visits; shared by worker threads (the pool and semaphores are thread-safe)."""
+    """Plays visits; shared by worker threads (the pool and semaphores are thread-safe).
+
+    With several servers (one database), visits are spread over them round-robin.
+    """
 
     def __init__(
         self,
-        http: httpx.Client,
+        clients: Sequence[httpx.Client],
         identity_secret: str,
         pool: AgentPool,
         logins: Sequence[AgentLogin],
         capacity: int,
         seed: int,
     ) -> None:
-        self.http = http
+        self.clients = clients
         self.identity_secret = identity_secret
         self.pool = pool
         self.logins = logins
@@ -53,7 +56,9 @@ class VisitRunner:
 
     def run(self, index: int, visit: Visit) -> VisitResult:
         rng = random.Random(self.seed * 1_000_003 + index)
-        customer = CustomerClient(self.http, self.identity_secret)
+        # Visits take turns between the servers; any of them serves any conversation.
+        http = self.clients[index % len(self.clients)]
+        customer = CustomerClient(http, self.identity_secret)
         try:
             outcome = self._play(rng, visit, customer)
         except (ApiError, httpx.HTTPError) as error:
@@ -90,7 +95,7 @@ class VisitRunner:
             self._maybe_rate(rng, customer, (0, 0, 10, 30, 60))
             return "abandoned"
         with self.seats[pickup.agent]:
-            agent = AgentClient(self.http, self.logins[pickup.agent], customer.timeline)
+            agent = AgentClient(customer.http, self.logins[pickup.agent], customer.timeline)
             return self._agent_works(rng, visit, customer, agent, pickup.claim_at, pickup.handle)
 
     def _agent_works(
