@@ -37,6 +37,12 @@ def test_an_unsigned_visitor_is_sent_to_the_sign_in_page(client: TestClient) -> 
     assert login.headers["x-frame-options"] == "DENY"
 
 
+def test_the_first_sign_in_page_says_how_to_create_the_first_account(client: TestClient) -> None:
+    assert "relaydesk agents add" in client.get("/console/login").text
+    add_agent(client, "Maria")
+    assert "relaydesk agents add" not in client.get("/console/login").text
+
+
 def test_the_sign_in_form_refuses_a_post_without_its_token(client: TestClient) -> None:
     add_agent(client, "Maria")
     client.get("/console/login")

@@ -113,7 +113,8 @@ def _login_form(request: Request, error: str | None = None, status_code: int = 2
     """The sign-in form with a fresh double-submit token (a signed nonce, also in a cookie)."""
     nonce = secrets.token_urlsafe(16)
     token = _login_serializer(request).dumps(nonce)
-    response = render("login.html", status_code, csrf_token=token, error=error)
+    first_run = not request.app.state.services.agents.team_exists()
+    response = render("login.html", status_code, csrf_token=token, error=error, first_run=first_run)
     response.set_cookie(
         LOGIN_NONCE_COOKIE,
         nonce,

@@ -132,6 +132,10 @@ class AgentDesk:
         require_role(actor, Role.ADMIN)
         return self.add_agent(**fields)
 
+    def team_exists(self) -> bool:
+        """Whether any account exists yet (the sign-in page explains the first step if not)."""
+        return self.agents.any_agent()
+
     def list_agents(self) -> list[AgentStatus]:
         return self.agents.statuses()
 

@@ -79,10 +79,9 @@ class AgentStore:
                 update(agents).where(agents.c.id == agent_id).values(password_hash=password_hash)
             )
 
-    def all(self) -> list[AgentAccount]:
+    def any_agent(self) -> bool:
         with self.engine.begin() as conn:
-            rows = conn.execute(select(agents).order_by(agents.c.email)).all()
-        return [_to_account(row) for row in rows]
+            return conn.execute(select(agents.c.id).limit(1)).first() is not None
 
     def set_active(self, agent_id: AgentId, active: bool) -> AgentAccount:
         with self.engine.begin() as conn:
