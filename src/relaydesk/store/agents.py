@@ -73,6 +73,11 @@ class AgentStore:
             ).first()
         return (_to_account(row), row.password_hash) if row is not None else None
 
+    def all(self) -> list[AgentAccount]:
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(agents).order_by(agents.c.email)).all()
+        return [_to_account(row) for row in rows]
+
     def set_password_hash(self, agent_id: AgentId, password_hash: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(
