@@ -108,3 +108,30 @@ def test_a_supervisor_sees_the_team_with_presence_and_load_and_an_agent_does_not
     sign_in(client, "boss@example.com")
     panel = client.get("/console/panel").text
     assert "<h2>Team</h2>" in panel and "Maria" in panel and "fraud" in panel
+
+
+class RefundRunner:
+    """An operator's tools as agents run them, reduced to one refund."""
+
+    def run(
+        self, conversation_id: str, tool: str, params: dict[str, object], agent_id: str
+    ) -> dict[str, object]:
+        return {"tool": tool, "status": "done", "decision": None, "result": {"refund_id": "RF-9"}}
+
+
+def test_an_agent_runs_a_tool_from_the_console_and_sees_its_result(client: TestClient) -> None:
+    add_agent(client, "Maria")
+    services_of(client).agent_work.tools = RefundRunner()
+    cid, _ = customer_escalates(client)
+    token = sign_in(client)
+    client.post(f"/console/conversations/{cid}/claim", data={"csrf_token": token})
+    page = client.post(
+        f"/console/conversations/{cid}/tool",
+        data={"csrf_token": token, "tool": "refund_order", "params": '{"order_id": "ORD-1"}'},
+    ).text
+    assert "refund_order: done" in page and "RF-9" in page
+    bad = client.post(
+        f"/console/conversations/{cid}/tool",
+        data={"csrf_token": token, "tool": "refund_order", "params": "[1]"},
+    ).text
+    assert "Tool parameters must be a JSON object." in bad

@@ -295,17 +295,16 @@ def run_tool(
     params: Annotated[str, Form(max_length=20_000)] = "{}",
 ) -> Response:
     cid = ConversationId(conversation_id)
-
-    def run() -> object:
-        try:
-            parsed = json.loads(params or "{}")
-        except json.JSONDecodeError as error:
-            raise InvalidInput("Tool parameters must be a JSON object.") from error
+    try:
+        parsed = json.loads(params or "{}")
         if not isinstance(parsed, dict):
             raise InvalidInput("Tool parameters must be a JSON object.")
-        return services.agent_work.run_tool(cid, session.agent, tool, parsed)
-
-    return after(run, _here(cid))
+        outcome = services.agent_work.run_tool(cid, session.agent, tool, parsed)
+    except (json.JSONDecodeError, DomainError) as error:
+        message = error.message if isinstance(error, DomainError) else "Parameters: invalid JSON."
+        return RedirectResponse(f"{_here(cid)}?notice={quote(message)}", status_code=303)
+    said = f"{tool}: {outcome.get('status', '?')} {outcome.get('error') or ''}".strip()
+    return RedirectResponse(f"{_here(cid)}?notice={quote(said)}", status_code=303)
 
 
 @router.post("/approvals/{approval_id}/{decision}")

@@ -56,9 +56,22 @@
     meta.className = "meta";
     const agentName = event.data && event.data.agent_name ? " · " + event.data.agent_name : "";
     meta.textContent = event.source + agentName + " · " + new Date(event.created_at).toLocaleTimeString();
-    const body = document.createElement("span");
+    let body;
+    if (event.kind === "tool_result") {
+      body = document.createElement("details");
+      const summary = document.createElement("summary");
+      summary.textContent = text(event.data.tool) + ": " + text(event.data.status) +
+        (event.data.error ? " (" + event.data.error + ")" : "");
+      const detail = document.createElement("pre");
+      detail.textContent = JSON.stringify(
+        { params: event.data.params, result: event.data.result, decision: event.data.decision },
+        null, 2);
+      body.append(summary, detail);
+    } else {
+      body = document.createElement("span");
+      body.textContent = describe(event);  // textContent: customer text is never HTML
+    }
     body.className = "text";
-    body.textContent = describe(event);  // textContent: customer text is never HTML
     item.append(meta, body);
     return item;
   }
