@@ -20,6 +20,7 @@ from relaydesk.domain.agents import (
     AgentAccount,
     AgentStatus,
     AtCapacity,
+    Presence,
     QueueEntry,
     best_agent,
     queue_priority,
@@ -168,7 +169,7 @@ class RoutingDesk:
         return [
             status
             for status in self.agents.statuses()
-            if status.presence.value != "offline" and suits(status.agent, entry)
+            if status.presence is not Presence.OFFLINE and suits(status.agent, entry)
         ]
 
     def _anyone_suitable_online(self, entry: QueueEntry) -> bool:
