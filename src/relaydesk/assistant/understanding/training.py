@@ -13,7 +13,7 @@ from relaydesk.assistant.embeddings import Embedder
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, DatasetError, Example
 
-MODEL_VERSION = "1"  # bump when features or model change, so old caches are not reused
+MODEL_VERSION = "2"  # bump when features or model change, so old caches are not reused
 PACK_OUT_OF_SCOPE = "out_of_scope"  # how packs and test sets spell it
 
 
