@@ -10,27 +10,23 @@ from contextlib import asynccontextmanager
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
 from relaydesk.api.agent import SESSION_COOKIE
 from relaydesk.api.deps import Services, bearer_token
-from relaydesk.api.errors import error_body
-from relaydesk.api.schemas import EventOut
-from relaydesk.bus.base import Subscription, conversation_topic
+from relaydesk.api.event_stream import POLICY_VIOLATION, EventStream
+from relaydesk.bus.base import conversation_topic
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.agents import AgentAccount
-from relaydesk.domain.errors import DomainError, Forbidden
+from relaydesk.domain.errors import DomainError, InvalidInput
 from relaydesk.domain.model import ConversationId
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
 ROUTING_INTERVAL = 1.0
-POLL_SECONDS = 5.0
-POLICY_VIOLATION = 1008
 
 
 @asynccontextmanager
@@ -94,107 +90,32 @@ async def stream_conversation(websocket: WebSocket, conversation_id: str, after:
     if agent is None:
         await websocket.close(code=POLICY_VIOLATION, reason="Sign in as an agent first.")
         return
-    streamer = _AgentStreamer(websocket, services, agent, ConversationId(conversation_id), after)
+    cid = ConversationId(conversation_id)
+    work = services.agent_work
+
+    def read_after(cursor: int, limit: int) -> Any:
+        # Access is re-checked on every read: a conversation taken away stops streaming.
+        return work.events_after(cid, agent, cursor, limit)
+
     try:
-        await run_in_threadpool(streamer.check_access)
+        await run_in_threadpool(read_after, 0, 1)
     except DomainError as error:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message)
         return
+
+    async def handle_frame(raw: Any) -> dict[str, Any]:
+        try:
+            incoming = AgentSocketIn.model_validate(raw)
+        except ValidationError as error:
+            message = "Send {type: 'message' | 'note', text, idempotency_key}."
+            raise InvalidInput(message) from error
+        write = work.reply if incoming.type == "message" else work.note
+        event = await run_in_threadpool(write, cid, agent, incoming.text, incoming.idempotency_key)
+        return {"type": "ack", "idempotency_key": incoming.idempotency_key, "seq": event.seq}
+
     await websocket.accept()
+    stream = EventStream(
+        websocket, services.bus, conversation_topic(cid), after, read_after, handle_frame
+    )
     with contextlib.suppress(WebSocketDisconnect):
-        await streamer.run()
-
-
-class _AgentStreamer:
-    def __init__(
-        self,
-        websocket: WebSocket,
-        services: Services,
-        agent: AgentAccount,
-        conversation_id: ConversationId,
-        cursor: int,
-    ) -> None:
-        self.websocket = websocket
-        self.services = services
-        self.agent = agent
-        self.conversation_id = conversation_id
-        self.cursor = max(cursor, 0)
-        self.send_lock = asyncio.Lock()
-        self.deliver_lock = asyncio.Lock()
-
-    def check_access(self) -> None:
-        self.services.agent_work.events_after(self.conversation_id, self.agent, 0, 1)
-
-    async def run(self) -> None:
-        async with self.services.bus.subscribe(conversation_topic(self.conversation_id)) as sub:
-            await self.deliver_new_events()
-            tasks = [
-                asyncio.create_task(self.follow(sub)),
-                asyncio.create_task(self.receive()),
-            ]
-            try:
-                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-                for task in done:
-                    task.result()
-            except Forbidden as error:
-                await self.websocket.close(code=POLICY_VIOLATION, reason=error.message)
-            finally:
-                for task in tasks:
-                    task.cancel()
-                # Shielded: a repeated cancel must not leave a store read running on its own.
-                with anyio.CancelScope(shield=True):
-                    await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def follow(self, subscription: Subscription) -> None:
-        notifications = subscription.messages()
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(anext(notifications), POLL_SECONDS)
-            await self.deliver_new_events()
-
-    async def deliver_new_events(self) -> None:
-        """Send everything after the cursor once, in order; access is re-checked each time."""
-        work = self.services.agent_work
-        async with self.deliver_lock:
-            while True:
-                events, cursor = await run_in_threadpool(
-                    work.events_after, self.conversation_id, self.agent, self.cursor, 200
-                )
-                for event in events:
-                    payload = EventOut.of(event).model_dump(mode="json")
-                    await self.send({"type": "event", "event": payload})
-                if cursor == self.cursor:
-                    return
-                self.cursor = cursor
-
-    async def receive(self) -> None:
-        while True:
-            raw = await self.websocket.receive_json()
-            try:
-                incoming = AgentSocketIn.model_validate(raw)
-                write = (
-                    self.services.agent_work.reply
-                    if incoming.type == "message"
-                    else self.services.agent_work.note
-                )
-                event = await run_in_threadpool(
-                    write, self.conversation_id, self.agent, incoming.text, incoming.idempotency_key
-                )
-            except ValidationError:
-                message = "Send {type: 'message' | 'note', text, idempotency_key}."
-                await self.send({"type": "error", **error_body("invalid_input", message)})
-                continue
-            except DomainError as error:
-                await self.send({"type": "error", **error_body(error.code, error.message)})
-                continue
-            ack: dict[str, Any] = {
-                "type": "ack",
-                "idempotency_key": incoming.idempotency_key,
-                "seq": event.seq,
-            }
-            await self.send(ack)
-            await self.deliver_new_events()
-
-    async def send(self, payload: dict[str, Any]) -> None:
-        async with self.send_lock:
-            await self.websocket.send_json(payload)
+        await stream.run()
