@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: str = DEFAULT_SECRET
     identity_secret: str = DEFAULT_SECRET
+    # Abuse limits (docs/security.md): requests per minute per client IP, customer writes per
+    # minute per conversation (0 turns a limit off), and the largest request body accepted.
+    rate_limit_ip_per_minute: int = Field(default=1200, ge=0)
+    rate_limit_session_per_minute: int = Field(default=30, ge=0)
+    max_request_bytes: int = Field(default=262_144, ge=1024)
+    # Personal data kept in stored transcripts: mask_sensitive (cards, IBANs, national ids),
+    # mask_all (emails and phone numbers too) or keep (originals).
+    transcript_pii: Literal["mask_sensitive", "mask_all", "keep"] = "mask_sensitive"
     max_message_chars: int = Field(default=4000, ge=1)
     pack: str = "paylater"
     # "pack" runs the domain pack's assistant; "acknowledge" only confirms receipt.
