@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from relaydesk import __version__
-from relaydesk.api import customer, customer_feedback, help_pages, stream, widget_pages
+from relaydesk.api import customer, customer_feedback, help_pages, privacy, stream, widget_pages
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.console import include_agent_side
 from relaydesk.api.dashboard import include_dashboard
@@ -27,10 +27,11 @@ from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
+from relaydesk.security.middleware import install_request_guards
+from relaydesk.security.transcripts import conversation_store
 from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.approvals import ApprovalStore
-from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.queue import QueueStore
 
@@ -66,7 +67,7 @@ def build_services(
 ) -> Services:
     """Wire store, bus, assistant and desks from settings."""
     engine = make_engine(settings.resolved_database_url)
-    store = ConversationStore(engine)
+    store = conversation_store(engine, settings.transcript_pii)
     bus = build_bus(settings)
     assistant = assistant or build_assistant(settings, engine)
     if isinstance(assistant, PackAssistant):
@@ -126,11 +127,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.state.services = services
     app.state.knowledge = help_centre(services.conversations.assistant)
     install_error_handlers(app)
+    install_request_guards(app, settings)
     app.include_router(customer.router)
     app.include_router(stream.router)
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
     include_agent_side(app)
+    app.include_router(privacy.router)
     include_dashboard(app)
     install_metrics(app, services)
     app.include_router(help_pages.router)

@@ -10,6 +10,7 @@ import typer
 from relaydesk.cli import agents as agents_command
 from relaydesk.cli import chat as chat_command
 from relaydesk.cli import conversation_tests
+from relaydesk.cli import privacy as privacy_command
 from relaydesk.cli import report as report_command
 from relaydesk.cli import simulate as simulate_command
 from relaydesk.cli.common import console, fail, settings_or_exit
@@ -27,6 +28,7 @@ agents_command.register(app)
 conversation_tests.register(app)
 report_command.register(app)
 simulate_command.register(app)
+privacy_command.register(app)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")]

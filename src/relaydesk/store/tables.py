@@ -143,3 +143,18 @@ approvals = Table(
     Column("decided_at", DateTime(timezone=True)),
     Index("ix_approvals_conversation_id", "conversation_id"),
 )
+
+# --- Audit: actions outside conversations (privacy requests); append-only (see 0003). ---
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", String(200)),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(200), index=True),
+    Column("decision", String(32)),
+    Column("details", JSON, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Guarding customers' data and the service: PII masking, rate limits, privacy, audit."""

@@ -1,0 +1,174 @@
+"""Abuse limits at the door: body size, request rates, origins; cookies and CSRF hold."""
+
+from pathlib import Path
+
+import pytest
+
+from relaydesk.security.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from security.web import app_client, sign_in_every_role, start_conversation
+from support.services import REDIS_URL, require_redis
+
+
+def test_a_body_over_the_limit_is_refused_with_413_and_the_error_shape(tmp_path: Path) -> None:
+    with app_client(tmp_path, max_request_bytes=2048) as client:
+        conversation, auth = start_conversation(client)
+        response = client.post(
+            f"/v1/conversations/{conversation}/messages",
+            content=b'{"text": "' + b"a" * 4000 + b'"}',
+            headers={**auth, "Idempotency-Key": "k1", "Content-Type": "application/json"},
+        )
+        assert response.status_code == 413
+        assert response.json()["code"] == "request_too_large"
+        assert set(response.json()) == {"code", "message"}
+
+
+def test_a_chunked_body_over_the_limit_is_refused_too(tmp_path: Path) -> None:
+    with app_client(tmp_path, max_request_bytes=2048) as client:
+        conversation, auth = start_conversation(client)
+
+        def chunks():  # type: ignore[no-untyped-def]
+            yield b'{"text": "'
+            for _ in range(10):
+                yield b"a" * 500
+            yield b'"}'
+
+        response = client.post(
+            f"/v1/conversations/{conversation}/messages",
+            content=chunks(),
+            headers={**auth, "Idempotency-Key": "k1", "Content-Type": "application/json"},
+        )
+        assert response.status_code == 413
+
+
+def test_a_customer_writing_too_fast_gets_429_with_retry_after(tmp_path: Path) -> None:
+    with app_client(tmp_path, rate_limit_session_per_minute=3) as client:
+        conversation, auth = start_conversation(client)
+        statuses = [
+            client.post(
+                f"/v1/conversations/{conversation}/messages",
+                json={"text": f"hello {n}"},
+                headers={**auth, "Idempotency-Key": f"k{n}"},
+            )
+            for n in range(5)
+        ]
+        assert [r.status_code for r in statuses] == [200, 200, 200, 429, 429]
+        refused = statuses[-1]
+        assert refused.json()["code"] == "rate_limited"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        other, other_auth = start_conversation(client)
+        answer = client.post(
+            f"/v1/conversations/{other}/messages",
+            json={"text": "hi"},
+            headers={**other_auth, "Idempotency-Key": "k0"},
+        )
+        assert answer.status_code == 200, "the limit is per conversation"
+
+
+def test_one_address_sending_too_many_requests_is_limited_but_health_checks_are_not(
+    tmp_path: Path,
+) -> None:
+    with app_client(tmp_path, rate_limit_ip_per_minute=5) as client:
+        codes = [client.get("/v1/conversations/nope").status_code for _ in range(7)]
+        assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
+        assert client.get("/healthz").status_code == 200
+
+
+def test_the_memory_limiter_counts_per_key_and_forgets_finished_windows() -> None:
+    now = [1000.0]
+    limiter = MemoryRateLimiter(clock=lambda: now[0])
+    assert [limiter.hit("a", 2) for _ in range(3)][:2] == [None, None]
+    assert limiter.hit("a", 2) == 20  # 1000 is 40 s into its minute
+    assert limiter.hit("b", 2) is None
+    now[0] += 60
+    assert limiter.hit("a", 2) is None
+
+
+def test_the_redis_limiter_shares_its_counts_between_processes() -> None:
+    require_redis()
+    now = [1_700_000_000.0 + hash("relaydesk-test") % 1000]
+    prefix = f"relaydesk:test:{now[0]}"
+    first = RedisRateLimiter(REDIS_URL, clock=lambda: now[0], prefix=prefix)
+    second = RedisRateLimiter(REDIS_URL, clock=lambda: now[0], prefix=prefix)
+    try:
+        assert first.hit("ip:1", 2) is None
+        assert second.hit("ip:1", 2) is None
+        assert first.hit("ip:1", 2) is not None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_an_unreachable_redis_lets_requests_through() -> None:
+    limiter = RedisRateLimiter("redis://127.0.0.1:1/0")
+    assert limiter.hit("ip:1", 0) is None
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"), [("https://shop.example", True), ("https://evil.example", False)]
+)
+def test_only_configured_origins_may_call_the_api_from_a_browser(
+    tmp_path: Path, origin: str, allowed: bool
+) -> None:
+    with app_client(tmp_path, cors_origins=["https://shop.example"]) as client:
+        preflight = client.options(
+            "/v1/conversations",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
+        answer = client.post(
+            "/v1/conversations", json={"display_name": "A"}, headers={"Origin": origin}
+        )
+        granted = answer.headers.get("access-control-allow-origin")
+        assert (preflight.status_code == 200) is allowed
+        assert (granted == origin) is allowed
+        assert "access-control-allow-credentials" not in answer.headers
+
+
+def test_without_configured_origins_no_cross_origin_access_is_granted(tmp_path: Path) -> None:
+    with app_client(tmp_path) as client:
+        answer = client.post(
+            "/v1/conversations",
+            json={"display_name": "A"},
+            headers={"Origin": "https://shop.example"},
+        )
+        assert "access-control-allow-origin" not in answer.headers
+
+
+def test_the_console_cookie_is_httponly_samesite_and_secure_off_localhost(tmp_path: Path) -> None:
+    with app_client(tmp_path) as client:
+        sign_in_every_role(client)
+        login = client.post(
+            "https://relaydesk.example/v1/agent/login",
+            json={"email": "agent@example.com", "password": "correct horse battery"},
+        )
+        cookie = login.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+
+
+def test_a_cookie_authenticated_write_without_the_csrf_token_is_refused(tmp_path: Path) -> None:
+    with app_client(tmp_path) as client:
+        sign_in_every_role(client)
+        login = client.post(
+            "/v1/agent/login",
+            json={"email": "agent@example.com", "password": "correct horse battery"},
+        )
+        csrf = login.json()["csrf_token"]
+        forged = client.put("/v1/agent/presence", json={"status": "online"})
+        assert forged.status_code in (401, 403)
+        genuine = client.put(
+            "/v1/agent/presence", json={"status": "online"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert genuine.status_code == 200
+        assert client.post("/console/presence", data={"status": "away"}).status_code in (401, 403)
+
+
+def test_default_secrets_are_refused_in_production() -> None:
+    from pydantic import ValidationError
+
+    from relaydesk.settings import Settings
+
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(environment="production")
