@@ -8,7 +8,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
+from agents.helpers import PASSWORD
 from relaydesk.cli.main import app as cli
+from relaydesk.domain.agents import Role
 from relaydesk.domain.model import ConversationId
 from relaydesk.store.engine import make_engine
 from relaydesk.store.tables import audit_log, customers, events
@@ -181,3 +183,39 @@ def test_the_command_line_exports_and_erases_with_audit_entries(tmp_path: Path) 
     with engine.connect() as conn:
         assert conn.execute(select(customers.c.display_name)).scalar_one() == "[erased]"
     engine.dispose()
+
+
+def test_the_dashboards_csv_export_carries_no_personal_data(tmp_path: Path) -> None:
+    with app_client(tmp_path) as client:
+        roles = sign_in_every_role(client)
+        services = client.app.state.services
+        agent = services.agents.add_agent(
+            email="pat@example.com",
+            display_name="Pat +46 70 123 45 67",
+            password=PASSWORD,
+            role=Role.AGENT,
+            skills=(),
+            languages=(),
+            capacity=3,
+        )
+        token = client.post(
+            "/v1/agent/login", json={"email": "pat@example.com", "password": PASSWORD}
+        ).json()["token"]
+        client.cookies.clear()
+        pat = {"Authorization": f"Bearer {token}"}
+        client.put("/v1/agent/presence", json={"status": "online"}, headers=pat)
+        conversation, auth = start_conversation(client)
+        client.post(f"/v1/conversations/{conversation}/escalate", headers=auth)
+        client.post(f"/v1/agent/conversations/{conversation}/claim", headers=pat)
+        closed = client.post(
+            f"/v1/agent/conversations/{conversation}/close",
+            json={"disposition": "resolved"},
+            headers=pat,
+        )
+        assert closed.status_code == 200, closed.text
+        export = client.get(
+            "/v1/dashboard/report.csv", params={"table": "agents"}, headers=roles["supervisor"]
+        )
+        assert export.status_code == 200, export.text
+        assert "Pat [phone]" in export.text and "123 45 67" not in export.text
+        assert agent.display_name not in export.text

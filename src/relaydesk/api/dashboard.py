@@ -25,6 +25,7 @@ from relaydesk.api.console import SECURITY_HEADERS, PageSession
 from relaydesk.api.deps import ServicesDep
 from relaydesk.domain.agents import AgentAccount
 from relaydesk.domain.errors import Forbidden
+from relaydesk.security.pii import mask_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "dashboard"
 STATIC = Path(__file__).resolve().parent.parent / "web" / "dashboard"
@@ -106,7 +107,7 @@ async def export_report(
     found = await _report(services, since, until, language, intent, channel)
     name = f"relaydesk-{table}-{found.filter.since:%Y%m%d}-{found.filter.until:%Y%m%d}.csv"
     return Response(
-        found.csv(table),
+        mask_text(found.csv(table)),  # exports leave the desk: no personal data in them
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
