@@ -98,7 +98,7 @@ def eval_intents(
     shots: Annotated[
         int | None, typer.Option("--shots", min=1, help="Train on K examples per intent.")
     ] = None,
-    embed_as: Annotated[str, typer.Option("--embed-as", help="query or passage.")] = "query",
+    embed_as: Annotated[str, typer.Option("--embed-as", help="query, passage or both.")] = "query",
     embeddings: Annotated[bool, typer.Option(help="Use sentence embeddings.")] = True,
     ngrams: Annotated[bool, typer.Option(help="Use word and character n-grams.")] = True,
     embedding_weight: Annotated[float, typer.Option(min=0.0)] = 2.0,
@@ -119,8 +119,8 @@ def eval_intents(
     from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
     from relaydesk.assistant.understanding.evaluation import evaluate_intents
 
-    if embed_as not in {"query", "passage"} or linear_model not in {"logistic", "svm"}:
-        fail("--embed-as must be query or passage, and --model logistic or svm.")
+    if embed_as not in {"query", "passage", "both"} or linear_model not in {"logistic", "svm"}:
+        fail("--embed-as must be query, passage or both, and --model logistic or svm.")
     if oos_objective not in {"accuracy", "balanced"}:
         fail("--oos-objective must be accuracy or balanced.")
     train_set, validation, test_set = _load_splits(train_file, test_file, data_format)

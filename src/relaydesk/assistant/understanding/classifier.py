@@ -29,7 +29,7 @@ class ClassifierSettings:
     linear_model: str = "logistic"  # or "svm": faster to train, margins calibrated the same way
     use_ngrams: bool = True
     use_embeddings: bool = True
-    embed_as: str = "query"  # e5 was trained with 'query: ' and 'passage: ' prefixes
+    embed_as: str = "query"  # e5 knows 'query: ' and 'passage: ' prefixes; "both" joins them
     seed: int = 0
     holdout_share: float = 0.15  # of the training data, to fit temperature and threshold
     # what the out-of-scope threshold maximises on held-out data: "accuracy" over all
@@ -160,6 +160,9 @@ class IntentClassifier:
             raise RuntimeError("The classifier needs an embedder: call attach() first.")
         if self.settings.embed_as == "passage":
             return self._embedder.embed_passages(texts)
+        if self.settings.embed_as == "both":
+            queries = self._embedder.embed_queries(texts)
+            return np.hstack([queries, self._embedder.embed_passages(texts)]) / np.sqrt(2)
         return self._embedder.embed_queries(texts)
 
     def _calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> None:
