@@ -161,8 +161,11 @@ class IntentClassifier:
         if self.settings.embed_as == "passage":
             return self._embedder.embed_passages(texts)
         if self.settings.embed_as == "both":
-            queries = self._embedder.embed_queries(texts)
-            return np.hstack([queries, self._embedder.embed_passages(texts)]) / np.sqrt(2)
+            both = np.hstack(
+                [self._embedder.embed_queries(texts), self._embedder.embed_passages(texts)]
+            )
+            joined: npt.NDArray[np.float32] = (both / np.sqrt(2)).astype(np.float32)
+            return joined
         return self._embedder.embed_queries(texts)
 
     def _calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> None:
