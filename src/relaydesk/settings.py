@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     cache_dir: Path | None = None
     cors_origins: list[str] = Field(default_factory=list)
     public_url: str | None = None
+    # Optional language model (docs/llm.md): any OpenAI-compatible server; each role is off
+    # until switched on, and nothing is sent anywhere while llm_base_url is unset.
+    llm_base_url: str | None = None
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_first_token_s: float = Field(default=1.0, gt=0)
+    llm_deadline_s: float = Field(default=2.5, gt=0)
+    llm_max_tokens: int = Field(default=160, ge=16)
+    llm_understanding: bool = False
+    llm_knowledge: bool = False
+    llm_summary: bool = False
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> Settings:

@@ -36,6 +36,7 @@ class PackAssistant:
         )
         customer_id = context.customer.external_ref or state.verified_customer_id
         turn = TurnBuilder(self.parts, understanding, state, customer_id)
+        turn.conversation_id = context.conversation.id
         turn.language = settle_language(understanding.language, known_language)
         state.language = turn.language
         state.frustration = remember(state.frustration, round(understanding.frustration, 3))
@@ -48,6 +49,8 @@ class PackAssistant:
         return turn.result()
 
     def _decide(self, turn: TurnBuilder, text: str) -> None:
+        if self.parts.llm is not None:
+            self.parts.llm.reconsider(turn, text)  # only acts when the classifier is unsure
         u, state = turn.understanding, turn.state
         escalation = self.parts.policy.before_acting(u, state)
         if escalation is not None:
@@ -106,6 +109,8 @@ class PackAssistant:
         if not hits:
             return False
         hit = hits[0]
+        if self.parts.llm is not None and self.parts.llm.answer_from_knowledge(turn, text, hit):
+            return True
         url = self.parts.article_link(hit.article.url)
         turn.say("knowledge.answer", snippet=hit.snippet, url=url, title=hit.article.title)
         return True

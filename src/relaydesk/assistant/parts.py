@@ -11,6 +11,7 @@ from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.flows import FlowBook
 from relaydesk.assistant.guard import ReplyGuard
 from relaydesk.assistant.knowledge import KnowledgeBase
+from relaydesk.assistant.model_roles import ModelRoles
 from relaydesk.assistant.understanding import Understander
 from relaydesk.tools import ToolRegistry
 
@@ -34,6 +35,8 @@ class AssistantParts:
     param_adapter: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
     # Read-only tools whose results make up the customer panel an agent sees.
     profile_tools: tuple[str, ...] = ()
+    # An optional language model's roles (relaydesk.llm); None runs the embedded engine alone.
+    llm: ModelRoles | None = None
 
     def tool_params(self, tool: str, slots: dict[str, Any]) -> dict[str, Any]:
         return self.param_adapter(tool, slots) if self.param_adapter else slots

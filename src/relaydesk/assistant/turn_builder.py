@@ -33,6 +33,9 @@ class TurnBuilder:
         self.escalation: Escalation | None = None
         self.close = False
         self.guard_problems: list[str] = []
+        self.conversation_id: str | None = None
+        # What an optional language model did this turn: latency, tokens, rejections.
+        self.model_notes: list[dict[str, Any]] = []
 
     def say(self, key: str, claims: str | None = None, **params: Any) -> None:
         """Queue a catalog reply; `claims` names the tool whose success it states."""
@@ -147,6 +150,7 @@ class TurnBuilder:
                 "language": self.language,
                 "entities": [{"kind": e.kind, "value": e.value} for e in u.entities],
                 "guard_problems": self.guard_problems,
+                **({"llm": self.model_notes} if self.model_notes else {}),
                 STATE_KEY: self.state.model_dump(mode="json"),
             },
         )

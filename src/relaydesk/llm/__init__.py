@@ -1,0 +1,1 @@
+"""An optional language model behind the assistant, never trusted past the guard."""
