@@ -1,0 +1,76 @@
+"""Protocol tests of the agent's hand-off note against the local replaying server."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Engine
+
+from llm.fake_openai import FakeOpenAI, Scripted
+from llm.harness import converse
+from relaydesk.assistant.engine import PackAssistant
+from relaydesk.assistant.understanding.language import build_language_identifier
+from relaydesk.llm.client import ChatClient, Deadline
+from relaydesk.llm.handoff_note import HandoffWriter
+from relaydesk.llm.masking import load_masker
+from relaydesk.llm.stats import LlmStats
+
+FAST = Deadline(first_token_s=0.8, total_s=1.2)
+ASK_FOR_PERSON = "I want to talk to a person about my order ORD-100001, I'm ann@example.com"
+
+
+def writer(base_url: str) -> HandoffWriter:
+    identifier = build_language_identifier()
+    return HandoffWriter(
+        ChatClient(base_url, "test-key", "fake"),
+        lambda text: identifier.identify(text),
+        FAST,
+        LlmStats(),
+        load_masker(),
+    )
+
+
+def note_json(summary: str, *replies: str) -> str:
+    return json.dumps({"summary": summary, "replies": list(replies)})
+
+
+def test_protocol_a_true_summary_and_replies_in_the_customers_language_reach_the_agent(
+    demo_assistant: PackAssistant, backend: Engine, fake_openai: FakeOpenAI
+) -> None:
+    events = converse(demo_assistant, backend, ASK_FOR_PERSON).events
+    fake_openai.script(
+        note_json(
+            "The customer asked for a person about order ORD-100001; nothing was done yet.",
+            "Hi, I'm here to help with your order. What would you like to change?",
+            "Hallo, ich helfe Ihnen gerne mit Ihrer Bestellung weiter.",
+        )
+    )
+    note = writer(fake_openai.base_url).summarise(events)
+    assert note.summary is not None and "ORD-100001" in note.summary
+    assert note.suggested_replies == [
+        "Hi, I'm here to help with your order. What would you like to change?"
+    ]
+    assert note.record["dropped_replies"] == ["wrong_language:de"]
+    assert "ann@example.com" not in json.dumps(fake_openai.requests)
+
+
+def test_protocol_a_summary_that_claims_an_unmade_refund_is_withheld(
+    demo_assistant: PackAssistant, backend: Engine, fake_openai: FakeOpenAI
+) -> None:
+    events = converse(demo_assistant, backend, ASK_FOR_PERSON).events
+    fake_openai.script(note_json("The order ORD-100001 has been refunded; just confirm it."))
+    note = writer(fake_openai.base_url).summarise(events)
+    assert note.summary is None
+    assert note.record["llm_rejected"] == "unbacked_claim:request_refund"
+
+
+def test_protocol_a_slow_or_broken_summary_leaves_the_structured_hand_off_alone(
+    demo_assistant: PackAssistant, backend: Engine, fake_openai: FakeOpenAI
+) -> None:
+    events = converse(demo_assistant, backend, ASK_FOR_PERSON).events
+    fake_openai.script(Scripted(note_json("late"), first_delay_s=3.0), "{not json")
+    slow = writer(fake_openai.base_url)
+    assert slow.summarise(events).record["reason"] == "first_token_timeout"
+    broken = slow.summarise(events)
+    assert broken.summary is None and broken.record["llm_rejected"] == "malformed_json"
+    assert slow.stats.snapshot()["summary"]["unavailable"] == {"first_token_timeout": 1}
