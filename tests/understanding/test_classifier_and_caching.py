@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from relaydesk.assistant.understanding.cascade import train_cascade
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, Example, few_shot
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
@@ -136,3 +137,21 @@ def test_that_a_trained_pack_model_is_loaded_from_cache_the_second_time(
     assert same_path == path
     assert reader.embedded == []  # nothing was trained again
     assert classifier.predict(["pay my bill please"])[0].intent == "pay"
+
+
+def test_that_the_fast_path_answers_only_when_sure_and_never_for_a_person(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    texts, labels = small_training_set()
+    texts += ["I want a human agent", "talk to a person", "human please", "real agent"] * 3
+    labels += ["talk_to_human"] * 12
+    cascade = train_cascade(texts, labels, hashing_embedder)
+    hashing_embedder.embedded.clear()
+    cascade.confidence = 0.0
+    assert cascade.predict(["I want to pay my bill"])[0].intent == "pay"
+    assert hashing_embedder.embedded == []  # answered from n-grams alone
+    assert cascade.predict(["human please"])[0].intent == "talk_to_human"
+    assert hashing_embedder.embedded == ["human please"]  # the full model decided
+    cascade.confidence = 1.01
+    cascade.predict(["I want to pay my bill"])
+    assert "I want to pay my bill" in hashing_embedder.embedded

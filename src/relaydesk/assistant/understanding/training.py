@@ -10,10 +10,11 @@ from typing import Any
 import yaml
 
 from relaydesk.assistant.embeddings import Embedder
-from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
+from relaydesk.assistant.understanding.cascade import CascadeClassifier, train_cascade
+from relaydesk.assistant.understanding.classifier import ClassifierSettings
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, DatasetError, Example
 
-MODEL_VERSION = "2"  # bump when features or model change, so old caches are not reused
+MODEL_VERSION = "4"  # bump when features or model change, so old caches are not reused
 PACK_OUT_OF_SCOPE = "out_of_scope"  # how packs and test sets spell it
 
 
@@ -60,11 +61,10 @@ def content_hash(pack_dir: Path, settings: ClassifierSettings, embedder_name: st
 
 def train_classifier(
     examples: list[Example], embedder: Embedder, settings: ClassifierSettings | None = None
-) -> IntentClassifier:
-    classifier = IntentClassifier(settings)
-    classifier.attach(embedder)
-    classifier.fit([e.text for e in examples], [e.intent for e in examples])
-    return classifier
+) -> CascadeClassifier:
+    return train_cascade(
+        [e.text for e in examples], [e.intent for e in examples], embedder, settings
+    )
 
 
 def load_or_train(
@@ -73,7 +73,7 @@ def load_or_train(
     embedder: Embedder,
     embedder_name: str,
     settings: ClassifierSettings | None = None,
-) -> tuple[IntentClassifier, Path]:
+) -> tuple[CascadeClassifier, Path]:
     """The cached model for this exact pack content, trained and stored first if missing."""
     settings = settings or ClassifierSettings()
     key = content_hash(pack_dir, settings, embedder_name)
@@ -89,10 +89,10 @@ def load_or_train(
     return classifier, path
 
 
-def _read_model(path: Path) -> IntentClassifier | None:
+def _read_model(path: Path) -> CascadeClassifier | None:
     # only files this module wrote under the operator's own cache directory are unpickled
     try:
         model = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
-    return model if isinstance(model, IntentClassifier) else None
+    return model if isinstance(model, CascadeClassifier) else None

