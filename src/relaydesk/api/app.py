@@ -70,6 +70,10 @@ def build_services(
     store = conversation_store(engine, settings.transcript_pii)
     bus = build_bus(settings)
     assistant = assistant or build_assistant(settings, engine)
+    if isinstance(assistant, PackAssistant) and settings.llm_base_url:
+        from relaydesk.llm.setup import attach_language_model  # optional extra `llm`
+
+        assistant = attach_language_model(assistant, settings, bus)
     if isinstance(assistant, PackAssistant):
         # The pack's tools serve people too: approved actions, agents' calls, the profile.
         actions = PackActions(store, assistant.parts)
@@ -135,7 +139,11 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     include_agent_side(app)
     app.include_router(privacy.router)
     include_dashboard(app)
-    install_metrics(app, services)
+    metrics = install_metrics(app, services)
+    if settings.llm_base_url:
+        from relaydesk.llm.setup import register_llm_metrics
+
+        register_llm_metrics(metrics.registry, services.conversations.assistant)
     app.include_router(help_pages.router)
 
     @app.get("/healthz", tags=["service"])

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from prometheus_client import CollectorRegistry
+
+from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.understanding.language import build_language_identifier
+from relaydesk.bus.base import EventBus, conversation_topic
 from relaydesk.llm.client import ChatClient, Deadline
 from relaydesk.llm.drafts import DraftSink
 from relaydesk.llm.handoff_note import HandoffWriter
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.roles import LanguageModelRoles, RoleSwitches
-from relaydesk.llm.stats import LlmStats
+from relaydesk.llm.stats import LlmCollector, LlmStats
 from relaydesk.settings import Settings
 
 
@@ -64,3 +70,30 @@ def build_handoff_writer(
         mask=load_masker(),
         company=company,
     )
+
+
+def attach_language_model(
+    assistant: PackAssistant, settings: Settings, bus: EventBus | None = None
+) -> PackAssistant:
+    """The pack's assistant with the configured roles; unchanged when none is configured.
+
+    Drafts of knowledge answers are published on the bus as transient notifications
+    ({"conversation_id", "draft"}); the stored reply is always the final guarded one.
+    """
+
+    def publish(conversation_id: str, message: dict[str, object]) -> None:
+        if bus is not None:
+            bus.publish(conversation_topic(conversation_id), message)
+
+    roles = build_model_roles(settings, drafts=publish if bus is not None else None)
+    if roles is None:
+        return assistant
+    return PackAssistant(replace(assistant.parts, llm=roles))
+
+
+def register_llm_metrics(registry: CollectorRegistry, assistant: object) -> None:
+    """Expose the roles' counters on /metrics when the assistant has a model behind it."""
+    parts = getattr(assistant, "parts", None)
+    roles = getattr(parts, "llm", None)
+    if isinstance(roles, LanguageModelRoles):
+        registry.register(LlmCollector(roles.stats))

@@ -1,0 +1,53 @@
+"""Protocol test of the wiring: settings switch the model on, /metrics counts its work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from llm.fake_openai import FakeOpenAI
+from llm.test_llm_protocol import GROUNDED_ANSWER, LATE_FEES_QUESTION
+from relaydesk.api.app import create_app
+from relaydesk.assistant.engine import PackAssistant
+from relaydesk.settings import Settings
+from support.demo import assistant_on
+
+
+def test_protocol_settings_turn_the_knowledge_role_on_and_metrics_count_it(
+    demo_assistant: PackAssistant, backend: Engine, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=str(backend.url),
+        data_dir=tmp_path,
+        environment="test",
+        llm_base_url=fake_openai.base_url,
+        llm_model="fake",
+        llm_knowledge=True,
+    )
+    fake_openai.script(GROUNDED_ANSWER)
+    app = create_app(settings, assistant_on(demo_assistant, backend))
+    with TestClient(app) as client:
+        started = client.post("/v1/conversations", json={"display_name": "Ann"}).json()
+        answer = client.post(
+            f"/v1/conversations/{started['conversation']['id']}/messages",
+            json={"text": LATE_FEES_QUESTION},
+            headers={"Authorization": f"Bearer {started['token']}", "Idempotency-Key": "k1"},
+        ).json()
+        scraped = client.get("/metrics").text
+    assert GROUNDED_ANSWER in str(answer)
+    assert 'relaydesk_llm_calls_total{outcome="accepted",role="knowledge"} 1.0' in scraped
+    assert 'relaydesk_llm_tokens_total{kind="prompt",role="knowledge"} 100.0' in scraped
+
+
+def test_without_a_model_url_the_app_runs_the_embedded_assistant_alone(
+    demo_assistant: PackAssistant, backend: Engine, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=str(backend.url), data_dir=tmp_path, environment="test", llm_knowledge=True
+    )
+    app = create_app(settings, assistant_on(demo_assistant, backend))
+    assistant = app.state.services.conversations.assistant
+    assert assistant.parts.llm is None
+    assert "relaydesk_llm" not in TestClient(app).get("/metrics").text
