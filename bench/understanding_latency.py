@@ -57,24 +57,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "var" / "cache")
+    parser.add_argument("--languages", help="only these test-set languages, e.g. en,sv")
     arguments = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
     understander = load_understander(PACK, arguments.cache_dir)
     languages = Cld2LanguageIdentifier()
-    messages = [(e.text, e.language) for e in load_examples_yaml(TEST_SET)] * arguments.rounds
+    wanted = set(arguments.languages.split(",")) if arguments.languages else None
+    examples = [e for e in load_examples_yaml(TEST_SET) if wanted is None or e.language in wanted]
+    messages = [(e.text, e.language) for e in examples] * arguments.rounds
     steps: dict[str, Callable[[str, str], object]] = {
         "understand() end to end": lambda t, lang: understander.understand(t, lang),
         "  language (cld2)": lambda t, lang: languages.identify(t, lang),
         "  entities (regex + dateparser)": lambda t, lang: extract_entities(t, lang),
         "  frustration + ask for a person": lambda t, _: (frustration_score(t), asks_for_human(t)),
     }
+    understander.classifier.fast_answers = 0  # count only the timed calls
     print(f"{len(messages)} messages, one CPU, one thread; load average {os.getloadavg()[0]:.1f}")
     for name, step in steps.items():
         wall, cpu = timed(step, messages)
         print(f"{name:34s} cpu  {percentiles(cpu)}")
         print(f"{'':34s} wall {percentiles(wall)}")
+    fast = understander.classifier.fast_answers / len(messages)
+    print(f"answered by the n-gram fast path without embeddings: {fast:.0%}")
 
 
 if __name__ == "__main__":

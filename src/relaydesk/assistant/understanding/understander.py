@@ -47,6 +47,10 @@ class Understander:
         self._languages = language_identifier
         self._default_language = default_language
 
+    @property
+    def classifier(self) -> CascadeClassifier:
+        return self._classifier
+
     def understand(
         self, text: str, conversation_language: str | None = None, now: datetime | None = None
     ) -> Understanding:
