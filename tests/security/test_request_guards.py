@@ -172,3 +172,34 @@ def test_default_secrets_are_refused_in_production() -> None:
 
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(environment="production")
+
+
+def test_credentials_with_non_ascii_characters_are_refused_never_a_server_error(
+    tmp_path: Path,
+) -> None:
+    with app_client(tmp_path) as client:
+        conversation, _auth = start_conversation(client)
+        forged = {"Authorization": "Bearer t\u00f6ken".encode("latin-1")}
+        assert client.get(f"/v1/conversations/{conversation}", headers=forged).status_code == 401
+        signed = client.post(
+            "/v1/conversations",
+            json={"display_name": "A", "customer_ref": "c-1", "customer_signature": "s\u00e9"},
+        )
+        assert signed.status_code == 401
+        sign_in_every_role(client)
+        client.post(
+            "/v1/agent/login",
+            json={"email": "agent@example.com", "password": "correct horse battery"},
+        )
+        csrf = {"X-CSRF-Token": "\u00e9t\u00e9".encode("latin-1")}
+        refused = client.put("/v1/agent/presence", json={"status": "online"}, headers=csrf)
+        assert refused.status_code == 401
+        page = client.get("/console/login")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.cookies.clear()
+        login = client.post(
+            "/console/login",
+            data={"email": "agent@example.com", "password": "x", "csrf_token": token},
+            headers={"Cookie": "relaydesk_login_nonce=n\u00e9".encode("latin-1")},
+        )
+        assert login.status_code == 400

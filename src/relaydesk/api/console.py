@@ -144,7 +144,8 @@ def login(
         nonce = _login_serializer(request).loads(csrf_token, max_age=LOGIN_FORM_MAX_AGE)
     except BadSignature:
         return _login_form(request, "The sign-in form expired; please try again.", 400)
-    if not secrets.compare_digest(str(nonce), request.cookies.get(LOGIN_NONCE_COOKIE, "")):
+    cookie = request.cookies.get(LOGIN_NONCE_COOKIE, "")
+    if not secrets.compare_digest(str(nonce).encode(), cookie.encode()):
         return _login_form(request, "The sign-in form expired; please try again.", 400)
     try:
         session = services.agents.login(email, password)

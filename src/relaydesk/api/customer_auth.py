@@ -16,8 +16,9 @@ def conversation_token(secret: str, conversation_id: str) -> str:
 
 
 def token_matches(secret: str, conversation_id: str, token: str | None) -> bool:
+    # Compared as bytes: compare_digest refuses non-ASCII str, and a client may send any.
     return token is not None and hmac.compare_digest(
-        conversation_token(secret, conversation_id), token
+        conversation_token(secret, conversation_id).encode(), token.encode()
     )
 
 
@@ -31,5 +32,5 @@ def identity_signature(identity_secret: str, customer_ref: str) -> str:
 
 def identity_matches(identity_secret: str, customer_ref: str, signature: str | None) -> bool:
     return signature is not None and hmac.compare_digest(
-        identity_signature(identity_secret, customer_ref), signature
+        identity_signature(identity_secret, customer_ref).encode(), signature.encode()
     )

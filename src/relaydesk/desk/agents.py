@@ -215,7 +215,8 @@ class AgentDesk:
         ).hexdigest()
 
     def require_csrf(self, session: AgentSession, presented: str | None) -> None:
-        if presented is None or not hmac.compare_digest(session.csrf_token, presented):
+        expected = session.csrf_token.encode()
+        if presented is None or not hmac.compare_digest(expected, presented.encode()):
             raise Unauthorized("The form is stale or forged (CSRF token mismatch); reload it.")
 
     def set_presence(self, agent: AgentAccount, presence: Presence) -> AgentStatus:
