@@ -40,3 +40,9 @@ def shared_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]
     seed_backend(engine, customers=0, today=TODAY)
     yield engine
     engine.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "long: minutes-long load and crash tests, run by `make test-long`"
+    )
