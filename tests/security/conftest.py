@@ -41,8 +41,3 @@ def shared_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]
     yield engine
     engine.dispose()
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "long: minutes-long load and crash tests, run by `make test-long`"
-    )
