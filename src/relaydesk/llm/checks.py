@@ -29,6 +29,9 @@ NEIGHBOURS = (
 GROUNDED_SHARE = 0.5  # at least this share of an answer's content words come from its sources
 _MIN_WORDS_TO_JUDGE = 4
 _NUMBER = re.compile(r"\d+")
+# Chat-template and prompt markup a weak model spills: <<SYS>>, [/INST], </question>, <|im_end|>
+_MARKUP = re.compile(r"</?[a-z_|][^<>\n]{0,40}>|\[/?INST\]|<start_of_turn>|<end_of_turn>", re.I)
+_ECHO_WORDS = 4  # a question this long repeated in the answer is an echo, not an answer
 _DONE_WORDS = (
     r"(?:has|have)\s+(?:now\s+|already\s+|successfully\s+)?been\s+"
     r"|\b(?:i|we)(?:'ve|\s+have|\s+just)?\s+(?:now\s+|already\s+|successfully\s+)?"
@@ -44,6 +47,12 @@ OUTCOME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("pay_instalment", rf"(?:{_DONE_WORDS})(?:paid|charged|settled)"),
         ("open_dispute", rf"(?:{_DONE_WORDS})(?:opened|filed|raised)\s+(?:a|the|your)\s+dispute"),
         ("account_change", rf"(?:{_DONE_WORDS})(?:updated|changed|cancell?ed|closed|waived)"),
+        # a promise of an action is a claim too: only a tool's result can back it
+        (
+            "promise",
+            r"\b(?:i|we)\s*(?:will|'ll|shall|can)\s+(?:\w+\s+)?(?:cancel|waive|forgive|"
+            r"refund|remove|write\s+off|postpone|pause|reverse)",
+        ),
         ("request_refund", r"(?:har|blivit)\s+återbetal|återbetalningen\s+är\s+godkänd"),
         ("postpone_payment", r"har\s+(?:skjutits\s+upp|flyttats|skjutit\s+upp)"),
         ("request_refund", r"(?:wurde|habe|haben)\s+(?:\w+\s+){0,3}erstattet"),
@@ -101,13 +110,15 @@ class ModelOutputGuard:
         cited_links: Collection[str],
         done_tools: Collection[str],
         judge_wording: bool = True,
+        question: str = "",
     ) -> Verdict:
         """A knowledge answer: all problems found, and the text trimmed to the budget."""
         if not text.strip():
             return Verdict(text=text, problems=["empty"])
+        early = _markup(text) + _echo(text, question)
         claims = outcome_claims(text, sources)
         verdict = self.guard.check(text, claims, done_tools)
-        problems = list(verdict.problems)
+        problems = [*early, *verdict.problems]
         problems += self._extra_problems(text, language, sources, cited_links)
         if not judge_wording:
             problems = [p for p in problems if not p.startswith("ungrounded")]
@@ -122,7 +133,8 @@ class ModelOutputGuard:
         if not text.strip():
             return Verdict(text=text, problems=["empty"])
         verdict = self.guard.check(text, outcome_claims(text, sources), done_tools)
-        problems = [*verdict.problems, *self._leaks(text), *self._numbers(text, sources)]
+        problems = [*_markup(text), *verdict.problems, *self._leaks(text)]
+        problems += self._numbers(text, sources)
         return Verdict(text=verdict.text, problems=problems)
 
     def _extra_problems(
@@ -152,6 +164,20 @@ class ModelOutputGuard:
         known = {number for source in sources for number in _NUMBER.findall(source)}
         invented = [n for n in _NUMBER.findall(_without_links(text)) if n not in known]
         return [f"unsupported_number:{number}" for number in dict.fromkeys(invented)]
+
+
+def _markup(text: str) -> list[str]:
+    return ["template_markup"] if _MARKUP.search(text) else []
+
+
+def _echo(text: str, question: str) -> list[str]:
+    """The customer's own words given back: a weak model continuing the prompt."""
+    words = re.findall(r"\w+", question.lower())
+    if len(words) < _ECHO_WORDS:
+        return []
+    return (
+        ["echoes_question"] if " ".join(words) in " ".join(re.findall(r"\w+", text.lower())) else []
+    )
 
 
 def _without_links(text: str) -> str:

@@ -56,8 +56,18 @@ class Chunk:
 class ChatClient:
     """Chat completions against `base_url` (OpenAI, Azure OpenAI, vLLM, llama.cpp, Ollama)."""
 
-    def __init__(self, base_url: str, api_key: str, model: str, max_tokens: int = 160) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        model: str,
+        max_tokens: int = 160,
+        structured_output: str = "json_schema",
+    ) -> None:
         self.base_url = base_url
+        # "json_schema" (OpenAI, Azure, vLLM, Ollama), "json_object" (llama-cpp-python's
+        # server: the schema rides along) or "none" (validated only after the fact)
+        self.structured_output = structured_output
         self.api_key = api_key or "not-needed"  # local servers ignore it; the client wants one
         self.model = model
         self.max_tokens = max_tokens
@@ -157,11 +167,13 @@ class ChatClient:
             "stream_options": {"include_usage": True},
             "timeout": deadline.total_s,
         }
-        if json_schema is not None:
+        if json_schema is not None and self.structured_output == "json_schema":
             request["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "proposal", "schema": json_schema, "strict": True},
             }
+        elif json_schema is not None and self.structured_output == "json_object":
+            request["response_format"] = {"type": "json_object", "schema": json_schema}
         stream = self._client.chat.completions.create(**request)
         with stream:
             for event in stream:

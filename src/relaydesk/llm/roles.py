@@ -27,6 +27,7 @@ from relaydesk.llm.prompts import knowledge_messages, understanding_messages
 from relaydesk.llm.proposal import NONE, InvalidProposal, ProposalSchema
 from relaydesk.llm.stats import LlmStats
 
+REJECTED_TEXT_CHARS = 600  # what a refused answer said, kept for the operator's audit
 LINK_WORDS = 6  # room left in the word budget for the article's link after the answer
 
 
@@ -88,6 +89,7 @@ class LanguageModelRoles:
         try:
             intent, slots, dropped = schema.parse(completion.text, text)
         except InvalidProposal as exc:
+            note["text"] = completion.text[:REJECTED_TEXT_CHARS]
             self._finish(turn, note, "rejected", str(exc))
             return
         note.update(proposed=intent, slots=slots, dropped=dropped)
@@ -127,12 +129,18 @@ class LanguageModelRoles:
             return False
         same_language = article.language == turn.language.split("-")[0]
         verdict = guard.check_answer(
-            completion.text.strip(), turn.language, sources, {url}, turn.done_tools, same_language
+            completion.text.strip(),
+            turn.language,
+            sources,
+            {url},
+            turn.done_tools,
+            judge_wording=same_language,
+            question=text,
         )
         answer = trim_to_words(verdict.text, budget)
         problems = verdict.problems or (["too_long"] if answer.endswith("…") else [])
         if problems:
-            note["problems"] = problems
+            note.update(problems=problems, text=completion.text[:REJECTED_TEXT_CHARS])
             self._finish(turn, note, "rejected", problems[0])
             _retract(stream)
             return False

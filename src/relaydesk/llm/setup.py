@@ -37,7 +37,11 @@ def build_model_roles(
     if not settings.llm_base_url or not (switches.understanding or switches.knowledge):
         return None
     client = ChatClient(
-        settings.llm_base_url, settings.llm_api_key, settings.llm_model, settings.llm_max_tokens
+        settings.llm_base_url,
+        settings.llm_api_key,
+        settings.llm_model,
+        settings.llm_max_tokens,
+        settings.llm_structured_output,
     )
     identifier = build_language_identifier()
     return LanguageModelRoles(
@@ -59,7 +63,11 @@ def build_handoff_writer(
     if not settings.llm_base_url or not settings.llm_summary:
         return None
     client = ChatClient(
-        settings.llm_base_url, settings.llm_api_key, settings.llm_model, settings.llm_max_tokens
+        settings.llm_base_url,
+        settings.llm_api_key,
+        settings.llm_model,
+        settings.llm_max_tokens,
+        settings.llm_structured_output,
     )
     identifier = build_language_identifier()
     return HandoffWriter(

@@ -1,0 +1,41 @@
+"""The model-output checks on their own: what counts as a claim, a leak, an echo, an invention."""
+
+from relaydesk.assistant.guard import ReplyGuard
+from relaydesk.assistant.understanding.language import LanguageGuess
+from relaydesk.llm.checks import ModelOutputGuard, outcome_claims
+
+ARTICLE = "Once the refund has been processed, it reaches your card in 5 to 10 days."
+
+
+def english(_text: str) -> LanguageGuess:
+    return LanguageGuess("en", 0.9)
+
+
+GUARD = ModelOutputGuard(ReplyGuard(frozenset({"http://x/help/en/refunds"})), english, "RD-1")
+
+
+def test_actions_stated_as_done_or_promised_are_claims_in_several_languages() -> None:
+    assert outcome_claims("Your payment has been postponed by a week.") == ["postpone_payment"]
+    assert outcome_claims("I've refunded the order.") == ["request_refund"]
+    assert outcome_claims("If you do not pay, we will cancel it.") == ["promise"]
+    assert outcome_claims("Die Zahlung wurde um eine Woche verschoben.") == ["postpone_payment"]
+    assert outcome_claims("Betalningen har skjutits upp.") == ["postpone_payment"]
+
+
+def test_words_quoted_from_the_article_are_not_a_claim() -> None:
+    assert outcome_claims("Once the refund has been processed it takes days.", [ARTICLE]) == []
+    assert outcome_claims("Your refund has been approved.", [ARTICLE]) == ["request_refund"]
+
+
+def test_a_faithful_answer_passes_and_an_invented_number_does_not() -> None:
+    faithful = "Once the refund has been processed, it reaches your card in 5 to 10 days."
+    assert GUARD.check_answer(faithful, "en", [ARTICLE], set(), set()).passed
+    invented = "Once the refund has been processed, it reaches your card in 2 days."
+    problems = GUARD.check_answer(invented, "en", [ARTICLE], set(), set()).problems
+    assert problems == ["unsupported_number:2"]
+
+
+def test_a_known_article_that_was_not_cited_is_refused_as_a_link() -> None:
+    text = "Refunds reach your card in 5 to 10 days, see http://x/help/en/refunds"
+    problems = GUARD.check_answer(text, "en", [ARTICLE], {"http://x/help/en/other"}, set()).problems
+    assert "uncited_link:http://x/help/en/refunds" in problems
