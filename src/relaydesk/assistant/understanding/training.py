@@ -14,7 +14,7 @@ from relaydesk.assistant.understanding.cascade import CascadeClassifier, train_c
 from relaydesk.assistant.understanding.classifier import ClassifierSettings
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, DatasetError, Example
 
-MODEL_VERSION = "4"  # bump when features or model change, so old caches are not reused
+MODEL_VERSION = "5"  # bump when features or model change, so old caches are not reused
 PACK_OUT_OF_SCOPE = "out_of_scope"  # how packs and test sets spell it
 
 
