@@ -29,6 +29,7 @@ from security.replay import (
     replay_corpus,
     unbacked_claims,
 )
+from support.demo import assistant_on, desk_for
 
 CORPUS = load_corpus()
 REFUND_AUTO_LIMIT = {"EUR": 100, "SEK": 1100}
@@ -165,6 +166,14 @@ def test_every_turn_answers_the_customer_or_hands_over(replayed: Replay) -> None
     assert [case for case in silent if case not in escalated_cases] == []
 
 
+REFUND_NONE_BUG = (
+    "flows.yaml: the refund_status flow's empty reply refund.none needs {order_id}, which the "
+    "flow does not pass; a refund question about an order without a refund (ORD-100004) "
+    "raises KeyError and the turn fails over to a person"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=REFUND_NONE_BUG)
 def test_no_adversarial_message_makes_the_assistant_fail(replayed: Replay) -> None:
     failed = [
         f"{turn.case_id}: {turn.text!r}"
@@ -173,3 +182,16 @@ def test_no_adversarial_message_makes_the_assistant_fail(replayed: Replay) -> No
         if event.data.get("reason") == "assistant_error"
     ]
     assert failed == []
+
+
+@pytest.mark.xfail(strict=True, reason=REFUND_NONE_BUG)
+def test_asking_about_a_refund_that_does_not_exist_gets_an_answer_not_a_failure(
+    demo_assistant: PackAssistant, shared_backend: Engine
+) -> None:
+    desk = desk_for(assistant_on(demo_assistant, shared_backend), shared_backend)
+    conversation = desk.start_conversation(customer_ref=ALICE, display_name="A", language="en")
+    receipt = desk.receive_customer_message(
+        conversation.id, "What is the refund status of ORD-100004?", "k1"
+    )
+    reasons = [event.data.get("reason") for event in receipt.replies]
+    assert "assistant_error" not in reasons
