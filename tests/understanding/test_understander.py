@@ -106,3 +106,11 @@ def test_that_unreadable_input_never_raises_and_has_low_confidence(
     if not any(char.isalnum() for char in text):
         assert result.out_of_scope and result.confidence == 0.0
     result.text.encode("utf-8")
+
+
+def test_that_invalid_utf8_from_a_caller_is_read_leniently(understander: Understander) -> None:
+    raw = b"I want to talk to a human \xff\xfe\xc3"
+    from_bytes = understander.understand(raw)  # type: ignore[arg-type]
+    from_escaped = understander.understand(raw.decode("utf-8", "surrogateescape"))
+    assert from_bytes.wants_human and from_escaped.wants_human
+    from_escaped.text.encode("utf-8")

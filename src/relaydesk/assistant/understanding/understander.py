@@ -55,7 +55,7 @@ class Understander:
         self, text: str, conversation_language: str | None = None, now: datetime | None = None
     ) -> Understanding:
         """Never raises: a message that cannot be read yields a low-confidence result."""
-        cleaned = _guarded(lambda: clean_text(text if isinstance(text, str) else ""), "")
+        cleaned = _guarded(lambda: clean_text(_as_text(text)), "")
         fallback_language = conversation_language or self._default_language
         guess = _guarded(
             lambda: self._languages.identify(cleaned, conversation_language),
@@ -84,6 +84,14 @@ class Understander:
         if not _HAS_WORD.search(text):
             return Prediction((), True)  # nothing to classify: emoji, punctuation, blank
         return self._classifier.predict([text[:_MAX_CLASSIFIED_CHARS]])[0]
+
+
+def _as_text(text: object) -> str:
+    """Bytes from a careless caller are decoded leniently; anything else that is not text is
+    treated as empty."""
+    if isinstance(text, bytes):
+        return text.decode("utf-8", "replace")
+    return text if isinstance(text, str) else ""
 
 
 def _guarded(step: Callable[[], _T], fallback: _T) -> _T:
