@@ -51,3 +51,29 @@ def test_without_a_model_url_the_app_runs_the_embedded_assistant_alone(
     assistant = app.state.services.conversations.assistant
     assert assistant.parts.llm is None
     assert "relaydesk_llm" not in TestClient(app).get("/metrics").text
+
+
+def test_protocol_the_customer_socket_shows_drafts_before_the_stored_reply(
+    demo_assistant: PackAssistant, backend: Engine, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=str(backend.url),
+        data_dir=tmp_path,
+        environment="test",
+        llm_base_url=fake_openai.base_url,
+        llm_model="fake",
+        llm_knowledge=True,
+    )
+    fake_openai.script(GROUNDED_ANSWER)
+    app = create_app(settings, assistant_on(demo_assistant, backend))
+    with TestClient(app) as client:
+        started = client.post("/v1/conversations", json={"display_name": "Ann"}).json()
+        cid, token = started["conversation"]["id"], started["token"]
+        with client.websocket_connect(f"/v1/conversations/{cid}/stream?token={token}") as socket:
+            frame = {"type": "message", "text": LATE_FEES_QUESTION, "idempotency_key": "k1"}
+            socket.send_json(frame)
+            frames: list[dict[str, object]] = []
+            while not any(f.get("type") == "ack" for f in frames):
+                frames.append(socket.receive_json())
+    drafts = [f["text"] for f in frames if f["type"] == "draft"]
+    assert drafts and all(GROUNDED_ANSWER.startswith(str(text)) for text in drafts)

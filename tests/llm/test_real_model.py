@@ -101,7 +101,8 @@ def test_a_real_model_either_passes_the_guard_or_the_engine_answers(
         print(
             f"\n[{language}] {text!r} -> {note['role']}: {note['outcome']} "
             f"{note.get('llm_rejected') or note.get('reason') or note.get('proposed') or ''} "
-            f"({note.get('total_ms', '?')} ms, {note.get('completion_tokens', '?')} tokens)"
+            f"(first token {note.get('first_token_ms', '?')} ms, "
+            f"total {note.get('total_ms', '?')} ms)"
             f"\n    model said: {str(note.get('text', '-'))[:160]!r}"
             f"\n    customer got: {helped.last_reply[:120]!r}"
         )

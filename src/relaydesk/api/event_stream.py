@@ -75,7 +75,10 @@ class EventStream:
         notifications = subscription.messages()
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(anext(notifications), POLL_SECONDS)
+                notice = await asyncio.wait_for(anext(notifications), POLL_SECONDS)
+                if "draft" in notice:  # a model's answer being written: shown, never stored
+                    await self.send({"type": "draft", "text": notice["draft"]})
+                    continue
             await self.deliver_new_events()
 
     async def deliver_new_events(self) -> None:
