@@ -17,7 +17,9 @@ from relaydesk.security.ratelimit import RateLimiter, build_rate_limiter
 from relaydesk.settings import Settings
 
 # Customer writes limited per conversation: messages, escalations, closing.
-_CUSTOMER_WRITE = re.compile(r"^/v1/conversations/([^/]+)/(?:messages|escalate|close|feedback)$")
+_CUSTOMER_WRITE = re.compile(
+    r"^/v1/conversations/([^/]+)/(?:messages|escalate|close|csat|follow-up)$"
+)
 _UNLIMITED = ("/healthz", "/metrics")
 
 
