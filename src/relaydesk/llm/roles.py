@@ -32,6 +32,17 @@ LINK_WORDS = 6  # room left in the word budget for the article's link after the 
 
 
 @dataclass(frozen=True)
+class Checked:
+    """What a knowledge answer is checked against."""
+
+    guard: ModelOutputGuard
+    sources: list[str]
+    url: str
+    article_language: str
+    question: str
+
+
+@dataclass(frozen=True)
 class RoleSwitches:
     understanding: bool = False
     knowledge: bool = False
@@ -110,38 +121,23 @@ class LanguageModelRoles:
         if not self.switches.knowledge:
             return False
         parts, article = turn.parts, hit.article
-        url = parts.article_link(article.url)
         body = plain(article.body)
         # Not the question: an instruction injected there must not count as grounding.
         sources = [article.title, body]
         guard = self.output_guard(parts)
-        budget = parts.guard.max_words - LINK_WORDS
+        budget, question = _budget(parts), self.mask(text)
         messages = knowledge_messages(
-            self.mask(text), article.title, body, turn.language, budget, self.canary, self.company
+            question, article.title, body, turn.language, budget, self.canary, self.company
         )
         stream = self._draft_stream(turn, guard, sources)
         note: dict[str, Any] = {"role": "knowledge", "article": article.id}
         completion = self._call(
             turn, note, messages, None, stream.progress if stream is not None else None
         )
-        if completion is None:
-            _retract(stream)
-            return False
-        same_language = article.language == turn.language.split("-")[0]
-        verdict = guard.check_answer(
-            completion.text.strip(),
-            turn.language,
-            sources,
-            {url},
-            turn.done_tools,
-            judge_wording=same_language,
-            question=text,
-        )
-        answer = trim_to_words(verdict.text, budget)
-        problems = verdict.problems or (["too_long"] if answer.endswith("…") else [])
-        if problems:
-            note.update(problems=problems, text=completion.text[:REJECTED_TEXT_CHARS])
-            self._finish(turn, note, "rejected", problems[0])
+        url = parts.article_link(article.url)
+        checked = Checked(guard, sources, url, article.language, text)
+        answer = None if completion is None else self._checked(turn, note, completion, checked)
+        if answer is None:
             _retract(stream)
             return False
         reply = parts.composer.catalog.render(
@@ -151,6 +147,27 @@ class LanguageModelRoles:
         turn.replies[-1][2]["generated_by"] = "llm"
         self._finish(turn, note, "accepted")
         return True
+
+    def _checked(
+        self, turn: TurnBuilder, note: dict[str, Any], completion: Completion, checked: Checked
+    ) -> str | None:
+        """The answer trimmed to the budget if it passes every check; else None, recorded."""
+        verdict = checked.guard.check_answer(
+            completion.text.strip(),
+            turn.language,
+            checked.sources,
+            {checked.url},
+            turn.done_tools,
+            judge_wording=checked.article_language == turn.language.split("-")[0],
+            question=checked.question,
+        )
+        answer = trim_to_words(verdict.text, _budget(turn.parts))
+        problems = verdict.problems or (["too_long"] if answer.endswith("…") else [])
+        if not problems:
+            return answer
+        note.update(problems=problems, text=completion.text[:REJECTED_TEXT_CHARS])
+        self._finish(turn, note, "rejected", problems[0])
+        return None
 
     def _call(
         self,
@@ -200,6 +217,10 @@ class LanguageModelRoles:
         if self.drafts is None or turn.conversation_id is None:
             return None
         return DraftStream(self.drafts, turn.conversation_id, guard, sources, turn.done_tools)
+
+
+def _budget(parts: AssistantParts) -> int:
+    return parts.guard.max_words - LINK_WORDS
 
 
 def _retract(stream: DraftStream | None) -> None:
