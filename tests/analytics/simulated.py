@@ -63,6 +63,7 @@ def simulated_server(data_dir: Path, customers: int = 40) -> Iterator[SimulatedS
             "RELAYDESK_ENVIRONMENT": "test",
             "RELAYDESK_ASSISTANT": "pack",
             "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
+            "RELAYDESK_RATE_LIMIT_IP_PER_MINUTE": "0",
         },
     )
     server.start(timeout=300)

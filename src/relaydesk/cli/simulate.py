@@ -174,6 +174,12 @@ def _print_summary(summary: SimulationSummary) -> None:
     console.print(table)
     for error in summary.errors:
         console.print(f"[yellow]example error:[/yellow] {error}", highlight=False)
+    if any("rate_limited" in error for error in summary.errors):
+        console.print(
+            "The server's per-IP limit turned simulated customers away: start it with "
+            "RELAYDESK_RATE_LIMIT_IP_PER_MINUTE=0 for a simulation, or leave out --url.",
+            highlight=False,
+        )
     console.print(
         f"{summary.visits} visits from {summary.since:%Y-%m-%d %H:%M} to "
         f"{summary.until:%Y-%m-%d %H:%M} UTC, {summary.events_moved} events re-timed, "
