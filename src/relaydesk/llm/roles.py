@@ -105,10 +105,9 @@ class LanguageModelRoles:
             return
         note.update(proposed=intent, slots=slots, dropped=dropped)
         if intent != NONE:
-            # Just confident enough to act, never enough to interrupt a flow later.
-            confidence = max(u.confidence, policy.low_confidence)
+            # Just confident enough to act (the classifier's own guess is on the note).
             turn.understanding = replace(
-                u, intent=intent, confidence=confidence, out_of_scope=False
+                u, intent=intent, confidence=policy.low_confidence, out_of_scope=False
             )
             flow = turn.parts.flows.for_intent(intent)
             if flow is not None:
