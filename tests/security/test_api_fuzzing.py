@@ -10,9 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine
 
 from agents.helpers import FAST_HASHER
@@ -25,6 +23,10 @@ from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 from security.web import sign_in_every_role, start_conversation
 from support.demo import TODAY, assistant_on
+
+# A dev dependency (pip install schemathesis); hypothesis comes with it.
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 EXCLUDED = {"/v1/agent/logout"}  # would sign the fuzzing roles out
 EXAMPLES = 6  # per operation and role; `make test-long` is not needed for this size

@@ -203,3 +203,20 @@ def test_credentials_with_non_ascii_characters_are_refused_never_a_server_error(
             headers={"Cookie": "relaydesk_login_nonce=n\u00e9".encode("latin-1")},
         )
         assert login.status_code == 400
+
+
+def test_a_cursor_beyond_any_seq_is_refused_as_invalid_not_a_server_error(
+    tmp_path: Path,
+) -> None:
+    with app_client(tmp_path) as client:
+        roles = sign_in_every_role(client)
+        conversation, auth = start_conversation(client)
+        huge = {"after": 2**63}
+        customer = client.get(f"/v1/conversations/{conversation}/events", params=huge, headers=auth)
+        agent = client.get(
+            f"/v1/agent/conversations/{conversation}/events",
+            params=huge,
+            headers=roles["supervisor"],
+        )
+        assert (customer.status_code, agent.status_code) == (422, 422)
+        assert customer.json()["code"] == "invalid_input"

@@ -142,7 +142,7 @@ def read_events(
     conversation_id: str,
     agent: CurrentAgent,
     services: ServicesDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> EventsOut:
     """Every event after `after`, internal ones too (notes, tool calls, signals)."""
     events, cursor = services.agent_work.events_after(ConversationId(conversation_id), agent, after)

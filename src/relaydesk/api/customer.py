@@ -99,7 +99,8 @@ def close_conversation(
 def read_events(
     conversation_id: CustomerConversation,
     services: ServicesDep,
-    after: Annotated[int, Query(ge=0, description="The last seq already seen.")] = 0,
+    # Bounded by the seq column (a 32-bit integer in PostgreSQL): larger is a 422, not a 500.
+    after: Annotated[int, Query(ge=0, le=2**31 - 1, description="The last seq already seen.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> EventsOut:
     events, cursor = services.conversations.customer_events_after(conversation_id, after, limit)
