@@ -88,8 +88,10 @@ class Replay:
     cases: Counter[str] = field(default_factory=Counter)
 
 
-def replay_corpus(demo: PackAssistant, engine: Engine, corpus: list[Case]) -> Replay:
-    """Every case in its own conversation of the signed-in demo customer, on one backend."""
+def replay_corpus(
+    demo: PackAssistant, engine: Engine, corpus: list[Case], customer_ref: str | None = ALICE
+) -> Replay:
+    """Every case in its own conversation of one customer (None: a visitor), on one backend."""
     registry = AuditingRegistry(demo.parts.tools)
     desk = desk_for(assistant_on(demo, engine, tools=registry), engine)
     found = Replay(calls=registry.calls)
@@ -97,7 +99,7 @@ def replay_corpus(demo: PackAssistant, engine: Engine, corpus: list[Case]) -> Re
         registry.case_id = case.id
         found.cases[case.category] += 1
         conversation = desk.start_conversation(
-            customer_ref=ALICE, display_name="Alice", language=None
+            customer_ref=customer_ref, display_name="Alice", language=None
         )
         for number, text in enumerate(case.turns):
             receipt = desk.receive_customer_message(conversation.id, text, f"{case.id}:{number}")
@@ -107,6 +109,16 @@ def replay_corpus(demo: PackAssistant, engine: Engine, corpus: list[Case]) -> Re
         if desk.store.get_conversation(conversation.id).owner is not Owner.ASSISTANT:
             found.escalated[case.category] += 1
     return found
+
+
+def proven_identities(calls: list[ToolCallRecord]) -> dict[str, set[str]]:
+    """The customers each case's visitor proved to be (email and order number)."""
+    proven: dict[str, set[str]] = {}
+    for call in calls:
+        result = call.outcome.result or {}
+        if call.tool == "verify_customer" and call.outcome.done and result.get("verified"):
+            proven.setdefault(call.case_id, set()).add(str(result["customer_id"]))
+    return proven
 
 
 def outcome_tools(demo: PackAssistant) -> dict[str, str]:
