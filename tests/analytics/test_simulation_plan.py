@@ -78,3 +78,10 @@ def test_retiming_keeps_durations_inside_a_call_and_replaces_the_gaps_between_ca
     assert simulated_time(anchors, second_call) == simulated + timedelta(minutes=5) + turn_ms
     naive = (real + turn_ms).replace(tzinfo=None)  # as SQLite hands it back
     assert simulated_time(anchors, naive) == simulated + turn_ms
+
+
+def test_arrivals_follow_the_hour_of_day_profile_whatever_time_the_week_ends() -> None:
+    visits = plan_visits(2000, 7, END.replace(hour=16, minute=20), seed=3)
+    hours = Counter(visit.arrives.hour for visit in visits)
+    assert hours[11] > 4 * hours[3]
+    assert hours[20] > 4 * hours[2]

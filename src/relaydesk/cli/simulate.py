@@ -39,7 +39,7 @@ def simulate(
         typer.Option(help="Servers to start without --url (default: one per core, at most 4)."),
     ] = None,
     agents: Annotated[
-        int | None, typer.Option(help="Simulated agents (default: one per 300 customers, >= 4).")
+        int | None, typer.Option(help="Simulated agents (default: one per 600 customers, >= 3).")
     ] = None,
     concurrency: Annotated[int, typer.Option(help="Customers talking at the same time.")] = 12,
     seed: Annotated[int, typer.Option(help="Same seed, same customers.")] = 7,
@@ -62,7 +62,7 @@ def simulate(
     config = SimulationConfig(
         customers=customers,
         days=days,
-        agents=agents or max(4, customers // 300),
+        agents=agents or max(3, customers // 600),
         concurrency=concurrency,
         seed=seed,
     )

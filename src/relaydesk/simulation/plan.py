@@ -30,11 +30,15 @@ class Visit:
     returning: bool = False
 
 
-def _arrival(rng: random.Random, start: datetime, days: int) -> datetime:
-    day = rng.randrange(days)
-    hour = rng.choices(range(24), weights=HOURLY)[0]
-    offset = timedelta(days=day, hours=hour, seconds=rng.uniform(0, 3600))
-    return start + offset
+def _arrival(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    """A moment in [start, end) with the hour of day (UTC) drawn from the daily profile."""
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = (end - midnight).days + 1
+    while True:
+        hour = rng.choices(range(24), weights=HOURLY)[0]
+        offset = timedelta(days=rng.randrange(days), hours=hour, seconds=rng.uniform(0, 3600))
+        if start <= midnight + offset < end:
+            return midnight + offset
 
 
 def customer_ref(number: int, backend_customers: int) -> str:
@@ -67,7 +71,7 @@ def plan_visits(
         script = script_for(rng, choose_persona(rng), language, order)
         channel = rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0]
         first = Visit(
-            number, customer_ref(number, backend), channel, _arrival(rng, start, days), script
+            number, customer_ref(number, backend), channel, _arrival(rng, start, end), script
         )
         visits.append(first)
         if rng.random() < RETURN_SHARE and script.persona != "large_refund":
