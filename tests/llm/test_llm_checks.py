@@ -39,3 +39,15 @@ def test_a_known_article_that_was_not_cited_is_refused_as_a_link() -> None:
     text = "Refunds reach your card in 5 to 10 days, see http://x/help/en/refunds"
     problems = GUARD.check_answer(text, "en", [ARTICLE], {"http://x/help/en/other"}, set()).problems
     assert "uncited_link:http://x/help/en/refunds" in problems
+
+
+def test_a_looping_answer_and_an_answer_of_questions_are_refused() -> None:
+    # what a 270M base model said to "Vad händer om jag betalar för sent?"
+    looping = (
+        "Vad händer om jag betalar för tidigt? mendatanguser\n"
+        "Vad händer om jag betalar för lite? mendatanguser\n"
+        "Vad händer om jag betalar för tidigt? mendatanguser"
+    )
+    assert "repetitive" in GUARD.check_answer(looping, "en", [ARTICLE], set(), set()).problems
+    asking = "Do you mean a refund? Or a payment? Refunds reach your card in 5 to 10 days."
+    assert "not_an_answer" in GUARD.check_answer(asking, "en", [ARTICLE], set(), set()).problems

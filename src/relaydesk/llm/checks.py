@@ -30,8 +30,13 @@ GROUNDED_SHARE = 0.5  # at least this share of an answer's content words come fr
 _MIN_WORDS_TO_JUDGE = 4
 _NUMBER = re.compile(r"\d+")
 # Chat-template and prompt markup a weak model spills: <<SYS>>, [/INST], </question>, <|im_end|>
-_MARKUP = re.compile(r"</?[a-z_|][^<>\n]{0,40}>|\[/?INST\]|<start_of_turn>|<end_of_turn>", re.I)
+_MARKUP = re.compile(
+    r"</?[a-z_|][^<>\n]{0,40}>|\[/?INST\]|<start_of_turn>|<end_of_turn>"
+    r"|^\s*(?:article|question|answer|system|user|assistant|model)\s*:",
+    re.I | re.M,
+)
 _ECHO_WORDS = 4  # a question this long repeated in the answer is an echo, not an answer
+_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]?")
 _DONE_WORDS = (
     r"(?:has|have)\s+(?:now\s+|already\s+|successfully\s+)?been\s+"
     r"|\b(?:i|we)(?:'ve|\s+have|\s+just)?\s+(?:now\s+|already\s+|successfully\s+)?"
@@ -115,7 +120,7 @@ class ModelOutputGuard:
         """A knowledge answer: all problems found, and the text trimmed to the budget."""
         if not text.strip():
             return Verdict(text=text, problems=["empty"])
-        early = _markup(text) + _echo(text, question)
+        early = _markup(text) + _echo(text, question) + _degenerate(text)
         claims = outcome_claims(text, sources)
         verdict = self.guard.check(text, claims, done_tools)
         problems = [*early, *verdict.problems]
@@ -164,6 +169,15 @@ class ModelOutputGuard:
         known = {number for source in sources for number in _NUMBER.findall(source)}
         invented = [n for n in _NUMBER.findall(_without_links(text)) if n not in known]
         return [f"unsupported_number:{number}" for number in dict.fromkeys(invented)]
+
+
+def _degenerate(text: str) -> list[str]:
+    """A sentence said twice, or an answer made mostly of questions: a model looping."""
+    sentences = [" ".join(s.lower().split()) for s in _SENTENCE.findall(text) if s.strip()]
+    if len(sentences) != len(set(sentences)):
+        return ["repetitive"]
+    questions = sum(sentence.endswith("?") for sentence in sentences)
+    return ["not_an_answer"] if sentences and questions * 2 > len(sentences) else []
 
 
 def _markup(text: str) -> list[str]:

@@ -121,8 +121,9 @@ class LanguageModelRoles:
             return False
         parts, article = turn.parts, hit.article
         body = plain(article.body)
-        # Not the question: an instruction injected there must not count as grounding.
-        sources = [article.title, body]
+        # Not the question (an instruction injected there must not count as grounding), nor
+        # the title (usually the question itself, which a looping model repeats).
+        sources = [body]
         guard = self.output_guard(parts)
         budget, question = _budget(parts), self.mask(text)
         messages = knowledge_messages(
