@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from relaydesk.assistant.flows import ReplySpec
-from relaydesk.assistant.replies import ReplyCatalog, format_amount, format_date
+from relaydesk.assistant.replies import ReplyCatalog, format_amount, format_date, placeholders
 
 _CALL = re.compile(r"^(?P<fn>date|amount|reply)\((?P<args>.*)\)$")
 
@@ -25,7 +25,19 @@ class Composer:
     def render(self, spec: ReplySpec, language: str, scope: dict[str, Any]) -> str:
         """The reply in the customer's language; MissingValue if a placeholder has no source."""
         params = {name: self.value(expr, language, scope) for name, expr in spec.params.items()}
+        template = self.catalog.template(spec.key, language)
+        for name in placeholders(template) - params.keys():
+            params[name] = str(self._by_name(scope, name))
         return self.catalog.render(spec.key, language, **params)
+
+    def _by_name(self, scope: dict[str, Any], name: str) -> Any:
+        """A placeholder the flow did not map: a slot, result or preview value of that name."""
+        for root in ("slots", "result", "preview"):
+            try:
+                return lookup(scope, f"{root}.{name}")
+            except MissingValue:
+                continue
+        raise MissingValue(name)
 
     def value(self, expression: str, language: str, scope: dict[str, Any]) -> str:
         call = _CALL.match(expression.strip())

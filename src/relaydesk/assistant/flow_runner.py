@@ -135,8 +135,8 @@ class FlowRunner:
         params = self.turn.parts.tool_params(self.spec.tool, params)
         outcome = self.turn.call_tool(self.spec.tool, params)
         if outcome.done:
-            self._say_done(outcome)
-            self._finish()
+            if self._say_done(outcome):
+                self._finish()
         elif outcome.status == "denied":
             self._denied(outcome)
         elif outcome.status == "needs_approval":
@@ -144,7 +144,8 @@ class FlowRunner:
         else:
             self._tool_failed(outcome)
 
-    def _say_done(self, outcome: ToolOutcome) -> None:
+    def _say_done(self, outcome: ToolOutcome) -> bool:
+        """Say what the tool did; False when it found nothing and a question was asked."""
         scope = {**self._scope(), "result": outcome.result or {}}
         empty = self.spec.empty is not None and not _has_content(outcome.result)
         spec = self.spec.empty if empty and self.spec.empty else self.spec.done
@@ -154,7 +155,11 @@ class FlowRunner:
             if self.spec.empty is None:
                 raise
             spec = self.spec.empty
-            text = self.turn.parts.composer.render(spec, self.turn.language, scope)
+            try:
+                text = self.turn.parts.composer.render(spec, self.turn.language, scope)
+            except MissingValue:
+                self._narrow_down()  # nothing found across everything: ask which one it is
+                return self.turn.state.flow is not None
         claims = [self.spec.tool] if spec.key in self.turn.parts.outcome_keys else []
         link = self.turn.article_link(self.spec.article) if self.spec.article else None
         if link is not None:
@@ -162,6 +167,15 @@ class FlowRunner:
                 "knowledge.answer", self.turn.language, snippet=text, url=link, title=""
             )
         self.turn.say_text(text, claims, key=spec.key)
+        return True
+
+    def _narrow_down(self) -> None:
+        """Ask for the first optional slot not given yet, or hand the question to a person."""
+        unset = next((s.name for s in self.spec.slots if s.name not in self.active.slots), None)
+        if unset is None:
+            self._give_up()
+            return
+        self._ask(unset)
 
     def _denied(self, outcome: ToolOutcome) -> None:
         decision = outcome.decision

@@ -16,9 +16,7 @@ _NUMBER_WORDS = {
     "una": 1, "un": 1, "dos": 2, "tres": 3, "cinco": 5, "siete": 7, "diez": 10,
     "une": 1, "deux": 2, "trois": 3, "cinq": 5, "sept": 7, "dix": 10, "a": 1, "an": 1,
 }  # fmt: skip
-_WEEK = (
-    r"(?:weeks?|veckor?|vecka|wochen?|semanas?|semaines?|settimane?|weken?|uger?|viikkoa?)"
-)
+_WEEK = r"(?:weeks?|veckor?|vecka|wochen?|semanas?|semaines?|settimane?|weken?|uger?|viikkoa?)"
 _DAY = (
     r"(?:days?|dagar?|dag|tage?n?|días?|dias?|jours?|giorni|giorno|dagen?|päivää|päivä|dni|dzień)"
 )
