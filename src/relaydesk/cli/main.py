@@ -13,6 +13,7 @@ from relaydesk.cli import conversation_tests
 from relaydesk.cli import privacy as privacy_command
 from relaydesk.cli import report as report_command
 from relaydesk.cli import simulate as simulate_command
+from relaydesk.cli import understand as understand_command
 from relaydesk.cli.common import console, fail, settings_or_exit
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ conversation_tests.register(app)
 report_command.register(app)
 simulate_command.register(app)
 privacy_command.register(app)
+understand_command.register(app)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")]
