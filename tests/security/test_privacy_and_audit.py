@@ -138,15 +138,23 @@ def test_the_audit_trail_shows_who_acted_in_conversations_and_cannot_be_rewritte
     tmp_path: Path,
 ) -> None:
     with app_client(tmp_path) as client:
-        admin = sign_in_every_role(client)["admin"]
+        roles = sign_in_every_role(client)
+        admin, agent = roles["admin"], roles["agent"]
+        agent_id = client.get("/v1/agent/me", headers=agent).json()["agent"]["id"]
         conversation, auth = start_conversation(client)
         send(client, conversation, auth, "hello", "k1")
         client.post(f"/v1/conversations/{conversation}/escalate", headers=auth)
+        client.put("/v1/agent/presence", json={"status": "online"}, headers=agent)
+        client.post(f"/v1/agent/conversations/{conversation}/claim", headers=agent)
+        client.post(
+            f"/v1/agent/conversations/{conversation}/messages", json={"text": "Hi!"}, headers=agent
+        )
         client.post(f"/v1/admin/privacy/customers/{conversation}/erase", headers=admin)
         trail = client.get("/v1/admin/audit", headers=admin).json()
-        actions = {(e["actor_kind"], e["action"]) for e in trail}
-        assert ("assistant", "message.sent") in actions
-        assert ("customer", "owner.escalate") in actions
+        actions = {(e["actor_kind"], e["action"], e["actor_id"]) for e in trail}
+        assert ("assistant", "message.sent", None) in actions
+        assert ("customer", "owner.escalate", None) in actions
+        assert ("agent", "message.sent", agent_id) in actions, actions
         assert not any(
             e["actor_kind"] == "customer" and e["action"] == "message.sent" for e in trail
         )
