@@ -227,3 +227,5 @@ def test_the_dashboards_csv_export_carries_no_personal_data(tmp_path: Path) -> N
         assert export.status_code == 200, export.text
         assert "Pat [phone]" in export.text and "123 45 67" not in export.text
         assert agent.display_name not in export.text
+        report = client.get("/v1/dashboard/report", headers=roles["supervisor"])
+        assert "Pat [phone]" in report.text and "123 45 67" not in report.text

@@ -25,7 +25,7 @@ from relaydesk.api.console import SECURITY_HEADERS, PageSession
 from relaydesk.api.deps import ServicesDep
 from relaydesk.domain.agents import AgentAccount
 from relaydesk.domain.errors import Forbidden
-from relaydesk.security.pii import mask_text
+from relaydesk.security.pii import mask_data, mask_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "dashboard"
 STATIC = Path(__file__).resolve().parent.parent / "web" / "dashboard"
@@ -89,7 +89,8 @@ async def read_report(
     """Every metric of the period, the tables behind the charts, and the filter choices."""
     found = await _report(services, since, until, language, intent, channel)
     choices = await run_in_threadpool(filter_values, services.store.engine)
-    return {**found.as_dict(), "choices": choices}
+    masked: dict[str, Any] = mask_data({**found.as_dict(), "choices": choices})
+    return masked
 
 
 @router.get("/report.csv")
