@@ -51,3 +51,8 @@ def test_a_looping_answer_and_an_answer_of_questions_are_refused() -> None:
     assert "repetitive" in GUARD.check_answer(looping, "en", [ARTICLE], set(), set()).problems
     asking = "Do you mean a refund? Or a payment? Refunds reach your card in 5 to 10 days."
     assert "not_an_answer" in GUARD.check_answer(asking, "en", [ARTICLE], set(), set()).problems
+
+
+def test_prompt_labels_copied_into_an_answer_are_refused() -> None:
+    copied = "Article: Refund timing\n\nOnce the refund has been processed, it takes 5 to 10 days."
+    assert "template_markup" in GUARD.check_answer(copied, "en", [ARTICLE], set(), set()).problems
