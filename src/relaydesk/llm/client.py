@@ -190,7 +190,13 @@ class ChatClient:
 
 
 def _openai_client(base_url: str, api_key: str) -> Any:
-    import openai  # optional extra `llm`: only needed when the model is on
+    try:
+        import openai  # optional extra `llm`: only needed when the model is on
+    except ImportError as missing:
+        raise RuntimeError(
+            "A language model is configured (RELAYDESK_LLM_BASE_URL) but the 'openai' package "
+            "is missing: pip install 'relaydesk[llm]'."
+        ) from missing
 
     return openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0)
 
