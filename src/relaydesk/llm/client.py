@@ -8,6 +8,7 @@ than its budget (the worker is abandoned and its stream closed when it next wake
 
 from __future__ import annotations
 
+import importlib
 import queue
 import threading
 import time
@@ -190,8 +191,8 @@ class ChatClient:
 
 
 def _openai_client(base_url: str, api_key: str) -> Any:
-    try:
-        import openai  # optional extra `llm`: only needed when the model is on
+    try:  # optional extra `llm`, imported by name so type checks do not need it installed
+        openai = importlib.import_module("openai")
     except ImportError as missing:
         raise RuntimeError(
             "A language model is configured (RELAYDESK_LLM_BASE_URL) but the 'openai' package "
