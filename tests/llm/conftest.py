@@ -32,5 +32,6 @@ def backend(tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def fake_openai() -> Iterator[FakeOpenAI]:
     """One replaying OpenAI-compatible server on 127.0.0.1 for the whole session."""
+    pytest.importorskip("openai", reason="protocol tests need the llm extra: pip install openai")
     with FakeOpenAI().running() as server:
         yield server
