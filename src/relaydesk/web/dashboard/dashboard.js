@@ -44,6 +44,7 @@
     const value = metric.value;
     if (value === null || value === undefined) return "–";
     if (metric.unit === "ratio") return (value * 100).toFixed(1) + " %";
+    if (metric.unit === "s" && value < 1) return (value * 1000).toFixed(0) + " ms";
     if (metric.unit === "s") return value >= 120 ? (value / 60).toFixed(1) + " min" : value.toFixed(1) + " s";
     if (metric.unit === "ms") return value.toFixed(0) + " ms";
     if (metric.unit === "of 5") return value.toFixed(2) + " / 5";
