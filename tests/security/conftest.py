@@ -40,4 +40,3 @@ def shared_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]
     seed_backend(engine, customers=0, today=TODAY)
     yield engine
     engine.dispose()
-

@@ -6,6 +6,7 @@ generated bodies reach the desks instead of stopping at a 404.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,7 +30,7 @@ schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not i
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 EXCLUDED = {"/v1/agent/logout"}  # would sign the fuzzing roles out
-EXAMPLES = 6  # per operation and role; `make test-long` is not needed for this size
+EXAMPLES = int(os.environ.get("RELAYDESK_FUZZ_EXAMPLES", "6"))  # per operation and role
 
 
 class Target:
