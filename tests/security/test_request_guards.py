@@ -220,3 +220,21 @@ def test_a_cursor_beyond_any_seq_is_refused_as_invalid_not_a_server_error(
         )
         assert (customer.status_code, agent.status_code) == (422, 422)
         assert customer.json()["code"] == "invalid_input"
+
+
+def test_with_redis_configured_the_app_counts_a_conversations_writes_there(
+    tmp_path: Path,
+) -> None:
+    require_redis()
+    with app_client(tmp_path, redis_url=REDIS_URL, rate_limit_session_per_minute=2) as client:
+        assert isinstance(client.app.state.rate_limiter, RedisRateLimiter)  # type: ignore[attr-defined]
+        conversation, auth = start_conversation(client)
+        codes = [
+            client.post(
+                f"/v1/conversations/{conversation}/messages",
+                json={"text": f"hi {n}"},
+                headers={**auth, "Idempotency-Key": f"k{n}"},
+            ).status_code
+            for n in range(3)
+        ]
+        assert codes == [200, 200, 429]

@@ -125,13 +125,14 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         async with routing_loop(services.routing):
             yield
         services.bus.close()
+        limiter.close()
         services.store.engine.dispose()
 
     app = FastAPI(title="relaydesk", version=__version__, lifespan=lifespan)
     app.state.services = services
     app.state.knowledge = help_centre(services.conversations.assistant)
     install_error_handlers(app)
-    install_request_guards(app, settings)
+    limiter = install_request_guards(app, settings)
     app.include_router(customer.router)
     app.include_router(stream.router)
     app.include_router(customer_feedback.router)

@@ -21,6 +21,8 @@ class RateLimiter(Protocol):
     def hit(self, key: str, limit: int, window_s: int = 60) -> float | None:
         """Count one request; the seconds to wait when over `limit` in this window, else None."""
 
+    def close(self) -> None: ...
+
 
 def _window(now: float, window_s: int) -> tuple[int, float]:
     """The current window's number and the seconds left in it."""
@@ -46,6 +48,9 @@ class MemoryRateLimiter:
             count = self._counts.get((key, index), 0) + 1
             self._counts[(key, index)] = count
         return math.ceil(left) if count > limit else None
+
+    def close(self) -> None:
+        self._counts.clear()
 
 
 class RedisRateLimiter:
