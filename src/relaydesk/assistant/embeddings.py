@@ -75,3 +75,7 @@ class RecentQueries:
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         return self._inner.embed_passages(texts)
+
+    def forget(self) -> None:
+        """Drop every remembered vector (benchmarks measure a turn's full cost this way)."""
+        self._recent.clear()

