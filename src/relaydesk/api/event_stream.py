@@ -25,6 +25,7 @@ from relaydesk.domain.model import Event
 POLL_SECONDS = 5.0
 POLICY_VIOLATION = 1008
 PAGE = 200
+MAX_CURSOR = 2**31 - 1  # larger values overflow SQLite's integer comparison
 
 ReadAfter = Callable[[int, int], tuple[list[Event], int]]
 # Handles one frame from the client; returns the acknowledgement to send back.
@@ -44,7 +45,7 @@ class EventStream:
         self.websocket = websocket
         self.bus = bus
         self.topic = topic
-        self.cursor = max(cursor, 0)
+        self.cursor = min(max(cursor, 0), MAX_CURSOR)
         self.read_after = read_after
         self.handle_frame = handle_frame
         self.send_lock = asyncio.Lock()
