@@ -146,14 +146,7 @@ class AgentWorkDesk:
         idempotency_key: str | None = None,
     ) -> Event:
         """Send the customer a message as this person (once per key)."""
-        message = NewEvent(
-            kind=EventKind.MESSAGE,
-            source=Source.AGENT,
-            text=clean_message_text(text, self.max_message_chars),
-            data={"agent_name": agent.display_name},
-            actor_id=agent.id,
-        )
-        return self._write(conversation_id, agent, message, idempotency_key)
+        return self._write_text(EventKind.MESSAGE, conversation_id, agent, text, idempotency_key)
 
     def note(
         self,
@@ -163,14 +156,24 @@ class AgentWorkDesk:
         idempotency_key: str | None = None,
     ) -> Event:
         """An internal note: colleagues and the assistant see it, the customer never does."""
-        note = NewEvent(
-            kind=EventKind.NOTE,
+        return self._write_text(EventKind.NOTE, conversation_id, agent, text, idempotency_key)
+
+    def _write_text(
+        self,
+        kind: EventKind,
+        conversation_id: ConversationId,
+        agent: AgentAccount,
+        text: str,
+        idempotency_key: str | None,
+    ) -> Event:
+        written = NewEvent(
+            kind=kind,
             source=Source.AGENT,
             text=clean_message_text(text, self.max_message_chars),
             data={"agent_name": agent.display_name},
             actor_id=agent.id,
         )
-        return self._write(conversation_id, agent, note, idempotency_key)
+        return self._write(conversation_id, agent, written, idempotency_key)
 
     def _write(
         self,
