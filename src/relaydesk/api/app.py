@@ -27,6 +27,7 @@ from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
+from relaydesk.security.audit import AuditLog
 from relaydesk.security.middleware import install_request_guards
 from relaydesk.security.transcripts import conversation_store
 from relaydesk.settings import Settings
@@ -101,7 +102,7 @@ def build_services(
         store=store,
         bus=bus,
         conversations=desk,
-        agents=AgentDesk(agents, settings.secret_key),
+        agents=AgentDesk(agents, settings.secret_key, audit=AuditLog(engine)),
         routing=routing,
         agent_work=work,
         approvals=approval_desk,

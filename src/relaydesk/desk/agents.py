@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from relaydesk.domain.agents import AgentAccount, AgentStatus, Presence, Role, require_role
 from relaydesk.domain.errors import InvalidInput, Unauthorized
 from relaydesk.domain.model import AgentId
+from relaydesk.security.audit import AuditEntry, AuditLog
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.conversations import utcnow
 
@@ -88,7 +89,9 @@ class AgentDesk:
         session_ttl: timedelta = SESSION_TTL,
         clock: Callable[[], datetime] = utcnow,
         throttle: LoginThrottle | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
+        self.audit = audit
         self.agents = agents
         self.secret_key = secret_key
         self.hasher = hasher or PasswordHasher()
@@ -130,7 +133,9 @@ class AgentDesk:
     def add_agent_as(self, actor: AgentAccount, **fields: Any) -> AgentAccount:
         """An administrator creates an account."""
         require_role(actor, Role.ADMIN)
-        return self.add_agent(**fields)
+        account = self.add_agent(**fields)
+        self._audit(actor, "agent.create", account.id, {"role": account.role.value})
+        return account
 
     def team_exists(self) -> bool:
         """Whether any account exists yet (the sign-in page explains the first step if not)."""
@@ -158,7 +163,9 @@ class AgentDesk:
         require_role(actor, Role.ADMIN)
         if agent_id == actor.id and not active:
             raise InvalidInput("You cannot disable your own account.")
-        return self.set_active(agent_id, active)
+        account = self.set_active(agent_id, active)
+        self._audit(actor, "agent.enable" if active else "agent.disable", agent_id, {})
+        return account
 
     def disable_by_email(self, email: str) -> AgentAccount:
         found = self.agents.credentials(email)
@@ -179,6 +186,7 @@ class AgentDesk:
         account, password_hash = found
         if not self._verify(password_hash, password) or not account.active:
             self.throttle.failed(email, self.clock())
+            self._audit(account, "agent.sign_in", account.id, {}, decision="refused")
             raise Unauthorized("Wrong email or password.")
         self.throttle.succeeded(email)
         if self.hasher.check_needs_rehash(password_hash):
@@ -187,7 +195,30 @@ class AgentDesk:
         now = self.clock()
         self.agents.create_session(_token_hash(token), account.id, now + self.session_ttl)
         self.agents.set_presence(account.id, Presence.AWAY, now)
+        self._audit(account, "agent.sign_in", account.id, {}, decision="allowed")
         return AgentSession(account, token, self.csrf_token(token))
+
+    def _audit(
+        self,
+        actor: AgentAccount,
+        action: str,
+        subject: str,
+        details: dict[str, Any],
+        decision: str | None = None,
+    ) -> None:
+        """Account changes and sign-ins join the append-only audit trail."""
+        if self.audit is None:
+            return
+        entry = AuditEntry(
+            at=self.clock(),
+            actor_kind="agent",
+            actor_id=actor.id,
+            action=action,
+            subject=subject,
+            decision=decision,
+            details=details,
+        )
+        self.audit.record(entry)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
