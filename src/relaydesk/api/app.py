@@ -134,6 +134,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.state.knowledge = help_centre(services.conversations.assistant)
     install_error_handlers(app)
     limiter = install_request_guards(app, settings)
+    app.state.limiter = limiter
     app.include_router(customer.router)
     app.include_router(stream.router)
     app.include_router(customer_feedback.router)

@@ -20,6 +20,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.IllegalTransition: 409,
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
+    errors.RateLimited: 429,
 }
 
 

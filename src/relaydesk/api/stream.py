@@ -13,7 +13,7 @@ from relaydesk.api.customer_auth import token_matches
 from relaydesk.api.deps import Services
 from relaydesk.api.event_stream import POLICY_VIOLATION, EventStream
 from relaydesk.bus.base import conversation_topic
-from relaydesk.domain.errors import InvalidInput
+from relaydesk.domain.errors import InvalidInput, RateLimited
 from relaydesk.domain.model import ConversationId
 
 router = APIRouter()
@@ -40,11 +40,19 @@ async def stream_conversation(
     def read_after(cursor: int, limit: int) -> Any:
         return desk.customer_events_after(cid, cursor, limit)
 
+    limiter = getattr(websocket.app.state, "limiter", None)
+    per_minute = services.settings.rate_limit_session_per_minute
+
     async def handle_frame(raw: Any) -> dict[str, Any]:
         try:
             incoming = SocketMessageIn.model_validate(raw)
         except ValidationError as error:
             raise InvalidInput("Send {type: 'message', text, idempotency_key}.") from error
+        if limiter is not None and per_minute:
+            # The same per-conversation budget as messages over REST.
+            wait = await run_in_threadpool(limiter.hit, f"conversation:{cid}", per_minute)
+            if wait is not None:
+                raise RateLimited(f"Too many messages; please retry in {int(wait)} seconds.")
         receipt = await run_in_threadpool(
             desk.receive_customer_message, cid, incoming.text, incoming.idempotency_key
         )

@@ -33,3 +33,7 @@ class Unauthorized(DomainError):
 
 class Forbidden(DomainError):
     code = "forbidden"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
