@@ -52,6 +52,10 @@ def show_event(event: dict[str, Any]) -> None:
     if event["kind"] == "message" and event["source"] != "customer":
         speaker = SPEAKERS.get(event["source"], event["source"])
         console.print(f"{speaker}: {event['text']}", highlight=False)
+        choices = event["data"].get("choices") or []
+        if choices:
+            options = "  ".join(f"[{c['value']}] {c['label']}" for c in choices)
+            console.print(f"   reply with one of: {options}", highlight=False, markup=False)
     elif event["kind"] == "owner_changed" and event["data"].get("to") == "queued":
         console.print("[yellow]A person will take over this conversation.[/yellow]")
 
