@@ -6,8 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
-from support.services import postgres_schema
+from relaydesk.assistant.engine import PackAssistant
+from relaydesk.packs.paylater.backend.seed import seed_backend
+from relaydesk.store.engine import make_engine
+from relaydesk.store.migrate import upgrade
+from relaydesk.testing.fixtures import build_test_assistant
+from support.demo import TODAY
+from support.services import postgres_schema, shared_cache_dir
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -18,3 +25,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     with postgres_schema() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_assistant() -> PackAssistant:
+    """The demo assistant, its models loaded once for the whole session."""
+    return build_test_assistant(shared_cache_dir())
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[Engine]:
+    """relaydesk's schema and the demo company's seeded backend in one SQLite file."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    upgrade(engine)
+    seed_backend(engine, customers=0, today=TODAY)
+    yield engine
+    engine.dispose()

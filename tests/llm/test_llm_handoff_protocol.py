@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from llm.fake_openai import FakeOpenAI, Scripted
 from llm.harness import converse
+from relaydesk.api.app import create_app
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.understanding.language import build_language_identifier
+from relaydesk.domain.agents import Role
 from relaydesk.llm.client import ChatClient, Deadline
 from relaydesk.llm.handoff_note import HandoffWriter
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.stats import LlmStats
+from relaydesk.settings import Settings
+from support.demo import assistant_on
 
 FAST = Deadline(first_token_s=0.8, total_s=1.2)
 ASK_FOR_PERSON = "I want to talk to a person about my order ORD-100001, I'm ann@example.com"
@@ -74,3 +80,42 @@ def test_protocol_a_slow_or_broken_summary_leaves_the_structured_hand_off_alone(
     broken = slow.summarise(events)
     assert broken.summary is None and broken.record["llm_rejected"] == "malformed_json"
     assert slow.stats.snapshot()["summary"]["unavailable"] == {"first_token_timeout": 1}
+
+
+def test_protocol_the_agent_sees_the_models_checked_note_beside_the_structured_hand_off(
+    demo_assistant: PackAssistant, backend: Engine, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=backend.url.render_as_string(hide_password=False),
+        data_dir=tmp_path,
+        environment="test",
+        llm_base_url=fake_openai.base_url,
+        llm_model="fake",
+        llm_summary=True,
+    )
+    app = create_app(settings, assistant_on(demo_assistant, backend))
+    with TestClient(app):
+        services = app.state.services
+        conversation = services.conversations.start_conversation(
+            customer_ref="cust-alice", display_name="Alice", language="en"
+        )
+        services.conversations.receive_customer_message(conversation.id, ASK_FOR_PERSON, "k1")
+        supervisor = services.agents.add_agent(
+            email="sam@example.com",
+            display_name="Sam",
+            password="long enough",
+            role=Role.SUPERVISOR,
+        )
+        fake_openai.script(
+            note_json(
+                "The customer asked for a person about order ORD-100001.",
+                "Hi Alice, I'm here to help with order ORD-100001.",
+            )
+        )
+        view = services.agent_work.open(conversation.id, supervisor)
+    assert view.model_note is not None
+    assert view.model_note.summary == "The customer asked for a person about order ORD-100001."
+    assert view.model_note.suggested_replies == [
+        "Hi Alice, I'm here to help with order ORD-100001."
+    ]
+    assert view.handoff.reason == "asked_for_human"

@@ -21,7 +21,12 @@ from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
 from relaydesk.bus.base import EventBus
 from relaydesk.bus.memory import MemoryBus
-from relaydesk.desk.agent_work import AgentToolRunner, AgentWorkDesk, CustomerProfileSource
+from relaydesk.desk.agent_work import (
+    AgentToolRunner,
+    AgentWorkDesk,
+    CustomerProfileSource,
+    NoteWriter,
+)
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.conversations import ConversationDesk
@@ -56,6 +61,15 @@ def build_assistant(settings: Settings, engine: Engine) -> Assistant:
 
     create_backend_schema(engine)
     return build_paylater_assistant(engine, settings.base_url, settings.resolved_cache_dir)
+
+
+def build_note_writer(settings: Settings) -> NoteWriter | None:
+    """The model's hand-off note for agents, when a model and its summary role are on."""
+    if not settings.llm_base_url or not settings.llm_summary:
+        return None
+    from relaydesk.llm.setup import build_handoff_writer  # optional extra `llm`
+
+    return build_handoff_writer(settings)
 
 
 def build_services(
@@ -96,6 +110,7 @@ def build_services(
         profiles=customer_profiles,
         tools=agent_tools,
         max_message_chars=settings.max_message_chars,
+        note_writer=build_note_writer(settings),
     )
     return Services(
         settings=settings,

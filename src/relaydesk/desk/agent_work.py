@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -77,6 +78,21 @@ class ConversationView:
     handoff: Handoff
     profile: dict[str, Any]
     approvals: list[ApprovalRequest]
+    model_note: ModelNote | None = None
+
+
+class ModelNote(Protocol):
+    @property
+    def summary(self) -> str | None: ...
+
+    @property
+    def suggested_replies(self) -> list[str]: ...
+
+
+class NoteWriter(Protocol):
+    """An optional language model's checked summary and suggested replies for the agent."""
+
+    def summarise(self, events: Sequence[Event], language: str | None = None) -> ModelNote: ...
 
 
 class AgentWorkDesk:
@@ -93,7 +109,9 @@ class AgentWorkDesk:
         profiles: CustomerProfileSource | None = None,
         tools: AgentToolRunner | None = None,
         max_message_chars: int = 4000,
+        note_writer: NoteWriter | None = None,
     ) -> None:
+        self.note_writer = note_writer
         self.store = store
         self.routing = routing
         self.queue = queue
@@ -114,9 +132,21 @@ class AgentWorkDesk:
             customer=customer,
             events=events,
             handoff=summarize(events, conversation.language),
+            model_note=self._model_note(events, conversation.language),
             profile=self._profile(customer),
             approvals=self.approvals.for_conversation(conversation_id),
         )
+
+    def _model_note(self, events: Sequence[Event], language: str | None) -> ModelNote | None:
+        """The model's note when one is configured; it never keeps the page from opening."""
+        if self.note_writer is None:
+            return None
+        try:
+            note = self.note_writer.summarise(events, language)
+        except Exception:
+            log.warning("The model's hand-off note failed", exc_info=True)
+            return None
+        return note if note.summary else None
 
     def _profile(self, customer: Customer) -> dict[str, Any]:
         if not customer.external_ref:
