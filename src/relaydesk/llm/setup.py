@@ -36,13 +36,7 @@ def build_model_roles(
     switches = role_switches(settings)
     if not settings.llm_base_url or not (switches.understanding or switches.knowledge):
         return None
-    client = ChatClient(
-        settings.llm_base_url,
-        settings.llm_api_key,
-        settings.llm_model,
-        settings.llm_max_tokens,
-        settings.llm_structured_output,
-    )
+    client = chat_client(settings, settings.llm_base_url)
     identifier = build_language_identifier()
     return LanguageModelRoles(
         client=client,
@@ -56,19 +50,24 @@ def build_model_roles(
     )
 
 
+def chat_client(settings: Settings, base_url: str) -> ChatClient:
+    """The OpenAI-compatible client both the turn's roles and the hand-off note use."""
+    return ChatClient(
+        base_url,
+        settings.llm_api_key,
+        settings.llm_model,
+        settings.llm_max_tokens,
+        settings.llm_structured_output,
+    )
+
+
 def build_handoff_writer(
     settings: Settings, stats: LlmStats | None = None, company: str = "Paylater"
 ) -> HandoffWriter | None:
     """The agent-facing note writer when the summary role is on, else None."""
     if not settings.llm_base_url or not settings.llm_summary:
         return None
-    client = ChatClient(
-        settings.llm_base_url,
-        settings.llm_api_key,
-        settings.llm_model,
-        settings.llm_max_tokens,
-        settings.llm_structured_output,
-    )
+    client = chat_client(settings, settings.llm_base_url)
     identifier = build_language_identifier()
     return HandoffWriter(
         client=client,
