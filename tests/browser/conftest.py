@@ -149,8 +149,7 @@ def open_shop(open_shop_at: Any, server: ServerProcess) -> Any:
     return opener
 
 
-@pytest.fixture(scope="session")
-def assistant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def start_assistant_server(data_dir: Path, env: dict[str, str] | None = None) -> ServerProcess:
     """A real server with the demo pack's assistant and the seeded demo pay-later backend."""
     _require_browser()
     from relaydesk.packs.paylater.backend.seed import seed_backend
@@ -158,7 +157,6 @@ def assistant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
     from relaydesk.store.migrate import upgrade
     from support.services import shared_cache_dir
 
-    data_dir = tmp_path_factory.mktemp("assistant-server")
     engine = make_engine(f"sqlite:///{data_dir / 'relaydesk.sqlite3'}")
     try:
         upgrade(engine)
@@ -172,10 +170,18 @@ def assistant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
             "RELAYDESK_ENVIRONMENT": "test",
             "RELAYDESK_ASSISTANT": "pack",
             "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
+            **(env or {}),
         },
     )
     # A cold model cache trains the demo models first; a warm one starts in seconds.
     process.start(timeout=300)
+    return process
+
+
+@pytest.fixture(scope="session")
+def assistant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The demo pack's assistant, as a newcomer meets it."""
+    process = start_assistant_server(tmp_path_factory.mktemp("assistant-server"))
     yield process
     process.stop()
 

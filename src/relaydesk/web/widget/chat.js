@@ -209,6 +209,7 @@
           self.view.addMessage(event, { key: "you", name: self.labels.you });
         }
       } else {
+        if (event.source === "assistant") self.view.showDraft("");
         self.view.addMessage(event, self.speakerOf(event));
         answered = true;
         if (self.live && self.view.panel.hidden) self.unread += 1;

@@ -169,6 +169,10 @@
         return key !== frame.idempotency_key;
       });
       this.acknowledge(frame.idempotency_key, frame.seq);
+    } else if (frame.type === "draft") {
+      // Drafts are never stored: a retraction or the stored reply replaces them.
+      var text = typeof frame.text === "string" && this.owner === "assistant" ? frame.text : "";
+      this.view.showDraft(text, { key: "assistant", name: this.labels.assistant });
     } else if (frame.type === "error") {
       // The socket answers in order, so an error belongs to the oldest unanswered message.
       var key = this.socketQueue.shift();

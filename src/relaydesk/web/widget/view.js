@@ -180,6 +180,21 @@
     this.place(this.bubble(event.source, speaker, event.text), event.seq);
   };
 
+  /** A model's answer while it is being written: shown, replaced by the stored reply. */
+  View.prototype.showDraft = function (text, speaker) {
+    var old = this.log.querySelector(".rd-draft");
+    if (!text) {
+      if (old) old.remove();
+      return;
+    }
+    var node = this.bubble("assistant", speaker, text);
+    node.classList.add("rd-draft");
+    node.setAttribute("aria-busy", "true");
+    if (old) this.log.replaceChild(node, old);
+    else this.log.appendChild(node);
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
   View.prototype.addNotice = function (seq, text) {
     this.place(el("p", { className: "rd-event", text: text }), seq);
   };
