@@ -113,6 +113,23 @@ def test_protocol_the_agent_sees_the_models_checked_note_beside_the_structured_h
             )
         )
         view = services.agent_work.open(conversation.id, supervisor)
+        reopened = services.agent_work.open(conversation.id, supervisor)
+        calls_before_news = len(fake_openai.requests)
+        services.conversations.receive_customer_message(conversation.id, "still there?", "k2")
+        fake_openai.script(note_json("The order ORD-100001 has been refunded; just confirm it."))
+        after_news = services.agent_work.open(conversation.id, supervisor)
+        notes = [
+            e.data
+            for e in services.store.events_after(conversation.id, 0, 500)
+            if "handoff_note" in e.data
+        ]
+    # Each call is an event with its record; opening again with nothing new reuses the note.
+    assert calls_before_news == 1
+    assert reopened.model_note == view.model_note
+    assert [n["llm"][0]["outcome"] for n in notes] == ["accepted", "rejected"]
+    assert notes[1]["llm"][0]["llm_rejected"] == "unbacked_claim:request_refund"
+    assert notes[0]["llm"][0]["total_ms"] > 0
+    assert after_news.model_note is None  # the refused note is withheld from the agent
     assert view.model_note is not None
     assert view.model_note.summary == "The customer asked for a person about order ORD-100001."
     assert view.model_note.suggested_replies == [

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from relaydesk.bus.base import EventBus, conversation_topic
 from relaydesk.desk.handoff import summarize
+from relaydesk.desk.handoff_notes import StoredNote, conversation_seq, note_event, stored_note
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.desk.text import clean_message_text
 from relaydesk.domain.agents import (
@@ -78,7 +79,7 @@ class ConversationView:
     handoff: Handoff
     profile: dict[str, Any]
     approvals: list[ApprovalRequest]
-    model_note: ModelNote | None = None
+    model_note: StoredNote | None = None
 
 
 class ModelNote(Protocol):
@@ -87,6 +88,9 @@ class ModelNote(Protocol):
 
     @property
     def suggested_replies(self) -> list[str]: ...
+
+    @property
+    def record(self) -> dict[str, Any]: ...
 
 
 class NoteWriter(Protocol):
@@ -132,21 +136,43 @@ class AgentWorkDesk:
             customer=customer,
             events=events,
             handoff=summarize(events, conversation.language),
-            model_note=self._model_note(events, conversation.language),
+            model_note=self._model_note(conversation_id, events, conversation.language),
             profile=self._profile(customer),
             approvals=self.approvals.for_conversation(conversation_id),
         )
 
-    def _model_note(self, events: Sequence[Event], language: str | None) -> ModelNote | None:
+    def _model_note(
+        self, conversation_id: ConversationId, events: Sequence[Event], language: str | None
+    ) -> StoredNote | None:
         """The model's note when one is configured; it never keeps the page from opening."""
         if self.note_writer is None:
             return None
+        found = stored_note(events)
+        if found is None:
+            found = self._write_note(conversation_id, events, language)
+        return found if found is not None and found.summary else None
+
+    def _write_note(
+        self, conversation_id: ConversationId, events: Sequence[Event], language: str | None
+    ) -> StoredNote | None:
+        assert self.note_writer is not None
         try:
             note = self.note_writer.summarise(events, language)
+            self.store.append(
+                conversation_id,
+                [
+                    note_event(
+                        note.summary,
+                        note.suggested_replies,
+                        note.record,
+                        conversation_seq(events),
+                    )
+                ],
+            )
         except Exception:
             log.warning("The model's hand-off note failed", exc_info=True)
             return None
-        return note if note.summary else None
+        return StoredNote(note.summary, list(note.suggested_replies))
 
     def _profile(self, customer: Customer) -> dict[str, Any]:
         if not customer.external_ref:
