@@ -63,6 +63,12 @@ class HistoryBuilder:
         self._add(at, EventKind.SIGNAL, Source.ASSISTANT, data)
         return self._add(at, EventKind.MESSAGE, Source.ASSISTANT)
 
+    def model_call(
+        self, at: float | timedelta, source: Source = Source.ASSISTANT, **record: Any
+    ) -> HistoryBuilder:
+        """A signal carrying one language-model call's record, as turns and notes store it."""
+        return self._add(at, EventKind.SIGNAL, source, {"llm": [record]})
+
     def owner(self, at: float | timedelta, transition: str, **data: Any) -> HistoryBuilder:
         source = Source.AGENT if transition in ("claim", "hand_back") else Source.ASSISTANT
         actor = data.pop("agent", None)

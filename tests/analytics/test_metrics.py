@@ -12,6 +12,7 @@ from relaydesk.analytics.metrics import AgentInfo, build_report
 from relaydesk.analytics.report import Report, ReportFilter
 from relaydesk.analytics.stats import percentile
 from relaydesk.domain.errors import InvalidInput
+from relaydesk.domain.model import Source
 
 WEEK = ReportFilter(since=DAY0 - timedelta(hours=9), until=DAY0 + timedelta(days=7))
 
@@ -209,3 +210,63 @@ def test_csv_export_of_a_table_and_of_the_summary() -> None:
     assert found.csv("handoff_reasons") == "reason,hand_offs,share\n"
     with pytest.raises(InvalidInput):
         found.csv("nope")
+
+
+def test_language_model_calls_are_counted_per_role_with_latency_tokens_and_refusals() -> None:
+    calls = (
+        HistoryBuilder("m1")
+        .customer(0)
+        .model_call(
+            1,
+            role="knowledge",
+            outcome="accepted",
+            first_token_ms=100.0,
+            total_ms=400.0,
+            prompt_tokens=300,
+            completion_tokens=40,
+        )
+        .model_call(
+            2,
+            role="knowledge",
+            outcome="rejected",
+            first_token_ms=300.0,
+            total_ms=900.0,
+            prompt_tokens=310,
+            completion_tokens=50,
+            llm_rejected="unknown_link:https://evil.example",
+        )
+        .model_call(
+            3,
+            role="knowledge",
+            outcome="rejected",
+            first_token_ms=200.0,
+            total_ms=600.0,
+            llm_rejected="unknown_link:https://other.example",
+        )
+        .model_call(4, role="understanding", outcome="unavailable", reason="first_token_timeout")
+        .model_call(5, Source.SYSTEM, role="summary", outcome="accepted", total_ms=800.0)
+        .build()
+    )
+    table = report(calls).tables["model"]
+    rows = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
+    assert rows["knowledge"] == {
+        "role": "knowledge",
+        "calls": 3,
+        "accepted": 1,
+        "rejected": 2,
+        "unavailable": 0,
+        "first_token_p50_ms": 200.0,
+        "total_p50_ms": 600.0,
+        "total_p99_ms": 900.0,
+        "prompt_tokens": 610,
+        "completion_tokens": 90,
+        "top_refusal": "unknown_link",
+    }
+    assert rows["understanding"]["unavailable"] == 1
+    assert rows["understanding"]["top_refusal"] == "first_token_timeout"
+    assert rows["understanding"]["total_p50_ms"] is None
+    assert rows["summary"]["calls"] == 1
+
+
+def test_without_a_language_model_its_table_is_empty() -> None:
+    assert report(human_handled("c1").build()).tables["model"].rows == []

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from relaydesk.analytics.model_calls import ModelCall, model_calls
 from relaydesk.domain.model import Event, EventKind, Source
 
 CONFIDENT = 0.5
@@ -69,6 +70,7 @@ class ConversationFacts:
     approvals_requested: int
     turn_ms: tuple[float, ...]
     ratings: tuple[Rating, ...] = field(default=())
+    model_calls: tuple[ModelCall, ...] = field(default=())
 
     @property
     def escalated(self) -> bool:
@@ -236,4 +238,5 @@ def facts_of(history: ConversationHistory) -> ConversationFacts:
         approvals_requested=requested,
         turn_ms=turn_latencies(events),
         ratings=ratings(events),
+        model_calls=model_calls(events),
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from relaydesk.analytics.facts import ConversationFacts, ConversationHistory, facts_of
+from relaydesk.analytics.model_calls import model_table
 from relaydesk.analytics.report import Metric, Report, ReportFilter, ReportTable
 from relaydesk.analytics.stats import mean, percentile, rounded, share
 
@@ -333,5 +334,6 @@ def build_report(
         "agents": agents_found,
         "languages": breakdown_table(facts, repeated, "language", "By language"),
         "intents": breakdown_table(facts, repeated, "intent", "By intent"),
+        "model": model_table(call for f in facts for call in f.model_calls),
     }
     return Report(wanted, _summary(facts, repeated, wanted, utilisation), tables, FORMULAS)

@@ -16,7 +16,7 @@ from relaydesk.domain.errors import DomainError
 if TYPE_CHECKING:
     from relaydesk.analytics.report import Report
 
-SHOWN_TABLES = ("handoff_reasons", "languages", "agents", "daily")
+SHOWN_TABLES = ("handoff_reasons", "languages", "agents", "daily", "model")
 
 
 class Format(StrEnum):
@@ -93,6 +93,8 @@ def _print_tables(found: Report) -> None:
     console.print(summary)
     for name in SHOWN_TABLES:
         section = found.tables[name]
+        if name == "model" and not section.rows:
+            continue  # the model is optional and off by default
         rendered = Table(*section.columns, title=section.title)
         for row in section.rows:
             rendered.add_row(*("-" if cell is None else str(cell) for cell in row))

@@ -197,7 +197,8 @@
     statusLine.textContent = "From " + f.since.slice(0, 16).replace("T", " ") + " to " + f.until.slice(0, 16).replace("T", " ") + " UTC";
     renderCards(body.metrics);
     renderCharts(body);
-    for (const name of ["languages", "intents", "agents"]) renderTable("table-" + name, body.tables[name]);
+    for (const name of ["languages", "intents", "agents", "model"]) renderTable("table-" + name, body.tables[name]);
+    document.getElementById("model-off").hidden = body.tables.model.rows.length > 0;
     renderFilters(body);
     document.body.dataset.ready = "true";
   }
