@@ -198,7 +198,9 @@
     renderCards(body.metrics);
     renderCharts(body);
     for (const name of ["languages", "intents", "agents", "model"]) renderTable("table-" + name, body.tables[name]);
-    document.getElementById("model-off").hidden = body.tables.model.rows.length > 0;
+    const modelCalled = body.tables.model.rows.length > 0;
+    document.getElementById("table-model").hidden = !modelCalled;
+    document.getElementById("model-off").hidden = modelCalled;
     renderFilters(body);
     document.body.dataset.ready = "true";
   }
