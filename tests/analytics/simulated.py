@@ -13,7 +13,7 @@ from relaydesk.settings import DEFAULT_SECRET
 from relaydesk.simulation.runner import SimulationConfig, SimulationSummary, simulate
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.engine import make_engine
-from support.server import ServerProcess
+from support.server import ServerProcess, seed_demo_database
 from support.services import shared_cache_dir
 
 IDENTITY_SECRET = "analytics-test-identity-secret"
@@ -34,14 +34,9 @@ class SimulatedServer:
 
 
 def _prepare(data_dir: Path) -> str:
-    from relaydesk.packs.paylater.backend.seed import seed_backend
-    from relaydesk.store.migrate import upgrade
-
-    url = f"sqlite:///{data_dir / 'relaydesk.sqlite3'}"
+    url = seed_demo_database(data_dir)
     engine = make_engine(url)
     try:
-        upgrade(engine)
-        seed_backend(engine)
         desk = AgentDesk(AgentStore(engine), DEFAULT_SECRET)
         desk.add_agent(
             email=SUPERVISOR_EMAIL, display_name="Sam", password=PASSWORD, role=Role.SUPERVISOR

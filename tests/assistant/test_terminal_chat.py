@@ -12,22 +12,15 @@ from sqlalchemy import select
 
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.backend.demo import ALICE_PLAN_ORDER_ID
-from relaydesk.packs.paylater.backend.seed import seed_backend
 from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
-from support.server import ServerProcess
+from support.server import ServerProcess, seed_demo_database
 
 IDENTITY_SECRET = "terminal-chat-identity-secret"
 
 
 @pytest.fixture
 def demo_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'relaydesk.sqlite3'}")
-    try:
-        upgrade(engine)
-        seed_backend(engine)
-    finally:
-        engine.dispose()
+    seed_demo_database(tmp_path)
     server = ServerProcess(
         tmp_path,
         env={

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from support.server import ServerProcess
+from support.server import ServerProcess, seed_demo_database
 
 CHROMIUM = Path(os.environ.get("RELAYDESK_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -152,17 +152,9 @@ def open_shop(open_shop_at: Any, server: ServerProcess) -> Any:
 def start_assistant_server(data_dir: Path, env: dict[str, str] | None = None) -> ServerProcess:
     """A real server with the demo pack's assistant and the seeded demo pay-later backend."""
     _require_browser()
-    from relaydesk.packs.paylater.backend.seed import seed_backend
-    from relaydesk.store.engine import make_engine
-    from relaydesk.store.migrate import upgrade
     from support.services import shared_cache_dir
 
-    engine = make_engine(f"sqlite:///{data_dir / 'relaydesk.sqlite3'}")
-    try:
-        upgrade(engine)
-        seed_backend(engine)
-    finally:
-        engine.dispose()
+    seed_demo_database(data_dir)
     process = ServerProcess(
         data_dir,
         env={

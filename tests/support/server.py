@@ -75,3 +75,19 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+def seed_demo_database(data_dir: Path) -> str:
+    """Migrate a fresh SQLite file in `data_dir` and seed the demo backend; return its URL."""
+    from relaydesk.packs.paylater.backend.seed import seed_backend
+    from relaydesk.store.engine import make_engine
+    from relaydesk.store.migrate import upgrade
+
+    url = f"sqlite:///{data_dir / 'relaydesk.sqlite3'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        seed_backend(engine)
+    finally:
+        engine.dispose()
+    return url
