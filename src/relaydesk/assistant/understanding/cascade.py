@@ -1,6 +1,7 @@
-"""A fast path in front of the full classifier: sentence embeddings cost about 90 % of a turn,
-and many messages ("thanks", "agent", "when is my next payment?") are clear from their words
-alone. An n-gram model answers when it is very sure; the full model answers the rest."""
+"""A fast path in front of the full classifier: e5 embeddings cost about 90 % of a turn, and
+many messages ("thanks", "agent", "when is my next payment?") are clear from their words and a
+cheap sentence vector. A model of n-grams (plus the light embedder's vectors, when the settings
+use them) answers when it is very sure; the full model answers the rest."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ class CascadeClassifier:
     def intents(self) -> list[str]:
         return self.full.intents
 
-    def attach(self, embedder: Embedder | None) -> None:
-        self.full.attach(embedder)
+    def attach(self, embedder: Embedder | None, light_embedder: Embedder | None = None) -> None:
+        self.full.attach(embedder, light_embedder)
+        self.fast.attach(None, light_embedder)
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         answers: list[Prediction | None] = [
@@ -65,12 +67,14 @@ def train_cascade(
     labels: Sequence[str],
     embedder: Embedder,
     settings: ClassifierSettings | None = None,
+    light_embedder: Embedder | None = None,
 ) -> CascadeClassifier:
-    """Trains the full model and an n-gram-only model on the same examples."""
+    """Trains the full model and a model without e5 on the same examples."""
     settings = settings or ClassifierSettings()
     full = IntentClassifier(settings)
-    full.attach(embedder)
-    full.fit(texts, labels)
     fast = IntentClassifier(replace(settings, use_embeddings=False))
+    cascade = CascadeClassifier(fast, full)
+    cascade.attach(embedder, light_embedder)
+    full.fit(texts, labels)
     fast.fit(texts, labels)
-    return CascadeClassifier(fast, full)
+    return cascade

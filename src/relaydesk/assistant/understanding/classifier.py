@@ -25,6 +25,8 @@ Matrix = npt.NDArray[np.float64]
 @dataclass(frozen=True)
 class ClassifierSettings:
     embedding_weight: float = 2.0  # how much the embedding counts against the n-grams
+    # the light embedder's vectors (USE-multilingual, a tenth of e5's cost); 0 leaves them out
+    light_embedding_weight: float = 0.0
     regularisation: float = 10.0  # C of the linear model
     linear_model: str = "logistic"  # or "svm": faster to train, margins calibrated the same way
     use_ngrams: bool = True
@@ -59,6 +61,7 @@ class IntentClassifier:
         self.temperature = 1.0
         self.threshold = 0.0
         self._embedder: Embedder | None = None
+        self._light_embedder: Embedder | None = None
         self._word: Any = None
         self._char: Any = None
         self._model: Any = None
@@ -68,12 +71,13 @@ class IntentClassifier:
     def intents(self) -> list[str]:
         return [str(label) for label in self._model.classes_ if label != OUT_OF_SCOPE]
 
-    def attach(self, embedder: Embedder | None) -> None:
-        """Gives the classifier its embedder (not stored with the model)."""
+    def attach(self, embedder: Embedder | None, light_embedder: Embedder | None = None) -> None:
+        """Gives the classifier its embedders (not stored with the model)."""
         self._embedder = embedder
+        self._light_embedder = light_embedder
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_embedder": None}
+        return {**self.__dict__, "_embedder": None, "_light_embedder": None}
 
     def fit(
         self,
@@ -160,7 +164,18 @@ class IntentClassifier:
             blocks += [self._word.transform(texts), self._char.transform(texts)]
         if self.settings.use_embeddings:
             blocks.append(sparse.csr_matrix(self._embed(texts) * self.settings.embedding_weight))
+        if self.settings.light_embedding_weight > 0:
+            blocks.append(sparse.csr_matrix(self._embed_light(texts)))
         return sparse.hstack(blocks, format="csr")
+
+    def _embed_light(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if self._light_embedder is None:
+            raise RuntimeError("The classifier needs a light embedder: call attach() first.")
+        vectors = self._light_embedder.embed_queries(texts)
+        weighted: npt.NDArray[np.float32] = vectors * np.float32(
+            self.settings.light_embedding_weight
+        )
+        return weighted
 
     def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         if self._embedder is None:

@@ -46,20 +46,21 @@ def evaluate_intents(
     *,
     validation: Sequence[Example] | None = None,
     settings: ClassifierSettings | None = None,
-    latency_embedder: Embedder | None = None,
+    latency_embedders: tuple[Embedder, Embedder | None] | None = None,
+    light_embedder: Embedder | None = None,
     latency_samples: int = 200,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> EvaluationReport:
-    """`embedder` may be a disk cache; latency is timed with `latency_embedder` (uncached)."""
+    """The embedders may be disk caches; latency is timed with `latency_embedders` (uncached:
+    the main and the light one)."""
     classifier = IntentClassifier(settings)
-    classifier.attach(embedder)
+    classifier.attach(embedder, light_embedder)
     held_out = None if validation is None else ([e.text for e in validation], _labels(validation))
     classifier.fit([e.text for e in train], _labels(train), validation=held_out)
     predicted, confidences, hits = _predict_all(classifier, test, on_progress)
-    latencies = _time_single_messages(
-        classifier, test, latency_embedder or embedder, latency_samples, on_progress
-    )
-    classifier.attach(embedder)
+    classifier.attach(*(latency_embedders or (embedder, light_embedder)))
+    latencies = _time_single_messages(classifier, test, latency_samples, on_progress)
+    classifier.attach(embedder, light_embedder)
     return _report(train, test, classifier, predicted, confidences, hits, latencies)
 
 
@@ -90,11 +91,9 @@ def _predict_all(
 def _time_single_messages(
     classifier: IntentClassifier,
     test: Sequence[Example],
-    embedder: Embedder,
     samples: int,
     on_progress: Callable[[str, int, int], None] | None,
 ) -> list[float]:
-    classifier.attach(embedder)
     step = max(1, len(test) // max(samples, 1))
     chosen = list(test[::step])[:samples]
     latencies = []

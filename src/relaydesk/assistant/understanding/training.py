@@ -13,8 +13,9 @@ from relaydesk.assistant.embeddings import Embedder
 from relaydesk.assistant.understanding.cascade import CascadeClassifier, train_cascade
 from relaydesk.assistant.understanding.classifier import ClassifierSettings
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, DatasetError, Example
+from relaydesk.assistant.understanding.embedding_cache import embedder_name
 
-MODEL_VERSION = "5"  # bump when features or model change, so old caches are not reused
+MODEL_VERSION = "6"  # bump when features or model change, so old caches are not reused
 PACK_OUT_OF_SCOPE = "out_of_scope"  # how packs and test sets spell it
 
 
@@ -59,11 +60,21 @@ def content_hash(pack_dir: Path, settings: ClassifierSettings, embedder_name: st
     return digest.hexdigest()[:16]
 
 
+def model_embedders_name(embedder: Embedder, light_embedder: Embedder | None) -> str:
+    """Names both embedders, so a model trained with other vectors is never loaded."""
+    if light_embedder is None:
+        return embedder_name(embedder)
+    return f"{embedder_name(embedder)}+{embedder_name(light_embedder)}"
+
+
 def train_classifier(
-    examples: list[Example], embedder: Embedder, settings: ClassifierSettings | None = None
+    examples: list[Example],
+    embedder: Embedder,
+    settings: ClassifierSettings | None = None,
+    light_embedder: Embedder | None = None,
 ) -> CascadeClassifier:
     return train_cascade(
-        [e.text for e in examples], [e.intent for e in examples], embedder, settings
+        [e.text for e in examples], [e.intent for e in examples], embedder, settings, light_embedder
     )
 
 
@@ -73,19 +84,22 @@ def load_or_train(
     embedder: Embedder,
     embedder_name: str,
     settings: ClassifierSettings | None = None,
+    light_embedder: Embedder | None = None,
 ) -> tuple[CascadeClassifier, Path]:
-    """The cached model for this exact pack content, trained and stored first if missing."""
+    """The cached model for this exact pack content, trained and stored first if missing.
+    `embedder_name` names every embedder the model was trained with."""
     settings = settings or ClassifierSettings()
     key = content_hash(pack_dir, settings, embedder_name)
     path = cache_dir / "understanding" / f"{pack_dir.name}-{key}.pickle"
     classifier = _read_model(path)
     if classifier is None:
-        classifier = train_classifier(load_pack_examples(pack_dir), embedder, settings)
+        examples = load_pack_examples(pack_dir)
+        classifier = train_classifier(examples, embedder, settings, light_embedder)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(pickle.dumps(classifier))
         temporary.replace(path)
-    classifier.attach(embedder)
+    classifier.attach(embedder, light_embedder)
     return classifier, path
 
 

