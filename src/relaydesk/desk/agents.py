@@ -193,8 +193,11 @@ class AgentDesk:
             self.agents.set_password_hash(account.id, self.hasher.hash(password))
         token = secrets.token_urlsafe(32)
         now = self.clock()
+        if self.agents.live_sessions(account.id, now):
+            self.agents.touch(account.id, now, wake=True)  # signed in elsewhere: keep presence
+        else:
+            self.agents.set_presence(account.id, Presence.AWAY, now)
         self.agents.create_session(_token_hash(token), account.id, now + self.session_ttl)
-        self.agents.set_presence(account.id, Presence.AWAY, now)
         self._audit(account, "agent.sign_in", account.id, {}, decision="allowed")
         return AgentSession(account, token, self.csrf_token(token))
 
@@ -236,8 +239,15 @@ class AgentDesk:
         return AgentSession(account, token, self.csrf_token(token))
 
     def logout(self, session: AgentSession) -> None:
+        """End this session; the agent goes offline only when it was their last one.
+
+        Presence is per agent, not per session: another signed-in tab or device keeps it,
+        and if that one is gone too, missing heartbeats take the agent offline anyway.
+        """
+        now = self.clock()
         self.agents.delete_session(_token_hash(session.token))
-        self.agents.set_presence(session.agent.id, Presence.OFFLINE, self.clock())
+        if not self.agents.live_sessions(session.agent.id, now):
+            self.agents.set_presence(session.agent.id, Presence.OFFLINE, now)
 
     def csrf_token(self, session_token: str) -> str:
         """Derived from the session, so it needs no storage and dies with the session."""

@@ -124,6 +124,16 @@ class AgentStore:
             return None
         return _to_account(row)
 
+    def live_sessions(self, agent_id: AgentId, now: datetime) -> int:
+        """How many unexpired sessions this agent has open."""
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                select(func.count())
+                .select_from(agent_sessions)
+                .where(agent_sessions.c.agent_id == agent_id, agent_sessions.c.expires_at > now)
+            ).scalar_one()
+        return int(found)
+
     def delete_session(self, token_hash: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(agent_sessions).where(agent_sessions.c.token_hash == token_hash))
