@@ -24,6 +24,54 @@ def test_that_anger_repetition_and_shouting_raise_frustration(text: str) -> None
     assert frustration_score(text) >= 0.5
 
 
+# Per language: an angry word, a "third time"/"again" phrase, a "nobody helps" complaint, and
+# a calm sentence. Each signal alone raises the score; all three together hand over
+# (frustration_high in EscalationPolicy is 0.65) even without shouting or "!!!".
+SIGNALS_BY_LANGUAGE = {
+    "en": ("This is ridiculous", "I am writing for the third time", "nobody helps me",
+           "I would like to know when my next payment is due"),
+    "es": ("Esto es ridículo", "escribo por tercera vez", "nadie me ayuda",
+           "Quisiera saber cuándo vence mi próximo pago"),
+    "sv": ("Det här är löjligt", "jag skriver för tredje gången", "ingen hjälper mig",
+           "Jag undrar när min nästa betalning ska betalas"),
+    "de": ("Das ist lächerlich", "ich schreibe zum dritten Mal", "niemand hilft mir",
+           "Ich möchte wissen, wann meine nächste Zahlung fällig ist"),
+    "fr": ("C'est inadmissible", "j'écris pour la troisième fois", "personne ne m’aide",
+           "Je voudrais savoir quand mon prochain paiement est dû"),
+    "it": ("È ridicolo", "scrivo per la terza volta", "nessuno mi aiuta",
+           "Vorrei sapere quando scade il mio prossimo pagamento"),
+    "nl": ("Dit is belachelijk", "ik schrijf voor de derde keer", "niemand helpt mij",
+           "Ik wil graag weten wanneer mijn volgende betaling is"),
+    "pt": ("Isto é uma vergonha", "escrevo pela terceira vez", "ninguém me ajuda",
+           "Gostaria de saber quando vence o meu próximo pagamento"),
+    "pl": ("To jest skandaliczne", "piszę po raz trzeci", "nikt mi nie pomaga",
+           "Chciałbym wiedzieć, kiedy jest moja następna płatność"),
+    "da": ("Det er latterligt", "jeg skriver for tredje gang", "ingen hjælper mig",
+           "Jeg vil gerne vide, hvornår min næste betaling forfalder"),
+    "nb": ("Dette er latterlig", "jeg skriver for tredje gang", "ingen hjelper meg",
+           "Jeg lurer på når min neste betaling forfaller"),
+    "fi": ("Tämä on naurettavaa", "kirjoitan jo kolmannen kerran", "kukaan ei auta minua",
+           "Haluaisin tietää, milloin seuraava maksuni erääntyy"),
+}  # fmt: skip
+FRUSTRATION_HIGH = 0.65
+
+
+@pytest.mark.parametrize("language", sorted(SIGNALS_BY_LANGUAGE))
+def test_that_each_frustration_signal_counts_in_each_supported_language(language: str) -> None:
+    anger, repetition, neglect, calm = SIGNALS_BY_LANGUAGE[language]
+    assert frustration_score(calm) == 0.0
+    for signal in (anger, repetition, neglect):
+        assert frustration_score(f"{calm}. {signal}.") > 0.0, signal
+    assert frustration_score(f"{anger}, {repetition} and {neglect}.") >= FRUSTRATION_HIGH
+
+
+def test_that_the_german_third_time_complaint_is_as_frustrated_as_the_english_one() -> None:
+    german = "DAS IST LÄCHERLICH, ich schreibe zum dritten Mal und niemand hilft mir!!!"
+    english = "THIS IS RIDICULOUS, the third time I am writing and nobody helps me!!!"
+    assert frustration_score(german) >= FRUSTRATION_HIGH
+    assert frustration_score(german) == frustration_score(english)
+
+
 def test_that_more_signals_mean_more_frustration_and_never_above_one() -> None:
     mild = frustration_score("this is annoying")
     strong = frustration_score("THIS IS RIDICULOUS AND UNACCEPTABLE, STILL NOTHING AGAIN!!! 😡")

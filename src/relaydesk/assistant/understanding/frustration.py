@@ -1,5 +1,6 @@
 # ruff: noqa: RUF001  (the word lists are in many scripts on purpose)
-"""A per-message frustration score from words, repetition and shouting, in many languages."""
+"""A per-message frustration score from anger, repetition, neglect and shouting, in many
+languages."""
 
 from __future__ import annotations
 
@@ -40,6 +41,22 @@ _ANGER = (
     "गुस्सा", "धोखा", "बकवास", "生气", "骗子", "垃圾", "太差", "愤怒", "ふざけるな", "最悪",
     "詐欺", "怒", "화가", "사기", "짜증", "최악", "marah", "penipu", "kecewa", "tức giận",
     "lừa đảo", "โกง", "โมโห",
+    # more forms in the languages the demo supports
+    "skandalöst", "urusel", "usel", "upprörd", "frustrerad", "bedrägeri",
+    "rasende", "skandaløst", "håbløst", "ubrugelig", "svindel", "svindlere", "irriteret",
+    "frustreret", "latterlig", "uakseptabelt", "ubrukelig", "irritert", "frustrert",
+    "forbannet", "zumutung", "unfähig", "genervt", "stinksauer", "empört", "verarscht",
+    "verarsche", "woedend", "kwaad", "schande", "bespottelijk", "absurd", "oplichting",
+    "geïrriteerd", "en colère", "énervée", "scandale", "honte", "lamentable", "marre",
+    "n'importe quoi", "absurde", "incompétents", "enfadada", "furiosa", "indignado",
+    "indignada", "vergüenza", "inútiles", "ridícula", "pésimo", "estafadores", "arrabbiata",
+    "assurdo", "vergognoso", "pessimo", "incompetenti", "stufo", "stufa", "scandaloso",
+    "irritada", "revoltado", "revoltada", "inadmissível", "péssimo", "vergonhoso",
+    "palhaçada", "farto", "farta", "wściekła", "żenujące", "żenada", "niedopuszczalne",
+    "skandaliczne", "kpina", "złodzieje", "beznadziejne", "beznadziejny", "zdenerwowany",
+    "zdenerwowana", "mam dość", "naurettava", "järkyttävää", "kamalaa", "surkeaa",
+    "huijari", "huijarit", "ärsyttää", "ärsyttävää", "turhauttaa", "ala-arvoista",
+    "törkeää", "hyödytön",
 )  # fmt: skip
 
 # signs that this is not the first attempt
@@ -51,6 +68,47 @@ _REPETITION = (
     "de novo", "ainda", "kolmannen kerran", "taas", "trzeci raz", "znowu", "wciąż",
     "третий раз", "опять", "снова", "до сих пор", "üçüncü kez", "yine", "hala",
     "第三次", "三回目", "세 번째", "lagi", "masih",
+    "yet again", "second time", "over and over", "several times", "many times", "for days",
+    "andra gången", "flera gånger", "hur många gånger", "återigen", "ännu en gång",
+    "tredje gang", "stadig", "endnu en gang", "flere gange", "hvor mange gange", "igjen",
+    "enda en gang", "flere ganger", "hvor mange ganger", "dritten mal", "zweiten mal",
+    "x-ten mal", "wieder", "erneut", "nochmal", "noch einmal", "mehrmals", "seit wochen",
+    "seit tagen", "wie oft", "derde keer", "weer", "alweer", "opnieuw", "nog steeds",
+    "nogmaals", "hoe vaak", "al weken", "à nouveau", "de nouveau", "plusieurs fois",
+    "combien de fois", "depuis des semaines", "deuxième fois", "toujours rien", "de nuevo",
+    "segunda vez", "varias veces", "cuántas veces", "una y otra vez", "seconda volta",
+    "più volte", "quante volte", "da settimane", "ennesima volta", "un'altra volta",
+    "nuovamente", "outra vez", "novamente", "segunda vez", "várias vezes", "quantas vezes",
+    "há semanas", "po raz trzeci", "ponownie", "znów", "nadal", "kolejny raz", "ile razy",
+    "od tygodni", "kolmatta kertaa", "uudestaan", "uudelleen", "jälleen", "vieläkään",
+    "monta kertaa",
+)  # fmt: skip
+
+# nobody answers, nobody helps: the customer feels left alone
+_NEGLECT = (
+    # en
+    "nobody helps", "no one helps", "nobody is helping", "no one is helping", "nobody answers",
+    "no one answers", "nobody replies", "no one replies", "nobody cares", "no one cares",
+    "no answer", "no reply", "no response", "no help", "ignoring me", "ignored",
+    # sv, da, nb
+    "ingen hjälper", "ingen svarar", "inget svar", "ingen hjälp", "ingen bryr sig",
+    "ignorerar", "ingen hjælper", "ingen svarer", "intet svar", "ingen hjælp", "ignorerer",
+    "ingen hjelper", "ikke noe svar", "ingen hjelp", "ingen bryr seg",
+    # de, nl
+    "niemand hilft", "keiner hilft", "niemand antwortet", "keiner antwortet", "keine antwort",
+    "keine hilfe", "niemand meldet sich", "keiner meldet sich", "ignoriert", "niemand helpt",
+    "niemand antwoordt", "geen antwoord", "geen reactie", "geen hulp", "genegeerd",
+    # fr, es, it, pt
+    "personne ne m'aide", "personne ne répond", "personne ne me répond", "aucune réponse",
+    "pas de réponse", "aucune aide", "nadie me ayuda", "nadie ayuda", "nadie responde",
+    "nadie me responde", "nadie contesta", "sin respuesta", "ninguna respuesta",
+    "nessuno mi aiuta", "nessuno aiuta", "nessuno risponde", "nessuno mi risponde",
+    "nessuna risposta", "ninguém me ajuda", "ninguém ajuda", "ninguém responde",
+    "ninguém me responde", "sem resposta", "nenhuma resposta",
+    # pl, fi
+    "nikt nie pomaga", "nikt mi nie pomaga", "nikt nie odpowiada", "nikt mi nie odpowiada",
+    "brak odpowiedzi", "brak pomocy", "kukaan ei auta", "kukaan ei vastaa", "ei vastausta",
+    "ei kukaan auta", "ei kukaan vastaa",
 )  # fmt: skip
 
 _BOUNDARY_FREE = re.compile(r"[\u0E00-\u0E7F\u2E80-\u9FFF\uAC00-\uD7AF\u3040-\u30FF]")
@@ -66,6 +124,8 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 _ANGER_PATTERN = _pattern(_ANGER)
 _REPETITION_PATTERN = _pattern(_REPETITION)
+_NEGLECT_PATTERN = _pattern(_NEGLECT)
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "`": "'"})
 _EXCLAMATIONS = re.compile(r"[!！]{2,}|[?？][!！]|[!！][?？]")
 _ANGRY_EMOJI = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0001f4a2]")
 
@@ -73,10 +133,11 @@ _ANGRY_EMOJI = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U
 def frustration_score(text: str) -> float:
     """0 for a calm message, towards 1 for anger, insults, shouting and repeated complaints."""
     sample = unicodedata.normalize("NFC", text[:2000])
-    folded = sample.casefold()
+    folded = sample.casefold().translate(_APOSTROPHES)
     anger = len(_ANGER_PATTERN.findall(folded))
     repetition = len(_REPETITION_PATTERN.findall(folded))
-    score = 0.35 * min(anger, 2) + 0.2 * min(repetition, 2)
+    neglect = bool(_NEGLECT_PATTERN.search(folded))
+    score = 0.35 * min(anger, 2) + 0.2 * min(repetition, 2) + 0.25 * neglect
     score += 0.15 * bool(_EXCLAMATIONS.search(sample)) + 0.15 * bool(_ANGRY_EMOJI.search(sample))
     score += 0.25 * _shouting(sample)
     return round(min(score, 1.0), 3)
