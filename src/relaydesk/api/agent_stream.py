@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
@@ -19,14 +20,17 @@ from relaydesk.api.deps import Services, bearer_token
 from relaydesk.api.event_stream import POLICY_VIOLATION, EventStream
 from relaydesk.bus.base import conversation_topic
 from relaydesk.desk.routing import RoutingDesk
+from relaydesk.desk.typing_signals import agent_typing
 from relaydesk.domain.agents import AgentAccount
-from relaydesk.domain.errors import DomainError, InvalidInput
+from relaydesk.domain.errors import DomainError, Forbidden, InvalidInput
 from relaydesk.domain.model import ConversationId
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
 ROUTING_INTERVAL = 1.0
+# The console throttles typing signals; this keeps a misbehaving client from flooding the bus.
+TYPING_MIN_SECONDS = 1.0
 
 
 @asynccontextmanager
@@ -62,6 +66,24 @@ class AgentSocketIn(BaseModel):
     type: Literal["message", "note"]
     text: str = Field(max_length=20_000)
     idempotency_key: str = Field(min_length=1, max_length=180)
+
+
+class TypingThrottle:
+    """Passes at most one typing signal per TYPING_MIN_SECONDS for one socket."""
+
+    def __init__(self) -> None:
+        self.last = float("-inf")
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        if now - self.last < TYPING_MIN_SECONDS:
+            return False
+        self.last = now
+        return True
+
+
+def _is_typing(raw: Any) -> bool:
+    return isinstance(raw, dict) and raw.get("type") == "typing"
 
 
 def _same_origin(websocket: WebSocket) -> bool:
@@ -103,7 +125,19 @@ async def stream_conversation(websocket: WebSocket, conversation_id: str, after:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message)
         return
 
-    async def handle_frame(raw: Any) -> dict[str, Any]:
+    throttle = TypingThrottle()
+
+    async def signal_typing() -> None:
+        if not throttle.allow():
+            return
+        # Someone who does not hold the conversation (a supervisor reading) shows nothing.
+        with contextlib.suppress(Forbidden):
+            await run_in_threadpool(agent_typing, services.store, services.bus, cid, agent)
+
+    async def handle_frame(raw: Any) -> dict[str, Any] | None:
+        if _is_typing(raw):
+            await signal_typing()
+            return None
         try:
             incoming = AgentSocketIn.model_validate(raw)
         except ValidationError as error:

@@ -28,8 +28,8 @@ PAGE = 200
 MAX_CURSOR = 2**31 - 1  # larger values overflow SQLite's integer comparison
 
 ReadAfter = Callable[[int, int], tuple[list[Event], int]]
-# Handles one frame from the client; returns the acknowledgement to send back.
-HandleFrame = Callable[[Any], Awaitable[dict[str, Any]]]
+# Handles one frame from the client; returns the acknowledgement to send back, if any.
+HandleFrame = Callable[[Any], Awaitable[dict[str, Any] | None]]
 
 
 class EventStream:
@@ -80,6 +80,9 @@ class EventStream:
                 if "draft" in notice:  # a model's answer being written: shown, never stored
                     await self.send({"type": "draft", "text": notice["draft"]})
                     continue
+                if "typing" in notice:  # a person writing a reply: transient too
+                    await self.send({"type": "typing", "name": str(notice["typing"])})
+                    continue
             await self.deliver_new_events()
 
     async def deliver_new_events(self) -> None:
@@ -103,6 +106,8 @@ class EventStream:
                 raise
             except DomainError as error:
                 await self.send({"type": "error", **error_body(error.code, error.message)})
+                continue
+            if ack is None:  # a transient signal: nothing was stored
                 continue
             await self.send(ack)
             await self.deliver_new_events()

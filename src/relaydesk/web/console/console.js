@@ -5,6 +5,7 @@
 (function () {
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const csrf = csrfMeta ? csrfMeta.content : null;
+  const TYPING_EVERY_MS = 3000;
 
   function heartbeat() {
     if (!csrf) return;
@@ -127,8 +128,21 @@
       };
     }
 
+    // While the agent writes, the customer sees "<name> is typing…": one signal every few
+    // seconds at most, and only from the agent holding the conversation.
+    let lastTyping = 0;
+    function typing(box) {
+      const now = Date.now();
+      if (root.dataset.mine !== "true" || !box.value.trim() || now - lastTyping < TYPING_EVERY_MS) return;
+      if (!socket || socket.readyState !== WebSocket.OPEN) return;
+      lastTyping = now;
+      socket.send(JSON.stringify({ type: "typing" }));
+    }
+
     if (form) {
-      form.querySelector("textarea").addEventListener("keydown", function (pressed) {
+      const replyBox = form.querySelector("textarea");
+      replyBox.addEventListener("input", function () { typing(replyBox); });
+      replyBox.addEventListener("keydown", function (pressed) {
         if (pressed.key === "Enter" && (pressed.ctrlKey || pressed.metaKey)) form.requestSubmit();
       });
       form.addEventListener("submit", function (submitted) {
@@ -138,6 +152,7 @@
         const key = "console-" + Date.now() + "-" + Math.random().toString(16).slice(2);
         socket.send(JSON.stringify({ type: "message", text: box.value, idempotency_key: key }));
         box.value = "";
+        lastTyping = 0;
       });
     }
     connect();

@@ -255,6 +255,7 @@
     } else if (to === "assistant" && this.owner !== "assistant") {
       this.view.addNotice(event.seq, labels.assistant_back);
       this.view.hideCsat();
+      this.stopTyping();
     } else if (to === "closed") {
       this.view.addNotice(event.seq, labels.closed);
       this.closeSeq = event.seq;
@@ -302,6 +303,16 @@
     this.view.setTyping(this.labels.assistant);
     clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(function () { self.stopTyping(); }, P.TYPING_TIMEOUT_MS);
+  };
+
+  /** The agent is writing a reply: shown until it arrives, or briefly after the last signal. */
+  Chat.prototype.agentTyping = function (name) {
+    var self = this;
+    if (this.owner !== "agent") return;
+    this.view.setTyping(P.firstName(name) || this.agentName || this.labels.agent);
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(function () { self.stopTyping(); },
+      P.AGENT_TYPING_TIMEOUT_MS);
   };
 
   Chat.prototype.stopTyping = function () {

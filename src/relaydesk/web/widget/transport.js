@@ -173,6 +173,8 @@
       // Drafts are never stored: a retraction or the stored reply replaces them.
       var text = typeof frame.text === "string" && this.owner === "assistant" ? frame.text : "";
       this.view.showDraft(text, { key: "assistant", name: this.labels.assistant });
+    } else if (frame.type === "typing") {
+      this.agentTyping(frame.name);
     } else if (frame.type === "error") {
       // The socket answers in order, so an error belongs to the oldest unanswered message.
       var key = this.socketQueue.shift();

@@ -24,6 +24,7 @@
   var POLL_MS = 1500;
   var ACK_TIMEOUT_MS = 15000;
   var TYPING_TIMEOUT_MS = 60000;
+  var AGENT_TYPING_TIMEOUT_MS = 6000;  // the console repeats its signal every 3 s while typing
   var MAX_RECONNECT_MS = 15000;
   var LABELS_EN = {
     launcher: "Chat with us", title: "Customer service", close: "Close chat",
@@ -159,6 +160,7 @@
     pickLanguage: pickLanguage, el: el, newKey: newKey, CustomerApi: CustomerApi,
     SavedState: SavedState, LABELS_EN: LABELS_EN, SUPPORTED: SUPPORTED,
     POLL_MS: POLL_MS, ACK_TIMEOUT_MS: ACK_TIMEOUT_MS, TYPING_TIMEOUT_MS: TYPING_TIMEOUT_MS,
+    AGENT_TYPING_TIMEOUT_MS: AGENT_TYPING_TIMEOUT_MS,
     MAX_RECONNECT_MS: MAX_RECONNECT_MS };
 
   // The view and the chat are in their own files, loaded from the same server.
