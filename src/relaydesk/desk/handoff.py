@@ -74,7 +74,7 @@ def _gathered(events: Sequence[Event], language: str | None) -> dict[str, Any]:
             params = event.data.get("params")
             if isinstance(params, dict):
                 gathered.update({k: v for k, v in params.items() if k not in gathered})
-    return gathered
+    return {key: value for key, value in gathered.items() if value is not None}  # not asked yet
 
 
 def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
