@@ -193,3 +193,46 @@ def open_shop_at(page: Any) -> Any:
         return WidgetPage(page).open()
 
     return opener
+
+
+CONSOLE_PASSWORD = "console fixture password"
+
+
+@pytest.fixture
+def agent_console(
+    browser: Any, artifacts_dir: Path, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """agent_console(server, "Tove Lind"): a new agent signed in to the console in its own
+    browser context (its own cookies); the page is screenshotted when the test ends."""
+    from relaydesk.desk.agents import AgentDesk
+    from relaydesk.store.agents import AgentStore
+    from relaydesk.store.engine import make_engine
+
+    opened: list[Any] = []
+
+    def sign_in(target: ServerProcess, name: str) -> Any:
+        email = f"{re.sub(r'[^a-z]+', '.', name.lower())}.{len(opened)}.{os.getpid()}@example.com"
+        engine = make_engine(server_database_url(target))
+        try:
+            AgentDesk(AgentStore(engine), "unused").add_agent(
+                email=email, display_name=name, password=CONSOLE_PASSWORD
+            )
+        finally:
+            engine.dispose()
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(15_000)
+        console = context.new_page()
+        opened.append(context)
+        console.goto(f"{target.url}/console")
+        console.get_by_label("Email").fill(email)
+        console.get_by_label("Password").fill(CONSOLE_PASSWORD)
+        console.get_by_role("button", name="Sign in").click()
+        console.wait_for_url(f"{target.url}/console")
+        return console
+
+    yield sign_in
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:140]
+    for index, context in enumerate(opened):
+        for console in context.pages:
+            console.screenshot(path=str(artifacts_dir / f"{name}-console{index}.png"))
+        context.close()

@@ -168,13 +168,22 @@ def logout(session: FormSession, services: ServicesDep) -> Response:
 # --- the desk ---
 
 
+def _follow_ups(services: ServicesDep, ids: list[ConversationId]) -> dict[str, str]:
+    """Emails customers left for a reply by email, by conversation."""
+    return services.routing.queue.follow_up_emails(ids)
+
+
 def _home_context(session: AgentSession, services: ServicesDep) -> dict[str, Any]:
     me = session.agent
+    queue = services.routing.queue_for(me)
+    mine = services.agent_work.held_by(me)
+    ids = [item.entry.conversation_id for item in queue] + [held.id for held in mine]
     return {
         "session": session,
         "status": services.agents.status(me),
-        "queue": services.routing.queue_for(me),
-        "mine": services.agent_work.held_by(me),
+        "queue": queue,
+        "mine": mine,
+        "follow_ups": _follow_ups(services, ids),
         "approvals": services.approvals.pending_for(me),
         "team": services.agents.list_agents_as(me) if me.supervises else [],
     }
@@ -219,6 +228,7 @@ def conversation_page(
         notice=notice,
         dispositions=list(Disposition),
         last_seq=view.events[-1].seq if view.events else 0,
+        follow_up_email=_follow_ups(services, [view.conversation.id]).get(view.conversation.id),
     )
 
 

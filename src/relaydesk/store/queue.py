@@ -104,6 +104,19 @@ class QueueStore:
             )
         return result.rowcount > 0
 
+    def follow_up_emails(self, conversation_ids: list[ConversationId]) -> dict[str, str]:
+        """The email each conversation's newest queue entry was left, where one was."""
+        if not conversation_ids:
+            return {}
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(queue_entries.c.conversation_id, queue_entries.c.follow_up_email)
+                .where(queue_entries.c.conversation_id.in_(conversation_ids))
+                .order_by(queue_entries.c.version)
+            ).all()
+        newest = {row.conversation_id: row.follow_up_email for row in rows}
+        return {cid: email for cid, email in newest.items() if email}
+
     def recent_waits(self, since: datetime, limit: int = 50) -> list[float]:
         """Seconds the most recent assigned entries waited, newest first."""
         with self.engine.begin() as conn:

@@ -30,7 +30,8 @@
       close: function () { self.setOpen(false, true); },
       send: function (text) { self.send(text); },
       talkToPerson: function () { self.talkToPerson(); },
-      rate: function (score, comment) { self.rate(score, comment); }
+      rate: function (score, comment) { self.rate(score, comment); },
+      followUp: function (email) { self.leaveFollowUp(email); }
     });
     this.loadLabels(this.language);
     this.renderStatus();
@@ -44,6 +45,7 @@
     this.saved.save({
       conversationId: this.state.conversationId, token: this.state.token,
       cursor: this.cursor, open: this.state.open, ratedClose: this.state.ratedClose,
+      followUpLeft: this.state.followUpLeft,
       outbox: this.state.outbox.map(function (item) { return { key: item.key, text: item.text }; })
     });
   };
@@ -294,6 +296,32 @@
     }
     this.view.setStatus(lines);
     this.view.setPersonAvailable(this.owner === "assistant" || this.owner === "closed");
+    this.renderFollowUp();
+  };
+
+  // ------------------------------------------------------------ follow-up by email
+  /** While waiting for a person, the customer may leave an email address instead. */
+  Chat.prototype.renderFollowUp = function () {
+    var left = this.state.conversationId && this.state.followUpLeft === this.state.conversationId;
+    if (this.owner !== "queued") this.view.hideFollowUp();
+    else if (!left) this.view.showFollowUp();
+  };
+
+  Chat.prototype.leaveFollowUp = function (email) {
+    var self = this;
+    this.api.call("POST", this.path("/follow-up"),
+      { token: this.state.token, body: { email: email } })
+      .then(function (result) {
+        if (result.status !== 200) {
+          var said = result.body && typeof result.body.message === "string";
+          return self.view.followUpBusy(false, said ? result.body.message : self.labels.error);
+        }
+        // Only that it was left is kept: the address itself stays out of localStorage.
+        self.state.followUpLeft = self.state.conversationId;
+        self.persist();
+        self.view.thankForFollowUp(email);
+        if (self.mode !== "socket") self.catchUp();
+      }, function () { self.view.followUpBusy(false, self.labels.error); });
   };
 
   // ------------------------------------------------------------ typing

@@ -59,6 +59,7 @@
     this.choices = this.label(el("div", { className: "rd-choices", role: "group", hidden: "" }),
       "quick_replies", "aria-label");
     this.csat = el("div", { className: "rd-csat-slot" });
+    this.followUp = el("div", { className: "rd-follow-up-slot" });
     this.notice = el("p", { className: "rd-notice", role: "alert", hidden: "" });
 
     this.input = this.label(el("textarea", { id: "rd-input", rows: "1", maxlength: "4000" }),
@@ -81,7 +82,7 @@
 
     this.panel = el("section", { id: "rd-panel", className: "rd-panel", role: "region",
       "aria-labelledby": "rd-title", hidden: "" }, [header, this.status, this.log, this.typing,
-      this.choices, this.csat, this.notice, this.composer]);
+      this.choices, this.followUp, this.csat, this.notice, this.composer]);
     this.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") h.close();
     });
@@ -326,6 +327,52 @@
 
   View.prototype.hideCsat = function () {
     this.csat.replaceChildren();
+  };
+
+  // ------------------------------------------------------------ follow-up by email (queued)
+  /** A small form to leave an email address; the server's answer to it is shown as is. */
+  View.prototype.showFollowUp = function () {
+    var self = this;
+    if (this.followUp.firstChild) return;
+    var input = el("input", { id: "rd-follow-up-email", type: "email", name: "email",
+      autocomplete: "email", maxlength: "320", "aria-describedby": "rd-follow-up-hint" });
+    var button = this.label(el("button", { type: "submit", className: "rd-send" }),
+      "follow_up_submit");
+    var form = el("form", { className: "rd-follow-up", novalidate: "",
+      "aria-labelledby": "rd-follow-up-title" }, [
+      this.label(el("p", { id: "rd-follow-up-title", className: "rd-follow-up-title" }),
+        "follow_up_title"),
+      this.label(el("label", { for: "rd-follow-up-email" }), "follow_up_label"),
+      el("div", { className: "rd-follow-up-row" }, [input, button]),
+      el("p", { id: "rd-follow-up-hint", className: "rd-follow-up-hint", role: "alert" })
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (button.disabled) return;
+      self.followUpBusy(true, "");
+      self.handlers.followUp(input.value.trim());
+    });
+    this.followUp.appendChild(form);
+    this.applyLabels(this.labels);
+  };
+
+  View.prototype.followUpBusy = function (busy, problem) {
+    var input = this.followUp.querySelector("input");
+    var hint = this.followUp.querySelector(".rd-follow-up-hint");
+    if (!input) return;
+    this.followUp.querySelector("button").disabled = busy;
+    hint.textContent = problem || "";
+    input.setAttribute("aria-invalid", problem ? "true" : "false");
+    if (problem) input.focus();
+  };
+
+  View.prototype.thankForFollowUp = function (email) {
+    this.followUp.replaceChildren(el("p", { className: "rd-follow-up-thanks", role: "status",
+      text: P.format(this.labels.follow_up_thanks, { email: email }) }));
+  };
+
+  View.prototype.hideFollowUp = function () {
+    this.followUp.replaceChildren();
   };
 
   P.View = View;

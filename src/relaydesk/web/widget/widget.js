@@ -48,7 +48,10 @@
     reconnecting: "Connection lost. Reconnecting…",
     verify_failed: "We could not confirm your sign-in, so you are chatting as a guest.",
     error: "Something went wrong. Please try again.", link_title: "Opens {url}",
-    unread: "{count} new"
+    unread: "{count} new",
+    follow_up_title: "Leave your email and we'll reply by email",
+    follow_up_label: "Your email address", follow_up_submit: "Send email address",
+    follow_up_thanks: "Thanks! If nobody reaches you here, we'll reply to {email} by email."
   };
 
   // ---------------------------------------------------------------- small helpers
