@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
+
 from pydantic import BaseModel, Field
 
 from relaydesk.assistant.dialogue import DialogueState
@@ -15,6 +19,97 @@ SENSITIVE_DEFAULTS = {
     "complaint": ("complaint", "complaints"),
 }
 
+# Topics a phrase reveals whatever the intent: a customer who mentions dementia while asking
+# about a payment still needs a person. Checked in this order, before the intents above.
+SENSITIVE_PHRASE_DEFAULTS = {
+    "vulnerability": ("sensitive_vulnerability", "hardship"),
+    "legal_threat": ("sensitive_legal", "complaints"),
+}
+
+_VULNERABILITY = (
+    # en
+    "dementia", "alzheimer", "alzheimer's", "mental health", "depression", "depressed",
+    "suicidal", "suicide", "kill myself", "end my life", "can't cope", "cannot cope",
+    "not coping", "in hospital", "in the hospital", "terminally ill", "cancer", "chemotherapy",
+    "disability", "domestic abuse", "domestic violence", "abusive partner",
+    "my carer", "power of attorney", "gambling addiction", "addiction", "vulnerable",
+    # sv, da, nb
+    "demens", "depression", "deprimerad", "psykisk ohälsa", "självmord", "ta livet av mig",
+    "orkar inte längre", "på sjukhus", "sjukhuset", "cancer", "funktionsnedsättning",
+    "våld i nära relation", "spelberoende", "missbruk", "god man", "deprimeret", "selvmord",
+    "psykisk sygdom", "på hospitalet", "på sygehuset", "kræft", "handicap", "vold i hjemmet",
+    "ludomani", "værge", "depresjon", "deprimert", "psykisk syk", "på sykehus", "kreft",
+    "funksjonshemmet", "spilleavhengig", "orker ikke mer",
+    # de, nl
+    "demenz", "depressionen", "depressiv", "psychisch krank", "psychische probleme",
+    "selbstmord", "suizid", "mich umbringen", "im krankenhaus", "krebs", "schwer krank",
+    "behinderung", "häusliche gewalt", "spielsucht", "süchtig", "gesetzlicher betreuer",
+    "gesetzliche betreuerin",
+    "vorsorgevollmacht", "schaffe das nicht mehr", "dementie", "depressie", "depressief",
+    "zelfmoord", "in het ziekenhuis", "kanker", "huiselijk geweld", "gokverslaving",
+    "verslaving", "bewindvoerder", "ik kan het niet meer aan",
+    # fr, es, it, pt
+    "démence", "dépression", "déprimé", "déprimée", "me suicider", "à l'hôpital",
+    "hospitalisé", "hospitalisée", "violences conjugales", "violence conjugale", "tutelle",
+    "curatelle", "je n'en peux plus", "demencia", "depresión", "deprimido", "deprimida",
+    "suicidio", "quitarme la vida", "en el hospital", "hospitalizado", "hospitalizada",
+    "cáncer", "discapacidad", "violencia doméstica", "violencia de género", "ludopatía",
+    "adicción", "no puedo más", "demenza", "depressione", "depresso", "depressa",
+    "in ospedale", "ricoverato", "ricoverata", "cancro", "tumore", "disabilità", "disabile",
+    "violenza domestica", "ludopatia", "amministratore di sostegno",
+    "non ce la faccio più", "demência", "depressão", "suicídio", "no hospital", "internado",
+    "internada", "câncer", "deficiência", "violência doméstica", "não aguento mais",
+    # pl, fi
+    "demencja", "depresja", "depresję", "samobójstwo", "w szpitalu", "nowotwór",
+    "niepełnosprawny", "niepełnosprawna", "przemoc domowa", "uzależnienie", "nie daję rady",
+    "muistisairaus", "masennus", "masentunut", "itsemurha", "sairaalassa", "syöpä",
+    "vammainen", "lähisuhdeväkivalta", "peliriippuvuus", "edunvalvoja", "en jaksa enää",
+)  # fmt: skip
+
+_LEGAL_THREAT = (
+    # en
+    "lawyer", "solicitor", "attorney", "legal action", "take you to court", "see you in court",
+    "sue you", "i will sue", "i'll sue", "going to sue", "small claims court", "ombudsman",
+    "consumer protection",
+    # sv, da, nb
+    "advokat", "jurist", "stämma er", "stämmer er", "rättsliga åtgärder", "tingsrätten",
+    "anmäla er", "konsumentverket", "sagsøge", "retssag", "juridiske skridt",
+    "forbrugerombudsmanden", "saksøke", "rettssak", "rettslige skritt", "forbrukerrådet",
+    # de, nl
+    "anwalt", "anwältin", "rechtsanwalt", "rechtliche schritte", "verklagen", "verklage",
+    "vor gericht", "gerichtlich", "verbraucherzentrale", "anzeige erstatten", "advocaat",
+    "juridische stappen", "naar de rechter", "rechtszaak", "aanklagen", "dagvaarden",
+    # fr, es, it, pt
+    "avocat", "avocate", "porter plainte", "poursuivre en justice", "action en justice",
+    "au tribunal", "mise en demeure", "abogado", "abogada", "demandar", "demandaros",
+    "acciones legales", "los tribunales", "denunciaros", "avvocato", "avvocata",
+    "denunciare", "vie legali", "azioni legali", "in tribunale", "fare causa", "advogado",
+    "advogada", "vou processar", "ação judicial", "medidas legais",
+    # pl, fi
+    "prawnik", "adwokat", "pozwać", "pozew", "do sądu", "kroki prawne",
+    "rzecznik praw konsumenta", "asianajaja", "lakimies", "oikeuteen", "oikeustoimiin",
+    "kuluttajaneuvonta",
+)  # fmt: skip
+
+
+def phrase_pattern(terms: Iterable[str]) -> re.Pattern[str]:
+    """Whole words or phrases, case-insensitive, longest first."""
+    unique = sorted({term.casefold() for term in terms}, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<!\w){re.escape(term)}(?!\w)" for term in unique))
+
+
+SENSITIVE_PHRASES = {
+    "vulnerability": phrase_pattern(_VULNERABILITY),
+    "legal_threat": phrase_pattern(_LEGAL_THREAT),
+}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+
+
+def sensitive_topic(text: str, topics: Iterable[str] = SENSITIVE_PHRASES) -> str | None:
+    """The first of these topics whose phrases this message contains, if any."""
+    folded = unicodedata.normalize("NFC", text[:2000]).casefold().translate(_APOSTROPHES)
+    return next((topic for topic in topics if SENSITIVE_PHRASES[topic].search(folded)), None)
+
 
 class EscalationPolicy(BaseModel):
     """Thresholds an operator tunes; every escalation names its reason."""
@@ -27,6 +122,10 @@ class EscalationPolicy(BaseModel):
     flow_failures: int = Field(default=2, ge=1)
     repeated_intent: int = Field(default=3, ge=2)  # the same request this often: a loop
     sensitive: dict[str, tuple[str, str]] = Field(default_factory=lambda: dict(SENSITIVE_DEFAULTS))
+    # topic -> (reason, skill) for the phrase lists in SENSITIVE_PHRASES; drop one to ignore it
+    sensitive_phrases: dict[str, tuple[str, str]] = Field(
+        default_factory=lambda: dict(SENSITIVE_PHRASE_DEFAULTS)
+    )
 
     def before_acting(
         self, understanding: Understanding, state: DialogueState
@@ -36,11 +135,23 @@ class EscalationPolicy(BaseModel):
             return Escalation(reason="asked_for_human", priority=2)
         if understanding.frustration >= self.frustration_high or self._rising(state):
             return Escalation(reason="frustration", priority=3)
+        sensitive = self._sensitive(understanding)
+        if sensitive is not None:
+            return sensitive
+        if self._looping(state):
+            return Escalation(reason="loop", priority=1)
+        return None
+
+    def _sensitive(self, understanding: Understanding) -> Escalation | None:
+        """A sensitive topic named by a phrase, else by the intent (skill for the routing)."""
+        topics = [topic for topic in self.sensitive_phrases if topic in SENSITIVE_PHRASES]
+        topic = sensitive_topic(understanding.text, topics)
+        if topic is not None:
+            reason, skill = self.sensitive_phrases[topic]
+            return Escalation(reason=reason, priority=3, skill=skill)
         if understanding.intent in self.sensitive and not understanding.out_of_scope:
             reason, skill = self.sensitive[understanding.intent]
             return Escalation(reason=reason, priority=3, skill=skill)
-        if self._looping(state):
-            return Escalation(reason="loop", priority=1)
         return None
 
     def is_low_confidence(self, understanding: Understanding) -> bool:

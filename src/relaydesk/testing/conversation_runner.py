@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from relaydesk.assistant.engine import PackAssistant
+from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.understanding.language import LanguageIdentifier, build_language_identifier
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.domain.model import Event, EventKind
@@ -17,7 +24,11 @@ from relaydesk.packs.paylater.backend.seed import seed_backend
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
-from relaydesk.testing.conversation_spec import ConversationTest, Expectation, Step
+from relaydesk.testing.conversation_spec import Breakage, ConversationTest, Expectation, Step
+from relaydesk.tools import ToolRegistry
+
+BROKEN_TOOL_TIMEOUT_S = 0.3
+_LINK_OR_CODE = re.compile(r"https?://\S+|\b[A-Z]{2,3}-\d+\b|[€$£]?\d[\d.,:]*\s?(?:kr|SEK|EUR)?")
 
 
 @dataclass
@@ -40,19 +51,31 @@ class ConversationTestRunner:
 
     def run(self, source: Path, test: ConversationTest) -> TestOutcome:
         outcome = TestOutcome(test.name, source)
+        unknown = sorted(set(test.broken_tools) - set(self.assistant.parts.tools.names()))
+        if unknown:
+            outcome.failures.append(f"broken_tools names unknown tools: {', '.join(unknown)}")
+            return outcome
         with tempfile.TemporaryDirectory(prefix="relaydesk-conv-") as folder:
             engine = make_engine(f"sqlite:///{Path(folder) / 'test.sqlite3'}")
             try:
                 upgrade(engine)
                 seed_backend(engine, customers=0, today=self.today)
-                parts = self.assistant.parts
-                deps = replace(parts.tool_deps, engine=engine, clock=lambda: self.today)
-                assistant = PackAssistant(replace(parts, tool_deps=deps))
+                assistant = PackAssistant(self._parts(engine, test))
                 desk = ConversationDesk(ConversationStore(engine), MemoryBus(), assistant)
                 self._play(desk, test, outcome)
             finally:
                 engine.dispose()
         return outcome
+
+    def _parts(self, engine: Any, test: ConversationTest) -> AssistantParts:
+        """The assistant's parts on this test's backend, with the tools it breaks broken."""
+        parts = self.assistant.parts
+        deps = replace(parts.tool_deps, engine=engine, clock=lambda: self.today)
+        parts = replace(parts, tool_deps=deps)
+        if not test.broken_tools:
+            return parts
+        tools = with_broken_tools(parts.tools, test.broken_tools)
+        return replace(parts, tools=tools, tool_timeout_s=BROKEN_TOOL_TIMEOUT_S)
 
     def _play(self, desk: ConversationDesk, test: ConversationTest, outcome: TestOutcome) -> None:
         conversation = desk.start_conversation(
@@ -85,7 +108,31 @@ def check_step(step: Step, events: list[Event], owner: str) -> list[str]:
     if expect.state is not None and owner != expect.state:
         problems.append(f"owner is {owner}, expected {expect.state}")
     problems += _check_signals(expect, events)
+    problems += _check_reply(expect, events, replies)
     return problems
+
+
+def _check_reply(expect: Expectation, events: list[Event], replies: str) -> list[str]:
+    problems = []
+    keys = [e.data.get("reply_key") for e in events if e.kind is EventKind.MESSAGE]
+    if expect.reply_key is not None and expect.reply_key not in keys:
+        problems.append(f"replies came from {keys}, expected {expect.reply_key}")
+    if expect.reply_language is not None:
+        written = reply_language(replies)
+        if written != expect.reply_language:
+            problems.append(f"reply is in {written}, expected {expect.reply_language}: {replies!r}")
+    return problems
+
+
+@cache
+def _language_identifier() -> LanguageIdentifier:
+    return build_language_identifier()
+
+
+def reply_language(text: str) -> str:
+    """The language a reply is written in, judged without links, order ids and amounts."""
+    words = _LINK_OR_CODE.sub(" ", text)
+    return _language_identifier().identify(words).language
 
 
 def _check_tools(expect: Expectation, events: list[Event]) -> list[str]:
@@ -131,3 +178,31 @@ def _check_signals(expect: Expectation, events: list[Event]) -> list[str]:
 
 def _same(actual: Any, expected: Any) -> bool:
     return str(actual).casefold() == str(expected).casefold()
+
+
+class _Garbage(BaseModel):
+    nonsense: int = 1
+
+
+def _raises(_ctx: Any, _params: Any) -> Any:
+    raise RuntimeError("the backend is down (a conversation test broke this tool)")
+
+
+def _times_out(_ctx: Any, _params: Any) -> Any:
+    time.sleep(BROKEN_TOOL_TIMEOUT_S * 4)
+
+
+def _garbage(_ctx: Any, _params: Any) -> Any:
+    return _Garbage()
+
+
+_BREAKAGES = {"raises": _raises, "times_out": _times_out, "garbage": _garbage}
+
+
+def with_broken_tools(tools: ToolRegistry, broken: dict[str, Breakage]) -> ToolRegistry:
+    """The same tools in the same order, the named ones failing as the test asks."""
+    registry = ToolRegistry()
+    for name in tools.names():
+        spec = tools.get(name)
+        registry.register(replace(spec, run=_BREAKAGES[broken[name]]) if name in broken else spec)
+    return registry

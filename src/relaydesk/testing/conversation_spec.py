@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -26,7 +26,9 @@ class Expectation(BaseModel):
     no_tool_run: list[str] = Field(default_factory=list)  # these tools must not be done
     state: str | None = None  # the owner afterwards: assistant, queued, agent, closed
     escalation: str | None = None  # the escalation reason this step records
-    language: str | None = None
+    language: str | None = None  # the language detected in the customer's message
+    reply_language: str | None = None  # the language the replies are written in
+    reply_key: str | None = None  # a catalog message id one of the replies must come from
     choices: list[str] | None = None  # quick-reply values offered
 
     @field_validator("reply_contains", "reply_excludes", "no_tool_run", mode="before")
@@ -47,12 +49,17 @@ class Step(BaseModel):
     expect: Expectation = Field(default_factory=Expectation)
 
 
+# How a tool is made to fail for a test: it raises, never answers, or returns garbage.
+Breakage = Literal["raises", "times_out", "garbage"]
+
+
 class ConversationTest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
     customer_ref: str | None = None  # a signed-in customer of the pack; None: anonymous
     language: str | None = None
+    broken_tools: dict[str, Breakage] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1)
 
 
