@@ -40,7 +40,7 @@ async def send_over_rest(client: httpx.AsyncClient, cid: str, token: str, text: 
     assert response.status_code == 200
 
 
-async def reconnect_scenario(base: str) -> None:
+async def reconnect_scenario(base: str, abrupt: bool) -> None:
     ws_base = base.replace("http://", "ws://")
     async with httpx.AsyncClient(base_url=base) as client:
         started = (await client.post("/v1/conversations", json={})).json()
@@ -51,7 +51,10 @@ async def reconnect_scenario(base: str) -> None:
             await send_over_rest(client, cid, token, "first")
             seen = await read_events(dropping, 2)  # the message and its answer
             cursor = seen[-1]["seq"]
-            await dropping.close()
+            if abrupt:  # the network goes: no closing handshake reaches the server
+                dropping.transport.abort()
+            else:
+                await dropping.close()
 
             for text in ("second", "third"):
                 await send_over_rest(client, cid, token, text)
@@ -71,10 +74,11 @@ async def reconnect_scenario(base: str) -> None:
     assert len({e["id"] for e in seen + missed + live}) == 8
 
 
+@pytest.mark.parametrize("abrupt", [False, True], ids=["closed", "dropped"])
 def test_a_reconnecting_client_receives_every_missed_event_once_in_order(
-    server: ServerProcess,
+    server: ServerProcess, abrupt: bool
 ) -> None:
-    run_isolated(reconnect_scenario(server.url))
+    run_isolated(reconnect_scenario(server.url, abrupt))
 
 
 def test_a_stream_without_the_conversation_token_is_refused(server: ServerProcess) -> None:
