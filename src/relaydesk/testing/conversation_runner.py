@@ -28,6 +28,7 @@ from relaydesk.testing.conversation_spec import Breakage, ConversationTest, Expe
 from relaydesk.tools import ToolRegistry
 
 BROKEN_TOOL_TIMEOUT_S = 0.3
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 _LINK_OR_CODE = re.compile(r"https?://\S+|\b[A-Z]{2,3}-\d+\b|[€$£]?\d[\d.,:]*\s?(?:kr|SEK|EUR)?")
 
 
@@ -97,12 +98,12 @@ def check_step(step: Step, events: list[Event], owner: str) -> list[str]:
     problems = [
         f"reply lacks {text!r}; it was {replies!r}"
         for text in expect.reply_contains
-        if text.casefold() not in replies.casefold()
+        if _plain(text) not in _plain(replies)
     ]
     problems += [
         f"reply must not contain {text!r}; it was {replies!r}"
         for text in expect.reply_excludes
-        if text.casefold() in replies.casefold()
+        if _plain(text) in _plain(replies)
     ]
     problems += _check_tools(expect, events)
     if expect.state is not None and owner != expect.state:
@@ -174,6 +175,11 @@ def _check_signals(expect: Expectation, events: list[Event]) -> list[str]:
         if offered != expect.choices:
             problems.append(f"choices {offered}, expected {expect.choices}")
     return problems
+
+
+def _plain(text: str) -> str:
+    """Case-folded, with the no-break spaces Babel puts in amounts and dates as plain spaces."""
+    return text.translate(_SPACES).casefold()
 
 
 def _same(actual: Any, expected: Any) -> bool:
