@@ -208,12 +208,18 @@ def test_that_the_light_fast_path_answers_only_in_the_light_embedders_languages(
     e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
     light.languages = frozenset({"en"})  # what UseEmbedder declares: its training languages
     cascade = train_cascade(texts, labels, e5, light_embedder=light)
-    cascade.confidence = 0.0
+    cascade.confidence, cascade.words_confidence = 0.0, 1.01
     e5.embedded.clear()
+    light.embedded.clear()
     cascade.predict(["I want to pay my bill"], language="en")
-    assert e5.embedded == []
+    assert (e5.embedded, light.embedded) == ([], ["I want to pay my bill"])
     cascade.predict(["I want to pay my bill"], language="sv")
-    assert e5.embedded == ["I want to pay my bill"]
+    assert e5.embedded == ["I want to pay my bill"]  # the n-gram path was not sure
+    cascade.words_confidence = 0.0
+    e5.embedded.clear()
+    light.embedded.clear()
+    assert cascade.predict(["I want to pay my bill"], language="sv")[0].intent == "pay"
+    assert (e5.embedded, light.embedded) == ([], [])  # n-grams alone answered
 
 
 def test_that_the_fast_path_confidence_is_chosen_on_held_out_examples() -> None:

@@ -1,8 +1,9 @@
 """A fast path in front of the full classifier: e5 embeddings cost about 90 % of a turn, and
 many messages ("thanks", "agent", "when is my next payment?") are clear from their words and a
-cheap sentence vector. A model of n-grams (plus the light embedder's vectors, when the settings
-use them) answers when it is sure enough; the full model answers the rest. How sure is chosen
-on held-out training data: the lowest confidence at which the cascade loses no accuracy."""
+cheap sentence vector. A model of n-grams plus the light embedder's vectors answers in the
+light embedder's own languages when it is sure enough, an n-gram model in the others; the
+full model answers the rest. How sure is chosen on held-out training data: the lowest
+confidence at which the cascade loses no accuracy against the full model alone."""
 
 from __future__ import annotations
 
@@ -29,20 +30,25 @@ _FULL_MODEL_ONLY = frozenset({"talk_to_human"})
 
 
 class CascadeClassifier:
-    """Same interface as IntentClassifier; `fast_answers` counts how often the fast path won."""
+    """Same interface as IntentClassifier; `fast_answers` counts how often a fast path won.
+    `fast` may read the light embedder; `words` (n-grams only, optional) stands in for it in
+    languages the light embedder was not trained on."""
 
     def __init__(
         self,
         fast: IntentClassifier,
         full: IntentClassifier,
         confidence: float = FAST_PATH_CONFIDENCE,
+        words: IntentClassifier | None = None,
     ) -> None:
         self.fast = fast
         self.full = full
+        self.words = words
         self.confidence = confidence
+        self.words_confidence = FAST_PATH_CONFIDENCE
         self.fast_answers = 0
-        # the languages the light embedder was trained on (None: any); elsewhere its vectors
-        # put unrelated messages together, so the fast path answers there only when confirmed
+        # the light embedder's training languages (None: any); elsewhere its vectors put
+        # unrelated messages together
         self.fast_languages: frozenset[str] | None = None
 
     @property
@@ -64,10 +70,13 @@ class CascadeClassifier:
     ) -> list[Prediction]:
         """`confirmed`: intents the caller has independent evidence for in these texts;
         `language`: the texts' language, when known."""
-        answers: list[Prediction | None] = [
-            prediction if self._sure(prediction, confirmed, language) else None
-            for prediction in self.fast.predict(texts)
-        ]
+        model, confidence = self._fast_path(language)
+        answers: list[Prediction | None] = [None] * len(texts)
+        if model is not None:
+            answers = [
+                prediction if _sure(prediction, confidence, confirmed) else None
+                for prediction in model.predict(texts)
+            ]
         unsure = [i for i, answer in enumerate(answers) if answer is None]
         self.fast_answers += len(texts) - len(unsure)
         if unsure:
@@ -77,20 +86,16 @@ class CascadeClassifier:
                 answers[index] = prediction
         return [answer for answer in answers if answer is not None]
 
-    def _sure(
-        self,
-        prediction: Prediction,
-        confirmed: Collection[str] = frozenset(),
-        language: str | None = None,
-    ) -> bool:
-        if prediction.intent in confirmed:
-            return prediction.confidence >= self.confidence
-        if prediction.intent in _FULL_MODEL_ONLY or not self._known_language(language):
-            return False
-        return not prediction.out_of_scope and prediction.confidence >= self.confidence
+    def _fast_path(self, language: str | None) -> tuple[IntentClassifier | None, float]:
+        if self.fast_languages is None or language in self.fast_languages:
+            return self.fast, self.confidence
+        return self.words, self.words_confidence
 
-    def _known_language(self, language: str | None) -> bool:
-        return self.fast_languages is None or language in self.fast_languages
+
+def _sure(prediction: Prediction, confidence: float, confirmed: Collection[str]) -> bool:
+    if prediction.intent in _FULL_MODEL_ONLY and prediction.intent not in confirmed:
+        return False
+    return not prediction.out_of_scope and prediction.confidence >= confidence
 
 
 def train_cascade(
@@ -100,16 +105,17 @@ def train_cascade(
     settings: ClassifierSettings | None = None,
     light_embedder: Embedder | None = None,
 ) -> CascadeClassifier:
-    """Chooses the fast path's confidence on held-out data, then trains the full model and a
-    model without e5 on all examples."""
+    """Chooses the fast paths' confidence on held-out data, then trains the full model and
+    the models without e5 on all examples."""
     settings = settings or ClassifierSettings()
     cascade = _new_cascade(settings, embedder, light_embedder)
     if cascade.full.can_hold_out(labels):
-        cascade.confidence = _held_out_confidence(
+        cascade.confidence, cascade.words_confidence = _choose_confidences(
             _new_cascade(settings, embedder, light_embedder), texts, labels
         )
-    cascade.full.fit(texts, labels)
-    cascade.fast.fit(texts, labels)
+    for model in (cascade.full, cascade.fast, cascade.words):
+        if model is not None:
+            model.fit(texts, labels)
     return cascade
 
 
@@ -117,33 +123,46 @@ def _new_cascade(
     settings: ClassifierSettings, embedder: Embedder, light_embedder: Embedder | None
 ) -> CascadeClassifier:
     full = IntentClassifier(settings)
-    # without a light embedder the fast model is the n-grams alone
-    light_weight = settings.fast_path_light_weight if light_embedder is not None else 0.0
-    fast_settings = replace(settings, use_embeddings=False, light_embedding_weight=light_weight)
-    fast = IntentClassifier(fast_settings)
-    cascade = CascadeClassifier(fast, full)
+    words = IntentClassifier(replace(settings, use_embeddings=False, light_embedding_weight=0))
+    if light_embedder is None or settings.fast_path_light_weight == 0:
+        cascade = CascadeClassifier(words, full)  # the fast model is the n-grams alone
+    else:
+        fast_settings = replace(
+            settings, use_embeddings=False, light_embedding_weight=settings.fast_path_light_weight
+        )
+        cascade = CascadeClassifier(IntentClassifier(fast_settings), full, words=words)
     cascade.attach(embedder, light_embedder)
     return cascade
 
 
-def _held_out_confidence(
+def _choose_confidences(
     cascade: CascadeClassifier, texts: Sequence[str], labels: Sequence[str]
-) -> float:
-    """The lowest candidate confidence at which the cascade is as accurate on held-out
-    examples as the full model alone."""
+) -> tuple[float, float]:
+    """Fits the cascade's models on part of the data; each fast path's confidence comes from
+    the rest."""
     fit_texts, fit_labels, (held_texts, held_labels) = cascade.full.hold_out(texts, labels)
     cascade.full.fit(fit_texts, fit_labels)
-    cascade.fast.fit(fit_texts, fit_labels)
     full = _answers(cascade.full.predict(held_texts))
-    fast_predictions = cascade.fast.predict(held_texts)
-    fast = _answers(fast_predictions)
     truth = np.array(held_labels)
+    chosen = []
+    for model in (cascade.fast, cascade.words):
+        if model is None:
+            chosen.append(FAST_PATH_CONFIDENCE)
+            continue
+        model.fit(fit_texts, fit_labels)
+        chosen.append(_lowest_safe_confidence(model.predict(held_texts), full, truth))
+    return chosen[0], chosen[1]
+
+
+def _lowest_safe_confidence(
+    fast: list[Prediction], full: npt.NDArray[np.str_], truth: npt.NDArray[np.str_]
+) -> float:
     full_accuracy = float((full == truth).mean())
+    fast_answers = _answers(fast)
     chosen = _NEVER
     for confidence in _CANDIDATE_CONFIDENCES:
-        cascade.confidence = confidence
-        taken = np.array([cascade._sure(p) for p in fast_predictions])
-        if float((np.where(taken, fast, full) == truth).mean()) < full_accuracy:
+        taken = np.array([_sure(p, confidence, frozenset()) for p in fast])
+        if float((np.where(taken, fast_answers, full) == truth).mean()) < full_accuracy:
             break
         chosen = confidence
     return chosen
