@@ -3,7 +3,9 @@
     .venv/bin/python bench/understanding_latency.py [--rounds 3] [--cache-dir var/cache]
 
 Pins the process to one CPU and one thread, loads (or trains) the demo pack's model, then
-times understand() on every message of the multilingual test set, one message at a time.
+times understand() on every message of the multilingual test set, one message at a time:
+once as configured, once with the fast paths switched off (every message through e5), so the
+two can be compared as a ratio measured in the same run.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -23,7 +26,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from relaydesk.assistant.understanding import load_understander  # noqa: E402
+from relaydesk.assistant.understanding import Understander, load_understander  # noqa: E402
 from relaydesk.assistant.understanding.datasets import load_examples_yaml  # noqa: E402
 from relaydesk.assistant.understanding.entities import extract_entities  # noqa: E402
 from relaydesk.assistant.understanding.frustration import frustration_score  # noqa: E402
@@ -53,6 +56,25 @@ def timed(
     return wall, cpu
 
 
+@contextmanager
+def without_fast_paths(understander: Understander) -> Iterator[None]:
+    cascade = understander.classifier
+    saved = cascade.confidence, cascade.words_confidence
+    cascade.confidence = cascade.words_confidence = 1.01  # above any probability
+    try:
+        yield
+    finally:
+        cascade.confidence, cascade.words_confidence = saved
+
+
+def report(name: str, step: Callable[[str, str], object], messages: list[tuple[str, str]]) -> float:
+    """Prints the step's percentiles; returns its CPU median."""
+    wall, cpu = timed(step, messages)
+    print(f"{name:34s} cpu  {percentiles(cpu)}")
+    print(f"{'':34s} wall {percentiles(wall)}")
+    return float(np.median(cpu))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -75,12 +97,14 @@ def main() -> None:
     }
     understander.classifier.fast_answers = 0  # count only the timed calls
     print(f"{len(messages)} messages, one CPU, one thread; load average {os.getloadavg()[0]:.1f}")
-    for name, step in steps.items():
-        wall, cpu = timed(step, messages)
-        print(f"{name:34s} cpu  {percentiles(cpu)}")
-        print(f"{'':34s} wall {percentiles(wall)}")
+    medians = {name: report(name, step, messages) for name, step in steps.items()}
     fast = understander.classifier.fast_answers / len(messages)
-    print(f"answered by the n-gram fast path without embeddings: {fast:.0%}")
+    end_to_end = steps["understand() end to end"]
+    with without_fast_paths(understander):
+        slow = report("understand() without fast paths", end_to_end, messages)
+    print(f"answered by a fast path, without e5: {fast:.0%}")
+    ratio = medians["understand() end to end"] / slow
+    print(f"CPU median with / without the fast paths: {ratio:.2f}")
 
 
 if __name__ == "__main__":
