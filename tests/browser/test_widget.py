@@ -213,6 +213,68 @@ def test_the_widget_is_usable_with_the_keyboard_alone(open_shop: Any) -> None:
     expect(page.get_by_role("button", name="Send")).to_be_visible()
 
 
+def tab_to(page: Any, target: Any, key: str = "Shift+Tab", limit: int = 12) -> None:
+    """Press Tab (or Shift+Tab) until `target` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if target.evaluate("node => node.getRootNode().activeElement === node"):
+            return
+        page.keyboard.press(key)
+    expect(target).to_be_focused()
+
+
+def test_quick_replies_a_person_and_the_rating_work_from_the_keyboard_alone(
+    open_shop: Any, server: ServerProcess, agent_console: Any
+) -> None:
+    widget = open_shop()
+    page = widget.page
+    page.route_web_socket(re.compile(r"/stream"), lambda socket: socket.close())
+    messages = re.compile(r"/v1/conversations/[^/]+/messages$")
+
+    def offer_choices(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for event in body.get("replies", []):
+            event["data"]["choices"] = [
+                {"label": "Yes, do it", "value": "yes"},
+                {"label": "No", "value": "no"},
+            ]
+        route.fulfill(response=response, json=body)
+
+    page.route(messages, offer_choices)
+    page.keyboard.type("can I push my payment back?")
+    page.keyboard.press("Enter")
+    yes = page.get_by_role("group", name="Suggested answers").get_by_role("button", name="Yes")
+    expect(yes).to_be_visible()
+    page.unroute(messages)
+    tab_to(page, yes)
+    page.keyboard.press("Enter")
+    expect(widget.messages("assistant")).to_have_count(2)
+    assert widget.message_texts("you") == ["can I push my payment back?", "yes"]
+    expect(widget.input).to_be_focused()  # the buttons went away; the focus did not get lost
+
+    tab_to(page, page.get_by_role("button", name="Talk to a person"))
+    page.keyboard.press("Enter")
+    expect(widget.status).to_contain_text("A person will join you as soon as possible.")
+
+    console = agent_console(server, "Kai")
+    console.goto(f"{server.url}/console/conversations/{widget.state()['conversationId']}")
+    console.get_by_role("button", name="Claim this conversation").click()
+    console.get_by_role("button", name="Close", exact=True).click()
+    lowest = page.get_by_role("radio", name="1 out of 5")
+    expect(lowest).to_be_visible()
+    widget.input.focus()
+    tab_to(page, page.get_by_role("radio", name="5 out of 5"))  # the group's last, unchecked
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_role("radio", name="4 out of 5")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.type("quick and kind")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Send rating")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Thank you for your feedback!")).to_be_visible()
+
+
 def test_a_send_whose_answer_is_lost_is_retried_with_the_same_key_and_stored_once(
     open_shop: Any, server: ServerProcess
 ) -> None:
