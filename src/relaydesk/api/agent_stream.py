@@ -68,22 +68,28 @@ class AgentSocketIn(BaseModel):
     idempotency_key: str = Field(min_length=1, max_length=180)
 
 
-class TypingThrottle:
-    """Passes at most one typing signal per TYPING_MIN_SECONDS for one socket."""
+class TypingSignal:
+    """One socket's typing signals: at most one per TYPING_MIN_SECONDS reaches the bus."""
 
-    def __init__(self) -> None:
+    def __init__(self, services: Services, cid: ConversationId, agent: AgentAccount) -> None:
+        self.services = services
+        self.cid = cid
+        self.agent = agent
         self.last = float("-inf")
 
-    def allow(self) -> bool:
+    @staticmethod
+    def matches(raw: Any) -> bool:
+        return isinstance(raw, dict) and raw.get("type") == "typing"
+
+    async def send(self) -> None:
         now = time.monotonic()
         if now - self.last < TYPING_MIN_SECONDS:
-            return False
+            return
         self.last = now
-        return True
-
-
-def _is_typing(raw: Any) -> bool:
-    return isinstance(raw, dict) and raw.get("type") == "typing"
+        # Someone who does not hold the conversation (a supervisor reading) shows nothing.
+        store, bus = self.services.store, self.services.bus
+        with contextlib.suppress(Forbidden):
+            await run_in_threadpool(agent_typing, store, bus, self.cid, self.agent)
 
 
 def _same_origin(websocket: WebSocket) -> bool:
@@ -125,18 +131,11 @@ async def stream_conversation(websocket: WebSocket, conversation_id: str, after:
         await websocket.close(code=POLICY_VIOLATION, reason=error.message)
         return
 
-    throttle = TypingThrottle()
-
-    async def signal_typing() -> None:
-        if not throttle.allow():
-            return
-        # Someone who does not hold the conversation (a supervisor reading) shows nothing.
-        with contextlib.suppress(Forbidden):
-            await run_in_threadpool(agent_typing, services.store, services.bus, cid, agent)
+    typing = TypingSignal(services, cid, agent)
 
     async def handle_frame(raw: Any) -> dict[str, Any] | None:
-        if _is_typing(raw):
-            await signal_typing()
+        if typing.matches(raw):
+            await typing.send()  # transient: no acknowledgement
             return None
         try:
             incoming = AgentSocketIn.model_validate(raw)
