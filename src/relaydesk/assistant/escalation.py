@@ -60,10 +60,10 @@ _VULNERABILITY = (
     "non ce la faccio più", "demência", "depressão", "suicídio", "no hospital", "internado",
     "internada", "câncer", "deficiência", "violência doméstica", "não aguento mais",
     # pl, fi
-    "demencja", "depresja", "depresję", "samobójstwo", "w szpitalu", "nowotwór",
-    "niepełnosprawny", "niepełnosprawna", "przemoc domowa", "uzależnienie", "nie daję rady",
-    "muistisairaus", "masennus", "masentunut", "itsemurha", "sairaalassa", "syöpä",
-    "vammainen", "lähisuhdeväkivalta", "peliriippuvuus", "edunvalvoja", "en jaksa enää",
+    "demencj*", "depresj*", "samobójstw*", "w szpitalu", "nowotwór",
+    "niepełnospraw*", "przemoc domowa", "uzależnieni*", "nie daję rady",
+    "muistisairau*", "masennu*", "masentun*", "itsemurh*", "sairaala*", "syöpä",
+    "vammainen", "lähisuhdeväkivalta", "peliriippuvuu*", "edunvalvoja", "en jaksa enää",
 )  # fmt: skip
 
 _LEGAL_THREAT = (
@@ -72,11 +72,11 @@ _LEGAL_THREAT = (
     "sue you", "i will sue", "i'll sue", "going to sue", "small claims court", "ombudsman",
     "consumer protection",
     # sv, da, nb
-    "advokat", "jurist", "stämma er", "stämmer er", "rättsliga åtgärder", "tingsrätten",
+    "advokat*", "jurist", "stämma er", "stämmer er", "rättsliga åtgärder", "tingsrätten",
     "anmäla er", "konsumentverket", "sagsøge", "retssag", "juridiske skridt",
     "forbrugerombudsmanden", "saksøke", "rettssak", "rettslige skritt", "forbrukerrådet",
     # de, nl
-    "anwalt", "anwältin", "rechtsanwalt", "rechtliche schritte", "verklagen", "verklage",
+    "anwalt*", "anwältin", "rechtsanwalt*", "rechtliche schritte", "verklagen", "verklage",
     "vor gericht", "gerichtlich", "verbraucherzentrale", "anzeige erstatten", "advocaat",
     "juridische stappen", "naar de rechter", "rechtszaak", "aanklagen", "dagvaarden",
     # fr, es, it, pt
@@ -86,16 +86,22 @@ _LEGAL_THREAT = (
     "denunciare", "vie legali", "azioni legali", "in tribunale", "fare causa", "advogado",
     "advogada", "vou processar", "ação judicial", "medidas legais",
     # pl, fi
-    "prawnik", "adwokat", "pozwać", "pozew", "do sądu", "kroki prawne",
-    "rzecznik praw konsumenta", "asianajaja", "lakimies", "oikeuteen", "oikeustoimiin",
+    "prawnik*", "adwokat*", "pozwać", "pozew", "do sądu", "kroki prawne",
+    "rzecznik praw konsumenta", "asianajaja*", "lakimie*", "oikeuteen", "oikeustoimiin",
     "kuluttajaneuvonta",
 )  # fmt: skip
 
 
 def phrase_pattern(terms: Iterable[str]) -> re.Pattern[str]:
-    """Whole words or phrases, case-insensitive, longest first."""
+    """Whole words or phrases, case-insensitive, longest first; "stem*" also matches endings."""
     unique = sorted({term.casefold() for term in terms}, key=len, reverse=True)
-    return re.compile("|".join(rf"(?<!\w){re.escape(term)}(?!\w)" for term in unique))
+    return re.compile("|".join(_term(term) for term in unique))
+
+
+def _term(term: str) -> str:
+    if term.endswith("*"):
+        return rf"(?<!\w){re.escape(term[:-1])}"
+    return rf"(?<!\w){re.escape(term)}(?!\w)"
 
 
 SENSITIVE_PHRASES = {

@@ -79,5 +79,16 @@ def load_conversation_tests(path: Path) -> list[tuple[Path, ConversationTest]]:
             items = raw if isinstance(raw, list) else [raw]
             tests += [(file, ConversationTest.model_validate(item)) for item in items]
         except (OSError, yaml.YAMLError, ValidationError) as error:
-            raise SpecError(f"{file}: {str(error).splitlines()[0]}") from error
+            raise SpecError(f"{file}: {_first_problem(error)}.") from error
     return tests
+
+
+def _first_problem(error: Exception) -> str:
+    """What is wrong and where, in a few words: the first schema error or the YAML line."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {str(first['msg']).rstrip('.')}" if where else str(first["msg"])
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        return f"line {error.problem_mark.line + 1}: {error.problem or 'not valid YAML'}"
+    return str(error).splitlines()[0].rstrip(".")
