@@ -114,6 +114,9 @@ def eval_intents(
     oos_objective: Annotated[
         str, typer.Option("--oos-objective", help="Threshold maximises: accuracy or balanced.")
     ] = "accuracy",
+    oos_score: Annotated[
+        str, typer.Option("--oos-score", help="Threshold on: probability or neighbours.")
+    ] = "probability",
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N test items.")] = None,
     cache_dir: CacheOption = None,
     as_json: JsonOption = False,
@@ -128,6 +131,8 @@ def eval_intents(
         fail("--embed-as must be query, passage or both, and --model logistic or svm.")
     if oos_objective not in {"accuracy", "balanced"}:
         fail("--oos-objective must be accuracy or balanced.")
+    if oos_score not in {"probability", "neighbours"}:
+        fail("--oos-score must be probability or neighbours.")
     train_set, validation, test_set = _load_splits(train_file, test_file, data_format)
     train_set = few_shot(train_set, shots) if shots else train_set
     test_set = test_set[:limit] if limit else test_set
@@ -135,6 +140,7 @@ def eval_intents(
         embedding_weight=embedding_weight, regularisation=regularisation, use_ngrams=ngrams,
         use_embeddings=embeddings, embed_as=embed_as, linear_model=linear_model,
         threshold_objective=oos_objective, light_embedding_weight=light_weight,
+        out_of_scope_score=oos_score,
     )  # fmt: skip
     embedder, light = _embedders(light_weight > 0)
     with _progress() as advance:

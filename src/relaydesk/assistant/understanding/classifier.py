@@ -18,6 +18,12 @@ from sklearn.svm import LinearSVC
 
 from relaydesk.assistant.embeddings import Embedder
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE
+from relaydesk.assistant.understanding.out_of_scope import (
+    CombinedScore,
+    NeighbourSimilarity,
+    Vectors,
+    best_threshold,
+)
 
 Matrix = npt.NDArray[np.float64]
 
@@ -39,6 +45,9 @@ class ClassifierSettings:
     # what the out-of-scope threshold maximises on held-out data: "accuracy" over all
     # messages, or "balanced", the mean of in-scope accuracy and out-of-scope recall
     threshold_objective: str = "accuracy"
+    # what the threshold applies to: the top in-scope "probability", or "neighbours", that
+    # plus the similarity to the nearest in-scope training sentences (out_of_scope.py)
+    out_of_scope_score: str = "probability"
 
     @property
     def cascade_uses_light_embedder(self) -> bool:
@@ -72,6 +81,8 @@ class IntentClassifier:
         self._char: Any = None
         self._model: Any = None
         self._in_scope: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._neighbours: list[NeighbourSimilarity] = []  # one per embedding, when scored
+        self._combined: CombinedScore | None = None
 
     @property
     def intents(self) -> list[str]:
@@ -105,20 +116,38 @@ class IntentClassifier:
         return self
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        probabilities = self.probabilities(texts)
-        return [self._prediction(row) for row in probabilities]
+        vectors = self._vectors(texts)
+        probabilities = self._probabilities(texts, vectors)
+        scores = self._scores(probabilities, vectors)
+        pairs = zip(probabilities, scores, strict=True)
+        return [self._prediction(row, score) for row, score in pairs]
 
     def probabilities(self, texts: Sequence[str]) -> Matrix:
         """Calibrated probabilities over the in-scope intents, one row per text."""
-        logits = self._model.decision_function(self._features(texts))
+        return self._probabilities(texts, self._vectors(texts))
+
+    def _probabilities(self, texts: Sequence[str], vectors: list[Vectors]) -> Matrix:
+        logits = self._model.decision_function(self._features(texts, vectors))
         logits = np.atleast_2d(logits) / self.temperature
         return _softmax(logits)[:, self._in_scope]
 
-    def _prediction(self, row: Matrix) -> Prediction:
+    def _scores(self, probabilities: Matrix, vectors: list[Vectors]) -> Matrix:
+        """What the out-of-scope threshold is compared with, one number per text."""
+        top: Matrix = probabilities.max(axis=1)
+        if self._combined is None:
+            return top
+        return self._combined(self._score_parts(top, vectors))
+
+    def _score_parts(self, top: Matrix, vectors: list[Vectors]) -> Matrix:
+        indexes = zip(self._neighbours, vectors, strict=True)
+        similarities = [similarity(block) for similarity, block in indexes]
+        return np.column_stack([top, *similarities])
+
+    def _prediction(self, row: Matrix, score: float) -> Prediction:
         order = np.argsort(-row)[:5]
         intents = self.intents
         ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
-        return Prediction(ranked, bool(row[order[0]] < self.threshold))
+        return Prediction(ranked, bool(score < self.threshold))
 
     def can_hold_out(self, labels: Sequence[str]) -> bool:
         """A stratified hold-out needs two examples of every intent and one held out of each."""
@@ -147,8 +176,12 @@ class IntentClassifier:
             self._word.fit(texts)
             self._char.fit(texts)
         self._model = self._new_linear_model()
-        self._model.fit(self._features(texts), list(labels))
+        vectors = self._vectors(texts)
+        self._model.fit(self._features(texts, vectors), list(labels))
         self._in_scope = np.array([label != OUT_OF_SCOPE for label in self._model.classes_])
+        if self.settings.out_of_scope_score == "neighbours":
+            known = np.array([label != OUT_OF_SCOPE for label in labels])
+            self._neighbours = [NeighbourSimilarity(block[known]) for block in vectors]
 
     def _new_linear_model(self) -> Any:
         if self.settings.linear_model == "svm":
@@ -164,24 +197,23 @@ class IntentClassifier:
             random_state=self.settings.seed,
         )
 
-    def _features(self, texts: Sequence[str]) -> Any:
+    def _vectors(self, texts: Sequence[str]) -> list[Vectors]:
+        """The unit sentence vectors the model reads: e5's, then the light embedder's."""
+        vectors = [self._embed(texts)] if self.settings.use_embeddings else []
+        if self.settings.light_embedding_weight > 0:
+            if self._light_embedder is None:
+                raise RuntimeError("The classifier needs a light embedder: call attach() first.")
+            vectors.append(self._light_embedder.embed_queries(texts))
+        return vectors
+
+    def _features(self, texts: Sequence[str], vectors: list[Vectors]) -> Any:
         blocks: list[Any] = []
         if self.settings.use_ngrams:
             blocks += [self._word.transform(texts), self._char.transform(texts)]
-        if self.settings.use_embeddings:
-            blocks.append(sparse.csr_matrix(self._embed(texts) * self.settings.embedding_weight))
-        if self.settings.light_embedding_weight > 0:
-            blocks.append(sparse.csr_matrix(self._embed_light(texts)))
+        weights = [self.settings.embedding_weight] if self.settings.use_embeddings else []
+        weights += [self.settings.light_embedding_weight] if len(vectors) > len(weights) else []
+        blocks += [sparse.csr_matrix(v * w) for v, w in zip(vectors, weights, strict=True)]
         return sparse.hstack(blocks, format="csr")
-
-    def _embed_light(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        if self._light_embedder is None:
-            raise RuntimeError("The classifier needs a light embedder: call attach() first.")
-        vectors = self._light_embedder.embed_queries(texts)
-        weighted: npt.NDArray[np.float32] = vectors * np.float32(
-            self.settings.light_embedding_weight
-        )
-        return weighted
 
     def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         if self._embedder is None:
@@ -197,14 +229,25 @@ class IntentClassifier:
         return self._embedder.embed_queries(texts)
 
     def _calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> None:
-        logits = np.atleast_2d(self._model.decision_function(self._features(texts)))
+        vectors = self._vectors(texts)
+        logits = np.atleast_2d(self._model.decision_function(self._features(texts, vectors)))
         classes = list(self._model.classes_)
         known = [i for i, label in enumerate(labels) if label in classes]
         target = np.array([classes.index(labels[i]) for i in known])
         self.temperature = _fit_temperature(logits[known], target)
         in_scope = _softmax(logits / self.temperature)[:, self._in_scope]
+        predicted = [self.intents[i] for i in in_scope.argmax(axis=1)]
         balanced = self.settings.threshold_objective == "balanced"
-        self.threshold = _best_threshold(in_scope, labels, self.intents, balanced)
+        self._combined = None
+        if self._neighbours and OUT_OF_SCOPE in labels:
+            parts = self._score_parts(in_scope.max(axis=1), vectors)
+            self._combined = CombinedScore().fit(parts, np.array(labels) != OUT_OF_SCOPE)
+            scores = self._combined(parts)
+            self.threshold = best_threshold(scores, predicted, labels, balanced)
+        else:
+            probability_grid = np.linspace(0.0, 0.99, 100)
+            scores = in_scope.max(axis=1)
+            self.threshold = best_threshold(scores, predicted, labels, balanced, probability_grid)
 
 
 def _softmax(logits: Matrix) -> Matrix:
@@ -226,27 +269,3 @@ def _fit_temperature(logits: Matrix, target: npt.NDArray[np.int_]) -> float:
 def _log_loss(probabilities: Matrix, target: npt.NDArray[np.int_]) -> float:
     picked = probabilities[np.arange(len(target)), target]
     return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
-
-
-def _best_threshold(
-    in_scope: Matrix, labels: Sequence[str], intents: list[str], balanced: bool
-) -> float:
-    """The confidence below which a message is out of scope, maximising held-out accuracy, or
-    with `balanced` the mean of in-scope accuracy and out-of-scope recall (so that many
-    in-scope examples do not drown a few out-of-scope ones); zero without out-of-scope data."""
-    truth = np.array(labels)
-    out_of_scope = truth == OUT_OF_SCOPE
-    if not out_of_scope.any() or out_of_scope.all():
-        return 0.0
-    predicted = np.array(intents)[in_scope.argmax(axis=1)]
-    confidence = in_scope.max(axis=1)
-    candidates = np.linspace(0.0, 0.99, 100)
-    scores = []
-    for threshold in candidates:
-        rejected = confidence < threshold
-        right = np.where(out_of_scope, rejected, (predicted == truth) & ~rejected)
-        if balanced:
-            scores.append(float(right[~out_of_scope].mean() + right[out_of_scope].mean()) / 2)
-        else:
-            scores.append(float(right.mean()))
-    return float(candidates[int(np.argmax(scores))])
