@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,8 @@ def agent_console(
     opened: list[Any] = []
 
     def sign_in(target: ServerProcess, name: str) -> Any:
-        email = f"{re.sub(r'[^a-z]+', '.', name.lower())}.{len(opened)}.{os.getpid()}@example.com"
+        # Unique per call: the session's server keeps every account tests create.
+        email = f"{re.sub(r'[^a-z]+', '.', name.lower())}.{secrets.token_hex(4)}@example.com"
         engine = make_engine(server_database_url(target))
         try:
             AgentDesk(AgentStore(engine), "unused").add_agent(
