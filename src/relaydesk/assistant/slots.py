@@ -59,7 +59,15 @@ def entity_value(understanding: Understanding, kind: str) -> str | None:
 
 
 def read_days(text: str, awaiting_days: bool) -> int | None:
-    """'a week' -> 7, '3 days' -> 3, 'zwei Wochen' -> 14; a bare number only when asked."""
+    """'a week' -> 7, '3 days' -> 3, 'zwei Wochen' -> 14; a bare number only when asked.
+
+    Zero days is no answer (nothing would move), so the question is asked again.
+    """
+    days = _days_in(text, awaiting_days)
+    return days if days else None
+
+
+def _days_in(text: str, awaiting_days: bool) -> int | None:
     match = _DAYS_PATTERN.search(text)
     if match:
         raw = match.group("count").lower()
