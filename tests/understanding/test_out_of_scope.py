@@ -31,9 +31,19 @@ def test_that_the_combined_score_puts_each_part_on_the_in_scope_scale() -> None:
 def test_that_the_threshold_separates_held_out_out_of_scope_messages() -> None:
     scores = np.array([0.9, 0.8, 0.7, 0.2, 0.1])
     labels = ["a", "b", "a", OUT_OF_SCOPE, OUT_OF_SCOPE]
-    threshold = best_threshold(scores, ["a", "b", "a", "a", "b"], labels, balanced=False)
+    threshold = best_threshold(scores, ["a", "b", "a", "a", "b"], labels, "accuracy")
     assert 0.2 < threshold <= 0.7
-    assert best_threshold(scores, labels, ["a"] * 5, balanced=True) == 0.0  # none held out
+    assert best_threshold(scores, labels, ["a"] * 5, "balanced") == 0.0  # none held out
+
+
+def test_that_the_recall_objective_keeps_the_best_threshold_reaching_the_recall() -> None:
+    scores = np.array([0.9, 0.8, 0.6, 0.5, 0.3, 0.1])
+    labels = ["a", "a", OUT_OF_SCOPE, "a", OUT_OF_SCOPE, OUT_OF_SCOPE]
+    predicted = ["a"] * 6
+    grid = np.array([0.0, 0.2, 0.4, 0.55, 0.7])
+    # catching all three costs one in-scope message; two of three costs none
+    assert best_threshold(scores, predicted, labels, "recall", grid, target_recall=1.0) == 0.7
+    assert best_threshold(scores, predicted, labels, "recall", grid, target_recall=0.6) == 0.4
 
 
 def test_that_a_message_like_no_training_sentence_is_out_of_scope() -> None:

@@ -112,8 +112,12 @@ def eval_intents(
     regularisation: Annotated[float, typer.Option("--regularisation", min=1e-6)] = 10.0,
     linear_model: Annotated[str, typer.Option("--model", help="logistic or svm.")] = "logistic",
     oos_objective: Annotated[
-        str, typer.Option("--oos-objective", help="Threshold maximises: accuracy or balanced.")
+        str,
+        typer.Option("--oos-objective", help="Threshold maximises: accuracy, balanced or recall."),
     ] = "accuracy",
+    oos_recall: Annotated[
+        float, typer.Option("--oos-recall", min=0.0, max=1.0, help="Recall for 'recall'.")
+    ] = 0.9,
     oos_score: Annotated[
         str, typer.Option("--oos-score", help="Threshold on: probability or neighbours.")
     ] = "probability",
@@ -129,8 +133,8 @@ def eval_intents(
 
     if embed_as not in {"query", "passage", "both"} or linear_model not in {"logistic", "svm"}:
         fail("--embed-as must be query, passage or both, and --model logistic or svm.")
-    if oos_objective not in {"accuracy", "balanced"}:
-        fail("--oos-objective must be accuracy or balanced.")
+    if oos_objective not in {"accuracy", "balanced", "recall"}:
+        fail("--oos-objective must be accuracy, balanced or recall.")
     if oos_score not in {"probability", "neighbours"}:
         fail("--oos-score must be probability or neighbours.")
     train_set, validation, test_set = _load_splits(train_file, test_file, data_format)
@@ -140,7 +144,7 @@ def eval_intents(
         embedding_weight=embedding_weight, regularisation=regularisation, use_ngrams=ngrams,
         use_embeddings=embeddings, embed_as=embed_as, linear_model=linear_model,
         threshold_objective=oos_objective, light_embedding_weight=light_weight,
-        out_of_scope_score=oos_score,
+        out_of_scope_score=oos_score, target_recall=oos_recall,
     )  # fmt: skip
     embedder, light = _embedders(light_weight > 0)
     with _progress() as advance:

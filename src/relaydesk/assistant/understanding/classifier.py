@@ -43,8 +43,10 @@ class ClassifierSettings:
     seed: int = 0
     holdout_share: float = 0.15  # of the training data, to fit temperature and threshold
     # what the out-of-scope threshold maximises on held-out data: "accuracy" over all
-    # messages, or "balanced", the mean of in-scope accuracy and out-of-scope recall
+    # messages, "balanced", the mean of in-scope accuracy and out-of-scope recall, or
+    # "recall", in-scope accuracy among thresholds that catch target_recall of out-of-scope
     threshold_objective: str = "accuracy"
+    target_recall: float = 0.9
     # what the threshold applies to: the top in-scope "probability", or "neighbours", that
     # plus the similarity to the nearest in-scope training sentences (out_of_scope.py)
     out_of_scope_score: str = "probability"
@@ -237,17 +239,21 @@ class IntentClassifier:
         self.temperature = _fit_temperature(logits[known], target)
         in_scope = _softmax(logits / self.temperature)[:, self._in_scope]
         predicted = [self.intents[i] for i in in_scope.argmax(axis=1)]
-        balanced = self.settings.threshold_objective == "balanced"
+        objective, recall = self.settings.threshold_objective, self.settings.target_recall
         self._combined = None
         if self._neighbours and OUT_OF_SCOPE in labels:
             parts = self._score_parts(in_scope.max(axis=1), vectors)
             self._combined = CombinedScore().fit(parts, np.array(labels) != OUT_OF_SCOPE)
             scores = self._combined(parts)
-            self.threshold = best_threshold(scores, predicted, labels, balanced)
+            self.threshold = best_threshold(
+                scores, predicted, labels, objective, target_recall=recall
+            )
         else:
             probability_grid = np.linspace(0.0, 0.99, 100)
             scores = in_scope.max(axis=1)
-            self.threshold = best_threshold(scores, predicted, labels, balanced, probability_grid)
+            self.threshold = best_threshold(
+                scores, predicted, labels, objective, probability_grid, recall
+            )
 
 
 def _softmax(logits: Matrix) -> Matrix:

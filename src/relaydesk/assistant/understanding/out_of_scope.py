@@ -56,12 +56,15 @@ def best_threshold(
     scores: Matrix,
     predicted: Sequence[str],
     labels: Sequence[str],
-    balanced: bool,
+    objective: str = "accuracy",
     candidates: Matrix | None = None,
+    target_recall: float = 0.9,
 ) -> float:
-    """The score below which a message is out of scope, maximising held-out accuracy, or
-    with `balanced` the mean of in-scope accuracy and out-of-scope recall (so that many
-    in-scope examples do not drown a few out-of-scope ones); zero without out-of-scope data."""
+    """The score below which a message is out of scope, chosen on held-out data. Objectives:
+    "accuracy" over all messages; "balanced", the mean of in-scope accuracy and out-of-scope
+    recall (so that many in-scope examples do not drown a few out-of-scope ones); "recall",
+    the best in-scope accuracy among thresholds that reach `target_recall`. Zero without
+    out-of-scope data."""
     truth = np.array(labels)
     out_of_scope = truth == OUT_OF_SCOPE
     if not out_of_scope.any() or out_of_scope.all():
@@ -72,9 +75,13 @@ def best_threshold(
     results = []
     for threshold in candidates:
         rejected = scores < threshold
-        right = np.where(out_of_scope, rejected, right_intent & ~rejected)
-        if balanced:
-            results.append(float(right[~out_of_scope].mean() + right[out_of_scope].mean()) / 2)
+        in_scope_accuracy = float((right_intent & ~rejected)[~out_of_scope].mean())
+        recall = float(rejected[out_of_scope].mean())
+        if objective == "balanced":
+            results.append((in_scope_accuracy + recall) / 2)
+        elif objective == "recall":
+            results.append(in_scope_accuracy if recall >= target_recall else recall - 1.0)
         else:
+            right = np.where(out_of_scope, rejected, right_intent & ~rejected)
             results.append(float(right.mean()))
     return float(candidates[int(np.argmax(results))])
