@@ -7,6 +7,7 @@ import pytest
 from relaydesk.assistant.dialogue import DialogueState
 from relaydesk.assistant.escalation import EscalationPolicy, sensitive_topic
 from relaydesk.assistant.understanding import Understanding
+from relaydesk.domain.agents import queue_priority, skill_for
 
 LEGAL_THREATS = {
     "en": "If this is not fixed I will take legal action.",
@@ -101,3 +102,10 @@ def test_asking_for_a_person_still_comes_first() -> None:
     u = Understanding(**{**u.__dict__, "wants_human": True})
     escalation = EscalationPolicy().before_acting(u, DialogueState())
     assert escalation is not None and escalation.reason == "asked_for_human"
+
+
+def test_the_new_sensitive_reasons_are_routed_early_and_to_the_right_skill() -> None:
+    assert queue_priority("sensitive_vulnerability", 3) > queue_priority("asked_for_human", 3)
+    assert queue_priority("sensitive_legal", 3) > queue_priority("flow_failed", 3)
+    assert skill_for("sensitive_vulnerability", None) == "hardship"
+    assert skill_for("sensitive_legal", None) == "complaints"

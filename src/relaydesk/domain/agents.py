@@ -141,8 +141,10 @@ class Handoff:
 _REASON_WEIGHT = {
     "sensitive_fraud": 60,
     "sensitive_bereavement": 60,
+    "sensitive_vulnerability": 60,
     "sensitive_hardship": 50,
     "frustration": 40,
+    "sensitive_legal": 30,
     "complaint": 30,
     "needs_approval": 20,
     "assistant_error": 20,
@@ -156,6 +158,8 @@ _SKILL_BY_REASON = {
     "sensitive_fraud": "fraud",
     "sensitive_hardship": "hardship",
     "sensitive_bereavement": "hardship",
+    "sensitive_vulnerability": "hardship",
+    "sensitive_legal": "complaints",
     "complaint": "disputes",
 }
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -56,7 +59,10 @@ class ConversationTestRunner:
         if unknown:
             outcome.failures.append(f"broken_tools names unknown tools: {', '.join(unknown)}")
             return outcome
-        with tempfile.TemporaryDirectory(prefix="relaydesk-conv-") as folder:
+        with (
+            _quiet_tool_log(bool(test.broken_tools)),
+            tempfile.TemporaryDirectory(prefix="relaydesk-conv-") as folder,
+        ):
             engine = make_engine(f"sqlite:///{Path(folder) / 'test.sqlite3'}")
             try:
                 upgrade(engine)
@@ -200,6 +206,19 @@ def _times_out(_ctx: Any, _params: Any) -> Any:
 
 def _garbage(_ctx: Any, _params: Any) -> Any:
     return _Garbage()
+
+
+@contextmanager
+def _quiet_tool_log(quiet: bool) -> Iterator[None]:
+    """No traceback for a failure the test asked for; the outcome still records it."""
+    logger = logging.getLogger("relaydesk.tools.registry")
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 _BREAKAGES = {"raises": _raises, "times_out": _times_out, "garbage": _garbage}
