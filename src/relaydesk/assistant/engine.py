@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relaydesk.assistant.dialogue import ActiveFlow, latest_state, remember
+from relaydesk.assistant.dialogue import ActiveFlow, DialogueState, latest_state, remember
 from relaydesk.assistant.flow_runner import FlowRunner
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.turn import Escalation, TurnContext, TurnResult
@@ -37,7 +37,9 @@ class PackAssistant:
         customer_id = context.customer.external_ref or state.verified_customer_id
         turn = TurnBuilder(self.parts, understanding, state, customer_id)
         turn.conversation_id = context.conversation.id
-        turn.language = settle_language(understanding.language, known_language)
+        turn.language = settle_language(
+            understanding.language, known_language, answering=_answers_a_question(state)
+        )
         state.language = turn.language
         state.frustration = remember(state.frustration, round(understanding.frustration, 3))
         self._decide(turn, text)
@@ -131,8 +133,14 @@ class PackAssistant:
         turn.state.flow = None
 
 
-def settle_language(detected: str, previous: str | None) -> str:
-    """The detected language, unless it is a near neighbour of the conversation's own."""
-    if previous and any({detected, previous} <= group for group in CONFUSABLE):
+def settle_language(detected: str, previous: str | None, answering: bool = False) -> str:
+    """The detected language, unless it is a near neighbour of the conversation's own, or the
+    message answers the assistant's question (an address or a name is data, not language)."""
+    if previous and (answering or any({detected, previous} <= group for group in CONFUSABLE)):
         return previous
     return detected
+
+
+def _answers_a_question(state: DialogueState) -> bool:
+    awaiting = state.flow.awaiting if state.flow is not None else None
+    return bool(awaiting) and str(awaiting).startswith(("slot:", "verify"))

@@ -115,11 +115,13 @@ def check_step(step: Step, events: list[Event], owner: str) -> list[str]:
     if expect.state is not None and owner != expect.state:
         problems.append(f"owner is {owner}, expected {expect.state}")
     problems += _check_signals(expect, events)
-    problems += _check_reply(expect, events, replies)
+    problems += _check_reply(expect, events, replies.replace(step.customer.strip(), " "))
     return problems
 
 
 def _check_reply(expect: Expectation, events: list[Event], replies: str) -> list[str]:
+    """The reply's key and language; what the customer said and the reply quotes is not
+    the reply's language (an address read back)."""
     problems = []
     keys = [e.data.get("reply_key") for e in events if e.kind is EventKind.MESSAGE]
     if expect.reply_key is not None and expect.reply_key not in keys:

@@ -15,8 +15,14 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = (
 
 # cld2 still speaks some pre-2000 codes and script variants
 _CLD2_ALIASES = {"iw": "he", "in": "id", "zh-Hant": "zh", "nb": "no", "nn": "no", "jw": "jv"}
+_CLD2_HINTS = {"no": "nb", "he": "iw", "id": "in"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# Emails, links and reference ids carry no language; left in, "alice@example.com" makes a
+# Swedish sentence English.
+_NOT_LANGUAGE = re.compile(
+    r"\S+@\S+|https?://\S+|www\.\S+|\b[A-Z]{2,4}-?\d{3,}\b|\b\w*\d\w*\b", re.UNICODE
+)
 # below this many letters a guess is noise unless the script gives the language away
 _SHORT_TEXT_LETTERS = 12
 _DEFAULT = "en"
@@ -70,14 +76,14 @@ class Cld2LanguageIdentifier:
         self._languages = frozenset(languages)
 
     def identify(self, text: str, conversation_language: str | None = None) -> LanguageGuess:
-        cleaned = clean_text(text)
+        cleaned = _NOT_LANGUAGE.sub(" ", clean_text(text))
         script_language = _unique_script_language(cleaned[:200])
         short = _letter_count(cleaned) < _SHORT_TEXT_LETTERS
         if short and script_language is not None:
             return LanguageGuess(script_language, 0.9)
         if short and conversation_language:
             return LanguageGuess(conversation_language, 0.5)
-        guess = self._detect(cleaned)
+        guess = self._detect(cleaned, conversation_language)
         if guess is not None and guess.language in self._languages and guess.confidence >= 0.5:
             return guess
         if script_language is not None:
@@ -88,9 +94,12 @@ class Cld2LanguageIdentifier:
             return guess
         return LanguageGuess(_DEFAULT, 0.2)
 
-    def _detect(self, text: str) -> LanguageGuess | None:
+    def _detect(self, text: str, hint: str | None) -> LanguageGuess | None:
+        # The conversation's language is a hint: it settles close calls (Swedish read as
+        # Slovak, Spanish as Portuguese) and never outweighs a clear other language.
+        options = {"hintLanguage": _CLD2_HINTS.get(hint, hint)} if hint else {}
         try:
-            reliable, _, details = self._cld2.detect(text, bestEffort=True)
+            reliable, _, details = self._cld2.detect(text, bestEffort=True, **options)
         except self._cld2.error:
             return None
         name, code, percent, _score = details[0]
