@@ -44,7 +44,7 @@ class PackAssistant:
         state.frustration = remember(state.frustration, round(understanding.frustration, 3))
         self._decide(turn, text)
         # Unfinished business with the same intent again and again is a loop, not progress.
-        unfinished = not turn.done_tools and turn.escalation is None
+        unfinished = not (turn.done_tools - turn.previews) and turn.escalation is None
         state.last_intents = (
             remember(state.last_intents, understanding.intent or "unknown") if unfinished else []
         )

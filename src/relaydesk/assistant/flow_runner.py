@@ -61,6 +61,7 @@ class FlowRunner:
             return True
         params = self._params(self.spec.preview_params, optional=True)
         outcome = self.turn.call_tool(self.spec.preview_tool, params)
+        self.turn.previews.add(self.spec.preview_tool)
         if not outcome.done or outcome.result is None:
             self._tool_failed(outcome)
             return False

@@ -30,6 +30,7 @@ class TurnBuilder:
         self.replies: list[tuple[str, list[str], dict[str, Any]]] = []
         self.tool_events: list[NewEvent] = []
         self.done_tools: set[str] = set()
+        self.previews: set[str] = set()  # read-only look-ups before a confirmation: no progress
         self.escalation: Escalation | None = None
         self.close = False
         self.guard_problems: list[str] = []
