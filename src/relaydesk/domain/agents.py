@@ -160,7 +160,7 @@ _SKILL_BY_REASON = {
     "sensitive_bereavement": "hardship",
     "sensitive_vulnerability": "hardship",
     "sensitive_legal": "complaints",
-    "complaint": "disputes",
+    "complaint": "complaints",
 }
 
 
