@@ -228,3 +228,15 @@ def test_that_the_fast_path_confidence_is_chosen_on_held_out_examples() -> None:
     cascade = train_cascade(texts * 2, labels * 2, e5, light_embedder=light)
     assert cascade.confidence != FAST_PATH_CONFIDENCE
     assert 0.5 <= cascade.confidence <= 1.01
+
+
+def test_that_made_up_words_are_left_to_the_full_model() -> None:
+    texts, labels = small_training_set()
+    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
+    cascade = train_cascade(texts * 2, labels * 2, e5, light_embedder=light)
+    cascade.confidence = 0.0
+    e5.embedded.clear()
+    cascade.predict(["I want to pay my bill"])  # a training sentence: as familiar as can be
+    assert e5.embedded == []
+    cascade.predict(["blorp fizzle wug"])
+    assert e5.embedded == ["blorp fizzle wug"]

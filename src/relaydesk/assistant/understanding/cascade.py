@@ -95,7 +95,8 @@ class CascadeClassifier:
 def _sure(prediction: Prediction, confidence: float, confirmed: Collection[str]) -> bool:
     if prediction.intent in _FULL_MODEL_ONLY and prediction.intent not in confirmed:
         return False
-    return not prediction.out_of_scope and prediction.confidence >= confidence
+    answerable = prediction.familiar and not prediction.out_of_scope
+    return answerable and prediction.confidence >= confidence
 
 
 def train_cascade(

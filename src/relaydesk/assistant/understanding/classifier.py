@@ -26,6 +26,7 @@ from relaydesk.assistant.understanding.out_of_scope import (
 )
 
 Matrix = npt.NDArray[np.float64]
+_FAMILIAR_PERCENTILE = 10  # the least familiar tenth of held-out in-scope messages
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class ClassifierSettings:
 class Prediction:
     ranked: tuple[tuple[str, float], ...]  # in-scope intents, best first
     out_of_scope: bool
+    # as close to the training data as most held-out in-scope messages (see familiarity())
+    familiar: bool = True
 
     @property
     def intent(self) -> str | None:
@@ -85,6 +88,8 @@ class IntentClassifier:
         self._in_scope: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
         self._neighbours: list[NeighbourSimilarity] = []  # one per embedding, when scored
         self._combined: CombinedScore | None = None
+        self._light_neighbours: NeighbourSimilarity | None = None
+        self.familiar_level = -np.inf
 
     @property
     def intents(self) -> list[str]:
@@ -121,8 +126,9 @@ class IntentClassifier:
         vectors = self._vectors(texts)
         probabilities = self._probabilities(texts, vectors)
         scores = self._scores(probabilities, vectors)
-        pairs = zip(probabilities, scores, strict=True)
-        return [self._prediction(row, score) for row, score in pairs]
+        familiar = self._familiarity(texts, vectors) >= self.familiar_level
+        rows = zip(probabilities, scores, familiar, strict=True)
+        return [self._prediction(row, score, bool(known)) for row, score, known in rows]
 
     def probabilities(self, texts: Sequence[str]) -> Matrix:
         """Calibrated probabilities over the in-scope intents, one row per text."""
@@ -145,11 +151,30 @@ class IntentClassifier:
         similarities = [similarity(block) for similarity, block in indexes]
         return np.column_stack([top, *similarities])
 
-    def _prediction(self, row: Matrix, score: float) -> Prediction:
+    def _prediction(self, row: Matrix, score: float, familiar: bool) -> Prediction:
         order = np.argsort(-row)[:5]
         intents = self.intents
         ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
-        return Prediction(ranked, bool(score < self.threshold))
+        return Prediction(ranked, bool(score < self.threshold), familiar)
+
+    def _familiarity(self, texts: Sequence[str], vectors: list[Vectors]) -> Matrix:
+        """Similarity to the nearest in-scope training sentences in the light embedder's
+        space, or without it the share of words seen in training. Made-up words still land
+        near some intent, sometimes confidently; this tells such messages apart."""
+        if self._light_neighbours is not None:
+            return self._light_neighbours(vectors[-1])
+        return self._known_word_share(texts)
+
+    def _known_word_share(self, texts: Sequence[str]) -> Matrix:
+        """The share of each text's words that occur in the training data (0 without words)."""
+        if not self.settings.use_ngrams:
+            return np.ones(len(texts))
+        tokenize, vocabulary = self._word.build_tokenizer(), self._word.vocabulary_
+        shares = []
+        for text in texts:
+            words = [word.lower() for word in tokenize(text)]
+            shares.append(sum(word in vocabulary for word in words) / len(words) if words else 0.0)
+        return np.array(shares)
 
     def can_hold_out(self, labels: Sequence[str]) -> bool:
         """A stratified hold-out needs two examples of every intent and one held out of each."""
@@ -181,9 +206,11 @@ class IntentClassifier:
         vectors = self._vectors(texts)
         self._model.fit(self._features(texts, vectors), list(labels))
         self._in_scope = np.array([label != OUT_OF_SCOPE for label in self._model.classes_])
+        known = np.array([label != OUT_OF_SCOPE for label in labels])
         if self.settings.out_of_scope_score == "neighbours":
-            known = np.array([label != OUT_OF_SCOPE for label in labels])
             self._neighbours = [NeighbourSimilarity(block[known]) for block in vectors]
+        if self.settings.light_embedding_weight > 0:
+            self._light_neighbours = NeighbourSimilarity(vectors[-1][known])
 
     def _new_linear_model(self) -> Any:
         if self.settings.linear_model == "svm":
@@ -240,6 +267,9 @@ class IntentClassifier:
         in_scope = _softmax(logits / self.temperature)[:, self._in_scope]
         predicted = [self.intents[i] for i in in_scope.argmax(axis=1)]
         objective, recall = self.settings.threshold_objective, self.settings.target_recall
+        in_scope_rows = np.array(labels) != OUT_OF_SCOPE
+        familiarity = self._familiarity(texts, vectors)[in_scope_rows]
+        self.familiar_level = float(np.percentile(familiarity, _FAMILIAR_PERCENTILE))
         self._combined = None
         if self._neighbours and OUT_OF_SCOPE in labels:
             parts = self._score_parts(in_scope.max(axis=1), vectors)

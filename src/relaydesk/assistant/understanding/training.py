@@ -15,7 +15,7 @@ from relaydesk.assistant.understanding.classifier import ClassifierSettings
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, DatasetError, Example
 from relaydesk.assistant.understanding.embedding_cache import embedder_name
 
-MODEL_VERSION = "10"  # bump when features or model change, so old caches are not reused
+MODEL_VERSION = "13"  # bump when features or model change, so old caches are not reused
 PACK_OUT_OF_SCOPE = "out_of_scope"  # how packs and test sets spell it
 
 
