@@ -61,7 +61,7 @@ class ClassifierSettings:
 class Prediction:
     ranked: tuple[tuple[str, float], ...]  # in-scope intents, best first
     out_of_scope: bool
-    # as close to the training data as most held-out in-scope messages (see familiarity())
+    # as close to the training data as most held-out in-scope messages (see _familiarity)
     familiar: bool = True
 
     @property
@@ -265,24 +265,28 @@ class IntentClassifier:
         target = np.array([classes.index(labels[i]) for i in known])
         self.temperature = _fit_temperature(logits[known], target)
         in_scope = _softmax(logits / self.temperature)[:, self._in_scope]
+        in_scope_rows = np.array(labels) != OUT_OF_SCOPE
+        if in_scope_rows.any():
+            familiarity = self._familiarity(texts, vectors)[in_scope_rows]
+            self.familiar_level = float(np.percentile(familiarity, _FAMILIAR_PERCENTILE))
+        self._choose_threshold(in_scope, labels, vectors)
+
+    def _choose_threshold(
+        self, in_scope: Matrix, labels: Sequence[str], vectors: list[Vectors]
+    ) -> None:
         predicted = [self.intents[i] for i in in_scope.argmax(axis=1)]
         objective, recall = self.settings.threshold_objective, self.settings.target_recall
-        in_scope_rows = np.array(labels) != OUT_OF_SCOPE
-        familiarity = self._familiarity(texts, vectors)[in_scope_rows]
-        self.familiar_level = float(np.percentile(familiarity, _FAMILIAR_PERCENTILE))
         self._combined = None
         if self._neighbours and OUT_OF_SCOPE in labels:
             parts = self._score_parts(in_scope.max(axis=1), vectors)
             self._combined = CombinedScore().fit(parts, np.array(labels) != OUT_OF_SCOPE)
-            scores = self._combined(parts)
             self.threshold = best_threshold(
-                scores, predicted, labels, objective, target_recall=recall
+                self._combined(parts), predicted, labels, objective, target_recall=recall
             )
         else:
             probability_grid = np.linspace(0.0, 0.99, 100)
-            scores = in_scope.max(axis=1)
             self.threshold = best_threshold(
-                scores, predicted, labels, objective, probability_grid, recall
+                in_scope.max(axis=1), predicted, labels, objective, probability_grid, recall
             )
 
 
