@@ -87,6 +87,17 @@ def context(browser: Any, browser_context_options: dict[str, Any]) -> Iterator[A
     created.close()
 
 
+def keep_screenshot(page: Any, path: Path) -> None:
+    """Evidence of the last state; chromium sometimes cannot capture one, which is no test
+    failure of ours."""
+    from playwright.sync_api import Error
+
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Error as error:
+        print(f"No screenshot {path.name}: {error.message.splitlines()[0]}")
+
+
 @pytest.fixture
 def page(context: Any, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A page that leaves a screenshot named after the test when the test ends."""
@@ -94,7 +105,7 @@ def page(context: Any, artifacts_dir: Path, request: pytest.FixtureRequest) -> I
     yield opened
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:150]
     if not opened.is_closed():
-        opened.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
+        keep_screenshot(opened, artifacts_dir / f"{name}.png")
 
 
 class WidgetPage:
@@ -236,5 +247,5 @@ def agent_console(
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)[:140]
     for index, context in enumerate(opened):
         for console in context.pages:
-            console.screenshot(path=str(artifacts_dir / f"{name}-console{index}.png"))
+            keep_screenshot(console, artifacts_dir / f"{name}-console{index}.png")
         context.close()
