@@ -15,14 +15,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from agents.helpers import FAST_HASHER
-from relaydesk.api.app import create_app
-from relaydesk.assistant.turn import AcknowledgingAssistant
 from relaydesk.domain.agents import Role
-from relaydesk.settings import Settings
-from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
-from security.web import start_conversation
+from security.web import app_client, start_conversation
 
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis comes with schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -72,25 +66,12 @@ class Console:
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     folder: Path = tmp_path_factory.mktemp("console-fuzz")
-    url = f"sqlite:///{folder / 'relaydesk.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    config = Settings(
-        database_url=url,
-        data_dir=folder,
-        environment="test",
-        assistant="acknowledge",
-        rate_limit_ip_per_minute=0,
-        rate_limit_session_per_minute=0,
-    )
-    app = create_app(config, AcknowledgingAssistant())
-    services = app.state.services
-    services.agents.hasher = FAST_HASHER
-    services.agents.add_agent(
-        email="sup@example.com", display_name="Sup", password=PASSWORD, role=Role.SUPERVISOR
-    )
-    with TestClient(app, follow_redirects=False) as client:
+    limits = {"rate_limit_ip_per_minute": 0, "rate_limit_session_per_minute": 0}
+    with app_client(folder, **limits) as client:
+        client.app.state.services.agents.add_agent(  # type: ignore[attr-defined]
+            email="sup@example.com", display_name="Sup", password=PASSWORD, role=Role.SUPERVISOR
+        )
+        client.follow_redirects = False
         conversation, customer = start_conversation(client)
         client.post(f"/v1/conversations/{conversation}/escalate", headers=customer)
         login = client.post(
