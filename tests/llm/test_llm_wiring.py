@@ -25,6 +25,9 @@ def test_protocol_settings_turn_the_knowledge_role_on_and_metrics_count_it(
         llm_base_url=fake_openai.base_url,
         llm_model="fake",
         llm_knowledge=True,
+        # Deadlines are not what this test is about; a loaded machine must not miss them.
+        llm_first_token_s=10,
+        llm_deadline_s=20,
     )
     fake_openai.script(GROUNDED_ANSWER)
     app = create_app(settings, assistant_on(demo_assistant, backend))
@@ -63,6 +66,9 @@ def test_protocol_the_customer_socket_shows_drafts_before_the_stored_reply(
         llm_base_url=fake_openai.base_url,
         llm_model="fake",
         llm_knowledge=True,
+        # Deadlines are not what this test is about; a loaded machine must not miss them.
+        llm_first_token_s=10,
+        llm_deadline_s=20,
     )
     fake_openai.script(GROUNDED_ANSWER)
     app = create_app(settings, assistant_on(demo_assistant, backend))
