@@ -22,6 +22,7 @@ from agents.helpers import FAST_HASHER, PASSWORD
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.engine import make_engine
+from support.aio import run_isolated
 from support.server import ServerProcess
 from support.services import REDIS_URL, postgres_schema, require_redis
 
@@ -138,7 +139,7 @@ def test_a_customer_on_one_process_is_served_by_an_agent_on_the_other(
 ) -> None:
     first, second, url = two_servers
     add_agents(url, "maria")
-    asyncio.run(serve_across(first, second))
+    run_isolated(serve_across(first, second))
 
 
 def test_a_claim_race_across_two_processes_has_exactly_one_winner(
