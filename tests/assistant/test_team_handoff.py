@@ -94,3 +94,15 @@ def test_an_agent_refunds_within_their_own_higher_limit(
     )
     assert outcome["status"] == "done"
     assert refunds_of(backend, "ORD-100004") == ["pending"]
+
+
+def test_the_approver_reads_the_action_its_values_and_why_it_waits(services: Services) -> None:
+    ask_for_large_refund(services)
+    supervisor = services.agents.add_agent(
+        email="sue@example.com", display_name="Sue", password="correct horse", role=Role.SUPERVISOR
+    )
+    (pending,) = services.approvals.pending_for(supervisor)
+    assert pending.summary == (
+        "request refund: amount 1249.00, currency EUR, limit 100.00, order_id ORD-100004"
+        " (refund.above_limit)"
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -101,7 +100,7 @@ class TurnBuilder:
                     "params": params,
                     "customer_id": self.customer_id,
                     "decision": decision,
-                    "summary": f"{tool} {json.dumps(params, sort_keys=True, default=str)}",
+                    "summary": approval_summary(tool, params, outcome),
                 },
             )
         )
@@ -155,3 +154,12 @@ class TurnBuilder:
                 STATE_KEY: self.state.model_dump(mode="json"),
             },
         )
+
+
+def approval_summary(tool: str, params: dict[str, Any], outcome: ToolOutcome) -> str:
+    """What the approver decides on, in a line: the action, its values and why it waits."""
+    decision = outcome.decision
+    details = {**params, **(dict(decision.details) if decision else {})}
+    values = ", ".join(f"{k} {v}" for k, v in sorted(details.items()) if v not in (None, ""))
+    reason = f" ({decision.reason})" if decision and decision.reason else ""
+    return f"{tool.replace('_', ' ')}: {values}{reason}" if values else f"{tool}{reason}"
