@@ -33,8 +33,13 @@ _DISPUTE_WORDS = {
     "not_received": (
         "not_received", "not received", "never arrived", "didn't arrive", "did not arrive",
         "not arrived", "hasn't arrived", "never came", "kom aldrig", "inte kommit",
-        "nicht angekommen", "nie angekommen", "no ha llegado", "no llegó", "pas reçu",
-        "jamais reçu", "pas arrivé", "non è arrivato", "niet aangekomen",
+        "nicht angekommen", "nie angekommen", "nicht geliefert", "nie geliefert",
+        "no ha llegado", "no llegó", "nunca llegó", "nunca ha llegado", "no me ha llegado",
+        "no lo he recibido", "pas reçu", "jamais reçu", "pas arrivé", "jamais arrivé",
+        "non è arrivato", "mai arrivato", "non l'ho ricevuto", "niet aangekomen",
+        "nooit aangekomen", "niet ontvangen", "não chegou", "nunca chegou", "não recebi",
+        "inte levererats", "har inte fått", "ikke modtaget", "ikke mottatt", "ei saapunut",
+        "nie dotarł", "nie otrzymałem", "nie otrzymałam",
     ),
     "wrong_item": (
         "wrong_item", "wrong item", "wrong product", "wrong size", "different item",
