@@ -13,6 +13,7 @@ from support.server import ServerProcess
 expect = pytest.importorskip("playwright.sync_api", reason="needs playwright").expect
 
 pytestmark = pytest.mark.browser
+MESSAGES_PATH = re.compile(r"/v1/conversations/[^/]+/messages$")
 
 SCRIPT_TEXT = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -139,7 +140,7 @@ def test_the_typing_indicator_shows_while_the_answer_is_on_its_way(open_shop: An
     def hold(route: Any) -> None:
         held.append(route)
 
-    page.route(re.compile(r"/v1/conversations/[^/]+/messages$"), hold)
+    page.route(MESSAGES_PATH, hold)
 
     widget.send("is anyone there?")
     expect(widget.typing).to_be_visible()
@@ -163,9 +164,8 @@ def test_the_widget_works_over_rest_when_websockets_are_blocked(open_shop: Any) 
     assert widget.state()["mode"] != "socket"
 
 
-def test_quick_reply_buttons_send_their_value(open_shop: Any) -> None:
-    widget = open_shop()
-    page = widget.page
+def offer_quick_replies(page: Any) -> None:
+    """Over REST (the socket refused), every answer comes with two quick replies."""
     page.route_web_socket(re.compile(r"/stream"), lambda socket: socket.close())
 
     def offer_choices(route: Any) -> None:
@@ -178,11 +178,17 @@ def test_quick_reply_buttons_send_their_value(open_shop: Any) -> None:
             ]
         route.fulfill(response=response, json=body)
 
-    page.route(re.compile(r"/v1/conversations/[^/]+/messages$"), offer_choices)
+    page.route(MESSAGES_PATH, offer_choices)
+
+
+def test_quick_reply_buttons_send_their_value(open_shop: Any) -> None:
+    widget = open_shop()
+    page = widget.page
+    offer_quick_replies(page)
     widget.send("can I push my payment back?")
     buttons = widget.page.locator(".rd-choice")
     expect(buttons).to_have_text(["Yes, do it", "No"])
-    page.unroute(re.compile(r"/v1/conversations/[^/]+/messages$"))
+    page.unroute(MESSAGES_PATH)
     buttons.first.click()
     expect(widget.messages("assistant")).to_have_count(2)
     assert widget.message_texts("you") == ["can I push my payment back?", "yes"]
@@ -227,25 +233,12 @@ def test_quick_replies_a_person_and_the_rating_work_from_the_keyboard_alone(
 ) -> None:
     widget = open_shop()
     page = widget.page
-    page.route_web_socket(re.compile(r"/stream"), lambda socket: socket.close())
-    messages = re.compile(r"/v1/conversations/[^/]+/messages$")
-
-    def offer_choices(route: Any) -> None:
-        response = route.fetch()
-        body = response.json()
-        for event in body.get("replies", []):
-            event["data"]["choices"] = [
-                {"label": "Yes, do it", "value": "yes"},
-                {"label": "No", "value": "no"},
-            ]
-        route.fulfill(response=response, json=body)
-
-    page.route(messages, offer_choices)
+    offer_quick_replies(page)
     page.keyboard.type("can I push my payment back?")
     page.keyboard.press("Enter")
     yes = page.get_by_role("group", name="Suggested answers").get_by_role("button", name="Yes")
     expect(yes).to_be_visible()
-    page.unroute(messages)
+    page.unroute(MESSAGES_PATH)
     tab_to(page, yes)
     page.keyboard.press("Enter")
     expect(widget.messages("assistant")).to_have_count(2)
@@ -291,7 +284,7 @@ def test_a_send_whose_answer_is_lost_is_retried_with_the_same_key_and_stored_onc
         else:
             route.continue_()
 
-    page.route(re.compile(r"/v1/conversations/[^/]+/messages$"), lose_the_first_answer)
+    page.route(MESSAGES_PATH, lose_the_first_answer)
     widget.send("did you get this?")
     expect(widget.messages("assistant")).to_have_count(1)
     assert len(keys) == 2
