@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
@@ -11,6 +9,7 @@ from pydantic import BaseModel, Field
 from relaydesk.assistant.dialogue import DialogueState
 from relaydesk.assistant.turn import Escalation
 from relaydesk.assistant.understanding import Understanding
+from relaydesk.assistant.understanding.phrases import fold, phrase_pattern
 
 SENSITIVE_DEFAULTS = {
     "hardship": ("sensitive_hardship", "hardship"),
@@ -92,28 +91,15 @@ _LEGAL_THREAT = (
 )  # fmt: skip
 
 
-def phrase_pattern(terms: Iterable[str]) -> re.Pattern[str]:
-    """Whole words or phrases, case-insensitive, longest first; "stem*" also matches endings."""
-    unique = sorted({term.casefold() for term in terms}, key=len, reverse=True)
-    return re.compile("|".join(_term(term) for term in unique))
-
-
-def _term(term: str) -> str:
-    if term.endswith("*"):
-        return rf"(?<!\w){re.escape(term[:-1])}"
-    return rf"(?<!\w){re.escape(term)}(?!\w)"
-
-
 SENSITIVE_PHRASES = {
     "vulnerability": phrase_pattern(_VULNERABILITY),
     "legal_threat": phrase_pattern(_LEGAL_THREAT),
 }
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
 
 
 def sensitive_topic(text: str, topics: Iterable[str] = SENSITIVE_PHRASES) -> str | None:
     """The first of these topics whose phrases this message contains, if any."""
-    folded = unicodedata.normalize("NFC", text[:2000]).casefold().translate(_APOSTROPHES)
+    folded = fold(text[:2000])
     return next((topic for topic in topics if SENSITIVE_PHRASES[topic].search(folded)), None)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from relaydesk.assistant.understanding.phrases import fold, phrase_pattern
+
 # anger, insults, despair: each hit adds much, since customers rarely use them calmly
 _ANGER = (
     # en
@@ -112,21 +114,9 @@ _NEGLECT = (
     "ei kukaan auta", "ei kukaan vastaa",
 )  # fmt: skip
 
-_BOUNDARY_FREE = re.compile(r"[\u0E00-\u0E7F\u2E80-\u9FFF\uAC00-\uD7AF\u3040-\u30FF]")
-
-
-def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    parts = [
-        re.escape(term) if _BOUNDARY_FREE.match(term) else rf"(?<!\w){re.escape(term)}(?!\w)"
-        for term in sorted({term.casefold() for term in terms}, key=len, reverse=True)
-    ]
-    return re.compile("|".join(parts))
-
-
-_ANGER_PATTERN = _pattern(_ANGER)
-_REPETITION_PATTERN = _pattern(_REPETITION)
-_NEGLECT_PATTERN = _pattern(_NEGLECT)
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "`": "'"})
+_ANGER_PATTERN = phrase_pattern(_ANGER)
+_REPETITION_PATTERN = phrase_pattern(_REPETITION)
+_NEGLECT_PATTERN = phrase_pattern(_NEGLECT)
 _EXCLAMATIONS = re.compile(r"[!！]{2,}|[?？][!！]|[!！][?？]")
 _ANGRY_EMOJI = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0001f4a2]")
 
@@ -134,7 +124,7 @@ _ANGRY_EMOJI = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U
 def frustration_score(text: str) -> float:
     """0 for a calm message, towards 1 for anger, insults, shouting and repeated complaints."""
     sample = unicodedata.normalize("NFC", text[:2000])
-    folded = sample.casefold().translate(_APOSTROPHES)
+    folded = fold(sample)
     anger = len(_ANGER_PATTERN.findall(folded))
     repetition = len(_REPETITION_PATTERN.findall(folded))
     neglect = bool(_NEGLECT_PATTERN.search(folded))

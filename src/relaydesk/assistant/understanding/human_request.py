@@ -8,8 +8,7 @@ that are also everyday words ("person", "사람", "tao") count only next to a ta
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from relaydesk.assistant.understanding.phrases import fold, phrase_pattern
 
 _STRONG = (
     # en
@@ -87,36 +86,14 @@ _TALK = (
     "연결", "대화",
 )  # fmt: skip
 
-_BOUNDARY_FREE = re.compile(r"[\u0E00-\u0E7F\u2E80-\u9FFF\uAC00-\uD7AF\u3040-\u30FF]")
-
-
-def _pattern(terms: tuple[str, ...], *, prefixes: bool = False) -> re.Pattern[str]:
-    """Whole words, or word starts for terms ending in '*'; scripts without spaces: anywhere."""
-    parts = []
-    for term in sorted({_fold(term) for term in terms}, key=len, reverse=True):
-        stem = term.rstrip("*")
-        escaped = re.escape(stem)
-        if _BOUNDARY_FREE.match(stem):
-            parts.append(escaped)
-        elif prefixes or term.endswith("*"):
-            parts.append(rf"(?<!\w){escaped}")
-        else:
-            parts.append(rf"(?<!\w){escaped}(?!\w)")
-    return re.compile("|".join(parts))
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
-
-
-_STRONG_PATTERN = _pattern(_STRONG)
-_WEAK_PATTERN = _pattern(_WEAK)
-_TALK_PATTERN = _pattern(_TALK, prefixes=True)
+_STRONG_PATTERN = phrase_pattern(_STRONG)
+_WEAK_PATTERN = phrase_pattern(_WEAK)
+_TALK_PATTERN = phrase_pattern(_TALK, prefixes=True)
 
 
 def asks_for_human(text: str) -> bool:
     """True when the words of the message ask for a person rather than the assistant."""
-    folded = _fold(text[:2000])
+    folded = fold(text[:2000])
     if _STRONG_PATTERN.search(folded):
         return True
     return bool(_WEAK_PATTERN.search(folded) and _TALK_PATTERN.search(folded))
