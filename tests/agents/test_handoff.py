@@ -242,3 +242,12 @@ def test_the_summary_reads_the_assistants_entity_list_slots_and_unfinished_flows
         ("flow:refund_request", "unfinished"),
         ("flow:change_due_date", "failed 2x"),
     ]
+
+
+def test_a_yes_to_the_confirmation_does_not_replace_what_the_customer_wants() -> None:
+    confirmed = [
+        *refund_story(),
+        event(90, EventKind.MESSAGE, Source.CUSTOMER, "yes"),
+        event(91, EventKind.SIGNAL, Source.ASSISTANT, intent="affirm", confidence=0.99),
+    ]
+    assert summarize(confirmed, "en").intent == "refund_status"

@@ -23,11 +23,18 @@ def _latest_escalation(events: Sequence[Event]) -> dict[str, Any]:
     return {}
 
 
+# answers to the assistant's questions and pleasantries: what the customer said, not wanted
+CONVERSATIONAL = frozenset({"affirm", "deny", "cancel", "greeting", "thanks", "goodbye"})
+
+
 def _intent(signals: Sequence[Event]) -> str | None:
+    """The newest confident request; a "yes" to a confirmation does not replace it."""
     confident = [s for s in signals if _number(s.data.get("confidence")) >= CONFIDENT]
-    for signal in reversed(confident or list(signals)):
-        if signal.data.get("intent"):
-            return str(signal.data["intent"])
+    for pool in (confident, list(signals)):
+        for signal in reversed(pool):
+            intent = signal.data.get("intent")
+            if intent and intent not in CONVERSATIONAL:
+                return str(intent)
     return None
 
 
