@@ -35,9 +35,12 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = Field(default=1200, ge=0)
     rate_limit_session_per_minute: int = Field(default=30, ge=0)
     max_request_bytes: int = Field(default=262_144, ge=1024)
-    # Personal data kept in stored transcripts: mask_sensitive (cards, IBANs, national ids),
-    # mask_all (emails and phone numbers too) or keep (originals).
-    transcript_pii: Literal["mask_sensitive", "mask_all", "keep"] = "mask_sensitive"
+    # Personal data kept in stored transcripts: mask_sensitive (cards, IBANs, national ids at
+    # once, emails and phone numbers when the conversation closes), keep_contacts (never mask
+    # emails and phone numbers), mask_all (everything at once) or keep (originals).
+    transcript_pii: Literal["mask_sensitive", "keep_contacts", "mask_all", "keep"] = (
+        "mask_sensitive"
+    )
     max_message_chars: int = Field(default=4000, ge=1)
     pack: str = "paylater"
     # "pack" runs the domain pack's assistant; "acknowledge" only confirms receipt.

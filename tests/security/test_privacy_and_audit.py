@@ -39,15 +39,32 @@ def stored_texts(client, conversation: str) -> list[str]:  # type: ignore[no-unt
     return [e.text or "" for e in store.events_after(ConversationId(conversation), 0)]
 
 
-def test_stored_transcripts_mask_cards_but_keep_emails_and_order_numbers_by_default(
+def test_stored_transcripts_mask_cards_at_once_and_emails_when_the_conversation_closes(
     tmp_path: Path,
 ) -> None:
     with app_client(tmp_path) as client:
         conversation, auth = start_conversation(client)
-        words = f"card {CARD}, ORD-100001, alice@example.com"
+        words = f"card {CARD}, ORD-100001, alice@example.com, +46 70 123 45 67"
         receipt = send(client, conversation, auth, words, "k1")
-        assert receipt["message"]["text"] == "card [card], ORD-100001, alice@example.com"
+        open_text = "card [card], ORD-100001, alice@example.com, +46 70 123 45 67"
+        assert receipt["message"]["text"] == open_text
         assert CARD not in " ".join(stored_texts(client, conversation))
+        assert client.post(f"/v1/conversations/{conversation}/close", headers=auth).is_success
+        kept = " ".join(stored_texts(client, conversation))
+        assert "card [card], ORD-100001, [email], [phone]" in kept
+        assert "alice@example.com" not in kept and "123 45 67" not in kept
+        store = client.app.state.services.store  # type: ignore[attr-defined]
+        data = json.dumps([e.data for e in store.events_after(ConversationId(conversation), 0)])
+        assert "alice@example.com" not in data
+
+
+def test_an_operator_can_keep_emails_and_phone_numbers_after_closing(tmp_path: Path) -> None:
+    with app_client(tmp_path, transcript_pii="keep_contacts") as client:
+        conversation, auth = start_conversation(client)
+        send(client, conversation, auth, f"card {CARD}, mail alice@example.com", "k1")
+        assert client.post(f"/v1/conversations/{conversation}/close", headers=auth).is_success
+        kept = " ".join(stored_texts(client, conversation))
+        assert "card [card], mail alice@example.com" in kept
 
 
 def test_an_operator_can_mask_everything_or_keep_originals(tmp_path: Path) -> None:

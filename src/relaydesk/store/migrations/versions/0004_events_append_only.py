@@ -1,6 +1,7 @@
 """Events are append-only in the database: no delete, and who did what never changes.
 
-Erasure (GDPR) may still redact an event's text and personal data, and the simulator may
+Erasure (GDPR) and the transcript policy's mask-on-close may still redact an event's text
+and personal data, and the simulator may
 re-time its own demo traffic; the rows, their order, kind, source and actor stay. On
 PostgreSQL, TRUNCATE of events and of the audit log is refused as well.
 
