@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from relaydesk.analytics.model_calls import ModelCall, model_calls
+from relaydesk.analytics.stats import number
 from relaydesk.domain.model import Event, EventKind, Source
 
 CONFIDENT = 0.5
@@ -88,12 +89,6 @@ class ConversationFacts:
         return (self.closed_at - self.started_at).total_seconds()
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _transition(event: Event) -> str | None:
     if event.kind is not EventKind.OWNER_CHANGED:
         return None
@@ -106,7 +101,7 @@ def intent_of(events: Sequence[Event]) -> str | None:
     signals = [e for e in events if e.kind is EventKind.SIGNAL and e.source is Source.ASSISTANT]
     named = [s for s in signals if s.data.get("intent") and not s.data.get("out_of_scope")]
     for signal in named:
-        if (_number(signal.data.get("confidence")) or 0.0) >= CONFIDENT:
+        if (number(signal.data.get("confidence")) or 0.0) >= CONFIDENT:
             return str(signal.data["intent"])
     return str(named[0].data["intent"]) if named else None
 
@@ -179,7 +174,7 @@ def approval_decisions(events: Sequence[Event]) -> tuple[int, tuple[float, ...]]
 
 def turn_latencies(events: Sequence[Event]) -> tuple[float, ...]:
     """The assistant's turn latency in milliseconds, as recorded on each turn's first event."""
-    found = (_number(e.data.get("turn_ms")) for e in events if e.source is Source.ASSISTANT)
+    found = (number(e.data.get("turn_ms")) for e in events if e.source is Source.ASSISTANT)
     return tuple(value for value in found if value is not None)
 
 
@@ -190,7 +185,7 @@ def ratings(events: Sequence[Event]) -> tuple[Rating, ...]:
     for event in events:
         if _transition(event) == "claim":
             claimed = True
-        score = _number(event.data.get("csat")) if event.source is Source.CUSTOMER else None
+        score = number(event.data.get("csat")) if event.source is Source.CUSTOMER else None
         if event.kind is EventKind.SIGNAL and score is not None:
             found.append(Rating(int(score), human=claimed))
     return tuple(found)

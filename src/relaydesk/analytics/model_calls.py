@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from relaydesk.analytics.report import ReportTable
-from relaydesk.analytics.stats import percentile, rounded
+from relaydesk.analytics.stats import number, percentile, rounded
 from relaydesk.domain.model import Event, EventKind
 
 COLUMNS = (
@@ -36,22 +36,16 @@ class ModelCall:
     completion_tokens: int
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _call(record: dict[str, object]) -> ModelCall:
     reason = record.get("llm_rejected") or record.get("reason")
     return ModelCall(
         role=str(record.get("role") or "unknown"),
         outcome=str(record.get("outcome") or "unknown"),
         reason=str(reason) if reason else None,
-        first_token_ms=_number(record.get("first_token_ms")),
-        total_ms=_number(record.get("total_ms")),
-        prompt_tokens=int(_number(record.get("prompt_tokens")) or 0),
-        completion_tokens=int(_number(record.get("completion_tokens")) or 0),
+        first_token_ms=number(record.get("first_token_ms")),
+        total_ms=number(record.get("total_ms")),
+        prompt_tokens=int(number(record.get("prompt_tokens")) or 0),
+        completion_tokens=int(number(record.get("completion_tokens")) or 0),
     )
 
 

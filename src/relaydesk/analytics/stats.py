@@ -15,6 +15,13 @@ def percentile(values: Iterable[float], p: float) -> float | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def number(value: object) -> float | None:
+    """A stored number as a float; None for anything else (booleans included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 def mean(values: Iterable[float]) -> float | None:
     found = list(values)
     return sum(found) / len(found) if found else None
