@@ -144,6 +144,15 @@ class WidgetPage:
         found: dict[str, Any] = self.page.evaluate("window.relaydesk.state()")
         return found
 
+    def ask_for_a_person(self, first_message: str) -> None:
+        """Say something, get the assistant's answer, then press "Talk to a person"."""
+        from playwright.sync_api import expect
+
+        self.send(first_message)
+        expect(self.messages("assistant")).to_have_count(1)
+        self.person.click()
+        expect(self.status).to_contain_text("A person will join you")
+
     def wait_for_mode(self, mode: str) -> None:
         self.page.wait_for_function(
             "mode => window.relaydesk && window.relaydesk.state().mode === mode", arg=mode

@@ -25,11 +25,8 @@ def test_the_customer_sees_the_agent_typing_then_the_reply(
     open_shop: Any, server: ServerProcess, agent_console: Any, artifacts_dir: Path
 ) -> None:
     widget = open_shop()
-    widget.send("my parcel never arrived")
-    expect(widget.messages("assistant")).to_have_count(1)
-    widget.person.click()
+    widget.ask_for_a_person("my parcel never arrived")
     widget.wait_for_mode("socket")
-    expect(widget.status).to_contain_text("A person will join you")
     cid = widget.state()["conversationId"]
 
     console = agent_console(server, "Tove Lind")
@@ -58,11 +55,8 @@ def test_the_agent_typing_indicator_goes_away_when_the_agent_stops(
     open_shop: Any, server: ServerProcess, agent_console: Any
 ) -> None:
     widget = open_shop()
-    widget.send("hello")
-    expect(widget.messages("assistant")).to_have_count(1)
-    widget.person.click()
+    widget.ask_for_a_person("hello")
     widget.wait_for_mode("socket")
-    expect(widget.status).to_contain_text("A person will join you")
     console = agent_console(server, "Olle")
     claim(console, server, widget.state()["conversationId"])
 

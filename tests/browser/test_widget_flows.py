@@ -95,9 +95,7 @@ def test_an_escalation_shows_the_wait_then_the_agents_reply_and_asks_for_a_ratin
     open_shop: Any, server: ServerProcess, artifacts_dir: Path
 ) -> None:
     widget = open_shop()
-    widget.send("This is ridiculous, I want to talk to a person.")
-    expect(widget.messages("assistant")).to_have_count(1)
-    widget.person.click()
+    widget.ask_for_a_person("This is ridiculous, I want to talk to a person.")
     expect(widget.status).to_contain_text(re.compile(r"Expected wait: (about \d+ min|less)"))
     widget.page.screenshot(path=str(artifacts_dir / "escalation-wait.png"))
 
