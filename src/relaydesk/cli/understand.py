@@ -121,6 +121,15 @@ def eval_intents(
     oos_score: Annotated[
         str, typer.Option("--oos-score", help="Threshold on: probability or neighbours.")
     ] = "probability",
+    tune_epochs: Annotated[
+        int,
+        typer.Option(
+            "--tune-epochs",
+            min=0,
+            help="Also fine-tune e5 for N epochs and blend it in (needs the 'tuning' extra).",
+        ),
+    ] = 0,
+    tune_rate: Annotated[float, typer.Option("--tune-rate", min=1e-7, max=1e-2)] = 1e-4,
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N test items.")] = None,
     validation_share: Annotated[
         float | None,
@@ -157,6 +166,7 @@ def eval_intents(
         threshold_objective=oos_objective, light_embedding_weight=light_weight,
         out_of_scope_score=oos_score, target_recall=oos_recall,
     )  # fmt: skip
+    tuning = _tuning(tune_epochs, tune_rate)
     embedder, light = _embedders(light_weight > 0)
     with _progress() as advance:
         cache = _cache_dir(cache_dir)
@@ -164,6 +174,7 @@ def eval_intents(
         report = evaluate_intents(
             train_set, test_set, cached[0], validation=validation, settings=settings,
             light_embedder=cached[1], latency_embedders=(embedder, light), on_progress=advance,
+            tuning=tuning,
         )  # fmt: skip
     _print_mapping("Intent evaluation", report.as_dict(), as_json)
 
@@ -186,6 +197,17 @@ def eval_multilingual(
     with _progress() as advance:
         report = score_multilingual(understander, examples, on_progress=advance)
     _print_mapping("Multilingual evaluation", report, as_json)
+
+
+def _tuning(epochs: int, rate: float) -> Any:
+    """Settings for the fine-tuned encoder, or None; a clear error without torch."""
+    if epochs == 0:
+        return None
+    try:
+        from relaydesk.assistant.understanding.tuned_classifier import TuningSettings
+    except ImportError as error:
+        fail(f"--tune-epochs needs the 'tuning' extra: pip install 'relaydesk[tuning]' ({error}).")
+    return TuningSettings(epochs=epochs, learning_rate=rate)
 
 
 def _embedders(with_light: bool) -> tuple[Any, Any]:

@@ -137,7 +137,7 @@ class IntentClassifier:
     def _probabilities(self, texts: Sequence[str], vectors: list[Vectors]) -> Matrix:
         logits = self._model.decision_function(self._features(texts, vectors))
         logits = np.atleast_2d(logits) / self.temperature
-        return _softmax(logits)[:, self._in_scope]
+        return softmax(logits)[:, self._in_scope]
 
     def _scores(self, probabilities: Matrix, vectors: list[Vectors]) -> Matrix:
         """What the out-of-scope threshold is compared with, one number per text."""
@@ -263,8 +263,8 @@ class IntentClassifier:
         classes = list(self._model.classes_)
         known = [i for i, label in enumerate(labels) if label in classes]
         target = np.array([classes.index(labels[i]) for i in known])
-        self.temperature = _fit_temperature(logits[known], target)
-        in_scope = _softmax(logits / self.temperature)[:, self._in_scope]
+        self.temperature = fit_temperature(logits[known], target)
+        in_scope = softmax(logits / self.temperature)[:, self._in_scope]
         in_scope_rows = np.array(labels) != OUT_OF_SCOPE
         if in_scope_rows.any():
             familiarity = self._familiarity(texts, vectors)[in_scope_rows]
@@ -290,19 +290,19 @@ class IntentClassifier:
             )
 
 
-def _softmax(logits: Matrix) -> Matrix:
+def softmax(logits: Matrix) -> Matrix:
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     result: Matrix = exp / exp.sum(axis=1, keepdims=True)
     return result
 
 
-def _fit_temperature(logits: Matrix, target: npt.NDArray[np.int_]) -> float:
+def fit_temperature(logits: Matrix, target: npt.NDArray[np.int_]) -> float:
     """The temperature that minimises held-out log loss (a grid is enough for one number)."""
     if len(target) == 0:
         return 1.0
     grid = np.exp(np.linspace(np.log(0.05), np.log(20.0), 80))
-    losses = [_log_loss(_softmax(logits / t), target) for t in grid]
+    losses = [_log_loss(softmax(logits / t), target) for t in grid]
     return float(grid[int(np.argmin(losses))])
 
 

@@ -7,16 +7,35 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from sklearn.metrics import f1_score
 
 from relaydesk.assistant.embeddings import Embedder
-from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
+from relaydesk.assistant.understanding.classifier import (
+    ClassifierSettings,
+    IntentClassifier,
+    Prediction,
+)
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, Example
 
+if TYPE_CHECKING:
+    from relaydesk.assistant.understanding.tuned_classifier import TuningSettings
+
 _BATCH = 256
+
+
+class _Classifier(Protocol):
+    threshold: float
+    temperature: float
+
+    @property
+    def intents(self) -> list[str]: ...
+
+    def attach(self, embedder: Embedder | None, light_embedder: Embedder | None = None) -> None: ...
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,7 @@ class EvaluationReport:
     temperature: float
     latency_p50_ms: float
     latency_p99_ms: float
+    blend_weight: float | None = None  # of the fine-tuned encoder, when one is blended in
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -50,13 +70,21 @@ def evaluate_intents(
     light_embedder: Embedder | None = None,
     latency_samples: int = 200,
     on_progress: Callable[[str, int, int], None] | None = None,
+    tuning: TuningSettings | None = None,
 ) -> EvaluationReport:
     """The embedders may be disk caches; latency is timed with `latency_embedders` (uncached:
-    the main and the light one)."""
-    classifier = IntentClassifier(settings)
-    classifier.attach(embedder, light_embedder)
+    the main and the light one). With `tuning`, the linear model is blended with a fine-tuned
+    encoder (blended_classifier.py)."""
     held_out = None if validation is None else ([e.text for e in validation], _labels(validation))
-    classifier.fit([e.text for e in train], _labels(train), validation=held_out)
+    texts, labels = [e.text for e in train], _labels(train)
+    classifier: _Classifier
+    if tuning is None:
+        linear = IntentClassifier(settings)
+        linear.attach(embedder, light_embedder)
+        classifier = linear.fit(texts, labels, validation=held_out)
+    else:
+        blended = _blended(settings, tuning, (embedder, light_embedder))
+        classifier = blended.fit(texts, labels, validation=held_out, on_progress=on_progress)
     predicted, confidences, hits = _predict_all(classifier, test, on_progress)
     classifier.attach(*(latency_embedders or (embedder, light_embedder)))
     latencies = _time_single_messages(classifier, test, latency_samples, on_progress)
@@ -64,12 +92,25 @@ def evaluate_intents(
     return _report(train, test, classifier, predicted, confidences, hits, latencies)
 
 
+def _blended(
+    settings: ClassifierSettings | None,
+    tuning: TuningSettings,
+    embedders: tuple[Embedder, Embedder | None],
+) -> Any:
+    from relaydesk.assistant.understanding.blended_classifier import BlendedClassifier
+    from relaydesk.assistant.understanding.tuned_classifier import TunedEncoderClassifier
+
+    blended = BlendedClassifier(IntentClassifier(settings), TunedEncoderClassifier(tuning))
+    blended.attach(*embedders)
+    return blended
+
+
 def _labels(examples: Sequence[Example]) -> list[str]:
     return [example.intent for example in examples]
 
 
 def _predict_all(
-    classifier: IntentClassifier,
+    classifier: _Classifier,
     test: Sequence[Example],
     on_progress: Callable[[str, int, int], None] | None,
 ) -> tuple[list[str], list[float], list[bool]]:
@@ -89,7 +130,7 @@ def _predict_all(
 
 
 def _time_single_messages(
-    classifier: IntentClassifier,
+    classifier: _Classifier,
     test: Sequence[Example],
     samples: int,
     on_progress: Callable[[str, int, int], None] | None,
@@ -109,7 +150,7 @@ def _time_single_messages(
 def _report(
     train: Sequence[Example],
     test: Sequence[Example],
-    classifier: IntentClassifier,
+    classifier: _Classifier,
     predicted: list[str],
     confidences: list[float],
     hits: list[bool],
@@ -136,6 +177,7 @@ def _report(
         temperature=round(classifier.temperature, 3),
         latency_p50_ms=round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0,
         latency_p99_ms=round(float(np.percentile(latencies, 99)), 2) if latencies else 0.0,
+        blend_weight=getattr(classifier, "weight", None),
     )
 
 

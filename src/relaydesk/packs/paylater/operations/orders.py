@@ -191,4 +191,3 @@ def open_dispute(
         opened_on=today,
         merchant_response_by=today + timedelta(days=ctx.deps.config.merchant_response_days),
     )
-

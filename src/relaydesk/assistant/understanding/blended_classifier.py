@@ -1,0 +1,111 @@
+"""The linear model (n-grams and frozen sentence vectors) and the fine-tuned encoder make
+different mistakes: their probabilities, averaged, beat either alone. With a validation split
+the weight, the encoder's temperature and the out-of-scope threshold are chosen on it; without
+one both models learn from all the data and count equally (a second fine-tuning run only to
+choose one number would double the cost). The threshold applies to the blended top
+probability."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from relaydesk.assistant.embeddings import Embedder
+from relaydesk.assistant.understanding.classifier import (
+    IntentClassifier,
+    Prediction,
+    fit_temperature,
+    softmax,
+)
+from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE
+from relaydesk.assistant.understanding.out_of_scope import best_threshold
+from relaydesk.assistant.understanding.tuned_classifier import TunedEncoderClassifier
+
+Matrix = npt.NDArray[np.float64]
+_WEIGHTS = np.linspace(0.0, 1.0, 21)  # of the tuned encoder's probabilities
+
+
+class BlendedClassifier:
+    def __init__(self, linear: IntentClassifier, tuned: TunedEncoderClassifier) -> None:
+        self.linear = linear
+        self.tuned = tuned
+        self.settings = linear.settings
+        self.weight = 0.5
+        self.temperature = 1.0  # the tuned encoder's
+        self.threshold = 0.0
+        self._tuned_columns: list[int] = []
+
+    @property
+    def intents(self) -> list[str]:
+        return self.linear.intents
+
+    def attach(self, embedder: Embedder | None, light_embedder: Embedder | None = None) -> None:
+        self.linear.attach(embedder, light_embedder)
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        validation: tuple[Sequence[str], Sequence[str]] | None = None,
+        on_progress: Callable[[str, int, int], None] | None = None,
+    ) -> BlendedClassifier:
+        """Both models learn from `texts`; weight, temperature and threshold come from
+        `validation` when given (the linear model calibrates itself on a held-out part
+        otherwise)."""
+        self.linear.fit(texts, labels, validation=validation)
+        self.tuned.fit(texts, labels, on_progress=on_progress)
+        self._tuned_columns = [self.tuned.classes.index(intent) for intent in self.intents]
+        if validation is not None:
+            self._calibrate(*validation)
+        return self
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        probabilities = self.probabilities(texts)
+        intents = self.intents
+        predictions = []
+        for row in probabilities:
+            order = np.argsort(-row)[:5]
+            ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
+            predictions.append(Prediction(ranked, bool(row.max() < self.threshold)))
+        return predictions
+
+    def probabilities(self, texts: Sequence[str]) -> Matrix:
+        return self._blend(self.linear.probabilities(texts), self._tuned(texts), self.weight)
+
+    def _tuned(self, texts: Sequence[str]) -> Matrix:
+        logits = self.tuned.logits(texts)
+        in_scope: Matrix = softmax(logits / self.temperature)[:, self._tuned_columns]
+        return in_scope
+
+    def _blend(self, linear: Matrix, tuned: Matrix, weight: float) -> Matrix:
+        blended: Matrix = weight * tuned + (1.0 - weight) * linear
+        return blended
+
+    def _calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        logits = self.tuned.logits(texts)
+        known = [i for i, label in enumerate(labels) if label in self.tuned.classes]
+        target = np.array([self.tuned.classes.index(labels[i]) for i in known])
+        self.temperature = fit_temperature(logits[known], target)
+        linear, tuned = self.linear.probabilities(texts), self._tuned(texts)
+        truth = np.array(labels)
+        in_scope = truth != OUT_OF_SCOPE
+        intents = np.array(self.intents)
+
+        def accuracy(weight: float) -> float:
+            guesses = intents[self._blend(linear, tuned, weight).argmax(axis=1)]
+            return float((guesses[in_scope] == truth[in_scope]).mean())
+
+        scores = [accuracy(weight) for weight in _WEIGHTS]
+        self.weight = float(_WEIGHTS[int(np.argmax(scores))])
+        blended = self._blend(linear, tuned, self.weight)
+        predicted = list(intents[blended.argmax(axis=1)])
+        self.threshold = best_threshold(
+            blended.max(axis=1),
+            predicted,
+            labels,
+            self.settings.threshold_objective,
+            np.linspace(0.0, 0.99, 100),
+            self.settings.target_recall,
+        )
