@@ -3,6 +3,8 @@ a classifier that learns by moving the encoder, and its blend with the linear mo
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -145,3 +147,32 @@ def test_that_the_evaluation_reports_a_blended_model(
     assert report.intents == 3
     assert report.out_of_scope_recall is not None
     assert report.in_scope_accuracy >= 0.5
+
+
+def test_that_the_assistant_and_server_never_load_torch() -> None:
+    code = (
+        "import sys; import relaydesk.api.app, relaydesk.assistant.understanding.understander; "
+        "import relaydesk.assistant.understanding.evaluation; "
+        "sys.exit(3 if 'torch' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_that_tuning_without_torch_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    data = tmp_path / "train.csv"
+    data.write_text("text,category\nwhere is my card,card_arrival\n", encoding="utf-8")
+    arguments = ["eval", "intents", "--train", str(data), "--test", str(data), "--tune-epochs", "1"]
+    code = f"""
+import sys
+class NoTorch:  # as if the 'tuning' extra were not installed
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {{"torch", "tokenizers"}}:
+            raise ImportError("No module named " + name)
+sys.meta_path.insert(0, NoTorch())
+sys.argv = ["relaydesk", *{arguments!r}]
+from relaydesk.cli.main import main
+main()
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "pip install 'relaydesk[tuning]'" in result.stdout + result.stderr

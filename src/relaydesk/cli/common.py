@@ -7,6 +7,7 @@ from typing import NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from relaydesk.settings import Settings, load_settings
 
@@ -16,7 +17,8 @@ errors = Console(stderr=True, soft_wrap=True)
 
 def fail(sentence: str, code: int = 2) -> NoReturn:
     """Print one clear sentence to stderr and exit (2 means the caller's input was wrong)."""
-    errors.print(f"[red]error:[/red] {sentence}", highlight=False)
+    # escaped: a sentence may quote input or a package extra such as relaydesk[tuning]
+    errors.print(f"[red]error:[/red] {escape(sentence)}", highlight=False)
     raise typer.Exit(code)
 
 
