@@ -42,26 +42,16 @@ ACCOUNT_CALLS: dict[str, dict[str, Any]] = {
     "request_refund": {"order_id": ALICE_PLAN_ORDER_ID, "amount": "10"},
     "open_dispute": {"order_id": ALICE_DISPUTE_ORDER_ID, "reason": "wrong_item"},
     "update_email": {"new_email": "new@example.com"},
-    "update_address": {
-        "street": "Storgatan 1",
-        "postal_code": "111 22",
-        "city": "Stockholm",
-        "country": "SE",
-    },
+    "update_address": {"street": "Storgatan 1", "postal_code": "111 22", "city": "Stockholm",
+                       "country": "SE"},
     "list_payment_methods": {},
     "change_payment_method": {"last4": "5454"},
     "explain_fee": {"order_id": ALICE_PLAN_ORDER_ID},
 }
 
 
-def call(
-    engine: Engine,
-    today: date,
-    name: str,
-    params: dict[str, Any],
-    customer_id: str | None = ALICE_ID,
-    **ctx: Any,
-) -> ToolOutcome:
+def call(engine: Engine, today: date, name: str, params: dict[str, Any],
+         customer_id: str | None = ALICE_ID, **ctx: Any) -> ToolOutcome:
     context = paylater_context(engine, customer_id, clock=lambda: today, **ctx)
     return TOOLS.execute(name, params, context, timeout_s=10)
 
@@ -72,11 +62,8 @@ def reason(outcome: ToolOutcome) -> str | None:
 
 def refund_count(engine: Engine, order_id: str) -> int:
     with engine.connect() as conn:
-        return int(
-            conn.execute(
-                select(func.count()).select_from(t.refunds).where(t.refunds.c.order_id == order_id)
-            ).scalar_one()
-        )
+        return int(conn.execute(select(func.count()).select_from(t.refunds)
+                                .where(t.refunds.c.order_id == order_id)).scalar_one())
 
 
 def test_every_account_tool_refuses_an_unverified_customer(
@@ -91,26 +78,12 @@ def test_every_account_tool_refuses_an_unverified_customer(
 def test_an_email_and_order_number_verify_only_their_own_customer(
     demo_engine: Engine, today: date
 ) -> None:
-    good = call(
-        demo_engine,
-        today,
-        "verify_customer",
-        {"email": " Alice@Example.com", "order_id": "100001"},
-        customer_id=None,
-    )
-    assert good.result == {
-        "verified": True,
-        "customer_id": ALICE_ID,
-        "first_name": "Alice",
-        "language": "en",
-    }
-    crossed = call(
-        demo_engine,
-        today,
-        "verify_customer",
-        {"email": ALICE_EMAIL, "order_id": SVEN_PLAN_ORDER_ID},
-        customer_id=None,
-    )
+    good = call(demo_engine, today, "verify_customer",
+                {"email": " Alice@Example.com", "order_id": "100001"}, customer_id=None)
+    assert good.result == {"verified": True, "customer_id": ALICE_ID, "first_name": "Alice",
+                           "language": "en"}
+    crossed = call(demo_engine, today, "verify_customer",
+                   {"email": ALICE_EMAIL, "order_id": SVEN_PLAN_ORDER_ID}, customer_id=None)
     assert crossed.result is not None and crossed.result["verified"] is False
     assert crossed.result["customer_id"] is None
 
@@ -142,9 +115,7 @@ def test_refund_status_shows_the_pending_refund_and_when_it_should_arrive(
     assert outcome.result is not None
     (refund,) = outcome.result["refunds"]
     assert (refund["refund_id"], refund["status"], refund["amount"]) == (
-        ALICE_REFUND_ID,
-        "pending",
-        "149.90",
+        ALICE_REFUND_ID, "pending", "149.90"
     )
     assert refund["expected_by"] == (today + timedelta(days=2)).isoformat()
     other = call(demo_engine, today, "refund_status", {"refund_id": SVEN_REFUND_ID})
@@ -165,11 +136,8 @@ def test_a_refund_above_the_limit_waits_for_a_human_and_then_runs(
     assert approved.result["approved_by"] == "agent-lena"
     assert approved.result["refund"]["status"] == "pending"
     with demo_engine.connect() as conn:
-        row = conn.execute(
-            select(t.refunds.c.amount_minor, t.refunds.c.approved_by).where(
-                t.refunds.c.order_id == ALICE_LARGE_ORDER_ID
-            )
-        ).one()
+        row = conn.execute(select(t.refunds.c.amount_minor, t.refunds.c.approved_by)
+                           .where(t.refunds.c.order_id == ALICE_LARGE_ORDER_ID)).one()
     assert tuple(row) == (30000, "agent-lena")
 
 
@@ -177,27 +145,24 @@ def test_an_agent_may_refund_more_than_the_assistant_without_approval(
     demo_engine: Engine, today: date
 ) -> None:
     params = {"order_id": ALICE_LARGE_ORDER_ID, "amount": "300.00"}
-    outcome = call(
-        demo_engine, today, "request_refund", params, actor="agent", actor_id="agent-lena"
-    )
+    outcome = call(demo_engine, today, "request_refund", params, actor="agent",
+                   actor_id="agent-lena")
     assert outcome.status == "done"
     assert refund_count(demo_engine, ALICE_LARGE_ORDER_ID) == 1
 
 
 def test_a_refund_while_another_is_pending_is_refused(demo_engine: Engine, today: date) -> None:
-    outcome = call(
-        demo_engine, today, "request_refund", {"order_id": ALICE_REFUND_ORDER_ID, "amount": "5"}
-    )
+    outcome = call(demo_engine, today, "request_refund",
+                   {"order_id": ALICE_REFUND_ORDER_ID, "amount": "5"})
     assert reason(outcome) == "refund.already_pending"
     assert refund_count(demo_engine, ALICE_REFUND_ORDER_ID) == 1
 
 
-def test_a_dispute_opens_once_and_a_second_one_is_refused(demo_engine: Engine, today: date) -> None:
-    params = {
-        "order_id": ALICE_DISPUTE_ORDER_ID,
-        "reason": "not_as_described",
-        "description": "The soles came apart after one run.",
-    }
+def test_a_dispute_opens_once_and_a_second_one_is_refused(
+    demo_engine: Engine, today: date
+) -> None:
+    params = {"order_id": ALICE_DISPUTE_ORDER_ID, "reason": "not_as_described",
+              "description": "The soles came apart after one run."}
     opened = call(demo_engine, today, "open_dispute", params)
     assert opened.status == "done" and opened.result is not None
     assert opened.result["dispute_id"].startswith("DS-")
@@ -209,16 +174,11 @@ def test_a_dispute_opens_once_and_a_second_one_is_refused(demo_engine: Engine, t
 def test_a_dispute_outside_the_window_or_with_an_unknown_reason_is_refused(
     demo_engine: Engine, today: date
 ) -> None:
-    late = call(
-        demo_engine, today, "open_dispute", {"order_id": ALICE_OLD_ORDER_ID, "reason": "wrong_item"}
-    )
+    late = call(demo_engine, today, "open_dispute",
+                {"order_id": ALICE_OLD_ORDER_ID, "reason": "wrong_item"})
     assert reason(late) == "dispute.window_closed"
-    odd = call(
-        demo_engine,
-        today,
-        "open_dispute",
-        {"order_id": ALICE_DISPUTE_ORDER_ID, "reason": "changed_my_mind"},
-    )
+    odd = call(demo_engine, today, "open_dispute",
+               {"order_id": ALICE_DISPUTE_ORDER_ID, "reason": "changed_my_mind"})
     assert (odd.status, odd.fields) == ("invalid", ["reason"])
 
 
@@ -231,9 +191,8 @@ def test_updating_the_email_changes_the_account_unless_someone_else_has_it(
     done = call(demo_engine, today, "update_email", {"new_email": "Alice.A@Example.org"})
     assert done.result == {"email": "alice.a@example.org"}
     with demo_engine.connect() as conn:
-        email = conn.execute(
-            select(t.customers.c.email).where(t.customers.c.id == ALICE_ID)
-        ).scalar_one()
+        email = conn.execute(select(t.customers.c.email)
+                             .where(t.customers.c.id == ALICE_ID)).scalar_one()
     assert email == "alice.a@example.org"
 
 
@@ -245,18 +204,16 @@ def test_updating_the_address_only_to_a_served_country(demo_engine: Engine, toda
     done = call(demo_engine, today, "update_address", {**address, "country": "fi"})
     assert done.status == "done"
     with demo_engine.connect() as conn:
-        row = conn.execute(
-            select(t.customers.c.city, t.customers.c.country).where(t.customers.c.id == ALICE_ID)
-        ).one()
+        row = conn.execute(select(t.customers.c.city, t.customers.c.country)
+                           .where(t.customers.c.id == ALICE_ID)).one()
     assert tuple(row) == ("Helsinki", "FI")
 
 
 def test_changing_the_payment_method_moves_every_open_plan(
     demo_engine: Engine, today: date
 ) -> None:
-    expired = call(
-        demo_engine, today, "change_payment_method", {"payment_method_id": ALICE_EXPIRED_CARD_ID}
-    )
+    expired = call(demo_engine, today, "change_payment_method",
+                   {"payment_method_id": ALICE_EXPIRED_CARD_ID})
     assert reason(expired) == "payment_method.expired"
     others = call(demo_engine, today, "change_payment_method", {"last4": "1881"})
     assert reason(others) == "payment_method.not_found"
@@ -264,13 +221,11 @@ def test_changing_the_payment_method_moves_every_open_plan(
     assert done.status == "done" and done.result is not None
     assert ALICE_PLAN_ORDER_ID in done.result["orders_updated"]
     with demo_engine.connect() as conn:
-        methods = set(
-            conn.execute(
-                select(t.payment_plans.c.payment_method_id)
-                .join(t.orders, t.orders.c.id == t.payment_plans.c.order_id)
-                .where(t.orders.c.customer_id == ALICE_ID, t.payment_plans.c.status == "active")
-            ).scalars()
-        )
+        methods = set(conn.execute(
+            select(t.payment_plans.c.payment_method_id)
+            .join(t.orders, t.orders.c.id == t.payment_plans.c.order_id)
+            .where(t.orders.c.customer_id == ALICE_ID, t.payment_plans.c.status == "active")
+        ).scalars())
     assert methods == {ALICE_SPARE_CARD_ID}
 
 
@@ -283,12 +238,5 @@ def test_saved_methods_show_only_brand_and_last_digits(
     methods = outcome.result["methods"]
     assert methods[0]["is_default"] is True
     assert all(len(m["last4"]) == 4 for m in methods)
-    assert set(methods[0]) == {
-        "payment_method_id",
-        "kind",
-        "brand",
-        "last4",
-        "expires_on",
-        "is_default",
-        "expired",
-    }
+    assert set(methods[0]) == {"payment_method_id", "kind", "brand", "last4", "expires_on",
+                               "is_default", "expired"}

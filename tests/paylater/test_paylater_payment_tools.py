@@ -28,14 +28,8 @@ from relaydesk.tools import DeadlineExceeded, PolicyViolation, ToolOutcome
 TOOLS = build_paylater_tools()
 
 
-def call(
-    engine: Engine,
-    today: date,
-    name: str,
-    params: dict[str, Any],
-    customer_id: str | None = ALICE_ID,
-    **ctx: Any,
-) -> ToolOutcome:
+def call(engine: Engine, today: date, name: str, params: dict[str, Any],
+         customer_id: str | None = ALICE_ID, **ctx: Any) -> ToolOutcome:
     context = paylater_context(engine, customer_id, clock=lambda: today, **ctx)
     return TOOLS.execute(name, params, context, timeout_s=10)
 
@@ -44,14 +38,9 @@ def due_dates(engine: Engine, order_id: str) -> list[tuple[int, date, str, bool]
     plan_id = "PL-" + order_id.removeprefix("ORD-")
     with engine.connect() as conn:
         rows = conn.execute(
-            select(
-                t.instalments.c.seq,
-                t.instalments.c.due_on,
-                t.instalments.c.status,
-                t.instalments.c.postponed,
-            )
-            .where(t.instalments.c.plan_id == plan_id)
-            .order_by(t.instalments.c.seq)
+            select(t.instalments.c.seq, t.instalments.c.due_on, t.instalments.c.status,
+                   t.instalments.c.postponed)
+            .where(t.instalments.c.plan_id == plan_id).order_by(t.instalments.c.seq)
         ).all()
     return [(row.seq, row.due_on, row.status, row.postponed) for row in rows]
 
@@ -59,17 +48,13 @@ def due_dates(engine: Engine, order_id: str) -> list[tuple[int, date, str, bool]
 def test_a_postponement_really_moves_the_due_date_in_the_backend(
     demo_engine: Engine, today: date
 ) -> None:
-    outcome = call(
-        demo_engine, today, "postpone_payment", {"order_id": ALICE_PLAN_ORDER_ID, "days": 7}
-    )
+    outcome = call(demo_engine, today, "postpone_payment",
+                   {"order_id": ALICE_PLAN_ORDER_ID, "days": 7})
     assert outcome.status == "done"
     assert outcome.result is not None
     assert outcome.result["new_due_on"] == (today + timedelta(days=10)).isoformat()
     assert due_dates(demo_engine, ALICE_PLAN_ORDER_ID)[2] == (
-        3,
-        today + timedelta(days=10),
-        "scheduled",
-        True,
+        3, today + timedelta(days=10), "scheduled", True
     )
 
 
@@ -77,30 +62,23 @@ def test_a_second_postponement_of_the_same_order_is_refused_and_changes_nothing(
     demo_engine: Engine, today: date
 ) -> None:
     before = due_dates(demo_engine, ALICE_POSTPONED_ORDER_ID)
-    outcome = call(
-        demo_engine, today, "postpone_payment", {"order_id": ALICE_POSTPONED_ORDER_ID, "days": 2}
-    )
+    outcome = call(demo_engine, today, "postpone_payment",
+                   {"order_id": ALICE_POSTPONED_ORDER_ID, "days": 2})
     assert outcome.status == "denied"
     assert outcome.decision is not None and outcome.decision.reason == "postpone.already_used"
     assert due_dates(demo_engine, ALICE_POSTPONED_ORDER_ID) == before
 
 
 def test_an_overdue_order_cannot_be_postponed(demo_engine: Engine, today: date) -> None:
-    outcome = call(
-        demo_engine,
-        today,
-        "postpone_payment",
-        {"order_id": SVEN_OVERDUE_ORDER_ID, "days": 3},
-        customer_id=SVEN_ID,
-    )
+    outcome = call(demo_engine, today, "postpone_payment",
+                   {"order_id": SVEN_OVERDUE_ORDER_ID, "days": 3}, customer_id=SVEN_ID)
     assert outcome.decision is not None and outcome.decision.reason == "postpone.overdue"
 
 
 def test_postponing_someone_elses_order_is_refused(demo_engine: Engine, today: date) -> None:
     before = due_dates(demo_engine, SVEN_PLAN_ORDER_ID)
-    outcome = call(
-        demo_engine, today, "postpone_payment", {"order_id": SVEN_PLAN_ORDER_ID, "days": 3}
-    )
+    outcome = call(demo_engine, today, "postpone_payment",
+                   {"order_id": SVEN_PLAN_ORDER_ID, "days": 3})
     assert outcome.status == "denied"
     assert outcome.decision is not None and outcome.decision.reason == "not_your_order"
     assert due_dates(demo_engine, SVEN_PLAN_ORDER_ID) == before
@@ -121,9 +99,8 @@ def test_calling_a_tool_directly_still_enforces_its_policy(
 
 
 def test_a_tool_past_its_deadline_rolls_back_its_write(demo_engine: Engine, today: date) -> None:
-    ctx = replace(
-        paylater_context(demo_engine, ALICE_ID, clock=lambda: today), deadline=time.monotonic() - 1
-    )
+    ctx = replace(paylater_context(demo_engine, ALICE_ID, clock=lambda: today),
+                  deadline=time.monotonic() - 1)
     before = due_dates(demo_engine, ALICE_PLAN_ORDER_ID)
     with pytest.raises(DeadlineExceeded):
         TOOLS.get("postpone_payment").run(
@@ -140,14 +117,8 @@ def test_two_simultaneous_postponements_of_one_order_give_exactly_one(
 
     def postpone(days: int) -> None:
         start.wait()
-        outcomes.append(
-            call(
-                demo_engine,
-                today,
-                "postpone_payment",
-                {"order_id": ALICE_PLAN_ORDER_ID, "days": days},
-            )
-        )
+        outcomes.append(call(demo_engine, today, "postpone_payment",
+                             {"order_id": ALICE_PLAN_ORDER_ID, "days": days}))
 
     workers = [threading.Thread(target=postpone, args=(n,)) for n in (4, 6)]
     for worker in workers:
@@ -157,8 +128,8 @@ def test_two_simultaneous_postponements_of_one_order_give_exactly_one(
     assert sorted(o.status for o in outcomes) == ["denied", "done"]
     done = next(o for o in outcomes if o.status == "done")
     assert done.result is not None
-    assert (
-        due_dates(demo_engine, ALICE_PLAN_ORDER_ID)[2][1].isoformat() == (done.result["new_due_on"])
+    assert due_dates(demo_engine, ALICE_PLAN_ORDER_ID)[2][1].isoformat() == (
+        done.result["new_due_on"]
     )
 
 
@@ -178,10 +149,7 @@ def test_the_payment_plan_lists_every_instalment_and_what_is_left(
     outcome = call(demo_engine, today, "get_payment_plan", {"order_id": "ord-100001"})
     assert outcome.status == "done" and outcome.result is not None
     assert [i["status"] for i in outcome.result["instalments"]] == [
-        "paid",
-        "paid",
-        "scheduled",
-        "scheduled",
+        "paid", "paid", "scheduled", "scheduled"
     ]
     assert outcome.result["remaining"] == "120.00"
     assert outcome.result["payment_method"]["last4"] == "4242"
@@ -190,24 +158,14 @@ def test_the_payment_plan_lists_every_instalment_and_what_is_left(
 def test_paying_an_overdue_instalment_now_includes_the_late_fee_and_completes_the_plan(
     demo_engine: Engine, today: date
 ) -> None:
-    outcome = call(
-        demo_engine,
-        today,
-        "pay_instalment",
-        {"order_id": SVEN_OVERDUE_ORDER_ID},
-        customer_id=SVEN_ID,
-    )
+    outcome = call(demo_engine, today, "pay_instalment", {"order_id": SVEN_OVERDUE_ORDER_ID},
+                   customer_id=SVEN_ID)
     assert outcome.status == "done" and outcome.result is not None
     assert (outcome.result["amount_paid"], outcome.result["currency"]) == ("1545.00", "SEK")
     assert outcome.result["plan_status"] == "completed"
     assert due_dates(demo_engine, SVEN_OVERDUE_ORDER_ID)[0][2] == "paid"
-    again = call(
-        demo_engine,
-        today,
-        "pay_instalment",
-        {"order_id": SVEN_OVERDUE_ORDER_ID},
-        customer_id=SVEN_ID,
-    )
+    again = call(demo_engine, today, "pay_instalment", {"order_id": SVEN_OVERDUE_ORDER_ID},
+                 customer_id=SVEN_ID)
     assert again.decision is not None and again.decision.reason == "pay.nothing_due"
 
 
@@ -215,24 +173,17 @@ def test_pausing_during_a_return_moves_every_unpaid_due_date(
     demo_engine: Engine, today: date
 ) -> None:
     before = due_dates(demo_engine, ALICE_RETURN_ORDER_ID)
-    outcome = call(
-        demo_engine, today, "pause_payments", {"order_id": ALICE_RETURN_ORDER_ID, "days": 20}
-    )
+    outcome = call(demo_engine, today, "pause_payments",
+                   {"order_id": ALICE_RETURN_ORDER_ID, "days": 20})
     assert outcome.status == "done" and outcome.result is not None
     assert outcome.result["moved_instalments"] == 2
     after = due_dates(demo_engine, ALICE_RETURN_ORDER_ID)
     assert [a[1] - b[1] for a, b in zip(after, before, strict=True)] == [
-        timedelta(0),
-        timedelta(0),
-        timedelta(days=20),
-        timedelta(days=20),
+        timedelta(0), timedelta(0), timedelta(days=20), timedelta(days=20)
     ]
     with demo_engine.connect() as conn:
-        plan = conn.execute(
-            select(t.payment_plans.c.status, t.payment_plans.c.paused_until).where(
-                t.payment_plans.c.order_id == ALICE_RETURN_ORDER_ID
-            )
-        ).one()
+        plan = conn.execute(select(t.payment_plans.c.status, t.payment_plans.c.paused_until)
+                            .where(t.payment_plans.c.order_id == ALICE_RETURN_ORDER_ID)).one()
     assert tuple(plan) == ("paused", today + timedelta(days=20))
     again = call(demo_engine, today, "pause_payments", {"order_id": ALICE_RETURN_ORDER_ID})
     assert again.decision is not None and again.decision.reason == "pause.already_paused"
@@ -247,9 +198,8 @@ def test_pausing_an_order_without_a_return_is_refused(demo_engine: Engine, today
 def test_a_late_fee_is_explained_from_the_fee_table_with_what_the_order_was_charged(
     demo_engine: Engine, today: date
 ) -> None:
-    outcome = call(
-        demo_engine, today, "explain_fee", {"order_id": SVEN_OVERDUE_ORDER_ID}, customer_id=SVEN_ID
-    )
+    outcome = call(demo_engine, today, "explain_fee", {"order_id": SVEN_OVERDUE_ORDER_ID},
+                   customer_id=SVEN_ID)
     assert outcome.status == "done" and outcome.result is not None
     assert outcome.result["amount"] == "55.00"
     assert outcome.result["grace_days"] == 3

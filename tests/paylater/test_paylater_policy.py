@@ -44,27 +44,12 @@ def instalment(seq: int, due: int, status: str = "scheduled", **extra: Any) -> I
 def an_order(**changes: Any) -> OrderFacts:
     """A pay-in-4 order of 240 EUR with two instalments paid and the next due in 3 days."""
     order = OrderFacts(
-        id="ORD-100001",
-        customer_id="cust-1",
-        status="delivered",
-        amount_minor=24000,
-        currency="EUR",
-        created_on=days(-25),
-        delivered_on=days(-22),
-        plan_kind="pay_in_4",
-        plan_status="active",
-        plan_method_id="pm-1",
-        paused_until=None,
-        instalments=(
-            instalment(1, -25, "paid"),
-            instalment(2, -11, "paid"),
-            instalment(3, 3),
-            instalment(4, 17),
-        ),
-        return_status=None,
-        refunded_minor=0,
-        pending_refund_id=None,
-        open_dispute_id=None,
+        id="ORD-100001", customer_id="cust-1", status="delivered", amount_minor=24000,
+        currency="EUR", created_on=days(-25), delivered_on=days(-22), plan_kind="pay_in_4",
+        plan_status="active", plan_method_id="pm-1", paused_until=None,
+        instalments=(instalment(1, -25, "paid"), instalment(2, -11, "paid"),
+                     instalment(3, 3), instalment(4, 17)),
+        return_status=None, refunded_minor=0, pending_refund_id=None, open_dispute_id=None,
     )
     return replace(order, **changes)
 
@@ -113,27 +98,17 @@ def test_the_postponement_limit_is_data_an_operator_can_change() -> None:
 
 
 def test_an_order_can_be_postponed_only_once() -> None:
-    already = an_order(
-        instalments=(
-            instalment(1, -25, "paid"),
-            instalment(2, -4, "paid", postponed=True),
-            instalment(3, 3),
-            instalment(4, 17),
-        )
-    )
+    already = an_order(instalments=(
+        instalment(1, -25, "paid"), instalment(2, -4, "paid", postponed=True),
+        instalment(3, 3), instalment(4, 17),
+    ))
     decision = decide_postpone(CONFIG, already, days(5), TODAY)
     assert (decision.outcome, decision.reason) == ("deny", "postpone.already_used")
 
 
 def test_an_overdue_plan_is_never_postponed() -> None:
-    overdue = an_order(
-        instalments=(
-            instalment(1, -25, "paid"),
-            instalment(2, -11, "overdue"),
-            instalment(3, 3),
-            instalment(4, 17),
-        )
-    )
+    overdue = an_order(instalments=(instalment(1, -25, "paid"), instalment(2, -11, "overdue"),
+                                    instalment(3, 3), instalment(4, 17)))
     decision = decide_postpone(CONFIG, overdue, days(-11 + 5), TODAY)
     assert (decision.outcome, decision.reason) == ("deny", "postpone.overdue")
 
@@ -153,9 +128,8 @@ def test_a_postponement_must_move_the_date_later() -> None:
 
 
 def test_paying_now_charges_the_next_instalment_with_its_late_fee() -> None:
-    late = an_order(
-        instalments=(instalment(1, -25, "paid"), instalment(2, -11, "overdue", late_fee_minor=500))
-    )
+    late = an_order(instalments=(instalment(1, -25, "paid"),
+                                 instalment(2, -11, "overdue", late_fee_minor=500)))
     decision = decide_pay_now(late, None, MethodFacts("pm-1", "cust-1", days(400)), TODAY)
     assert decision.outcome == "allow"
     assert decision.details == {"seq": 2, "amount": "65.00", "currency": "EUR"}
@@ -230,8 +204,7 @@ def test_a_second_refund_while_one_is_pending_is_refused() -> None:
     pending = an_order(pending_refund_id="RF-100002", refunded_minor=1000)
     decision = decide_refund(CONFIG, "assistant", pending, 1000)
     assert (decision.reason, decision.details["refund_id"]) == (
-        "refund.already_pending",
-        "RF-100002",
+        "refund.already_pending", "RF-100002"
     )
 
 
@@ -265,8 +238,7 @@ def test_not_received_waits_a_week_after_purchase() -> None:
     fresh = an_order(delivered_on=None, status="shipped", created_on=days(-3))
     decision = decide_dispute(CONFIG, fresh, "not_received", TODAY)
     assert (decision.reason, decision.details["wait_until"]) == (
-        "dispute.too_early",
-        days(4).isoformat(),
+        "dispute.too_early", days(4).isoformat()
     )
     late = an_order(delivered_on=None, status="shipped", created_on=days(-8))
     assert decide_dispute(CONFIG, late, "not_received", TODAY).outcome == "allow"

@@ -72,9 +72,9 @@ def test_the_data_mixes_currencies_plan_states_returns_and_refunds() -> None:
     assert {"requested", "in_transit", "received", "completed"} <= return_states
     assert {"pending", "completed"} <= refund_states
     assert {"sv", "fi", "de", "en"} <= languages
-    overdue_share = sum(item["status"] == "overdue" for item in rows[t.instalments.name]) / len(
-        rows[t.instalments.name]
-    )
+    overdue_share = sum(
+        item["status"] == "overdue" for item in rows[t.instalments.name]
+    ) / len(rows[t.instalments.name])
     assert 0.01 < overdue_share < 0.15
 
 
@@ -114,15 +114,10 @@ def test_the_demo_customers_have_their_stable_ids_and_languages(demo_engine: Eng
     assert people == {ALICE_ID: "en", SVEN_ID: "sv"}
     assert _count(demo_engine, t.refunds, t.refunds.c.id == ALICE_REFUND_ID) == 1
     overdue_plan = "PL-" + SVEN_OVERDUE_ORDER_ID.removeprefix("ORD-")
-    assert (
-        _count(
-            demo_engine,
-            t.instalments,
-            t.instalments.c.plan_id == overdue_plan,
-            t.instalments.c.status == "overdue",
-        )
-        == 1
-    )
+    assert _count(
+        demo_engine, t.instalments,
+        t.instalments.c.plan_id == overdue_plan, t.instalments.c.status == "overdue",
+    ) == 1
 
 
 def test_dropping_the_backend_leaves_no_demo_tables(backend_engine: Engine) -> None:

@@ -154,9 +154,8 @@ def decide_postpone(
     )
 
 
-def decide_pay_now(
-    order: OrderFacts, seq: int | None, method: MethodFacts | None, today: date
-) -> PolicyDecision:
+def decide_pay_now(order: OrderFacts, seq: int | None, method: MethodFacts | None,
+                   today: date) -> PolicyDecision:
     """Pay an instalment now: it must exist, be unpaid, and the plan's method must work."""
     if order.plan_status is None:
         return deny("pay.no_plan")
@@ -200,7 +199,8 @@ def decide_refund(
     if refundable <= 0:
         return deny("refund.already_refunded")
     if amount_minor > refundable:
-        return deny("refund.exceeds_order", refundable=money(refundable), currency=order.currency)
+        return deny("refund.exceeds_order", refundable=money(refundable),
+                    currency=order.currency)
     limit = config.refund_limit(actor, order.currency)
     amount = Decimal(amount_minor) / 100
     if limit is None or amount > limit:
@@ -225,10 +225,8 @@ def decide_dispute(
     if (today - since).days > config.dispute_window_days:
         return deny("dispute.window_closed", window_days=config.dispute_window_days)
     waited = (today - order.created_on).days
-    if (
-        reason == "not_received"
-        and order.delivered_on is None
-        and (waited < config.not_received_wait_days)
+    if reason == "not_received" and order.delivered_on is None and (
+        waited < config.not_received_wait_days
     ):
         wait_until = order.created_on + timedelta(days=config.not_received_wait_days)
         return deny("dispute.too_early", wait_until=wait_until.isoformat())

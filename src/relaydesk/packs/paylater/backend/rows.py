@@ -32,23 +32,15 @@ TABLE_ORDER: tuple[Table, ...] = (
 
 # Late fees per currency: (amount, grace days, cap per order), in minor units.
 FEE_RULES: tuple[Row, ...] = (
-    {
-        "code": "late_fee",
-        "currency": "EUR",
-        "amount_minor": 500,
-        "grace_days": 3,
-        "cap_minor": 1500,
-    },
-    {
-        "code": "late_fee",
-        "currency": "SEK",
-        "amount_minor": 5500,
-        "grace_days": 3,
-        "cap_minor": 16500,
-    },
+    {"code": "late_fee", "currency": "EUR", "amount_minor": 500, "grace_days": 3,
+     "cap_minor": 1500},
+    {"code": "late_fee", "currency": "SEK", "amount_minor": 5500, "grace_days": 3,
+     "cap_minor": 16500},
     # Postponing and pausing are free; listed so a fee question about them has an answer.
-    {"code": "postpone_fee", "currency": "EUR", "amount_minor": 0, "grace_days": 0, "cap_minor": 0},
-    {"code": "postpone_fee", "currency": "SEK", "amount_minor": 0, "grace_days": 0, "cap_minor": 0},
+    {"code": "postpone_fee", "currency": "EUR", "amount_minor": 0, "grace_days": 0,
+     "cap_minor": 0},
+    {"code": "postpone_fee", "currency": "SEK", "amount_minor": 0, "grace_days": 0,
+     "cap_minor": 0},
     {"code": "pause_fee", "currency": "EUR", "amount_minor": 0, "grace_days": 0, "cap_minor": 0},
     {"code": "pause_fee", "currency": "SEK", "amount_minor": 0, "grace_days": 0, "cap_minor": 0},
 )

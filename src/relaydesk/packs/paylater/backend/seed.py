@@ -116,8 +116,7 @@ class _Generator:
                 id=method_id,
                 customer_id=customer_id,
                 kind="card" if is_card else "bank",
-                brand=self.rng.choice(("Visa", "Mastercard"))
-                if is_card
+                brand=self.rng.choice(("Visa", "Mastercard")) if is_card
                 else self.rng.choice(country.banks),
                 last4=f"{self.rng.randint(0, 9999):04d}",
                 expires_on=expires if is_card else None,
@@ -183,11 +182,8 @@ class _Generator:
         if scheduled and self.rng.random() < 0.05:
             moved = scheduled[0]
             days = self.rng.randint(3, 10)
-            moved.update(
-                original_due_on=moved["due_on"],
-                postponed=True,
-                due_on=moved["due_on"] + timedelta(days=days),
-            )
+            moved.update(original_due_on=moved["due_on"], postponed=True,
+                         due_on=moved["due_on"] + timedelta(days=days))
 
     def _aftercare(self, order: Row, plan_id: str, instalments: list[Row]) -> None:
         """Returns, refunds and disputes on some delivered orders."""
@@ -205,13 +201,8 @@ class _Generator:
     def _return(self, order: Row, plan_id: str, instalments: list[Row]) -> None:
         status = self.rng.choice((*RETURN_IN_PROGRESS, "completed", "completed", "rejected"))
         opened = min(self.today, order["delivered_on"] + timedelta(days=self.rng.randint(1, 14)))
-        self.rows.add(
-            t.returns,
-            id=self.ids.next("RT"),
-            order_id=order["id"],
-            status=status,
-            created_on=opened,
-        )
+        self.rows.add(t.returns, id=self.ids.next("RT"), order_id=order["id"], status=status,
+                      created_on=opened)
         if status == "completed":
             order["status"] = "returned"
             for item in instalments:
@@ -222,9 +213,8 @@ class _Generator:
         if status in RETURN_IN_PROGRESS and self.rng.random() < 0.3:
             plan = self.rows.by_table[t.payment_plans.name][-1]
             assert plan["id"] == plan_id
-            plan.update(
-                status="paused", paused_until=self.today + timedelta(days=self.rng.randint(5, 25))
-            )
+            plan.update(status="paused",
+                        paused_until=self.today + timedelta(days=self.rng.randint(5, 25)))
 
     def _refund(self, order: Row, status: str, partial: bool) -> None:
         amount = order["amount_minor"]
@@ -233,36 +223,21 @@ class _Generator:
         requested = min(self.today, order["delivered_on"] + timedelta(days=self.rng.randint(3, 20)))
         completed = requested + timedelta(days=self.rng.randint(2, 7))
         self.rows.add(
-            t.refunds,
-            id=self.ids.next("RF"),
-            order_id=order["id"],
-            amount_minor=amount,
-            currency=order["currency"],
-            status=status,
-            reason="goodwill" if partial else "returned_item",
-            requested_on=requested,
+            t.refunds, id=self.ids.next("RF"), order_id=order["id"], amount_minor=amount,
+            currency=order["currency"], status=status,
+            reason="goodwill" if partial else "returned_item", requested_on=requested,
             completed_on=min(completed, self.today) if status == "completed" else None,
-            requested_by="merchant",
-            approved_by=None,
+            requested_by="merchant", approved_by=None,
         )
 
     def _dispute(self, order: Row) -> None:
         reason = self.rng.choice(DISPUTE_REASONS)
         opened = min(self.today, order["delivered_on"] + timedelta(days=self.rng.randint(1, 30)))
-        status = (
-            "open"
-            if (self.today - opened).days < 14
-            else self.rng.choice(("under_review", "resolved", "rejected"))
+        status = "open" if (self.today - opened).days < 14 else self.rng.choice(
+            ("under_review", "resolved", "rejected")
         )
-        self.rows.add(
-            t.disputes,
-            id=self.ids.next("DS"),
-            order_id=order["id"],
-            reason=reason,
-            status=status,
-            description="",
-            opened_on=opened,
-        )
+        self.rows.add(t.disputes, id=self.ids.next("DS"), order_id=order["id"], reason=reason,
+                      status=status, description="", opened_on=opened)
 
 
 def build_backend_rows(
@@ -275,14 +250,9 @@ def build_backend_rows(
     for rule in FEE_RULES:
         rows.add(t.fee_rules, **rule)
     for merchant in MERCHANTS:
-        rows.add(
-            t.merchants,
-            id=merchant.id,
-            name=merchant.name,
-            category=merchant.category,
-            country=merchant.country,
-            url=f"https://{merchant.id.removeprefix('m-')}.example.com",
-        )
+        rows.add(t.merchants, id=merchant.id, name=merchant.name, category=merchant.category,
+                 country=merchant.country,
+                 url=f"https://{merchant.id.removeprefix('m-')}.example.com")
     add_demo_customers(rows, today)
     generator = _Generator(rows, rng, today)
     for number in range(1, customers + 1):

@@ -174,19 +174,16 @@ def change_payment_method(
     """Charge one plan, or every open plan and future purchases, to another saved method."""
     method_id, order = need(facts)
     customer_id = need(ctx.customer_id)
-    plans = (
-        select(t.payment_plans.c.id, t.payment_plans.c.order_id)
-        .join(t.orders, t.orders.c.id == t.payment_plans.c.order_id)
-        .where(t.orders.c.customer_id == customer_id, t.payment_plans.c.status.in_(OPEN_PLAN))
-    )
+    plans = select(t.payment_plans.c.id, t.payment_plans.c.order_id).join(
+        t.orders, t.orders.c.id == t.payment_plans.c.order_id
+    ).where(t.orders.c.customer_id == customer_id, t.payment_plans.c.status.in_(OPEN_PLAN))
     if order is not None:
         plans = plans.where(t.orders.c.id == order.id)
     else:
         # A change for the whole account also makes it the default for new purchases.
         methods = t.payment_methods
         conn.execute(
-            update(methods)
-            .where(methods.c.customer_id == customer_id)
+            update(methods).where(methods.c.customer_id == customer_id)
             .values(is_default=methods.c.id == method_id)
         )
     targets = conn.execute(plans.order_by(t.payment_plans.c.order_id)).all()

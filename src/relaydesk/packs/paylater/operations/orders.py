@@ -191,3 +191,4 @@ def open_dispute(
         opened_on=today,
         merchant_response_by=today + timedelta(days=ctx.deps.config.merchant_response_days),
     )
+

@@ -72,12 +72,8 @@ def next_payment(
 ) -> NextPaymentResult:
     """The customer's soonest unpaid instalment, on one order or across all open plans."""
     query = (
-        select(
-            t.instalments,
-            t.orders.c.id.label("order_id"),
-            t.orders.c.currency,
-            t.merchants.c.name.label("merchant"),
-        )
+        select(t.instalments, t.orders.c.id.label("order_id"), t.orders.c.currency,
+               t.merchants.c.name.label("merchant"))
         .join(t.payment_plans, t.payment_plans.c.id == t.instalments.c.plan_id)
         .join(t.orders, t.orders.c.id == t.payment_plans.c.order_id)
         .join(t.merchants, t.merchants.c.id == t.orders.c.merchant_id)
@@ -155,10 +151,8 @@ def pay_instalment(
     """Charge one instalment (with any late fee) to the plan's payment method today."""
     order = need(order)
     today = ctx.deps.clock()
-    target = (
-        order.next_unpaid
-        if params.seq is None
-        else next(item for item in order.instalments if item.seq == params.seq)
+    target = order.next_unpaid if params.seq is None else next(
+        item for item in order.instalments if item.seq == params.seq
     )
     target = need(target)
     plan_id = _plan_id(order)
@@ -218,9 +212,8 @@ def postpone_payment(
     conn.execute(
         update(t.instalments)
         .where(t.instalments.c.plan_id == _plan_id(order), t.instalments.c.seq == target.seq)
-        .values(
-            due_on=new_due_on, postponed=True, original_due_on=target.due_on, status="scheduled"
-        )
+        .values(due_on=new_due_on, postponed=True, original_due_on=target.due_on,
+                status="scheduled")
     )
     return PostponePaymentResult(
         order_id=order.id,
@@ -254,8 +247,7 @@ def pause_payments(
     paused_until = ctx.deps.clock() + timedelta(days=days)
     plan_id = _plan_id(order)
     conn.execute(
-        update(t.payment_plans)
-        .where(t.payment_plans.c.id == plan_id)
+        update(t.payment_plans).where(t.payment_plans.c.id == plan_id)
         .values(status="paused", paused_until=paused_until)
     )
     moved = []
@@ -304,9 +296,8 @@ def explain_fee(
     """A fee rule from the fee table, and what it added to the given order if any."""
     currency = params.currency or (order.currency if order else _usual_currency(conn, ctx))
     rule = conn.execute(
-        select(t.fee_rules).where(
-            t.fee_rules.c.code == params.fee, t.fee_rules.c.currency == currency
-        )
+        select(t.fee_rules).where(t.fee_rules.c.code == params.fee,
+                                  t.fee_rules.c.currency == currency)
     ).first()
     if rule is None:
         raise ToolError("fee_not_found")

@@ -91,18 +91,15 @@ def load_order(conn: Connection, order_id: str, today: date) -> OrderFacts | Non
 def _aftercare(conn: Connection, order_id: str) -> dict[str, Any]:
     """The order's newest return, its refunds so far and any open dispute, as facts."""
     newest_return = conn.execute(
-        select(t.returns.c.status)
-        .where(t.returns.c.order_id == order_id)
+        select(t.returns.c.status).where(t.returns.c.order_id == order_id)
         .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
     ).first()
     refunds = conn.execute(
         select(t.refunds.c.id, t.refunds.c.status, t.refunds.c.amount_minor)
-        .where(t.refunds.c.order_id == order_id)
-        .order_by(t.refunds.c.id)
+        .where(t.refunds.c.order_id == order_id).order_by(t.refunds.c.id)
     ).all()
     open_dispute = conn.execute(
-        select(t.disputes.c.id)
-        .where(t.disputes.c.order_id == order_id)
+        select(t.disputes.c.id).where(t.disputes.c.order_id == order_id)
         .where(t.disputes.c.status.in_(sorted(OPEN_DISPUTE)))
     ).first()
     return {
@@ -115,7 +112,9 @@ def _aftercare(conn: Connection, order_id: str) -> dict[str, Any]:
 
 def load_method(conn: Connection, method_id: str) -> MethodFacts | None:
     """A saved payment method, or None."""
-    row = conn.execute(select(t.payment_methods).where(t.payment_methods.c.id == method_id)).first()
+    row = conn.execute(
+        select(t.payment_methods).where(t.payment_methods.c.id == method_id)
+    ).first()
     if row is None:
         return None
     return MethodFacts(id=row.id, customer_id=row.customer_id, expires_on=row.expires_on)
@@ -190,14 +189,10 @@ def order_views(
         .scalar_subquery()
     )
     base = (
-        select(
-            t.orders,
-            t.merchants.c.name.label("merchant"),
-            t.payment_plans.c.kind.label("plan_kind"),
-            t.payment_plans.c.status.label("plan_status"),
-            next_due.label("next_due_on"),
-            newest_return.label("return_status"),
-        )
+        select(t.orders, t.merchants.c.name.label("merchant"),
+               t.payment_plans.c.kind.label("plan_kind"),
+               t.payment_plans.c.status.label("plan_status"),
+               next_due.label("next_due_on"), newest_return.label("return_status"))
         .join(t.merchants, t.merchants.c.id == t.orders.c.merchant_id)
         .outerjoin(t.payment_plans, t.payment_plans.c.order_id == t.orders.c.id)
         .where(t.orders.c.customer_id == customer_id, *where)

@@ -32,12 +32,8 @@ def _reference(prefix: str) -> BeforeValidator:
 
 OrderId = Annotated[str, _reference("ORD"), StringConstraints(pattern=r"^ORD-\d{6}$")]
 RefundId = Annotated[str, _reference("RF"), StringConstraints(pattern=r"^RF-\d{6}$")]
-Email = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-    ),
-]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254,
+                                         pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 RefundReason = Literal[
     "returned_item", "damaged_item", "wrong_item", "cancelled_order", "goodwill", "other"
@@ -254,9 +250,8 @@ class UpdateAddressParams(Params):
     street: str = Field(min_length=2, max_length=200)
     postal_code: str = Field(min_length=2, max_length=20)
     city: str = Field(min_length=1, max_length=100)
-    country: Annotated[
-        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
-    ]
+    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                              pattern=r"^[A-Za-z]{2}$")]
 
 
 class UpdateAddressResult(BaseModel):
