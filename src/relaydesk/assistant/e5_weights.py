@@ -70,7 +70,7 @@ class PackedE5:
     def _decode(self, name: str, shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
         entry = self._tensors[name]
         size = int(np.prod(shape))
-        if entry.nbytes >= size * 4 and entry.nbytes == entry.count * 4:
+        if entry.nbytes == entry.count * 4:  # float32; otherwise 4-bit blocks
             flat = np.frombuffer(self._data, np.float32, size, entry.offset)
             return flat.reshape(shape).copy()
         return _dequantise(self._data, entry.offset, size).reshape(shape)

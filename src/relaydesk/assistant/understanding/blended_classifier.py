@@ -17,6 +17,7 @@ from relaydesk.assistant.understanding.classifier import (
     IntentClassifier,
     Prediction,
     fit_temperature,
+    ranked,
     softmax,
 )
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE
@@ -62,14 +63,11 @@ class BlendedClassifier:
         return self
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        probabilities = self.probabilities(texts)
         intents = self.intents
-        predictions = []
-        for row in probabilities:
-            order = np.argsort(-row)[:5]
-            ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
-            predictions.append(Prediction(ranked, bool(row.max() < self.threshold)))
-        return predictions
+        return [
+            Prediction(ranked(row, intents), bool(row.max() < self.threshold))
+            for row in self.probabilities(texts)
+        ]
 
     def probabilities(self, texts: Sequence[str]) -> Matrix:
         return self._blend(self.linear.probabilities(texts), self._tuned(texts), self.weight)

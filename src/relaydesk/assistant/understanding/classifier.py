@@ -152,10 +152,7 @@ class IntentClassifier:
         return np.column_stack([top, *similarities])
 
     def _prediction(self, row: Matrix, score: float, familiar: bool) -> Prediction:
-        order = np.argsort(-row)[:5]
-        intents = self.intents
-        ranked = tuple((intents[i], round(float(row[i]), 4)) for i in order)
-        return Prediction(ranked, bool(score < self.threshold), familiar)
+        return Prediction(ranked(row, self.intents), bool(score < self.threshold), familiar)
 
     def _familiarity(self, texts: Sequence[str], vectors: list[Vectors]) -> Matrix:
         """Similarity to the nearest in-scope training sentences in the light embedder's
@@ -288,6 +285,11 @@ class IntentClassifier:
             self.threshold = best_threshold(
                 in_scope.max(axis=1), predicted, labels, objective, probability_grid, recall
             )
+
+
+def ranked(row: Matrix, intents: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """The five most probable intents of one row of probabilities, best first."""
+    return tuple((intents[i], round(float(row[i]), 4)) for i in np.argsort(-row)[:5])
 
 
 def softmax(logits: Matrix) -> Matrix:
