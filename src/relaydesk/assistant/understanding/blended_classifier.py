@@ -2,8 +2,8 @@
 different mistakes: their probabilities, averaged, beat either alone. With a validation split
 the weight, the encoder's temperature and the out-of-scope threshold are chosen on it; without
 one both models learn from all the data and count equally (a second fine-tuning run only to
-choose one number would double the cost). The threshold applies to the blended top
-probability."""
+choose one number would double the cost), unless the data has out-of-scope examples: their
+threshold needs held-out data. The threshold applies to the blended top probability."""
 
 from __future__ import annotations
 
@@ -53,8 +53,11 @@ class BlendedClassifier:
         on_progress: Callable[[str, int, int], None] | None = None,
     ) -> BlendedClassifier:
         """Both models learn from `texts`; weight, temperature and threshold come from
-        `validation` when given (the linear model calibrates itself on a held-out part
-        otherwise)."""
+        `validation` when given. Without it, data with out-of-scope examples still needs a
+        threshold, so a part is held out for it; otherwise nothing is (the linear model then
+        calibrates itself on a part it refits on)."""
+        if validation is None and OUT_OF_SCOPE in labels and self.linear.can_hold_out(labels):
+            texts, labels, validation = self.linear.hold_out(texts, labels)
         self.linear.fit(texts, labels, validation=validation)
         self.tuned.fit(texts, labels, on_progress=on_progress)
         self._tuned_columns = [self.tuned.classes.index(intent) for intent in self.intents]
