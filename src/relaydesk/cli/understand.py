@@ -166,9 +166,6 @@ def eval_intents(
         threshold_objective=oos_objective, light_embedding_weight=light_weight,
         out_of_scope_score=oos_score, target_recall=oos_recall,
     )  # fmt: skip
-    if tune_epochs and oos_score == "neighbours":
-        fail("--oos-score neighbours is the linear model's; with --tune-epochs the threshold "
-             "applies to the blended probability (leave --oos-score out).")  # fmt: skip
     tuning = _tuning(tune_epochs, tune_rate)
     embedder, light = _embedders(light_weight > 0)
     with _progress() as advance:

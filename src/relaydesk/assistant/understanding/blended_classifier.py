@@ -3,7 +3,9 @@ different mistakes: their probabilities, averaged, beat either alone. With a val
 the weight, the encoder's temperature and the out-of-scope threshold are chosen on it; without
 one both models learn from all the data and count equally (a second fine-tuning run only to
 choose one number would double the cost), unless the data has out-of-scope examples: their
-threshold needs held-out data. The threshold applies to the blended top probability."""
+threshold needs held-out data. The threshold applies to the blended top probability, or with
+the "neighbours" score to that plus the similarity to the nearest in-scope training sentences
+in the fine-tuned encoder's space, both put on one scale on held-out data."""
 
 from __future__ import annotations
 
@@ -21,7 +23,12 @@ from relaydesk.assistant.understanding.classifier import (
     softmax,
 )
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE
-from relaydesk.assistant.understanding.out_of_scope import best_threshold
+from relaydesk.assistant.understanding.out_of_scope import (
+    CombinedScore,
+    NeighbourSimilarity,
+    Vectors,
+    best_threshold,
+)
 from relaydesk.assistant.understanding.tuned_classifier import TunedEncoderClassifier
 
 Matrix = npt.NDArray[np.float64]
@@ -37,6 +44,8 @@ class BlendedClassifier:
         self.temperature = 1.0  # the tuned encoder's
         self.threshold = 0.0
         self._tuned_columns: list[int] = []
+        self._neighbours: NeighbourSimilarity | None = None
+        self._combined: CombinedScore | None = None
 
     @property
     def intents(self) -> list[str]:
@@ -61,22 +70,41 @@ class BlendedClassifier:
         self.linear.fit(texts, labels, validation=validation)
         self.tuned.fit(texts, labels, on_progress=on_progress)
         self._tuned_columns = [self.tuned.classes.index(intent) for intent in self.intents]
+        if self.settings.out_of_scope_score == "neighbours":
+            self._fit_neighbours(texts, labels)
         if validation is not None:
             self._calibrate(*validation)
         return self
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         intents = self.intents
+        probabilities, scores = self.scored(texts)
         return [
-            Prediction(ranked(row, intents), bool(row.max() < self.threshold))
-            for row in self.probabilities(texts)
+            Prediction(ranked(row, intents), bool(score < self.threshold))
+            for row, score in zip(probabilities, scores, strict=True)
         ]
 
     def probabilities(self, texts: Sequence[str]) -> Matrix:
-        return self._blend(self.linear.probabilities(texts), self._tuned(texts), self.weight)
+        return self.scored(texts)[0]
 
-    def _tuned(self, texts: Sequence[str]) -> Matrix:
-        logits = self.tuned.logits(texts)
+    def scored(self, texts: Sequence[str]) -> tuple[Matrix, Matrix]:
+        """Blended probabilities and the score the threshold applies to, one row per text."""
+        vectors, logits = self.tuned.encode(texts)
+        blended = self._blend(self.linear.probabilities(texts), self._tuned(logits), self.weight)
+        if self._combined is None:
+            return blended, blended.max(axis=1)
+        return blended, self._combined(self._score_parts(blended, vectors))
+
+    def _score_parts(self, blended: Matrix, vectors: Matrix) -> Matrix:
+        assert self._neighbours is not None
+        return np.column_stack([blended.max(axis=1), self._neighbours(_unit(vectors))])
+
+    def _fit_neighbours(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        known = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
+        vectors = self.tuned.encode([texts[i] for i in known])[0]
+        self._neighbours = NeighbourSimilarity(_unit(vectors))
+
+    def _tuned(self, logits: Matrix) -> Matrix:
         in_scope: Matrix = softmax(logits / self.temperature)[:, self._tuned_columns]
         return in_scope
 
@@ -85,11 +113,11 @@ class BlendedClassifier:
         return blended
 
     def _calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> None:
-        logits = self.tuned.logits(texts)
+        vectors, logits = self.tuned.encode(texts)
         known = [i for i, label in enumerate(labels) if label in self.tuned.classes]
         target = np.array([self.tuned.classes.index(labels[i]) for i in known])
         self.temperature = fit_temperature(logits[known], target)
-        linear, tuned = self.linear.probabilities(texts), self._tuned(texts)
+        linear, tuned = self.linear.probabilities(texts), self._tuned(logits)
         truth = np.array(labels)
         in_scope = truth != OUT_OF_SCOPE
         intents = np.array(self.intents)
@@ -102,11 +130,20 @@ class BlendedClassifier:
         self.weight = float(_WEIGHTS[int(np.argmax(scores))])
         blended = self._blend(linear, tuned, self.weight)
         predicted = list(intents[blended.argmax(axis=1)])
-        self.threshold = best_threshold(
-            blended.max(axis=1),
-            predicted,
-            labels,
-            self.settings.threshold_objective,
-            np.linspace(0.0, 0.99, 100),
-            self.settings.target_recall,
-        )
+        objective, recall = self.settings.threshold_objective, self.settings.target_recall
+        self._combined = None
+        if self._neighbours is not None and not in_scope.all():
+            parts = self._score_parts(blended, vectors)
+            self._combined = CombinedScore().fit(parts, in_scope)
+            score = self._combined(parts)
+            self.threshold = best_threshold(score, predicted, labels, objective, None, recall)
+        else:
+            grid = np.linspace(0.0, 0.99, 100)
+            score = blended.max(axis=1)
+            self.threshold = best_threshold(score, predicted, labels, objective, grid, recall)
+
+
+def _unit(vectors: Matrix) -> Vectors:
+    lengths = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    unit: Vectors = (vectors / lengths).astype(np.float32)
+    return unit

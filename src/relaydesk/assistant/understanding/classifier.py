@@ -49,7 +49,8 @@ class ClassifierSettings:
     threshold_objective: str = "accuracy"
     target_recall: float = 0.9
     # what the threshold applies to: the top in-scope "probability", or "neighbours", that
-    # plus the similarity to the nearest in-scope training sentences (out_of_scope.py)
+    # plus the similarity to the nearest in-scope training sentences (out_of_scope.py; the
+    # blended model measures it in the fine-tuned encoder's space, blended_classifier.py)
     out_of_scope_score: str = "probability"
 
     @property

@@ -74,22 +74,32 @@ class TunedEncoderClassifier:
         return self
 
     def logits(self, texts: Sequence[str]) -> Matrix:
-        if self._encoder is None:
+        return self.encode(texts)[1]
+
+    def encode(self, texts: Sequence[str]) -> tuple[Matrix, Matrix]:
+        """The encoder's mean-pooled vectors and the head's logits, one row per text."""
+        if self._encoder is None or self._head is None:
             raise RuntimeError("The tuned classifier is not trained: call fit() first.")
-        rows = []
+        pooled, logits = [], []
         with torch.no_grad():
             for start in range(0, len(texts), _PREDICT_BATCH):
-                rows.append(self._forward(texts[start : start + _PREDICT_BATCH]).double())
-        if not rows:
-            return np.zeros((0, len(self.classes)))
-        result: Matrix = torch.cat(rows).numpy()
-        return result
+                vectors = self._pooled(texts[start : start + _PREDICT_BATCH])
+                pooled.append(vectors.double())
+                logits.append(self._head(vectors).double())
+        if not pooled:
+            return np.zeros((0, self._head.in_features)), np.zeros((0, len(self.classes)))
+        return torch.cat(pooled).numpy(), torch.cat(logits).numpy()
 
     def _forward(self, texts: Sequence[str]) -> torch.Tensor:
-        assert self._tokenizer is not None and self._encoder is not None and self._head is not None
-        ids, mask = self._tokenizer.batch([self.settings.prefix + text for text in texts])
-        logits: torch.Tensor = self._head(self._encoder(ids, mask))
+        assert self._head is not None
+        logits: torch.Tensor = self._head(self._pooled(texts))
         return logits
+
+    def _pooled(self, texts: Sequence[str]) -> torch.Tensor:
+        assert self._tokenizer is not None and self._encoder is not None
+        ids, mask = self._tokenizer.batch([self.settings.prefix + text for text in texts])
+        pooled: torch.Tensor = self._encoder(ids, mask)
+        return pooled
 
     def _optimiser(
         self, steps: int
