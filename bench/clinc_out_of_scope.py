@@ -8,9 +8,9 @@ out-of-scope messages; `test` reports one chosen score on the test split, thresh
 validation. Test numbers are printed only by `test`, so the choice is made on validation.
 
     python bench/clinc_out_of_scope.py train --data ../shared/data/clinc150/data_full.json \\
-        --out clinc.npz --cache .cache/embeddings
-    python bench/clinc_out_of_scope.py compare clinc.npz
-    python bench/clinc_out_of_scope.py test clinc.npz --score probability+distance
+        --out var/clinc.npz
+    python bench/clinc_out_of_scope.py compare var/clinc.npz
+    python bench/clinc_out_of_scope.py test var/clinc.npz --score probability+neighbours
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def main(argv: list[str]) -> None:
     fit = commands.add_parser("train")
     fit.add_argument("--data", type=Path, required=True)
     fit.add_argument("--out", type=Path, required=True)
-    fit.add_argument("--cache", type=Path, default=Path(".cache/embeddings"))
+    fit.add_argument("--cache", type=Path, default=Path("var/cache"))  # as eval intents
     fit.add_argument("--epochs", type=int, default=4)
     fit.add_argument("--every", type=int, default=1, help="Keep every Nth example (a quick try).")
     for command in ("compare", "test"):
@@ -232,6 +232,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     if args.command == "train":
         args.cache.mkdir(parents=True, exist_ok=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         train(args.data, args.out, args.cache, args.epochs, args.every)
         return
     arrays = dict(np.load(args.arrays))
