@@ -33,6 +33,7 @@ from relaydesk.assistant.understanding.out_of_scope import (
     CombinedScore,
     NeighbourSimilarity,
     best_threshold,
+    unit_rows,
 )
 
 Matrix = npt.NDArray[np.float64]
@@ -122,7 +123,7 @@ class Scores:
         known = train_labels != OUT_OF_SCOPE
         features = arrays["train_features"][known]
         self._distance = NearestMeanDistance(features, list(train_labels[known]))
-        self._neighbours = NeighbourSimilarity(_unit(features).astype(np.float32))
+        self._neighbours = NeighbourSimilarity(unit_rows(features))
 
     def blended(self, split: str) -> Matrix:
         tuned = softmax(self.arrays[f"{split}_logits"] / float(self.arrays["temperature"]))
@@ -140,13 +141,8 @@ class Scores:
             "tuned": tuned[:, self._columns].max(axis=1),
             "not_oos_class": 1.0 - tuned[:, self._oos_column],
             "distance": -self._distance(features),
-            "neighbours": self._neighbours(_unit(features).astype(np.float32)),
+            "neighbours": self._neighbours(unit_rows(features)),
         }
-
-
-def _unit(vectors: Matrix) -> Matrix:
-    unit: Matrix = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    return unit
 
 
 COMBINATIONS = (

@@ -10,6 +10,7 @@ from relaydesk.assistant.understanding.out_of_scope import (
     CombinedScore,
     NeighbourSimilarity,
     best_threshold,
+    unit_rows,
 )
 from understanding.understanding_support import HashingEmbedder
 
@@ -19,6 +20,12 @@ def test_that_neighbour_similarity_is_the_mean_of_the_nearest_training_vectors()
     similarity = NeighbourSimilarity(training, neighbours=2)
     query = np.array([[0.8, 0.6, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]], dtype=np.float32)
     np.testing.assert_allclose(similarity(query), [0.7, 0.5], atol=1e-6)
+
+
+def test_that_rows_are_scaled_to_length_one_and_empty_rows_stay_zero() -> None:
+    rows = unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    assert rows.dtype == np.float32
+    np.testing.assert_allclose(rows, [[0.6, 0.8], [0.0, 0.0]], atol=1e-7)
 
 
 def test_that_the_combined_score_puts_each_part_on_the_in_scope_scale() -> None:

@@ -26,8 +26,8 @@ from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE
 from relaydesk.assistant.understanding.out_of_scope import (
     CombinedScore,
     NeighbourSimilarity,
-    Vectors,
     best_threshold,
+    unit_rows,
 )
 from relaydesk.assistant.understanding.tuned_classifier import TunedEncoderClassifier
 
@@ -97,12 +97,12 @@ class BlendedClassifier:
 
     def _score_parts(self, blended: Matrix, vectors: Matrix) -> Matrix:
         assert self._neighbours is not None
-        return np.column_stack([blended.max(axis=1), self._neighbours(_unit(vectors))])
+        return np.column_stack([blended.max(axis=1), self._neighbours(unit_rows(vectors))])
 
     def _fit_neighbours(self, texts: Sequence[str], labels: Sequence[str]) -> None:
         known = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
         vectors = self.tuned.encode([texts[i] for i in known])[0]
-        self._neighbours = NeighbourSimilarity(_unit(vectors))
+        self._neighbours = NeighbourSimilarity(unit_rows(vectors))
 
     def _tuned(self, logits: Matrix) -> Matrix:
         in_scope: Matrix = softmax(logits / self.temperature)[:, self._tuned_columns]
@@ -142,8 +142,3 @@ class BlendedClassifier:
             score = blended.max(axis=1)
             self.threshold = best_threshold(score, predicted, labels, objective, grid, recall)
 
-
-def _unit(vectors: Matrix) -> Vectors:
-    lengths = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    unit: Vectors = (vectors / lengths).astype(np.float32)
-    return unit

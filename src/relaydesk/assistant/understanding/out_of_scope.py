@@ -34,6 +34,13 @@ class NeighbourSimilarity:
         return result
 
 
+def unit_rows(vectors: Matrix) -> Vectors:
+    """Each row scaled to length one, as NeighbourSimilarity expects."""
+    lengths = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    unit: Vectors = (vectors / lengths).astype(np.float32)
+    return unit
+
+
 class CombinedScore:
     """The sum of standardised parts: top probability and one similarity per embedding."""
 
