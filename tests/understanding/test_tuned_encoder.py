@@ -214,3 +214,4 @@ def test_that_the_neighbours_score_rejects_what_lies_far_from_every_intent(
     assert sum(not p.out_of_scope for p in predictions[: len(in_scope)]) >= 4  # of 6
     assert all(p.out_of_scope for p in predictions[len(in_scope) :])
     assert blended.probabilities(far).shape == (2, 3)
+    assert blended.linear.settings.out_of_scope_score == "probability"  # its score is unread

@@ -10,6 +10,7 @@ in the fine-tuned encoder's space, both put on one scale on held-out data."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -37,9 +38,11 @@ _WEIGHTS = np.linspace(0.0, 1.0, 21)  # of the tuned encoder's probabilities
 
 class BlendedClassifier:
     def __init__(self, linear: IntentClassifier, tuned: TunedEncoderClassifier) -> None:
+        self.settings = linear.settings
+        # the blend scores out-of-scope itself: the linear model's own score would go unread
+        linear.settings = replace(linear.settings, out_of_scope_score="probability")
         self.linear = linear
         self.tuned = tuned
-        self.settings = linear.settings
         self.weight = 0.5
         self.temperature = 1.0  # the tuned encoder's
         self.threshold = 0.0
@@ -85,15 +88,20 @@ class BlendedClassifier:
         ]
 
     def probabilities(self, texts: Sequence[str]) -> Matrix:
-        return self.scored(texts)[0]
+        return self._blended(texts)[0]
 
     def scored(self, texts: Sequence[str]) -> tuple[Matrix, Matrix]:
         """Blended probabilities and the score the threshold applies to, one row per text."""
-        vectors, logits = self.tuned.encode(texts)
-        blended = self._blend(self.linear.probabilities(texts), self._tuned(logits), self.weight)
+        blended, vectors = self._blended(texts)
         if self._combined is None:
             return blended, blended.max(axis=1)
         return blended, self._combined(self._score_parts(blended, vectors))
+
+    def _blended(self, texts: Sequence[str]) -> tuple[Matrix, Matrix]:
+        """Blended probabilities and the tuned encoder's vectors, from one pass of each model."""
+        vectors, logits = self.tuned.encode(texts)
+        linear = self.linear.probabilities(texts)
+        return self._blend(linear, self._tuned(logits), self.weight), vectors
 
     def _score_parts(self, blended: Matrix, vectors: Matrix) -> Matrix:
         assert self._neighbours is not None
