@@ -103,3 +103,30 @@ def test_that_bad_arguments_exit_with_code_2_and_one_sentence(
     assert result.exit_code == 2
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("train_rows", "test_rows", "message"),
+    [
+        ([], [("hi", "greet")], "at least two intents; it has 0"),
+        ([("hi", "greet"), ("hello", "greet")], [("hi", "greet")], "it has 1"),
+        ([("hi", "greet"), ("bye", "leave")], [], "The test data has no examples"),
+    ],
+)
+def test_that_unusable_data_exits_with_code_2_and_one_sentence(
+    app: typer.Typer,
+    tmp_path: Path,
+    train_rows: list[tuple[str, str]],
+    test_rows: list[tuple[str, str]],
+    message: str,
+) -> None:
+    files = {}
+    for name, rows in {"train": train_rows, "test": test_rows}.items():
+        files[name] = tmp_path / f"{name}.csv"
+        with files[name].open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows([("text", "category"), *rows])
+    arguments = ["eval", "intents", "--train", str(files["train"]), "--test", str(files["test"])]
+    result = CliRunner().invoke(app, [*arguments, "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -160,6 +160,7 @@ def eval_intents(
         train_set, test_set = _split_off(train_set, validation_share)
     train_set = few_shot(train_set, shots) if shots else train_set
     test_set = test_set[:limit] if limit else test_set
+    _check_usable(train_set, test_set)
     settings = ClassifierSettings(
         embedding_weight=embedding_weight, regularisation=regularisation, use_ngrams=ngrams,
         use_embeddings=embeddings, embed_as=embed_as, linear_model=linear_model,
@@ -259,6 +260,15 @@ def _load_splits(train_file: Path, test_file: Path, data_format: DataFormat) -> 
         else datasets.load_examples_yaml
     )
     return _or_fail(lambda: (loader(train_path), None, loader(test_path)))
+
+
+def _check_usable(train_set: list[Any], test_set: list[Any]) -> None:
+    """A classifier needs two intents to tell apart and something to be scored on."""
+    intents = {example.intent for example in train_set}
+    if len(intents) < 2:
+        fail(f"The training data needs examples of at least two intents; it has {len(intents)}.")
+    if not test_set:
+        fail("The test data has no examples.")
 
 
 def _or_fail(load: Callable[[], Any]) -> Any:
