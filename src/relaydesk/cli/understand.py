@@ -155,6 +155,7 @@ def eval_intents(
         fail("--oos-objective must be accuracy, balanced or recall.")
     if oos_score not in {"probability", "neighbours"}:
         fail("--oos-score must be probability or neighbours.")
+    tuning = _tuning(tune_epochs, tune_rate)  # a missing extra is said before data is read
     train_set, validation, test_set = _load_splits(train_file, test_file, data_format)
     if validation_share is not None:
         train_set, test_set = _split_off(train_set, validation_share)
@@ -167,7 +168,6 @@ def eval_intents(
         threshold_objective=oos_objective, light_embedding_weight=light_weight,
         out_of_scope_score=oos_score, target_recall=oos_recall,
     )  # fmt: skip
-    tuning = _tuning(tune_epochs, tune_rate)
     embedder, light = _embedders(light_weight > 0)
     with _progress() as advance:
         cache = _cache_dir(cache_dir)
