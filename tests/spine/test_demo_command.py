@@ -82,6 +82,14 @@ def test_the_demo_prints_its_links_and_serves_the_shop_the_console_and_the_dashb
     assert f'src="{demo.url}/widget.js"' in httpx.get(f"{demo.url}/shop").text
 
 
+def test_the_demo_names_its_real_address_in_the_chat_hint_and_leads_from_the_root_to_the_shop(
+    demo: Demo,
+) -> None:
+    assert f"relaydesk chat --url {demo.url} --customer cust-alice" in demo.printed()
+    root = httpx.get(f"{demo.url}/")
+    assert root.status_code == 307 and root.headers["location"] == "/shop"
+
+
 def test_the_readme_curl_walk_stores_a_retried_message_once(demo: Demo) -> None:
     started = httpx.post(
         f"{demo.url}/v1/conversations", json={"display_name": "Ann", "language": "en"}

@@ -9,7 +9,15 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from relaydesk import __version__
-from relaydesk.api import customer, customer_feedback, help_pages, privacy, stream, widget_pages
+from relaydesk.api import (
+    customer,
+    customer_feedback,
+    help_pages,
+    home,
+    privacy,
+    stream,
+    widget_pages,
+)
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.console import include_agent_side
 from relaydesk.api.dashboard import include_dashboard
@@ -163,6 +171,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
         register_llm_metrics(metrics.registry, services.conversations.assistant)
     app.include_router(help_pages.router)
+    app.include_router(home.router)
 
     @app.get("/healthz", tags=["service"])
     def health() -> dict[str, str]:

@@ -79,6 +79,7 @@ def print_links(settings: Settings) -> None:
         f"    supervisor {DEMO_SUPERVISOR[0]} / {DEMO_SUPERVISOR[2]}",
         f"[bold]Operator dashboard:[/bold]       {base}/dashboard (sign in as the supervisor)",
         "",
-        f"API docs: {base}/docs    Terminal chat: relaydesk chat --customer cust-alice",
+        f"API docs: {base}/docs",
+        f"Terminal chat: relaydesk chat --url {base} --customer cust-alice",
     ]
     console.print(Panel.fit("\n".join(lines), title="relaydesk demo is running"))
