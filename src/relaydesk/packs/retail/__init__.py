@@ -1,0 +1,1 @@
+"""The retail store: an online shop's customer service, written outside this project."""

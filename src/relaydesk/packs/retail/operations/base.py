@@ -1,0 +1,93 @@
+"""How every store tool is built: decide from facts, and re-decide inside the write transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine
+
+from relaydesk.packs.retail.operations.queries import load_order, lock_user
+from relaydesk.packs.retail.policy import OrderFacts, own_order
+from relaydesk.tools import PolicyDecision, ToolContext, ToolSpec, check_deadline, enforce
+
+P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
+Facts = TypeVar("Facts")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetailDeps:
+    """What the store's tools run against: the store's database."""
+
+    engine: Engine
+
+
+Ctx = ToolContext[RetailDeps]
+Decide = Callable[[Connection, Ctx, P], tuple[PolicyDecision, Facts]]
+Apply = Callable[[Connection, Ctx, P, Facts], R]
+
+
+@contextmanager
+def _reading(ctx: Ctx) -> Iterator[Connection]:
+    with ctx.deps.engine.connect() as conn:
+        yield conn
+
+
+@contextmanager
+def _writing(ctx: Ctx) -> Iterator[Connection]:
+    with ctx.deps.engine.begin() as conn:
+        if ctx.customer_id is not None:
+            lock_user(conn, ctx.customer_id)
+        yield conn
+        # Raising here rolls the transaction back: a caller that gave up never sees a write.
+        check_deadline(ctx)
+
+
+def guarded_tool(
+    *,
+    name: str,
+    description: str,
+    params: type[P],
+    result: type[R],
+    decide: Decide[P, Facts],
+    apply: Apply[P, Facts, R],
+    mutates: bool,
+) -> ToolSpec[P, R]:
+    """A tool whose run() always re-decides its policy in the transaction that applies it."""
+
+    def policy(ctx: Ctx, call: P) -> PolicyDecision:
+        with _reading(ctx) as conn:
+            return decide(conn, ctx, call)[0]
+
+    def run(ctx: Ctx, call: P) -> R:
+        opener = _writing if mutates else _reading
+        with opener(ctx) as conn:
+            decision, facts = decide(conn, ctx, call)
+            enforce(decision, ctx)
+            return apply(conn, ctx, call, facts)
+
+    return ToolSpec(
+        name=name, description=description, params=params, result=result,
+        policy=policy, run=run, mutates=mutates,
+    )
+
+
+def customer_order(
+    conn: Connection, ctx: Ctx, order_id: str
+) -> tuple[PolicyDecision, OrderFacts | None]:
+    """The authenticated customer's own order, or the refusal that applies."""
+    order = load_order(conn, order_id) if ctx.customer_id is not None else None
+    decision = own_order(ctx, order)
+    return decision, order if decision.allowed else None
+
+
+def need(facts: T | None) -> T:
+    """Facts an allowed decision promised; their absence is a bug, not a customer's error."""
+    if facts is None:
+        raise RuntimeError("an allowed decision came without its facts")
+    return facts
