@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         "mask_sensitive"
     )
     max_message_chars: int = Field(default=4000, ge=1)
+    # Service-level targets the console counts down to (docs/console.md).
+    sla_first_response_minutes: float = Field(default=5, gt=0)
+    sla_reply_minutes: float = Field(default=5, gt=0)
     pack: str = "paylater"
     # "pack" runs the domain pack's assistant; "acknowledge" only confirms receipt.
     assistant: Literal["pack", "acknowledge"] = "pack"

@@ -37,6 +37,7 @@ from relaydesk.desk.agent_work import (
 )
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
+from relaydesk.desk.console_desks import build_console_desks
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
@@ -129,6 +130,7 @@ def build_services(
         routing=routing,
         agent_work=work,
         approvals=approval_desk,
+        console=build_console_desks(settings, engine, routing, assistant),
     )
 
 

@@ -59,7 +59,24 @@ def include_agent_side(app: FastAPI) -> None:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     env.filters["pretty"] = lambda value: json.dumps(value, indent=2, ensure_ascii=False)
+    env.filters["duration"] = duration
+    env.filters["sla"] = sla_left
     return env
+
+
+def duration(seconds: float) -> str:
+    """A wait as people say it: 45 s, 3 min 12 s, 2 h 05 min."""
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+def sla_left(seconds: float) -> str:
+    """Time left before the target breaks, or how late it is."""
+    return f"{duration(seconds)} left" if seconds >= 0 else f"late by {duration(-seconds)}"
 
 
 def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -175,14 +192,16 @@ def _follow_ups(services: ServicesDep, ids: list[ConversationId]) -> dict[str, s
 
 def _home_context(session: AgentSession, services: ServicesDep) -> dict[str, Any]:
     me = session.agent
-    queue = services.routing.queue_for(me)
-    mine = services.agent_work.held_by(me)
-    ids = [item.entry.conversation_id for item in queue] + [held.id for held in mine]
+    worklist = services.console.worklist
+    queue, mine = worklist.queue(me), worklist.mine(me)
+    ids = [item.conversation_id for item in queue + mine]
     return {
         "session": session,
         "status": services.agents.status(me),
         "queue": queue,
         "mine": mine,
+        "now": worklist.clock(),
+        "targets": worklist.targets,
         "follow_ups": _follow_ups(services, ids),
         "approvals": services.approvals.pending_for(me),
         "team": services.agents.list_agents_as(me) if me.supervises else [],
@@ -229,6 +248,8 @@ def conversation_page(
         dispositions=list(Disposition),
         last_seq=view.events[-1].seq if view.events else 0,
         follow_up_email=_follow_ups(services, [view.conversation.id]).get(view.conversation.id),
+        profile_cards=services.console.profile_cards(view.profile),
+        result_card=services.console.result_card,
     )
 
 

@@ -12,6 +12,7 @@ from relaydesk.bus.base import EventBus
 from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
+from relaydesk.desk.console_desks import ConsoleDesks
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.errors import Unauthorized
@@ -32,6 +33,7 @@ class Services:
     routing: RoutingDesk
     agent_work: AgentWorkDesk
     approvals: ApprovalDesk
+    console: ConsoleDesks  # lists, forms, canned responses: what makes the console usable
 
 
 def get_services(request: Request) -> Services:

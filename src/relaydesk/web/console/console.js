@@ -22,8 +22,77 @@
         if (response.status === 401) { window.location.assign("/console/login"); return null; }
         return response.ok ? response.text() : null;
       })
-      .then(function (html) { if (html !== null && html !== undefined) panel.innerHTML = html; })
+      .then(function (html) {
+        if (html === null || html === undefined) return;
+        const hadFocus = panel.contains(document.activeElement);
+        panel.innerHTML = html;
+        tickClocks(panel);
+        markSelected(panel, hadFocus);
+      })
       .catch(function () { /* try again on the next round */ });
+  }
+
+  // --- the lists: live waiting times and SLA timers, keyboard navigation ---
+
+  function duration(seconds) {
+    const whole = Math.max(0, Math.floor(seconds));
+    if (whole < 60) return whole + " s";
+    const pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    if (whole < 3600) return Math.floor(whole / 60) + " min " + pad(whole % 60) + " s";
+    return Math.floor(whole / 3600) + " h " + pad(Math.floor((whole % 3600) / 60)) + " min";
+  }
+
+  function tickClocks(root) {
+    const now = Date.now();
+    root.querySelectorAll("td.waiting[data-since]").forEach(function (cell) {
+      cell.textContent = duration((now - Date.parse(cell.dataset.since)) / 1000);
+    });
+    root.querySelectorAll("td.sla[data-due]").forEach(function (cell) {
+      const left = (Date.parse(cell.dataset.due) - now) / 1000;
+      cell.textContent = left >= 0 ? duration(left) + " left" : "late by " + duration(-left);
+      const row = cell.closest("tr");
+      if (!row) return;
+      row.classList.toggle("sla-breached", left < 0);
+      if (left < 0) row.classList.remove("sla-soon", "sla-ok");
+    });
+  }
+
+  let selectedConversation = null;
+
+  function rows(panel) { return Array.prototype.slice.call(panel.querySelectorAll("tr.work-row")); }
+
+  function markSelected(panel, focus) {
+    const all = rows(panel);
+    let chosen = all.find(function (row) { return row.dataset.conversation === selectedConversation; });
+    all.forEach(function (row) { row.classList.remove("selected"); row.setAttribute("aria-selected", "false"); });
+    if (!chosen) return;
+    chosen.classList.add("selected");
+    chosen.setAttribute("aria-selected", "true");
+    if (focus) chosen.focus();
+  }
+
+  function navigate(panel, pressed) {
+    const target = pressed.target;
+    if (pressed.ctrlKey || pressed.metaKey || pressed.altKey) return;
+    if (target.closest && target.closest("input, textarea, select")) return;
+    const all = rows(panel);
+    if (!all.length) return;
+    let index = all.findIndex(function (row) { return row.dataset.conversation === selectedConversation; });
+    const key = pressed.key;
+    if (key === "j" || key === "ArrowDown") index = Math.min(all.length - 1, index + 1);
+    else if (key === "k" || key === "ArrowUp") index = Math.max(0, index < 0 ? 0 : index - 1);
+    else if (key === "Enter" && index >= 0 && target.tagName !== "BUTTON" && target.tagName !== "A") {
+      pressed.preventDefault();
+      window.location.assign(all[index].dataset.href);
+      return;
+    } else if (key === "c" && index >= 0) {
+      const claim = all[index].querySelector("form button");
+      if (claim) { pressed.preventDefault(); claim.click(); }
+      return;
+    } else return;
+    pressed.preventDefault();
+    selectedConversation = all[index].dataset.conversation;
+    markSelected(panel, true);
   }
 
   function text(value) { return value === null || value === undefined ? "" : String(value); }
@@ -161,7 +230,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     if (csrf) { heartbeat(); window.setInterval(heartbeat, 15000); }
     const panel = document.getElementById("panel");
-    if (panel) window.setInterval(function () { refreshPanel(panel); }, 3000);
+    if (panel) {
+      window.setInterval(function () { refreshPanel(panel); }, 3000);
+      window.setInterval(function () { tickClocks(panel); }, 1000);
+      document.addEventListener("keydown", function (pressed) { navigate(panel, pressed); });
+    }
     const conversation = document.querySelector(".conversation[data-conversation]");
     if (conversation) followConversation(conversation);
     document.querySelectorAll('input[name="idempotency_key"]').forEach(function (input) {

@@ -1,0 +1,52 @@
+"""The console's own services, built in one place from settings, the store and the pack's tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from relaydesk.assistant.engine import PackAssistant
+from relaydesk.assistant.turn import Assistant
+from relaydesk.desk.cards import Card, card_for_result
+from relaydesk.desk.routing import RoutingDesk
+from relaydesk.desk.worklist import SlaTargets, Worklist
+from relaydesk.settings import Settings
+from relaydesk.store.worklist import WorklistStore
+from relaydesk.tools.registry import ToolRegistry
+
+
+@dataclass(frozen=True)
+class ConsoleDesks:
+    """What agents and supervisors use beyond a conversation's own actions."""
+
+    worklist: Worklist
+    tools: ToolRegistry  # the pack's tools: their schemas give the console forms and cards
+
+    def result_card(self, tool: str, result: object) -> Card | None:
+        """One tool's result as a card, if the tool is known and the result is an object."""
+        if tool not in self.tools or not isinstance(result, dict):
+            return None
+        schema = self.tools.get(tool).result.model_json_schema(mode="serialization")
+        return card_for_result(tool, result, schema)
+
+    def profile_cards(self, profile: dict[str, Any]) -> list[Card]:
+        """The customer panel: each read-only tool's result as a card, in the pack's order."""
+        found = (self.result_card(tool, result) for tool, result in profile.items())
+        return [card for card in found if card is not None]
+
+
+def build_console_desks(
+    settings: Settings, engine: Engine, routing: RoutingDesk, assistant: Assistant
+) -> ConsoleDesks:
+    targets = SlaTargets(
+        first_response=timedelta(minutes=settings.sla_first_response_minutes),
+        reply=timedelta(minutes=settings.sla_reply_minutes),
+    )
+    tools = assistant.parts.tools if isinstance(assistant, PackAssistant) else ToolRegistry()
+    return ConsoleDesks(
+        worklist=Worklist(WorklistStore(engine), routing, targets, clock=routing.clock),
+        tools=tools,
+    )

@@ -1,0 +1,156 @@
+"""The console's conversation lists: who is waiting, why, for how long, and when the SLA breaks.
+
+A row's clock is the customer's wait for a person: from entering the queue until an agent's
+first reply (the first-response target), then from the first customer message an agent has
+not answered yet (the reply target). A conversation whose customer is answered has no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from relaydesk.desk.handoff import CONFIDENT, CONVERSATIONAL
+from relaydesk.desk.routing import QueueItem, RoutingDesk
+from relaydesk.domain.agents import AgentAccount
+from relaydesk.domain.model import ConversationId
+from relaydesk.store.conversations import utcnow
+from relaydesk.store.worklist import ConversationFacts, WorklistStore
+
+SOON = 0.25  # the last quarter of a target is shown as "due soon"
+
+
+@dataclass(frozen=True)
+class SlaTargets:
+    """How fast a person should answer: first response after queueing, then each reply."""
+
+    first_response: timedelta = timedelta(minutes=5)
+    reply: timedelta = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row of the console's lists."""
+
+    conversation_id: ConversationId
+    customer_name: str
+    language: str | None
+    reason: str | None  # why a person: the escalation's reason
+    intent: str | None  # what they want, as the assistant understood it
+    preview: str
+    waiting_since: datetime | None  # None: nobody is waiting for an answer
+    due_at: datetime | None  # when the SLA target breaks
+    target: str | None  # "first response" or "reply"
+    position: int | None = None  # in the queue
+    priority: int | None = None
+    skill: str | None = None
+
+    def waited_seconds(self, now: datetime) -> float:
+        return (now - self.waiting_since).total_seconds() if self.waiting_since else 0.0
+
+    def sla_state(self, now: datetime, targets: SlaTargets) -> str:
+        """ok, soon or breached; "none" when nobody waits."""
+        if self.due_at is None:
+            return "none"
+        left = (self.due_at - now).total_seconds()
+        full = targets.first_response if self.target == "first response" else targets.reply
+        if left < 0:
+            return "breached"
+        return "soon" if left <= full.total_seconds() * SOON else "ok"
+
+
+def latest_intent(signals: Sequence[dict[str, Any]]) -> str | None:
+    """The newest confident request in the assistant's signals (a "yes" does not count)."""
+    confident = [s for s in signals if _number(s.get("confidence")) >= CONFIDENT]
+    for pool in (confident, list(signals)):
+        for signal in reversed(pool):
+            intent = signal.get("intent")
+            if intent and intent not in CONVERSATIONAL:
+                return str(intent)
+    return None
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def waiting_clock(facts: ConversationFacts, targets: SlaTargets) -> tuple[datetime | None, str]:
+    """Since when the customer waits for a person, and which target applies."""
+    queued, answered = facts.enqueued_at, facts.last_agent_message
+    if queued is not None and (answered is None or answered[1] < queued):
+        return queued, "first response"
+    answered_seq = facts.last_agent_message[0] if facts.last_agent_message else 0
+    unanswered = [moment for seq, moment in facts.customer_messages if seq > answered_seq]
+    return (min(unanswered) if unanswered else None), "reply"
+
+
+class Worklist:
+    """Builds the rows of "My conversations" and the queue for one agent."""
+
+    def __init__(
+        self,
+        store: WorklistStore,
+        routing: RoutingDesk,
+        targets: SlaTargets | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.routing = routing
+        self.targets = targets or SlaTargets()
+        self.clock = clock
+
+    def mine(self, agent: AgentAccount) -> list[WorkItem]:
+        """The agent's conversations, the one closest to breaking its SLA first."""
+        held = self.routing.agents.held_conversations(agent.id)
+        facts = self.store.facts([conversation.id for conversation in held])
+        items = [
+            self._item(conversation.id, facts[conversation.id])
+            for conversation in held
+            if conversation.id in facts
+        ]
+        far = datetime.max.replace(tzinfo=self.clock().tzinfo)
+        return sorted(items, key=lambda item: item.due_at or far)
+
+    def queue(self, agent: AgentAccount) -> list[WorkItem]:
+        """The queue as this agent may pick from it, in queue order."""
+        waiting = self.routing.queue_for(agent)
+        facts = self.store.facts([item.entry.conversation_id for item in waiting])
+        return [
+            self._queued(item, facts[item.entry.conversation_id])
+            for item in waiting
+            if item.entry.conversation_id in facts
+        ]
+
+    def _item(self, conversation_id: ConversationId, facts: ConversationFacts) -> WorkItem:
+        since, target = waiting_clock(facts, self.targets)
+        span = self.targets.first_response if target == "first response" else self.targets.reply
+        return WorkItem(
+            conversation_id=conversation_id,
+            customer_name=facts.customer_name,
+            language=facts.language,
+            reason=facts.reason,
+            intent=latest_intent(facts.signals),
+            preview=facts.first_message,
+            waiting_since=since,
+            due_at=since + span if since else None,
+            target=target if since else None,
+        )
+
+    def _queued(self, item: QueueItem, facts: ConversationFacts) -> WorkItem:
+        entry = item.entry
+        return WorkItem(
+            conversation_id=entry.conversation_id,
+            customer_name=facts.customer_name,
+            language=entry.language or facts.language,
+            reason=entry.reason,
+            intent=latest_intent(facts.signals),
+            preview=facts.first_message,
+            waiting_since=entry.enqueued_at,
+            due_at=entry.enqueued_at + self.targets.first_response,
+            target="first response",
+            position=item.position,
+            priority=entry.priority,
+            skill=entry.skill,
+        )

@@ -1,0 +1,77 @@
+"""The console as an agent works in it, in real chromium against the demo pack's assistant:
+a list that says who waits and why with a running SLA clock, keyboard navigation, the
+customer's account as cards, and operations run from forms generated from their schemas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from browser.conftest import start_assistant_server
+from support.server import ServerProcess
+
+expect = pytest.importorskip("playwright.sync_api", reason="needs playwright").expect
+
+pytestmark = pytest.mark.browser
+
+# A first-response target of 1.2 s: the clock breaks while the test watches.
+SLA_ENV = {"RELAYDESK_SLA_FIRST_RESPONSE_MINUTES": "0.02", "RELAYDESK_SLA_REPLY_MINUTES": "10"}
+
+
+@pytest.fixture(scope="module")
+def desk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """Its own server, so no other test's agent is handed these conversations."""
+    process = start_assistant_server(tmp_path_factory.mktemp("workspace-server"), SLA_ENV)
+    yield process
+    process.stop()
+
+
+def alice_waits_for_a_person(open_shop_at: Any, server: ServerProcess) -> str:
+    widget = open_shop_at(server)
+    widget.ask_for_a_person("When is my next payment due?")
+    conversation_id: str = widget.state()["conversationId"]
+    return conversation_id
+
+
+def test_the_list_says_who_waits_why_and_for_how_long_and_warns_when_the_sla_breaks(
+    open_shop_at: Any, desk_server: ServerProcess, agent_console: Any, artifacts_dir: Path
+) -> None:
+    conversation_id = alice_waits_for_a_person(open_shop_at, desk_server)
+    console = agent_console(desk_server, "Tove Lind")
+
+    row = console.locator(f'tr[data-conversation="{conversation_id}"]')
+    expect(row.get_by_test_id("customer-name")).to_have_text("Alice Andersson")
+    expect(row.get_by_test_id("language")).to_have_text("en")
+    expect(row.get_by_test_id("why")).to_contain_text("next payment")
+    expect(row.get_by_test_id("waiting")).to_contain_text(" s")
+    expect(row.get_by_test_id("sla")).to_contain_text("late by")  # 1.2 s target
+    expect(row).to_have_class("work-row sla-breached")
+    console.screenshot(path=str(artifacts_dir / "console-list.png"), full_page=True)
+
+    console.locator("body").press("j")
+    expect(row).to_have_attribute("aria-selected", "true")
+    console.keyboard.press("Enter")
+    console.wait_for_url(f"**/console/conversations/{conversation_id}")
+
+
+def test_the_customer_panel_shows_the_account_as_cards_not_json(
+    open_shop_at: Any, desk_server: ServerProcess, agent_console: Any, artifacts_dir: Path
+) -> None:
+    conversation_id = alice_waits_for_a_person(open_shop_at, desk_server)
+    console = agent_console(desk_server, "Omar Haddad")
+    console.goto(f"{desk_server.url}/console/conversations/{conversation_id}")
+
+    panel = console.get_by_test_id("customer")
+    orders = panel.locator(".result-card", has=console.locator("h3", has_text="Orders"))
+    expect(orders.locator("caption")).to_have_text("Orders")
+    expect(orders.locator("table")).to_contain_text("ORD-100004")
+    expect(orders.locator("table")).to_contain_text("1,249.00 EUR")
+    expect(panel.locator("h3", has_text="Next payment")).to_be_visible()
+    expect(panel.locator("h3", has_text="Payment methods")).to_be_visible()
+    assert panel.locator("pre").count() == 0
+    assert "{" not in panel.inner_text()
+    panel.screenshot(path=str(artifacts_dir / "console-customer-cards.png"))
