@@ -104,4 +104,4 @@ def test_a_table_of_amounts_writes_the_currency_beside_each_amount_not_in_a_colu
         },
     )
     (table,) = card.tables
-    assert "Currency" not in table.columns and ["9.00 SEK"] == [table.rows[0][3]]
+    assert "Currency" not in table.columns and table.rows[0][3] == "9.00 SEK"
