@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = Field(default=1200, ge=0)
     rate_limit_session_per_minute: int = Field(default=30, ge=0)
     max_request_bytes: int = Field(default=262_144, ge=1024)
+    # Websockets: a ping every heartbeat; a socket silent (not even a pong) for the idle
+    # timeout is closed; frames over the cap get an error event, and every frame a client
+    # sends counts (a customer's against the conversation's limit above, an agent's against
+    # rate_limit_agent_frames_per_minute per socket).
+    websocket_heartbeat_s: float = Field(default=20.0, gt=0)
+    websocket_idle_timeout_s: float = Field(default=75.0, gt=0)
+    websocket_max_frame_bytes: int = Field(default=65_536, ge=1024)
+    rate_limit_agent_frames_per_minute: int = Field(default=240, ge=0)
     # Personal data kept in stored transcripts: mask_sensitive (cards, IBANs, national ids at
     # once, emails and phone numbers when the conversation closes), keep_contacts (never mask
     # emails and phone numbers), mask_all (everything at once) or keep (originals).

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from relaydesk.api.customer_auth import token_matches
 from relaydesk.api.deps import Services
 from relaydesk.api.event_stream import POLICY_VIOLATION, EventStream
+from relaydesk.api.socket_frames import SocketLimits
 from relaydesk.bus.base import conversation_topic
 from relaydesk.domain.errors import InvalidInput, RateLimited
 from relaydesk.domain.model import ConversationId
@@ -43,16 +44,18 @@ async def stream_conversation(
     limiter = getattr(websocket.app.state, "limiter", None)
     per_minute = services.settings.rate_limit_session_per_minute
 
+    async def count_frame() -> None:
+        # Every frame, valid or not, spends the same per-conversation budget as REST writes.
+        if limiter is not None and per_minute:
+            wait = await run_in_threadpool(limiter.hit, f"conversation:{cid}", per_minute)
+            if wait is not None:
+                raise RateLimited(f"Too many messages; please retry in {int(wait)} seconds.")
+
     async def handle_frame(raw: Any) -> dict[str, Any]:
         try:
             incoming = SocketMessageIn.model_validate(raw)
         except ValidationError as error:
             raise InvalidInput("Send {type: 'message', text, idempotency_key}.") from error
-        if limiter is not None and per_minute:
-            # The same per-conversation budget as messages over REST.
-            wait = await run_in_threadpool(limiter.hit, f"conversation:{cid}", per_minute)
-            if wait is not None:
-                raise RateLimited(f"Too many messages; please retry in {int(wait)} seconds.")
         receipt = await run_in_threadpool(
             desk.receive_customer_message, cid, incoming.text, incoming.idempotency_key
         )
@@ -64,7 +67,14 @@ async def stream_conversation(
         }
 
     stream = EventStream(
-        websocket, services.bus, conversation_topic(cid), after, read_after, handle_frame
+        websocket,
+        services.bus,
+        conversation_topic(cid),
+        after,
+        read_after,
+        handle_frame,
+        limits=SocketLimits.of(services.settings),
+        count_frame=count_frame,
     )
     with contextlib.suppress(WebSocketDisconnect):
         await stream.run()

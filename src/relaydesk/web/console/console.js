@@ -184,7 +184,9 @@
       };
       socket.onmessage = function (message) {
         const frame = JSON.parse(message.data);
-        if (frame.type === "event" && frame.event.seq > cursor) {
+        if (frame.type === "ping") {  // the server's heartbeat: an answer keeps the socket
+          socket.send('{"type":"pong"}');
+        } else if (frame.type === "event" && frame.event.seq > cursor) {
           cursor = frame.event.seq;
           transcript.append(renderEvent(frame.event));
           transcript.scrollTop = transcript.scrollHeight;

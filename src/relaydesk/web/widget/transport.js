@@ -160,7 +160,10 @@
   };
 
   Chat.prototype.onFrame = function (frame) {
-    if (frame.type === "event" && frame.event) {
+    if (frame.type === "ping") {
+      // The server's heartbeat: an answer keeps an idle socket open.
+      if (this.socket && this.socket.readyState === 1) this.socket.send('{"type":"pong"}');
+    } else if (frame.type === "event" && frame.event) {
       this.receive([frame.event]);
       this.cursor = Math.max(this.cursor, frame.event.seq);
       this.persist();
