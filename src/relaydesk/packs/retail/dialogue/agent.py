@@ -1,0 +1,175 @@
+"""The store's assistant for one conversation: authenticate, understand, confirm, act.
+
+Deterministic: the same messages give the same replies and the same calls. It acts only
+through the store's tools, so the policy in code has the last word on every change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from relaydesk.packs.retail.dialogue import words as w
+from relaydesk.packs.retail.dialogue.planning import Plan, plan_requests
+from relaydesk.packs.retail.dialogue.proposals import Proposal
+from relaydesk.packs.retail.tools import build_retail_tools, retail_context
+from relaydesk.tools import ToolOutcome, ToolRegistry
+
+ASK_IDENTITY = ("I can help with that. First I need to confirm who you are: what is your "
+                "email address, or your first and last name and your zip code?")
+NOT_FOUND = ("I could not find an account with those details. Could you check your email, "
+             "or your first and last name and zip code?")
+TOOL_TIMEOUT_S = 10.0
+
+
+@dataclass
+class Conversation:
+    """What the assistant remembers between messages."""
+
+    customer_id: str | None = None
+    user: dict[str, Any] = field(default_factory=dict)
+    orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    before_identity: list[str] = field(default_factory=list)  # requests made before it
+    awaiting: Proposal | None = None
+    queue: list[Proposal] = field(default_factory=list)
+    plan: Plan = field(default_factory=Plan)
+
+
+class StoreAssistant:
+    """Answers one customer, message by message, against the store in `engine`."""
+
+    def __init__(self, engine: Engine, tools: ToolRegistry | None = None) -> None:
+        self.engine = engine
+        self.tools = tools or build_retail_tools()
+        self.state = Conversation()
+        self.calls: list[ToolOutcome] = []
+
+    def call(self, name: str, **params: Any) -> ToolOutcome:
+        ctx = retail_context(self.engine, self.state.customer_id)
+        outcome = self.tools.execute(name, params, ctx, timeout_s=TOOL_TIMEOUT_S)
+        self.calls.append(outcome)
+        return outcome
+
+    def respond(self, text: str) -> list[str]:
+        """The replies to one customer message."""
+        if self.state.customer_id is None:
+            return self._authenticate(text)
+        if self.state.awaiting is not None:
+            return self._answer_confirmation(text)
+        return self._plan(text)
+
+    # --- identity ----------------------------------------------------------------------
+
+    def _authenticate(self, text: str) -> list[str]:
+        found = self._find_customer(text)
+        if found is None:
+            self.state.before_identity.append(text)
+            return [ASK_IDENTITY]
+        if not found:
+            self.state.before_identity.append(text)
+            return [NOT_FOUND]
+        self._load_customer()
+        earlier = " ".join([*self.state.before_identity, text])
+        self.state.before_identity.clear()
+        first = self.state.user["first_name"]
+        return [f"Thank you, {first}, you are verified.", *self._plan(earlier, quiet=True)]
+
+    def _find_customer(self, text: str) -> bool | None:
+        """True when found, False when the details match nobody, None when none were given."""
+        tried = False
+        for email in w.emails(text):
+            tried = True
+            if self._found(self.call("find_user_id_by_email", email=email)):
+                return True
+        name, zip_code = w.full_name(text), w.zip_code(text)
+        if name is not None and zip_code is not None:
+            tried = True
+            outcome = self.call("find_user_id_by_name_zip", first_name=name[0],
+                                last_name=name[1], zip=zip_code)
+            if self._found(outcome):
+                return True
+        return False if tried else None
+
+    def _found(self, outcome: ToolOutcome) -> bool:
+        if outcome.done and outcome.result is not None:
+            self.state.customer_id = str(outcome.result["user_id"])
+            return True
+        return False
+
+    def _load_customer(self) -> None:
+        user = self.call("get_user_details", user_id=self.state.customer_id)
+        self.state.user = user.result or {}
+        self.reload_orders()
+
+    def reload_orders(self) -> None:
+        self.state.orders = {}
+        for order_id in self.state.user.get("orders", []):
+            outcome = self.call("get_order_details", order_id=order_id)
+            if outcome.done and outcome.result is not None:
+                self.state.orders[order_id] = outcome.result
+
+    # --- requests ------------------------------------------------------------------------
+
+    def _plan(self, text: str, quiet: bool = False) -> list[str]:
+        plan = plan_requests(self, text, self.state.plan)
+        self.state.plan = plan
+        self.state.queue.extend(plan.ready)
+        plan.ready = []
+        replies = list(plan.said)
+        plan.said = []
+        if plan.question:
+            replies.append(plan.question)
+            plan.question = None
+            return replies
+        if self.state.queue:
+            replies.append(self._propose(self.state.queue.pop(0)))
+        elif not replies and not quiet:
+            replies.append("Is there anything else I can help you with?")
+        elif not replies:
+            replies.append("How can I help you today?")
+        return replies
+
+    def _propose(self, proposal: Proposal) -> str:
+        self.state.awaiting = proposal
+        return f"{proposal.describe()} Would you like me to go ahead? (yes/no)"
+
+    def _answer_confirmation(self, text: str) -> list[str]:
+        proposal = self.state.awaiting
+        assert proposal is not None
+        if w.is_yes(text):
+            self.state.awaiting = None
+            return [self._carry_out(proposal), *self._next()]
+        if w.is_no(text) and len(w.words(text)) <= 3:
+            self.state.awaiting = None
+            return ["All right, I have not made that change.", *self._next()]
+        # Something else: the request changes; plan again with what was proposed in mind.
+        self.state.awaiting = None
+        self.state.plan.reopen(proposal)
+        return self._plan(text)
+
+    def _next(self) -> list[str]:
+        if self.state.queue:
+            return [self._propose(self.state.queue.pop(0))]
+        return ["Is there anything else I can help you with?"]
+
+    def _carry_out(self, proposal: Proposal) -> str:
+        outcome = self.call(proposal.tool, **proposal.params())
+        if outcome.done:
+            self.reload_orders()
+            return _done_text(proposal)
+        reason = outcome.decision.reason if outcome.decision else (outcome.error or "error")
+        return f"I'm sorry, that could not be done ({reason.replace('_', ' ')})."
+
+
+def _done_text(proposal: Proposal) -> str:
+    if proposal.kind == "cancel":
+        return f"Order {proposal.order_id} is cancelled."
+    if proposal.kind == "return":
+        return (f"The return for order {proposal.order_id} is requested; you will get an email "
+                "on how to send the items back.")
+    if proposal.kind == "exchange":
+        return (f"The exchange for order {proposal.order_id} is requested; you will get an "
+                "email on how to send the items back.")
+    return f"The items of order {proposal.order_id} are changed."

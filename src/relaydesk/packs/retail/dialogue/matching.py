@@ -1,0 +1,172 @@
+"""Which of the customer's items they mean, and which variant their words describe."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from relaydesk.packs.retail.dialogue.words import words
+
+# Words customers use for a product besides its name and the name's last word.
+EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "T-Shirt": ("shirt", "tshirt", "tee"),
+    "E-Reader": ("ereader", "reader", "kindle"),
+    "LED Light Bulb": ("bulb", "light bulb"),
+    "Vacuum Cleaner": ("vacuum",),
+    "Office Chair": ("chair",),
+    "Desk Lamp": ("lamp",),
+    "Hiking Boots": ("boot",),
+    "Running Shoes": ("shoe",),
+    "Bluetooth Speaker": ("speaker",),
+    "Jigsaw Puzzle": ("puzzle", "jigsaw"),
+    "Air Purifier": ("purifier",),
+    "Cycling Helmet": ("helmet",),
+    "Garden Hose": ("hose",),
+    "Fleece Jacket": ("jacket", "fleece"),
+    "Smart Watch": ("smartwatch", "watch"),
+    "Wristwatch": ("watch",),
+    "Coffee Maker": ("coffee machine", "coffee"),
+    "Espresso Machine": ("espresso", "coffee machine"),
+    "Dumbbell Set": ("dumbbell",),
+    "Luggage Set": ("luggage", "suitcase"),
+    "Pet Bed": ("bed",),
+    "Yoga Mat": ("mat",),
+    "Wall Clock": ("clock",),
+    "Gaming Mouse": ("mouse",),
+    "Mechanical Keyboard": ("keyboard",),
+    "Smart Thermostat": ("thermostat",),
+    "Wireless Earbuds": ("earbud",),
+    "Portable Charger": ("charger", "power bank"),
+    "Patio Umbrella": ("umbrella",),
+    "Indoor Security Camera": ("security camera",),
+    "Bicycle": ("bike",),
+}
+SIZE_WORDS = {"small": "s", "medium": "m", "large": "l", "extra large": "xl"}
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2].endswith(("sh", "ch", "x", "ss")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _plain(text: str) -> list[str]:
+    return [_singular(word) for word in words(text)]
+
+
+def _contains(haystack: Sequence[str], phrase: Sequence[str]) -> int:
+    """Where the phrase starts in the words, or -1."""
+    size = len(phrase)
+    for start in range(len(haystack) - size + 1):
+        if list(haystack[start:start + size]) == list(phrase):
+            return start
+    return -1
+
+
+def product_names(name: str) -> list[list[str]]:
+    """The phrases (as plain words) that name this product."""
+    phrases = [_plain(name), _plain(name)[-1:]]
+    phrases += [_plain(extra) for extra in EXTRA_NAMES.get(name, ())]
+    return [phrase for phrase in phrases if phrase]
+
+
+def mentioned_at(text: str, name: str) -> int:
+    """Where in the message the product is first named, or -1."""
+    plain = _plain(text)
+    places = [_contains(plain, phrase) for phrase in product_names(name)]
+    found = [place for place in places if place >= 0]
+    return min(found) if found else -1
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The variant the words describe, or the reason none was chosen."""
+
+    variant: dict[str, Any] | None
+    wanted: dict[str, str]  # the options the customer asked for
+    candidates: list[dict[str, Any]]  # available variants matching what they asked
+
+
+def _value_mentioned(plain: list[str], key: str, value: str, values: list[str]) -> bool:
+    tokens = _plain(value)
+    if not tokens:
+        return False
+    if len(tokens) == 1 and (len(tokens[0]) <= 2 or tokens[0].isdigit()):
+        return _short_value_mentioned(plain, key, tokens[0])
+    if _contains(plain, tokens) >= 0:
+        return True
+    # A word only this value has ("google" for Google Assistant, "stainless").
+    others = {token for other in values if other != value for token in _plain(other)}
+    distinctive = [t for t in tokens if t not in others and len(t) > 3 and not t.isdigit()]
+    return any(token in plain for token in distinctive)
+
+
+def _short_value_mentioned(plain: list[str], key: str, token: str) -> bool:
+    """'S' or '8' count only as 'size s', 'size 8', 'small', or a number before the key."""
+    key_words = _plain(key)
+    for index, word in enumerate(plain):
+        if word == token and index > 0 and plain[index - 1] in key_words:
+            return True
+    if key == "size":
+        return any(SIZE_WORDS.get(word) == token for word in plain) or (
+            token == "xl" and _contains(plain, ["extra", "large"]) >= 0
+        )
+    return False
+
+
+def _none_mentioned(plain: list[str], key: str, values: list[str]) -> str | None:
+    """'no backlight' means the value 'none' (or 'no') of that option."""
+    for none in ("none", "no"):
+        if none in values and _contains(plain, ["no", *_plain(key)]) >= 0:
+            return none
+    return None
+
+
+def wanted_options(
+    text: str, current: dict[str, str], variants: list[dict[str, Any]]
+) -> dict[str, str]:
+    """The options the words ask for; where they name the current value and another,
+    the other (a change was asked for)."""
+    plain = _plain(text)
+    wanted: dict[str, str] = {}
+    for key, value_now in current.items():
+        values = sorted({str(v["options"].get(key)) for v in variants if key in v["options"]})
+        hit = _none_mentioned(plain, key, values)
+        named = [v for v in values if _value_mentioned(plain, key, v, values)]
+        if hit is None and named:
+            changed = [v for v in named if v != value_now]
+            hit = changed[-1] if changed else named[0]
+        if hit is not None:
+            wanted[key] = hit
+    return wanted
+
+
+def choose_variant(
+    text: str, item: dict[str, Any], variants: list[dict[str, Any]], prefer: str | None = None
+) -> Choice:
+    """The available other variant that has every option asked for and keeps most of the rest
+    (or the cheapest / dearest when asked); None when there is none or several tie."""
+    current: dict[str, str] = item["options"]
+    wanted = wanted_options(text, current, variants)
+    matching = [
+        v for v in variants
+        if v["available"] and v["item_id"] != item["item_id"]
+        and all(v["options"].get(k) == value for k, value in wanted.items())
+    ]
+    if not matching:
+        return Choice(None, wanted, [])
+    if prefer in ("cheapest", "dearest"):
+        ordered = sorted(matching, key=lambda v: float(v["price"]))
+        return Choice(ordered[0] if prefer == "cheapest" else ordered[-1], wanted, matching)
+
+    def kept(variant: dict[str, Any]) -> int:
+        return sum(variant["options"].get(k) == v for k, v in current.items() if k not in wanted)
+
+    best = max(kept(v) for v in matching)
+    top = [v for v in matching if kept(v) == best]
+    return Choice(top[0] if len(top) == 1 else None, wanted, matching)

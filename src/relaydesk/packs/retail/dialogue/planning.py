@@ -1,0 +1,232 @@
+"""Turning what the customer says into proposals: which orders, items, variants and method."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from relaydesk.packs.retail.dialogue import words as w
+from relaydesk.packs.retail.dialogue.matching import choose_variant, mentioned_at
+from relaydesk.packs.retail.dialogue.proposals import Proposal, options_text
+
+if TYPE_CHECKING:
+    from relaydesk.packs.retail.dialogue.agent import StoreAssistant
+
+CHANGEABLE = {"exchange": "delivered", "modify": "pending", "return": "delivered",
+              "cancel": "pending"}
+
+
+@dataclass
+class OpenItem:
+    """An item to change whose new variant the customer has not pinned down yet."""
+
+    kind: str
+    order_id: str
+    item: dict[str, Any]
+    text: str
+
+
+@dataclass
+class Plan:
+    """Requests in progress between messages, and what this message produced."""
+
+    topic: str | None = None
+    open_items: list[OpenItem] = field(default_factory=list)
+    changes: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = field(
+        default_factory=dict)
+    cancels_without_reason: list[str] = field(default_factory=list)
+    method_hint: str | None = None
+    said: list[str] = field(default_factory=list)
+    question: str | None = None
+    ready: list[Proposal] = field(default_factory=list)
+
+    def reopen(self, proposal: Proposal) -> None:
+        """A proposal the customer did not confirm goes back to being collected."""
+        if proposal.kind in ("exchange", "modify"):
+            pairs = list(zip(proposal.items, proposal.new_items, strict=True))
+            self.changes.setdefault((proposal.kind, proposal.order_id), []).extend(pairs)
+
+
+def plan_requests(agent: StoreAssistant, text: str, plan: Plan) -> Plan:
+    """Read one message into the plan: new requests, answers to open questions, proposals."""
+    plan.method_hint = w.payment_hint(text) or plan.method_hint
+    _reasons(agent, text, plan)
+    _answer_open_items(agent, text, plan)
+    wants = w.wants(text)
+    kinds = [kind for kind, wanted in (("cancel", wants.cancel), ("return", wants.return_),
+                                       ("exchange", wants.exchange)) if wanted]
+    if not kinds and plan.topic and not plan.open_items:
+        kinds = [plan.topic]
+    for kind in kinds:
+        _request(agent, text, kind, plan)
+    if not plan.open_items and not plan.cancels_without_reason:
+        _ready_changes(agent, plan)
+    return plan
+
+
+def _orders_named_or_all(agent: StoreAssistant, text: str) -> list[dict[str, Any]]:
+    orders = agent.state.orders
+    named = [orders[o] for o in w.order_ids(text) if o in orders]
+    return named or list(orders.values())
+
+
+def _mentions(text: str, orders: list[dict[str, Any]], status: str | tuple[str, ...]
+              ) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """(where, order, item) for each item of these orders the message names."""
+    statuses = (status,) if isinstance(status, str) else status
+    found = []
+    for order in orders:
+        if order["status"] not in statuses:
+            continue
+        for item in order["items"]:
+            place = mentioned_at(text, item["name"])
+            if place >= 0:
+                found.append((place, order, item))
+    return sorted(found, key=lambda hit: hit[0])
+
+
+def _segments(text: str, hits: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> list[str]:
+    """The words about each named item: from its name to the next item's name."""
+    plain = w.words(text)
+    places = sorted({hit[0] for hit in hits})
+    segments = []
+    for place, _order, _item in hits:
+        later = [p for p in places if p > place]
+        segments.append(" ".join(plain[place:later[0] if later else len(plain)]))
+    return segments
+
+
+def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
+    orders = _orders_named_or_all(agent, text)
+    if kind == "cancel":
+        _cancel(agent, text, orders, plan)
+        return
+    statuses = ("delivered",) if kind == "return" else ("delivered", "pending")
+    hits = _mentions(text, orders, statuses)
+    everything = re.search(r"\b(everything|all (?:the )?items|all of (?:it|them)|whole order)\b",
+                           text.lower())
+    if kind == "return" and everything and w.order_ids(text):
+        hits = [(0, o, i) for o in orders if o["status"] == "delivered" for i in o["items"]]
+    if not hits:
+        plan.topic = kind
+        plan.question = _which_items(kind, orders)
+        return
+    plan.topic = None
+    if kind == "return":
+        _returns(agent, hits, plan)
+        return
+    for (_place, order, item), segment in zip(hits, _segments(text, hits), strict=True):
+        change = "exchange" if order["status"] == "delivered" else "modify"
+        _choose(agent, OpenItem(change, order["order_id"], item, segment), plan)
+
+
+def _which_items(kind: str, orders: list[dict[str, Any]]) -> str:
+    status = CHANGEABLE[kind]
+    listed = "; ".join(
+        f"{order['order_id']}: " + ", ".join(item["name"] for item in order["items"])
+        for order in orders if order["status"] == status
+    )
+    if not listed:
+        return f"I don't see a {status} order that could be handled that way."
+    return f"Which items would you like to {kind}? Your {status} orders: {listed}."
+
+
+def _prefer(text: str) -> str | None:
+    low = text.lower()
+    if re.search(r"cheapest|least expensive|lowest price", low):
+        return "cheapest"
+    if re.search(r"most expensive|priciest|highest price", low):
+        return "dearest"
+    return None
+
+
+def _choose(agent: StoreAssistant, wanted: OpenItem, plan: Plan) -> None:
+    product = agent.call("get_product_details", product_id=wanted.item["product_id"]).result
+    variants = list((product or {}).get("variants", {}).values())
+    choice = choose_variant(wanted.text, wanted.item, variants, _prefer(wanted.text))
+    if choice.variant is not None:
+        pairs = plan.changes.setdefault((wanted.kind, wanted.order_id), [])
+        pairs.append((wanted.item, choice.variant))
+        return
+    plan.open_items.append(wanted)
+    options = choice.candidates or [v for v in variants if v["available"]]
+    listed = "; ".join(f"{options_text(v['options'])} (${v['price']})" for v in options[:8])
+    asked = options_text(choice.wanted) if choice.wanted else "those options"
+    plan.question = (
+        f"For the {wanted.item['name']} ({options_text(wanted.item['options'])}), "
+        f"{'several' if choice.candidates else 'no'} available variants match {asked}. "
+        f"Available: {listed}. Which would you like?"
+    )
+
+
+def _answer_open_items(agent: StoreAssistant, text: str, plan: Plan) -> None:
+    waiting, plan.open_items = plan.open_items, []
+    low = text.lower()
+    for open_item in waiting:
+        skipped = re.search(r"\b(only|just|skip|forget|never ?mind|no exchange|don't)\b", low)
+        if skipped and mentioned_at(text, open_item.item["name"]) < 0:
+            continue
+        open_item.text = f"{open_item.text} {text}"
+        _choose(agent, open_item, plan)
+
+
+def _method(agent: StoreAssistant, order: dict[str, Any], hint: str | None) -> dict[str, Any]:
+    """The named kind of the customer's methods, else the method the order was paid with."""
+    methods = agent.state.user.get("payment_methods", [])
+    original = order["payment_history"][0]["payment_method_id"]
+    if hint and hint != "original":
+        kind = [m for m in methods if m["source"] == hint]
+        if kind:
+            return next((m for m in kind if m["payment_method_id"] == original), kind[0])
+    return next((m for m in methods if m["payment_method_id"] == original),
+                methods[0] if methods else {"payment_method_id": original, "source": "unknown"})
+
+
+def _returns(agent: StoreAssistant, hits: list[Any], plan: Plan) -> None:
+    by_order: dict[str, list[dict[str, Any]]] = {}
+    orders = {}
+    for _place, order, item in hits:
+        by_order.setdefault(order["order_id"], []).append(item)
+        orders[order["order_id"]] = order
+    for order_id, items in by_order.items():
+        method = _method(agent, orders[order_id], plan.method_hint)
+        plan.ready.append(Proposal("return", order_id, items=items, method=method))
+
+
+def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan: Plan) -> None:
+    named = [o for o in orders if o["status"] == "pending" and o["order_id"] in w.order_ids(text)]
+    if not named and re.search(r"\ball\b.*\bpending|\bpending orders\b", text.lower()):
+        named = [o for o in orders if o["status"] == "pending"]
+    if not named:
+        hit_orders = {h[1]["order_id"]: h[1] for h in _mentions(text, orders, "pending")}
+        named = list(hit_orders.values())
+    if not named:
+        plan.question = _which_items("cancel", orders)
+        plan.topic = "cancel"
+        return
+    plan.topic = None
+    plan.cancels_without_reason.extend(o["order_id"] for o in named)
+    _reasons(agent, text, plan)
+
+
+def _reasons(_agent: StoreAssistant, text: str, plan: Plan) -> None:
+    if not plan.cancels_without_reason:
+        return
+    reason = w.cancel_reason(text)
+    if reason is None:
+        plan.question = ("May I ask why you want to cancel: is it no longer needed, or was it "
+                         "ordered by mistake?")
+        return
+    for order_id in plan.cancels_without_reason:
+        plan.ready.append(Proposal("cancel", order_id, reason=reason))
+    plan.cancels_without_reason = []
+
+
+def _ready_changes(agent: StoreAssistant, plan: Plan) -> None:
+    for (kind, order_id), pairs in plan.changes.items():
+        order = agent.state.orders[order_id]
+        method = _method(agent, order, plan.method_hint)
+        plan.ready.append(Proposal(kind, order_id, items=[p[0] for p in pairs],
+                                   new_items=[p[1] for p in pairs], method=method))
+    plan.changes = {}

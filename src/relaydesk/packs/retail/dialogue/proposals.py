@@ -1,0 +1,82 @@
+"""A change the assistant proposes, how it is worded for confirmation, and its parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+CHANGE_TOOLS = {"exchange": "exchange_delivered_order_items",
+                "modify": "modify_pending_order_items"}
+
+
+def options_text(options: dict[str, str]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in options.items())
+
+
+def method_text(method: dict[str, Any]) -> str:
+    source = method["source"]
+    if source == "credit_card":
+        return f"{str(method.get('brand') or 'credit').title()} card ending {method['last_four']}"
+    if source == "gift_card":
+        return f"gift card (balance ${method['balance']})"
+    return "PayPal"
+
+
+@dataclass
+class Proposal:
+    """One write for one order (or the profile), waiting for the customer's yes."""
+
+    kind: str  # cancel | return | exchange | modify
+    order_id: str
+    items: list[dict[str, Any]] = field(default_factory=list)  # the order's item lines
+    new_items: list[dict[str, Any]] = field(default_factory=list)  # variants, same order
+    method: dict[str, Any] | None = None
+    reason: str | None = None
+
+    @property
+    def tool(self) -> str:
+        if self.kind == "cancel":
+            return "cancel_pending_order"
+        if self.kind == "return":
+            return "return_delivered_order_items"
+        return CHANGE_TOOLS[self.kind]
+
+    def params(self) -> dict[str, Any]:
+        if self.kind == "cancel":
+            return {"order_id": self.order_id, "reason": self.reason}
+        params: dict[str, Any] = {
+            "order_id": self.order_id,
+            "item_ids": [item["item_id"] for item in self.items],
+            "payment_method_id": self.method["payment_method_id"] if self.method else "",
+        }
+        if self.kind in CHANGE_TOOLS:
+            params["new_item_ids"] = [variant["item_id"] for variant in self.new_items]
+        return params
+
+    def difference(self) -> Decimal:
+        new = sum((Decimal(str(v["price"])) for v in self.new_items), Decimal(0))
+        return new - sum((Decimal(str(i["price"])) for i in self.items), Decimal(0))
+
+    def describe(self) -> str:
+        """The details the customer confirms: items, new options, prices, money, method."""
+        if self.kind == "cancel":
+            return (f"Cancel order {self.order_id} (reason: {self.reason}); the full amount is "
+                    "refunded to the original payment method.")
+        if self.kind == "return":
+            total = sum((Decimal(str(i["price"])) for i in self.items), Decimal(0))
+            listed = "; ".join(f"{i['name']} ({options_text(i['options'])}) ${i['price']}"
+                               for i in self.items)
+            return (f"Return from order {self.order_id}: {listed}. Refund ${total} to your "
+                    f"{method_text(self.method or {})}.")
+        lines = "; ".join(
+            f"{old['name']} ({options_text(old['options'])}) ${old['price']} -> "
+            f"({options_text(new['options'])}) ${new['price']}"
+            for old, new in zip(self.items, self.new_items, strict=True)
+        )
+        difference = self.difference()
+        money = (f"you pay ${difference}" if difference > 0 else f"you get ${-difference} back")
+        verb = "Exchange" if self.kind == "exchange" else "Change"
+        return (f"{verb} in order {self.order_id}: {lines}. Price difference: {money}, with "
+                f"your {method_text(self.method or {})}. This can be done only once for this "
+                "order, so please make sure these are all the items you want to change.")

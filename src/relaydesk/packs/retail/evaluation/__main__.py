@@ -1,0 +1,5 @@
+"""Run the retail evaluation's command line: `python -m relaydesk.packs.retail.evaluation`."""
+
+from relaydesk.packs.retail.evaluation.cli import app
+
+app()
