@@ -6,12 +6,12 @@ from datetime import date
 
 import uvicorn
 from rich.panel import Panel
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
 from relaydesk.api.app import create_app
 from relaydesk.api.deps import Services
 from relaydesk.cli.common import console
+from relaydesk.cli.preparing import StartupSteps
 from relaydesk.domain.agents import Role
 from relaydesk.domain.errors import Conflict, InvalidInput
 from relaydesk.settings import Settings
@@ -30,21 +30,16 @@ def seed_demo_company(engine: Engine) -> None:
 
 
 def run_demo(settings: Settings) -> None:
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
-    )
-    with progress:
-        step = progress.add_task("Migrating the database...", total=None)
+    with StartupSteps(console).shown() as steps:
+        steps.say("Migrating the database...")
         engine = make_engine(settings.resolved_database_url)
         upgrade(engine)
-        progress.update(step, description="Seeding the demo company...")
+        steps.say("Seeding the demo company...")
         seed_demo_company(engine)
         engine.dispose()
-        progress.update(
-            step, description="Loading the assistant (the first run trains it: about a minute)..."
-        )
+        steps.say("Loading the assistant (the first start prepares its models)...")
         app = create_app(settings)
-        progress.update(step, description="Creating the demo agents...")
+        steps.say("Creating the demo agents...")
         ensure_demo_agents(app.state.services)
     print_links(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

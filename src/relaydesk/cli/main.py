@@ -60,15 +60,20 @@ def serve(host: HostOption = None, port: PortOption = None, data_dir: DataDirOpt
     import uvicorn
 
     from relaydesk.api.app import create_app
+    from relaydesk.cli.preparing import StartupSteps
     from relaydesk.store.engine import make_engine
     from relaydesk.store.migrate import upgrade
 
     settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
-    engine = make_engine(settings.resolved_database_url)
-    upgrade(engine)
-    engine.dispose()
+    with StartupSteps(console).shown() as steps:
+        steps.say("Migrating the database...")
+        engine = make_engine(settings.resolved_database_url)
+        upgrade(engine)
+        engine.dispose()
+        steps.say("Loading the assistant (the first start prepares its models)...")
+        application = create_app(settings)
     console.print(f"relaydesk serving on {settings.base_url}")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
 
 
 @app.command()

@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from relaydesk.assistant.embeddings import Embedder, Vectors
+from relaydesk.assistant.preparation import report_progress
 
 CACHE_FILE = "knowledge-vectors.npz"
+_BATCH = 16
 
 
 def content_key(embedder: Embedder, text: str) -> str:
@@ -27,9 +29,12 @@ def embed_passages(embedder: Embedder, texts: Sequence[str], cache_dir: Path | N
     cached = _read(cache_dir)
     missing = [i for i, key in enumerate(keys) if key not in cached]
     if missing:
-        fresh = embedder.embed_passages([texts[i] for i in missing])
-        for row, i in enumerate(missing):
-            cached[keys[i]] = fresh[row]
+        for start in range(0, len(missing), _BATCH):
+            batch = missing[start : start + _BATCH]
+            fresh = embedder.embed_passages([texts[i] for i in batch])
+            for row, i in enumerate(batch):
+                cached[keys[i]] = fresh[row]
+            report_progress("Embedding help articles", start + len(batch), len(missing))
         if cache_dir is not None:
             _write(cache_dir, cached)
     if not keys:

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from relaydesk.assistant.embeddings import Embedder
+from relaydesk.assistant.preparation import report_progress
 from relaydesk.assistant.understanding.classifier import (
     ClassifierSettings,
     IntentClassifier,
@@ -110,13 +111,17 @@ def train_cascade(
     the models without e5 on all examples."""
     settings = settings or ClassifierSettings()
     cascade = _new_cascade(settings, embedder, light_embedder)
+    models = [m for m in (cascade.full, cascade.fast, cascade.words) if m is not None]
+    step, steps = "Training the intent classifier", len(models) + 1
+    report_progress(step, 0, steps)
     if cascade.full.can_hold_out(labels):
         cascade.confidence, cascade.words_confidence = _choose_confidences(
             _new_cascade(settings, embedder, light_embedder), texts, labels
         )
-    for model in (cascade.full, cascade.fast, cascade.words):
-        if model is not None:
-            model.fit(texts, labels)
+    report_progress(step, 1, steps)
+    for done, model in enumerate(models, start=2):
+        model.fit(texts, labels)
+        report_progress(step, done, steps)
     return cascade
 
 

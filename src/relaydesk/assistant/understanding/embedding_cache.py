@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from relaydesk.assistant.embeddings import Embedder, Vectors
+from relaydesk.assistant.preparation import report_progress
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (texts embedded so far, texts to embed) while missing vectors are computed."""
@@ -87,8 +88,11 @@ class CachedEmbedder:
             if len(pending_keys) >= _SHARD:
                 self._write_shard(mode, pending_keys, pending_vectors)
                 pending_keys, pending_vectors = [], []
+            done = min(start + _BATCH, len(missing))
             if self.on_progress is not None:
-                self.on_progress(min(start + _BATCH, len(missing)), len(missing))
+                self.on_progress(done, len(missing))
+            else:
+                report_progress(f"Embedding {mode} sentences ({self.name})", done, len(missing))
         if pending_keys:
             self._write_shard(mode, pending_keys, pending_vectors)
 
