@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     port: int = 8000
     secret_key: str = DEFAULT_SECRET
     identity_secret: str = DEFAULT_SECRET
+    # /metrics answers only `Authorization: Bearer <metrics_token>`; unset, it is not served.
+    metrics_token: str | None = None
     # Abuse limits (docs/security.md): requests per minute per client IP, customer writes per
     # minute per conversation (0 turns a limit off), and the largest request body accepted.
     rate_limit_ip_per_minute: int = Field(default=1200, ge=0)

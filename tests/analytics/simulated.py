@@ -47,6 +47,9 @@ def _prepare(data_dir: Path) -> str:
     return url
 
 
+METRICS_TOKEN = "scrape-token-for-tests"
+
+
 @contextmanager
 def simulated_server(data_dir: Path, customers: int = 40) -> Iterator[SimulatedServer]:
     """Start the server, simulate `customers` customers over 7 days, yield, stop."""
@@ -59,6 +62,7 @@ def simulated_server(data_dir: Path, customers: int = 40) -> Iterator[SimulatedS
             "RELAYDESK_ASSISTANT": "pack",
             "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
             "RELAYDESK_RATE_LIMIT_IP_PER_MINUTE": "0",
+            "RELAYDESK_METRICS_TOKEN": METRICS_TOKEN,
         },
     )
     server.start(timeout=300)

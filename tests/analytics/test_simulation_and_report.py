@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from analytics.simulated import (
     AGENT_EMAIL,
     IDENTITY_SECRET,
+    METRICS_TOKEN,
     PASSWORD,
     SUPERVISOR_EMAIL,
     SimulatedServer,
@@ -136,7 +137,10 @@ def test_a_malformed_period_is_refused_with_a_clear_message(simulated: Simulated
 def test_prometheus_metrics_show_requests_turns_queue_and_agents(
     simulated: SimulatedServer,
 ) -> None:
-    scraped = httpx.get(f"{simulated.url}/metrics").text
+    assert httpx.get(f"{simulated.url}/metrics").status_code == 401
+    scraped = httpx.get(
+        f"{simulated.url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    ).text
     assert 'relaydesk_http_request_duration_seconds_count{method="POST",route=' in scraped
     assert 'route="/v1/conversations/{conversation_id}/messages"' in scraped
     turns = next(

@@ -28,6 +28,7 @@ def test_protocol_settings_turn_the_knowledge_role_on_and_metrics_count_it(
         # Deadlines are not what this test is about; a loaded machine must not miss them.
         llm_first_token_s=10,
         llm_deadline_s=20,
+        metrics_token="scrape",
     )
     fake_openai.script(GROUNDED_ANSWER)
     app = create_app(settings, assistant_on(demo_assistant, backend))
@@ -38,7 +39,7 @@ def test_protocol_settings_turn_the_knowledge_role_on_and_metrics_count_it(
             json={"text": LATE_FEES_QUESTION},
             headers={"Authorization": f"Bearer {started['token']}", "Idempotency-Key": "k1"},
         ).json()
-        scraped = client.get("/metrics").text
+        scraped = client.get("/metrics", headers={"Authorization": "Bearer scrape"}).text
     assert GROUNDED_ANSWER in str(answer)
     assert 'relaydesk_llm_calls_total{outcome="accepted",role="knowledge"} 1.0' in scraped
     assert 'relaydesk_llm_tokens_total{kind="prompt",role="knowledge"} 100.0' in scraped
@@ -48,12 +49,18 @@ def test_without_a_model_url_the_app_runs_the_embedded_assistant_alone(
     demo_assistant: PackAssistant, backend: Engine, tmp_path: Path
 ) -> None:
     settings = Settings(
-        database_url=str(backend.url), data_dir=tmp_path, environment="test", llm_knowledge=True
+        database_url=str(backend.url),
+        data_dir=tmp_path,
+        environment="test",
+        llm_knowledge=True,
+        metrics_token="scrape",
     )
     app = create_app(settings, assistant_on(demo_assistant, backend))
     assistant = app.state.services.conversations.assistant
     assert assistant.parts.llm is None
-    assert "relaydesk_llm" not in TestClient(app).get("/metrics").text
+    scraped = TestClient(app).get("/metrics", headers={"Authorization": "Bearer scrape"})
+    assert scraped.status_code == 200
+    assert "relaydesk_llm" not in scraped.text
 
 
 def test_protocol_the_customer_socket_shows_drafts_before_the_stored_reply(
@@ -69,6 +76,7 @@ def test_protocol_the_customer_socket_shows_drafts_before_the_stored_reply(
         # Deadlines are not what this test is about; a loaded machine must not miss them.
         llm_first_token_s=10,
         llm_deadline_s=20,
+        metrics_token="scrape",
     )
     fake_openai.script(GROUNDED_ANSWER)
     app = create_app(settings, assistant_on(demo_assistant, backend))

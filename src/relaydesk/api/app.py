@@ -43,6 +43,7 @@ from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.security.audit import AuditLog
 from relaydesk.security.middleware import install_request_guards
+from relaydesk.security.secrets import require_real_secrets_off_loopback
 from relaydesk.security.transcripts import conversation_store
 from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore
@@ -144,6 +145,7 @@ def help_centre(assistant: Assistant) -> KnowledgeBase:
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+    require_real_secrets_off_loopback(settings)  # before anything is built or opened
     services = build_services(settings, assistant)
 
     @asynccontextmanager

@@ -8,25 +8,30 @@ several apps in one process, as in tests, do not collide).
 
 from __future__ import annotations
 
+import hmac
+import threading
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Header, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from relaydesk.api.deps import Services
+from relaydesk.api.deps import Services, bearer_token
 from relaydesk.assistant.turn import Assistant, TurnContext, TurnResult
 from relaydesk.domain.agents import Presence
+from relaydesk.domain.errors import NotFound, Unauthorized
 from relaydesk.domain.model import Owner
 from relaydesk.store.tables import conversations
 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 TURN_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+# A scrape reads the store; scrapes closer together than this get the same text.
+SCRAPE_CACHE_SECONDS = 5.0
 
 
 class ServiceMetrics:
@@ -48,8 +53,16 @@ class ServiceMetrics:
             registry=self.registry,
         )
 
+        self._cached: tuple[float, bytes] | None = None
+        self._lock = threading.Lock()
+
     def expose(self) -> bytes:
-        return generate_latest(self.registry)
+        """The exposition text, at most SCRAPE_CACHE_SECONDS old."""
+        with self._lock:
+            now = time.monotonic()
+            if self._cached is None or now - self._cached[0] >= SCRAPE_CACHE_SECONDS:
+                self._cached = (now, generate_latest(self.registry))
+            return self._cached[1]
 
 
 class DeskGauges(Collector):
@@ -131,8 +144,17 @@ def install_metrics(app: FastAPI, services: Services) -> ServiceMetrics:
     desk.assistant = TimedAssistant(desk.assistant, metrics.turn_seconds)
     app.add_middleware(RequestTimer, metrics=metrics)
 
+    token = services.settings.metrics_token
+
     @app.get("/metrics", include_in_schema=False)
-    def prometheus_metrics() -> Response:
+    def prometheus_metrics(
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        if not token:
+            raise NotFound("Metrics are off: set RELAYDESK_METRICS_TOKEN to serve them.")
+        presented = bearer_token(authorization) or ""
+        if not hmac.compare_digest(token.encode(), presented.encode()):
+            raise Unauthorized("Metrics need Authorization: Bearer <RELAYDESK_METRICS_TOKEN>.")
         return Response(metrics.expose(), media_type=CONTENT_TYPE_LATEST)
 
     app.state.metrics = metrics

@@ -30,3 +30,12 @@ def settings_or_exit(**overrides: object) -> Settings:
         message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
         where = ".".join(str(part) for part in first["loc"])
         fail(f"The setting {where} is invalid: {message}." if where else f"{message}.")
+
+
+def refuse_default_secrets_off_loopback(settings: Settings) -> None:
+    """Exit 2 with a sentence before a server with public secrets listens beyond loopback."""
+    from relaydesk.security.secrets import refusal
+
+    refused = refusal(settings)
+    if refused is not None:
+        fail(refused)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from relaydesk.api.app import create_app
 from relaydesk.api.deps import Services
+from relaydesk.api.socket_frames import server_frame_limit
 from relaydesk.cli.common import console
 from relaydesk.cli.preparing import StartupSteps
 from relaydesk.domain.agents import Role
@@ -42,7 +43,13 @@ def run_demo(settings: Settings) -> None:
         steps.say("Creating the demo agents...")
         ensure_demo_agents(app.state.services)
     print_links(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        ws_max_size=server_frame_limit(settings),
+    )
 
 
 def ensure_demo_agents(services: Services) -> None:

@@ -12,9 +12,15 @@ from relaydesk.cli import chat as chat_command
 from relaydesk.cli import conversation_tests
 from relaydesk.cli import privacy as privacy_command
 from relaydesk.cli import report as report_command
+from relaydesk.cli import secrets as secrets_command
 from relaydesk.cli import simulate as simulate_command
 from relaydesk.cli import understand as understand_command
-from relaydesk.cli.common import console, fail, settings_or_exit
+from relaydesk.cli.common import (
+    console,
+    fail,
+    refuse_default_secrets_off_loopback,
+    settings_or_exit,
+)
 
 app = typer.Typer(
     name="relaydesk",
@@ -31,6 +37,7 @@ report_command.register(app)
 simulate_command.register(app)
 privacy_command.register(app)
 understand_command.register(app)
+secrets_command.register(app)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")]
@@ -60,11 +67,13 @@ def serve(host: HostOption = None, port: PortOption = None, data_dir: DataDirOpt
     import uvicorn
 
     from relaydesk.api.app import create_app
+    from relaydesk.api.socket_frames import server_frame_limit
     from relaydesk.cli.preparing import StartupSteps
     from relaydesk.store.engine import make_engine
     from relaydesk.store.migrate import upgrade
 
     settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
+    refuse_default_secrets_off_loopback(settings)
     with StartupSteps(console).shown() as steps:
         steps.say("Migrating the database...")
         engine = make_engine(settings.resolved_database_url)
@@ -73,7 +82,13 @@ def serve(host: HostOption = None, port: PortOption = None, data_dir: DataDirOpt
         steps.say("Loading the assistant (the first start prepares its models)...")
         application = create_app(settings)
     console.print(f"relaydesk serving on {settings.base_url}")
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        application,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        ws_max_size=server_frame_limit(settings),
+    )
 
 
 @app.command()
@@ -81,7 +96,9 @@ def demo(host: HostOption = None, port: PortOption = None, data_dir: DataDirOpti
     """Migrate, seed the demo company, and serve it with links to try."""
     from relaydesk.cli.demo import run_demo
 
-    run_demo(settings_or_exit(host=host, port=port, data_dir=data_dir))
+    settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
+    refuse_default_secrets_off_loopback(settings)
+    run_demo(settings)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from relaydesk.settings import Settings
 _CUSTOMER_WRITE = re.compile(
     r"^/v1/conversations/([^/]+)/(?:messages|escalate|close|csat|follow-up)$"
 )
-_UNLIMITED = ("/healthz", "/metrics")
+_UNLIMITED = ("/healthz",)
 
 
 async def send_error(
