@@ -16,7 +16,11 @@ from relaydesk.assistant.turn import AcknowledgingAssistant
 from relaydesk.settings import Settings
 
 WIDGET_DIR = Path(__file__).resolve().parents[2] / "src" / "relaydesk" / "web" / "widget"
-REQUIRED_LANGUAGES = {"en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt"}
+REQUIRED_LANGUAGES = {
+    "en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt", "nb", "ja", "zh", "ko",
+    "ar", "he", "hi", "tr", "ru", "uk", "cs", "sk", "ro", "hu", "el", "th", "vi", "id", "bg",
+    "hr", "sl", "lt", "lv", "et",
+}  # fmt: skip
 SECRET = "assets-test-identity-secret"
 
 
@@ -44,6 +48,20 @@ def test_the_widget_labels_exist_in_every_required_language_with_the_same_keys()
         for key, value in english.items():
             placeholders = set(re.findall(r"\{\w+\}", value))
             assert set(re.findall(r"\{\w+\}", translated[key])) == placeholders, (language, key)
+
+
+def script_list(name: str) -> set[str]:
+    found = re.search(rf"var {name} = \[([^\]]*)\]", (WIDGET_DIR / "widget.js").read_text())
+    assert found is not None, name
+    return set(re.findall(r'"([a-z]{2})"', found.group(1)))
+
+
+def test_the_script_offers_exactly_the_languages_it_has_labels_for() -> None:
+    assert script_list("SUPPORTED") == {path.stem for path in (WIDGET_DIR / "i18n").glob("*.json")}
+
+
+def test_arabic_and_hebrew_are_the_right_to_left_languages() -> None:
+    assert script_list("RIGHT_TO_LEFT") == {"ar", "he"}
 
 
 def test_the_english_labels_built_into_the_script_match_the_english_file() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,12 @@ from relaydesk.assistant.replies import (
 )
 
 LOCALE = Path(relaydesk.packs.paylater.__file__).parent / "locale"
-REQUIRED_LANGUAGES = {"en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt"}
+# The 35 languages the README promises: replies, widget texts and conversation tests in each.
+REQUIRED_LANGUAGES = {
+    "en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt", "nb", "ja", "zh", "ko",
+    "ar", "he", "hi", "tr", "ru", "uk", "cs", "sk", "ro", "hu", "el", "th", "vi", "id", "bg",
+    "hr", "sl", "lt", "lv", "et",
+}  # fmt: skip
 # Refusal keys end in the tool's own denial reason: postpone.denied.<reason>.
 REQUIRED_KEYS = {
     "greeting", "goodbye", "thanks_reply", "clarify", "offer_human", "escalated_wait",
@@ -48,8 +54,9 @@ def catalog() -> ReplyCatalog:
     return ReplyCatalog.load(LOCALE)
 
 
-def test_the_catalog_ships_english_and_at_least_ten_more_languages(catalog: ReplyCatalog) -> None:
+def test_the_catalog_ships_english_and_thirty_four_more_languages(catalog: ReplyCatalog) -> None:
     assert set(catalog.languages()) >= REQUIRED_LANGUAGES
+    assert len(REQUIRED_LANGUAGES) == 35
     assert catalog.languages()[0] == "en"
 
 
@@ -61,6 +68,29 @@ def test_every_required_language_translates_every_key(catalog: ReplyCatalog) -> 
     for language in REQUIRED_LANGUAGES:
         missing = sorted(key for key in catalog.message_keys() if not catalog.has(key, language))
         assert missing == [], language
+
+
+def test_no_catalog_has_a_key_english_lacks(catalog: ReplyCatalog) -> None:
+    sources = ReplyCatalog.load_sources(LOCALE)
+    for po_path in sorted(LOCALE.glob("*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as po_file:
+            keys = {message.id for message in read_po(po_file) if message.id}
+        assert keys <= sources.message_keys(), (
+            po_path.parent.parent.name,
+            keys - sources.message_keys(),
+        )
+
+
+def test_a_translation_is_not_the_english_sentence_left_in_place(catalog: ReplyCatalog) -> None:
+    # One-word texts may coincide ("No" in Spanish); a sentence of three words or more may not.
+    sentences = [
+        key
+        for key in catalog.message_keys()
+        if len(re.sub(r"\{\w+\}", " ", catalog.template(key, "en")).split()) >= 3
+    ]
+    for language in sorted(REQUIRED_LANGUAGES - {"en"}):
+        same = [k for k in sentences if catalog.template(k, language) == catalog.template(k, "en")]
+        assert same == [], language
 
 
 def test_every_translation_uses_exactly_the_english_placeholders(catalog: ReplyCatalog) -> None:
@@ -101,6 +131,19 @@ def test_a_swedish_customer_gets_swedish_text(catalog: ReplyCatalog) -> None:
 def test_a_regional_tag_uses_its_base_language(catalog: ReplyCatalog) -> None:
     assert catalog.render("confirm_yes", "pt-BR") == "Sim"
     assert catalog.render("confirm_yes", "de_AT") == "Ja"
+
+
+def test_norwegian_as_the_language_identifier_names_it_gets_the_bokmal_catalog(
+    catalog: ReplyCatalog,
+) -> None:
+    assert catalog.render("confirm_yes", "no") == "Ja"
+    assert catalog.render("confirm_no", "nn") == catalog.render("confirm_no", "nb") == "Nei"
+
+
+def test_right_to_left_and_cjk_catalogs_render_their_own_script(catalog: ReplyCatalog) -> None:
+    params = {"amount": "60,00 €", "date": "14 مارس 2026", "order_id": "ORD-1"}
+    assert catalog.render("next_payment.answer", "ar", **params).startswith("دفعتك التالية")
+    assert "次回のお支払い" in catalog.render("next_payment.answer", "ja", **params)
 
 
 def test_a_language_without_a_catalog_gets_english(catalog: ReplyCatalog) -> None:

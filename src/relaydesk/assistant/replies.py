@@ -24,6 +24,8 @@ DEFAULT_LANGUAGE = "en"
 DOMAIN = "messages"
 # Babel's bare "en" and "pt" are the US and Brazilian conventions; the demo company is European.
 _REGIONAL_DEFAULTS = {"en": "en_GB", "pt": "pt_PT"}
+# Language identifiers say "no" for Norwegian; the catalog is written in Bokmål ("nb").
+_CATALOG_ALIASES = {"no": "nb", "nn": "nb"}
 
 
 class MissingReply(LookupError):
@@ -94,7 +96,8 @@ class ReplyCatalog:
     def _resolve(self, language: str) -> str:
         """The catalog to use for a language tag: "pt-BR" -> "pt_BR", else "pt", else English."""
         tag = language.replace("-", "_")
-        for candidate in (tag, tag.split("_", 1)[0].lower()):
+        base = tag.split("_", 1)[0].lower()
+        for candidate in (tag, base, _CATALOG_ALIASES.get(base, base)):
             if candidate in self._translations:
                 return candidate
         return DEFAULT_LANGUAGE

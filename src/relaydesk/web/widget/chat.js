@@ -79,7 +79,7 @@
     this.language = language;
     this.labels = Object.assign({}, P.LABELS_EN, labels);
     this.view.applyLabels(this.labels);
-    this.view.host.setAttribute("lang", language);
+    this.view.setLanguage(language, P.direction(language));
     this.renderStatus();
   };
 

@@ -62,7 +62,8 @@
     this.followUp = el("div", { className: "rd-follow-up-slot" });
     this.notice = el("p", { className: "rd-notice", role: "alert", hidden: "" });
 
-    this.input = this.label(el("textarea", { id: "rd-input", rows: "1", maxlength: "4000" }),
+    this.input = this.label(el("textarea", { id: "rd-input", rows: "1", maxlength: "4000",
+      dir: "auto" }),
       "placeholder", "placeholder");
     var inputLabel = this.label(el("label", { for: "rd-input", className: "rd-sr" }),
       "input_label");
@@ -113,6 +114,13 @@
     });
   };
 
+  /** The panel's language and writing direction; each message still finds its own. */
+  View.prototype.setLanguage = function (language, direction) {
+    this.host.setAttribute("lang", language);
+    this.host.setAttribute("dir", direction);
+    this.frame.setAttribute("dir", direction);
+  };
+
   View.prototype.setOpen = function (open, focus) {
     this.panel.hidden = !open;
     this.launcher.setAttribute("aria-expanded", open ? "true" : "false");
@@ -142,7 +150,8 @@
     var from = el("span", { className: "rd-from", "data-speaker": speaker.key });
     from.textContent = speaker.name;
     if (source === "customer") from.className += " rd-sr";
-    var body = el("span", { className: "rd-text" });
+    // dir=auto: an Arabic message in an English panel (or the reverse) still reads right.
+    var body = el("span", { className: "rd-text", dir: "auto" });
     body.appendChild(P.richText(text, this.labels));
     return el("div", { className: "rd-msg rd-" + who }, [from, body]);
   };

@@ -20,7 +20,12 @@
   "use strict";
   if (window.RelaydeskParts) return;  // the tag is on the page twice
 
-  var SUPPORTED = ["en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt", "nb"];
+  var SUPPORTED = [
+    "en", "sv", "de", "es", "fr", "it", "nl", "da", "fi", "pl", "pt", "nb", "ja", "zh", "ko",
+    "ar", "he", "hi", "tr", "ru", "uk", "cs", "sk", "ro", "hu", "el", "th", "vi", "id", "bg",
+    "hr", "sl", "lt", "lv", "et"
+  ];
+  var RIGHT_TO_LEFT = ["ar", "he"];
   var POLL_MS = 1500;
   var ACK_TIMEOUT_MS = 15000;
   var TYPING_TIMEOUT_MS = 60000;
@@ -97,6 +102,11 @@
     return "en";
   }
 
+  /** "rtl" for languages written right to left, so the panel mirrors for them. */
+  function direction(language) {
+    return RIGHT_TO_LEFT.indexOf(language) >= 0 ? "rtl" : "ltr";
+  }
+
   var LINK = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|https?:\/\/[^\s<>"']+/g;
 
   /** Text with http(s) links as anchors that show their domain; everything else stays text. */
@@ -160,7 +170,7 @@
   };
 
   window.RelaydeskParts = { format: format, richText: richText, firstName: firstName,
-    pickLanguage: pickLanguage, el: el, newKey: newKey, CustomerApi: CustomerApi,
+    pickLanguage: pickLanguage, direction: direction, el: el, newKey: newKey, CustomerApi: CustomerApi,
     SavedState: SavedState, LABELS_EN: LABELS_EN, SUPPORTED: SUPPORTED,
     POLL_MS: POLL_MS, ACK_TIMEOUT_MS: ACK_TIMEOUT_MS, TYPING_TIMEOUT_MS: TYPING_TIMEOUT_MS,
     AGENT_TYPING_TIMEOUT_MS: AGENT_TYPING_TIMEOUT_MS,
