@@ -10,6 +10,10 @@ from relaydesk.domain.errors import InvalidInput
 
 RELATIVE = re.compile(r"^(\d{1,4})([hdw])$")
 UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+# Reports compare a period with the one before it, so both ends stay well inside the dates
+# the database and Python can represent.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=366)
 
 
 def parse_moment(text: str, now: datetime) -> datetime:
@@ -27,6 +31,15 @@ def parse_moment(text: str, now: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _reportable(moment: datetime, text: str, now: datetime) -> datetime:
+    if not EARLIEST <= moment <= now + LATEST_AHEAD:
+        raise InvalidInput(
+            f"{text.strip()!r} is outside the dates a report covers: from 2000-01-01 to a "
+            "year from now."
+        )
+    return moment
+
+
 def report_filter(
     since: str,
     until: str | None = None,
@@ -38,9 +51,13 @@ def report_filter(
 ) -> ReportFilter:
     """A report filter from operator-written bounds; `until` defaults to now."""
     now = now or datetime.now(UTC)
+    start = _reportable(parse_moment(since, now), since, now)
+    end = _reportable(parse_moment(until, now), until, now) if until else now
+    if start >= end:
+        raise InvalidInput("The period must start before it ends: since comes before until.")
     return ReportFilter(
-        since=parse_moment(since, now),
-        until=parse_moment(until, now) if until else now,
+        since=start,
+        until=end,
         language=language or None,
         intent=intent or None,
         channel=channel or None,
