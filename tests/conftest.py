@@ -16,6 +16,8 @@ from relaydesk.testing.fixtures import build_test_assistant
 from support.demo import TODAY
 from support.services import postgres_schema, shared_cache_dir
 
+pytest_plugins = ["support.leaks"]
+
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
