@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from relaydesk.packs.retail.dialogue import words as w
-from relaydesk.packs.retail.dialogue.planning import Plan, plan_requests
+from relaydesk.packs.retail.dialogue.planning import Plan, method_for, plan_requests
 from relaydesk.packs.retail.dialogue.proposals import Proposal
 from relaydesk.packs.retail.tools import build_retail_tools, retail_context
 from relaydesk.tools import ToolOutcome, ToolRegistry
@@ -141,13 +141,29 @@ class StoreAssistant:
         if w.is_yes(text):
             self.state.awaiting = None
             return [self._carry_out(proposal), *self._next()]
-        if w.is_no(text) and len(w.words(text)) <= 3:
+        asks = w.wants(text)
+        if w.is_no(text) and not (asks.cancel or asks.exchange or asks.return_):
             self.state.awaiting = None
             return ["All right, I have not made that change.", *self._next()]
+        hint = w.payment_hint(text)
+        if hint and not (asks.cancel or asks.exchange or asks.return_):
+            return [self._propose(self._with_method(proposal, hint))]
         # Something else: the request changes; plan again with what was proposed in mind.
         self.state.awaiting = None
         self.state.plan.reopen(proposal)
-        return self._plan(text)
+        queued = len(self.state.queue)
+        replies = self._plan(text)
+        if self.state.awaiting is None and len(self.state.queue) == queued and \
+                not self.state.plan.open_items and proposal.kind in ("cancel", "return"):
+            # Nothing new came of it: the proposal still stands.
+            return [self._propose(proposal)]
+        return replies
+
+    def _with_method(self, proposal: Proposal, hint: str) -> Proposal:
+        """The same proposal paid or refunded with the kind of method the customer named."""
+        order = self.state.orders[proposal.order_id]
+        proposal.method = method_for(self, order, hint)
+        return proposal
 
     def _next(self) -> list[str]:
         if self.state.queue:

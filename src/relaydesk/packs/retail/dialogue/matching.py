@@ -77,10 +77,19 @@ def product_names(name: str) -> list[list[str]]:
 
 def mentioned_at(text: str, name: str) -> int:
     """Where in the message the product is first named, or -1."""
+    found = mentions(text, name)
+    return found[0] if found else -1
+
+
+def mentions(text: str, name: str) -> list[int]:
+    """Every place in the message where the product is named, in order."""
     plain = _plain(text)
-    places = [_contains(plain, phrase) for phrase in product_names(name)]
-    found = [place for place in places if place >= 0]
-    return min(found) if found else -1
+    found: set[int] = set()
+    for phrase in product_names(name):
+        size = len(phrase)
+        found.update(start for start in range(len(plain) - size + 1)
+                     if plain[start:start + size] == phrase)
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,8 @@ def wanted_options(
     plain = _plain(text)
     wanted: dict[str, str] = {}
     for key, value_now in current.items():
+        if _indifferent(plain, key):
+            continue
         values = sorted({str(v["options"].get(key)) for v in variants if key in v["options"]})
         hit = _none_mentioned(plain, key, values)
         named = [v for v in values if _value_mentioned(plain, key, v, values)]
@@ -144,6 +155,22 @@ def wanted_options(
         if hit is not None:
             wanted[key] = hit
     return wanted
+
+
+def _indifferent(plain: list[str], key: str) -> bool:
+    """'I don't care whether they're waterproof': that option is left open."""
+    key_words = _plain(key)
+    for index in range(len(plain) - 1):
+        if plain[index:index + 2] in (["don't", "care"], ["dont", "care"], ["not", "care"]):
+            window = plain[index + 2:index + 8]
+            if any(word in window for word in key_words):
+                return True
+    return False
+
+
+def indifferent_keys(text: str, keys: list[str]) -> set[str]:
+    plain = _plain(text)
+    return {key for key in keys if _indifferent(plain, key)}
 
 
 def choose_variant(
@@ -164,8 +191,11 @@ def choose_variant(
         ordered = sorted(matching, key=lambda v: float(v["price"]))
         return Choice(ordered[0] if prefer == "cheapest" else ordered[-1], wanted, matching)
 
+    loose = indifferent_keys(text, list(current))
+
     def kept(variant: dict[str, Any]) -> int:
-        return sum(variant["options"].get(k) == v for k, v in current.items() if k not in wanted)
+        return sum(variant["options"].get(k) == v for k, v in current.items()
+                   if k not in wanted and k not in loose)
 
     best = max(kept(v) for v in matching)
     top = [v for v in matching if kept(v) == best]

@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from relaydesk.packs.retail.dialogue import words as w
-from relaydesk.packs.retail.dialogue.matching import choose_variant, mentioned_at
+from relaydesk.packs.retail.dialogue.matching import (
+    choose_variant,
+    mentioned_at,
+    mentions,
+    wanted_options,
+)
 from relaydesk.packs.retail.dialogue.proposals import Proposal, options_text
 
 if TYPE_CHECKING:
@@ -32,6 +37,7 @@ class Plan:
     """Requests in progress between messages, and what this message produced."""
 
     topic: str | None = None
+    last_order: str | None = None  # the order the conversation is about, for "the order"
     open_items: list[OpenItem] = field(default_factory=list)
     changes: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = field(
         default_factory=dict)
@@ -39,6 +45,7 @@ class Plan:
     method_hint: str | None = None
     said: list[str] = field(default_factory=list)
     question: str | None = None
+    question_order: str | None = None  # the order an open item's question is about
     ready: list[Proposal] = field(default_factory=list)
 
     def reopen(self, proposal: Proposal) -> None:
@@ -69,6 +76,11 @@ def _orders_named_or_all(agent: StoreAssistant, text: str) -> list[dict[str, Any
     orders = agent.state.orders
     named = [orders[o] for o in w.order_ids(text) if o in orders]
     return named or list(orders.values())
+
+
+def _whole_order(text: str) -> bool:
+    return bool(re.search(r"\b(entire|whole|full) order\b|\bthe order\b|\bthat order\b",
+                          text.lower()))
 
 
 def _mentions(text: str, orders: list[dict[str, Any]], status: str | tuple[str, ...]
@@ -106,19 +118,96 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
     hits = _mentions(text, orders, statuses)
     everything = re.search(r"\b(everything|all (?:the )?items|all of (?:it|them)|whole order)\b",
                            text.lower())
-    if kind == "return" and everything and w.order_ids(text):
-        hits = [(0, o, i) for o in orders if o["status"] == "delivered" for i in o["items"]]
+    if kind == "return" and everything:
+        hits = _everything_but(text, orders, hits)
     if not hits:
-        plan.topic = kind
-        plan.question = _which_items(kind, orders)
+        _no_items(agent, text, kind, orders, plan)
         return
     plan.topic = None
+    plan.last_order = hits[0][1]["order_id"]
     if kind == "return":
         _returns(agent, hits, plan)
         return
+    hits = _described(text, hits)
     for (_place, order, item), segment in zip(hits, _segments(text, hits), strict=True):
         change = "exchange" if order["status"] == "delivered" else "modify"
+        if _already_collected(plan, order["order_id"], item) or _left_alone(text, item):
+            continue
         _choose(agent, OpenItem(change, order["order_id"], item, segment), plan)
+
+
+def _already_collected(plan: Plan, order_id: str, item: dict[str, Any]) -> bool:
+    """An item whose change is settled or being settled is not asked about again."""
+    settled = [old for (_k, o), pairs in plan.changes.items() if o == order_id
+               for old, _new in pairs]
+    waiting = [open_item.item for open_item in plan.open_items if open_item.order_id == order_id]
+    return any(other["item_id"] == item["item_id"] for other in (*settled, *waiting))
+
+
+def _left_alone(text: str, item: dict[str, Any]) -> bool:
+    """'leave the keyboard as it is', 'forget the keyboard', 'no exchange for the keyboard'."""
+    plain = w.words(text)
+    for place in mentions(text, item["name"]):
+        before = plain[max(0, place - 3):place]
+        if any(word in ("leave", "keep", "forget", "skip", "drop", "not", "without")
+               for word in before):
+            return True
+    return False
+
+
+def _described(text: str, hits: list[Any]) -> list[Any]:
+    """Of several items of one product, those whose options the words right before the
+    name describe ('the small t-shirts'), when the words describe any."""
+    plain = w.words(text)
+    kept = []
+    for place, order, item in hits:
+        same = [h for h in hits if h[2]["name"] == item["name"]]
+        before = " ".join(plain[max(0, place - 3):place])
+        described = [h for h in same
+                     if wanted_options(before, h[2]["options"], [h[2]]) and len(same) > 1]
+        if described and not any(h[2] is item for h in described):
+            continue
+        kept.append((place, order, item))
+    return kept
+
+
+_EXCEPT = re.compile(r"\b(?:except|but not|other than|apart from|besides|but the)\b")
+
+
+def _everything_but(text: str, orders: list[dict[str, Any]], hits: list[Any]) -> list[Any]:
+    """'everything except the coffee machine': the other items of the order(s) concerned."""
+    low = text.lower()
+    split = _EXCEPT.search(low)
+    excluded = set()
+    if split is not None:
+        after = text[split.end():]
+        excluded = {id(h[2]) for h in _mentions(after, orders, "delivered")}
+    concerned = {h[1]["order_id"] for h in hits} or {
+        o["order_id"] for o in orders if o["status"] == "delivered"}
+    if w.order_ids(text):
+        concerned = set(w.order_ids(text))
+    return [(0, o, i) for o in orders if o["order_id"] in concerned and o["status"] == "delivered"
+            for i in o["items"] if id(i) not in excluded]
+
+
+def _no_items(
+    agent: StoreAssistant, text: str, kind: str, orders: list[dict[str, Any]], plan: Plan
+) -> None:
+    """Nothing of the right status was named: say why, or ask which items."""
+    named_elsewhere = [
+        order for order in agent.state.orders.values()
+        if any(mentioned_at(text, item["name"]) >= 0 for item in order["items"])
+    ]
+    wrong = [o for o in named_elsewhere if o["status"] != CHANGEABLE[kind]]
+    if wrong and kind in ("return", "exchange"):
+        plan.last_order = wrong[0]["order_id"]
+        plan.said.append(
+            f"Order {wrong[0]['order_id']} is {wrong[0]['status']}: only delivered orders can "
+            f"be returned or exchanged, and only pending ones cancelled or modified."
+        )
+        return
+    plan.topic = kind
+    plan.question = _which_items(kind, orders)
 
 
 def _which_items(kind: str, orders: list[dict[str, Any]]) -> str:
@@ -150,6 +239,7 @@ def _choose(agent: StoreAssistant, wanted: OpenItem, plan: Plan) -> None:
         pairs.append((wanted.item, choice.variant))
         return
     plan.open_items.append(wanted)
+    plan.question_order = wanted.order_id
     options = choice.candidates or [v for v in variants if v["available"]]
     listed = "; ".join(f"{options_text(v['options'])} (${v['price']})" for v in options[:8])
     asked = options_text(choice.wanted) if choice.wanted else "those options"
@@ -165,13 +255,14 @@ def _answer_open_items(agent: StoreAssistant, text: str, plan: Plan) -> None:
     low = text.lower()
     for open_item in waiting:
         skipped = re.search(r"\b(only|just|skip|forget|never ?mind|no exchange|don't)\b", low)
-        if skipped and mentioned_at(text, open_item.item["name"]) < 0:
+        named = mentioned_at(text, open_item.item["name"]) >= 0
+        if (skipped and not named) or _left_alone(text, open_item.item):
             continue
         open_item.text = f"{open_item.text} {text}"
         _choose(agent, open_item, plan)
 
 
-def _method(agent: StoreAssistant, order: dict[str, Any], hint: str | None) -> dict[str, Any]:
+def method_for(agent: StoreAssistant, order: dict[str, Any], hint: str | None) -> dict[str, Any]:
     """The named kind of the customer's methods, else the method the order was paid with."""
     methods = agent.state.user.get("payment_methods", [])
     original = order["payment_history"][0]["payment_method_id"]
@@ -190,7 +281,7 @@ def _returns(agent: StoreAssistant, hits: list[Any], plan: Plan) -> None:
         by_order.setdefault(order["order_id"], []).append(item)
         orders[order["order_id"]] = order
     for order_id, items in by_order.items():
-        method = _method(agent, orders[order_id], plan.method_hint)
+        method = method_for(agent, orders[order_id], plan.method_hint)
         plan.ready.append(Proposal("return", order_id, items=items, method=method))
 
 
@@ -201,6 +292,14 @@ def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan
     if not named:
         hit_orders = {h[1]["order_id"]: h[1] for h in _mentions(text, orders, "pending")}
         named = list(hit_orders.values())
+    if not named and plan.last_order and _whole_order(text):
+        last = agent.state.orders.get(plan.last_order)
+        named = [last] if last and last["status"] == "pending" else []
+    for order in named:  # a cancelled order needs no more item changes
+        plan.open_items = [o for o in plan.open_items if o.order_id != order["order_id"]]
+        plan.changes = {k: v for k, v in plan.changes.items() if k[1] != order["order_id"]}
+        if plan.question_order == order["order_id"]:
+            plan.question = plan.question_order = None
     if not named:
         plan.question = _which_items("cancel", orders)
         plan.topic = "cancel"
@@ -210,7 +309,7 @@ def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan
     _reasons(agent, text, plan)
 
 
-def _reasons(_agent: StoreAssistant, text: str, plan: Plan) -> None:
+def _reasons(agent: StoreAssistant, text: str, plan: Plan) -> None:
     if not plan.cancels_without_reason:
         return
     reason = w.cancel_reason(text)
@@ -219,14 +318,15 @@ def _reasons(_agent: StoreAssistant, text: str, plan: Plan) -> None:
                          "ordered by mistake?")
         return
     for order_id in plan.cancels_without_reason:
-        plan.ready.append(Proposal("cancel", order_id, reason=reason))
+        items = agent.state.orders[order_id]["items"]
+        plan.ready.append(Proposal("cancel", order_id, items=items, reason=reason))
     plan.cancels_without_reason = []
 
 
 def _ready_changes(agent: StoreAssistant, plan: Plan) -> None:
     for (kind, order_id), pairs in plan.changes.items():
         order = agent.state.orders[order_id]
-        method = _method(agent, order, plan.method_hint)
+        method = method_for(agent, order, plan.method_hint)
         plan.ready.append(Proposal(kind, order_id, items=[p[0] for p in pairs],
                                    new_items=[p[1] for p in pairs], method=method))
     plan.changes = {}

@@ -61,8 +61,9 @@ class Proposal:
     def describe(self) -> str:
         """The details the customer confirms: items, new options, prices, money, method."""
         if self.kind == "cancel":
-            return (f"Cancel order {self.order_id} (reason: {self.reason}); the full amount is "
-                    "refunded to the original payment method.")
+            listed = ", ".join(item["name"] for item in self.items)
+            return (f"Cancel the whole order {self.order_id} ({listed}), reason: {self.reason}; "
+                    "the full amount is refunded to the original payment method.")
         if self.kind == "return":
             total = sum((Decimal(str(i["price"])) for i in self.items), Decimal(0))
             listed = "; ".join(f"{i['name']} ({options_text(i['options'])}) ${i['price']}"

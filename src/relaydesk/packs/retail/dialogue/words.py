@@ -24,8 +24,13 @@ _NO = re.compile(r"^\s*(?:no|nope|don't|do not|not now|never mind|nevermind|wait
 
 def words(text: str) -> list[str]:
     """Lower-case words, with hyphens and slashes as spaces; % and . kept inside numbers."""
-    cleaned = re.sub(r"[^\w%.+\s]", " ", text.lower().replace("-", " ").replace("/", " "))
-    return [w.strip(".") for w in cleaned.split() if w.strip(".")]
+    cleaned = re.sub(r"[^\w%.+'\s]", " ", text.lower().replace("-", " ").replace("/", " "))
+    found = [w.strip(".'") for w in cleaned.split() if w.strip(".'")]
+    return [UNITS.get(word, word) for word in found]
+
+
+# Units as customers write them, as the catalogue writes them.
+UNITS = {"foot": "ft", "feet": "ft", "inches": "inch", "litre": "liter", "litres": "liters"}
 
 
 def emails(text: str) -> list[str]:
@@ -81,9 +86,9 @@ def wants(text: str) -> Wants:
     low = text.lower()
     return Wants(
         cancel=bool(re.search(r"\bcancel", low)),
-        exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|instead|replace)", low))
+        exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|replace|upgrade)\b", low))
         and not re.search(r"\baddress\b", low),
-        return_=bool(re.search(r"\b(return|send (?:it|them) back|refund)", low)),
+        return_=bool(re.search(r"\b(return|send (?:it|them) back)", low)),
         address=bool(re.search(r"\baddress\b", low)),
         payment=bool(re.search(r"\b(payment method|pay with|pay for it with|charge)", low)),
     )
