@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from relaydesk.api import admin, agent, agent_stream, follow_up
 from relaydesk.api.agent import SESSION_COOKIE, set_session_cookie
-from relaydesk.api.deps import ServicesDep
+from relaydesk.api.deps import ServicesDep, client_address
 from relaydesk.desk.agents import AgentSession
 from relaydesk.domain.agents import Disposition, Presence
 from relaydesk.domain.errors import DomainError, InvalidInput, Unauthorized
@@ -165,7 +165,7 @@ def login(
     if not secrets.compare_digest(str(nonce).encode(), cookie.encode()):
         return _login_form(request, "The sign-in form expired; please try again.", 400)
     try:
-        session = services.agents.login(email, password)
+        session = services.agents.login(email, password, client_address(request))
     except DomainError as error:
         return _login_form(request, error.message, 401)
     response = RedirectResponse("/console", status_code=303)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,12 +17,14 @@ from relaydesk.domain.agents import AgentAccount, AgentStatus, Presence, Role, r
 from relaydesk.domain.errors import InvalidInput, Unauthorized
 from relaydesk.domain.model import AgentId
 from relaydesk.security.audit import AuditEntry, AuditLog
+from relaydesk.security.login_throttle import LoginThrottle, TooManyAttempts
+
+__all__ = ["AgentDesk", "AgentSession", "TooManyAttempts"]
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.conversations import utcnow
 
 MIN_PASSWORD_CHARS = 10
 SESSION_TTL = timedelta(hours=12)
-LOCKOUT_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -42,39 +42,6 @@ def _token_hash(token: str) -> str:
 
 def _clean_set(values: Iterable[str]) -> frozenset[str]:
     return frozenset(value.strip().lower() for value in values if value.strip())
-
-
-class TooManyAttempts(Unauthorized):
-    code = "too_many_attempts"
-
-
-class LoginThrottle:
-    """Refuses sign-in for an email after repeated failures, for a while (per process)."""
-
-    def __init__(self, max_failures: int = 10, window: timedelta = LOCKOUT_WINDOW) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, email: str, now: datetime) -> None:
-        with self._lock:
-            recent = self._failures.get(email.strip().lower(), deque())
-            while recent and now - recent[0] > self.window:
-                recent.popleft()
-            if len(recent) >= self.max_failures:
-                raise TooManyAttempts("Too many failed sign-ins; try again in a few minutes.")
-
-    def failed(self, email: str, now: datetime) -> None:
-        with self._lock:
-            failures = self._failures.setdefault(email.strip().lower(), deque())
-            failures.append(now)
-            while len(failures) > self.max_failures:
-                failures.popleft()
-
-    def succeeded(self, email: str) -> None:
-        with self._lock:
-            self._failures.pop(email.strip().lower(), None)
 
 
 class AgentDesk:
@@ -173,22 +140,33 @@ class AgentDesk:
             raise InvalidInput(f"No agent has the email {email}.")
         return self.set_active(found[0].id, False)
 
-    def login(self, email: str, password: str) -> AgentSession:
-        """Check the password and open a session; the agent starts as away."""
-        self.throttle.check(email, self.clock())
+    def login(self, email: str, password: str, address: str = "") -> AgentSession:
+        """Check the password and open a session; the agent starts as away.
+
+        `address` is the client's network address: failed attempts slow down the address
+        they come from far sooner than the account (see security/login_throttle.py).
+        """
         found = self.agents.credentials(email.strip())
+        try:
+            self.throttle.check(email, address, self.clock())
+        except TooManyAttempts:
+            if found is not None:
+                details = {"address": address}
+                self._audit(found[0], "agent.sign_in", found[0].id, details, decision="throttled")
+            raise
         if found is None:
             # Verifying against a real hash keeps a wrong email as slow as a wrong password.
             self._dummy_hash = self._dummy_hash or self.hasher.hash(secrets.token_hex(16))
             self._verify(self._dummy_hash, password)
-            self.throttle.failed(email, self.clock())
+            self.throttle.failed(email, address, self.clock())
             raise Unauthorized("Wrong email or password.")
         account, password_hash = found
         if not self._verify(password_hash, password) or not account.active:
-            self.throttle.failed(email, self.clock())
-            self._audit(account, "agent.sign_in", account.id, {}, decision="refused")
+            self.throttle.failed(email, address, self.clock())
+            details = {"address": address}
+            self._audit(account, "agent.sign_in", account.id, details, decision="refused")
             raise Unauthorized("Wrong email or password.")
-        self.throttle.succeeded(email)
+        self.throttle.succeeded(email, address)
         if self.hasher.check_needs_rehash(password_hash):
             self.agents.set_password_hash(account.id, self.hasher.hash(password))
         token = secrets.token_urlsafe(32)
@@ -198,7 +176,8 @@ class AgentDesk:
         else:
             self.agents.set_presence(account.id, Presence.AWAY, now)
         self.agents.create_session(_token_hash(token), account.id, now + self.session_ttl)
-        self._audit(account, "agent.sign_in", account.id, {}, decision="allowed")
+        details = {"address": address}
+        self._audit(account, "agent.sign_in", account.id, details, decision="allowed")
         return AgentSession(account, token, self.csrf_token(token))
 
     def _audit(
