@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -24,8 +25,11 @@ def ensure_models_cached() -> None:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, serve_args: Sequence[str] = ()
+    ) -> None:
         self.data_dir = data_dir
+        self.serve_args = list(serve_args)
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -44,7 +48,15 @@ class ServerProcess:
             ensure_models_cached()
         log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "relaydesk", "serve", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "relaydesk",
+                "serve",
+                "--port",
+                str(self.port),
+                *self.serve_args,
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -61,27 +61,51 @@ def db_upgrade(data_dir: DataDirOption = None) -> None:
     console.print(f"Database is up to date: {engine.url.render_as_string(hide_password=True)}")
 
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Server processes on the one port (default: one per core on PostgreSQL with "
+        "Redis, one on SQLite).",
+    ),
+]
+
+
 @app.command()
-def serve(host: HostOption = None, port: PortOption = None, data_dir: DataDirOption = None) -> None:
-    """Migrate the database, then serve the API on HOST:PORT."""
+def serve(
+    host: HostOption = None,
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+    workers: WorkersOption = None,
+) -> None:
+    """Migrate the database, then serve the API on HOST:PORT with one or more workers."""
     import uvicorn
 
     from relaydesk.api.app import create_app
     from relaydesk.api.socket_frames import server_frame_limit
+    from relaydesk.api.workers import default_workers, run_workers, why_not_several_workers
     from relaydesk.cli.preparing import StartupSteps
     from relaydesk.store.engine import make_engine
     from relaydesk.store.migrate import upgrade
 
     settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
     refuse_default_secrets_off_loopback(settings)
+    workers = workers or default_workers(settings)
+    if (refusal := why_not_several_workers(settings, workers)) is not None:
+        fail(refusal)
     with StartupSteps(console).shown() as steps:
         steps.say("Migrating the database...")
         engine = make_engine(settings.resolved_database_url)
         upgrade(engine)
         engine.dispose()
-        steps.say("Loading the assistant (the first start prepares its models)...")
-        application = create_app(settings)
-    console.print(f"relaydesk serving on {settings.base_url}")
+        if workers == 1:
+            steps.say("Loading the assistant (the first start prepares its models)...")
+            application = create_app(settings)
+    console.print(f"relaydesk serving on {settings.base_url} with {workers} worker(s)")
+    if workers > 1:
+        run_workers(settings, workers, ws_max_size=server_frame_limit(settings))
+        return
     uvicorn.run(
         application,
         host=settings.host,
