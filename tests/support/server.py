@@ -29,7 +29,8 @@ class ServerProcess:
         self, data_dir: Path, env: dict[str, str] | None = None, serve_args: Sequence[str] = ()
     ) -> None:
         self.data_dir = data_dir
-        self.serve_args = list(serve_args)
+        # One process unless a test asks for more (serve's default is one per core).
+        self.serve_args = list(serve_args) or ["--workers", "1"]
         self.port = free_port()
         self.env = {
             **os.environ,
