@@ -1,0 +1,289 @@
+"""Load benchmark: assistant turns per second through the customer API, and their latency.
+
+Usage (from the repository root; --start launches and seeds a server, --url uses a running
+one whose process ids --server-pid names, so their CPU time can be read):
+
+  .venv/bin/python bench/load.py closed --start sqlite --customers 8 --seconds 20
+  .venv/bin/python bench/load.py closed --start postgres --workers 2 --customers 16
+  .venv/bin/python bench/load.py open --start sqlite --rates 40,80,120,160 --p99-bound-ms 250
+  .venv/bin/python bench/load.py closed --url http://127.0.0.1:8000 --server-pid 4242
+
+closed: N customers at once, each starting a conversation and sending three messages, one
+after the other's answer, then starting again. open: turns arrive at a fixed rate whatever
+the answers' pace (latency counts from the planned arrival, so a slow server cannot slow the
+clock down), one rate after another until p99 crosses the bound. --transport ws sends the
+messages over the conversation's websocket instead of POST. A share of the customers
+(--signed-share) sign in as seeded backend customers with the operator's HMAC; the rest are
+anonymous. Messages are the simulator's phrases in eight languages.
+
+Prints turns/s, p50/p90/p99 in ms, errors, the server processes' CPU seconds per turn (read
+from /proc, so Linux only) and each server process's resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load_clients import Customer, Target, customer_for
+from load_procs import memory_report, server_cpu_seconds
+from load_server import ServerUnderTest, start_server
+
+from relaydesk.simulation.personas import LANGUAGE_WEIGHTS, PHRASES
+
+TURN_KEYS = ("next_payment", "fees", "postpone", "yes")  # none of them asks for a person
+MESSAGES_PER_VISIT = 3
+
+
+# ---- pure parts: what is said, how results are summarised -------------------------------
+
+
+def visit_messages(rng: random.Random, count: int = MESSAGES_PER_VISIT) -> list[str]:
+    """One visit's messages: a language by the simulator's weights, mixed questions in it."""
+    languages = list(LANGUAGE_WEIGHTS)
+    language = rng.choices(languages, weights=[LANGUAGE_WEIGHTS[x] for x in languages])[0]
+    keys = [key for key in TURN_KEYS if key in PHRASES[language]]
+    return [rng.choice(PHRASES[language][rng.choice(keys)]) for _ in range(count)]
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered) - 1e-9)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Tally:
+    """What one run observed: a latency per answered turn, and errors by kind."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Summary:
+    turns: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    cpu_s_per_turn: float | None
+
+    @property
+    def turns_per_s(self) -> float:
+        return self.turns / self.seconds if self.seconds > 0 else 0.0
+
+    @classmethod
+    def of(cls, tally: Tally, seconds: float, cpu_seconds: float | None) -> Summary:
+        turns = len(tally.latencies_ms)
+        per_turn = cpu_seconds / turns if cpu_seconds is not None and turns else None
+        return cls(
+            turns=turns,
+            errors=sum(tally.errors.values()),
+            seconds=seconds,
+            p50_ms=percentile(tally.latencies_ms, 0.50),
+            p90_ms=percentile(tally.latencies_ms, 0.90),
+            p99_ms=percentile(tally.latencies_ms, 0.99),
+            cpu_s_per_turn=per_turn,
+        )
+
+    def line(self) -> str:
+        cpu = f"{self.cpu_s_per_turn * 1000:.1f} ms" if self.cpu_s_per_turn is not None else "n/a"
+        return (
+            f"turns {self.turns:6d}  turns/s {self.turns_per_s:7.1f}  p50 {self.p50_ms:7.1f} ms"
+            f"  p90 {self.p90_ms:7.1f} ms  p99 {self.p99_ms:7.1f} ms  errors {self.errors:4d}"
+            f"  server CPU/turn {cpu}"
+        )
+
+
+def knee(
+    results: Sequence[tuple[float, Summary]], bound_ms: float
+) -> tuple[float | None, float | None]:
+    """The highest offered rate whose p99 stayed within the bound (and had under 1 % errors),
+    and the first rate that crossed it; None where there is none."""
+    within: float | None = None
+    for rate, summary in results:
+        failed = summary.errors > 0.01 * max(1, summary.turns + summary.errors)
+        if summary.p99_ms > bound_ms or failed:
+            return within, rate
+        within = rate
+    return within, None
+
+
+# ---- the two loops ----------------------------------------------------------------------
+
+
+async def timed_turn(customer: Customer, text: str, started: float, tally: Tally) -> bool:
+    try:
+        await customer.say(text)
+    except Exception as error:  # counted, and the visit ends; the run goes on
+        tally.errors[type(error).__name__ if not str(error) else str(error)[:60]] += 1
+        return False
+    tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+    return True
+
+
+async def visit(target: Target, rng: random.Random, tally: Tally, deadline: float) -> None:
+    customer = customer_for(target, rng)
+    try:
+        await customer.start()
+        for text in visit_messages(rng):
+            if time.perf_counter() >= deadline:
+                return
+            if not await timed_turn(customer, text, time.perf_counter(), tally):
+                return
+    except Exception as error:
+        tally.errors[f"start: {type(error).__name__}"] += 1
+    finally:
+        await customer.close()
+
+
+async def closed_loop(target: Target, customers: int, seconds: float, seed: int) -> Tally:
+    """`customers` at once, each starting a new visit as soon as the last one ended."""
+    tally = Tally()
+    deadline = time.perf_counter() + seconds
+
+    async def customer_loop(number: int) -> None:
+        rng = random.Random(seed * 1000 + number)
+        while time.perf_counter() < deadline:
+            await visit(target, rng, tally, deadline)
+
+    await asyncio.gather(*(customer_loop(number) for number in range(customers)))
+    return tally
+
+
+async def open_loop(target: Target, rate: float, seconds: float, seed: int) -> Tally:
+    """Turns arrive every 1/rate s; an arrival continues an idle visit or starts a new one."""
+    tally = Tally()
+    rng = random.Random(seed)
+    idle: list[tuple[Customer, list[str]]] = []
+    begin = time.perf_counter()
+
+    async def arrival(planned: float) -> None:
+        if idle:
+            customer, texts = idle.pop()
+        else:
+            customer, texts = customer_for(target, rng), visit_messages(rng)
+            try:
+                await customer.start()
+            except Exception as error:
+                tally.errors[f"start: {type(error).__name__}"] += 1
+                await customer.close()
+                return
+        answered = await timed_turn(customer, texts.pop(0), planned, tally)
+        if answered and texts:
+            idle.append((customer, texts))
+        else:
+            await customer.close()
+
+    tasks = []
+    for number in range(int(rate * seconds)):
+        planned = begin + number / rate
+        await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+        tasks.append(asyncio.create_task(arrival(planned)))
+    await asyncio.wait(tasks, timeout=seconds + 30)
+    for customer, _texts in idle:
+        await customer.close()
+    return tally
+
+
+async def measure(args: argparse.Namespace, target: Target, pids: Sequence[int]) -> None:
+    if args.warmup_seconds > 0:
+        await closed_loop(target, args.customers, args.warmup_seconds, seed=args.seed + 1)
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
+    if args.mode == "closed":
+        before, started = server_cpu_seconds(pids), time.perf_counter()
+        tally = await closed_loop(target, args.customers, args.seconds, args.seed)
+        summary = summarise(tally, started, before, pids)
+        print(f"closed loop, {args.customers} customers, {args.transport}: {summary.line()}")
+        print_errors(tally)
+    else:
+        results: list[tuple[float, Summary]] = []
+        for rate in (float(text) for text in args.rates.split(",")):
+            before, started = server_cpu_seconds(pids), time.perf_counter()
+            tally = await open_loop(target, rate, args.seconds, args.seed)
+            summary = summarise(tally, started, before, pids)
+            results.append((rate, summary))
+            print(f"open loop, {rate:6.1f} turns/s offered, {args.transport}: {summary.line()}")
+            print_errors(tally)
+            if knee(results, args.p99_bound_ms)[1] is not None:
+                break
+        within, crossed = knee(results, args.p99_bound_ms)
+        print(f"p99 within {args.p99_bound_ms:.0f} ms up to {within} turns/s; crossed at {crossed}")
+    print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
+    print("server memory:", *memory_report(pids), sep="\n")
+
+
+def summarise(
+    tally: Tally, started: float, cpu_before: float | None, pids: Sequence[int]
+) -> Summary:
+    seconds = time.perf_counter() - started
+    cpu_after = server_cpu_seconds(pids)
+    spent = cpu_after - cpu_before if cpu_after is not None and cpu_before is not None else None
+    return Summary.of(tally, seconds, spent)
+
+
+def print_errors(tally: Tally) -> None:
+    for kind, count in tally.errors.most_common(5):
+        print(f"  error x{count}: {kind}")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", choices=("closed", "open"))
+    parser.add_argument("--url", help="a running server (else --start one)")
+    parser.add_argument("--server-pid", type=int, action="append", default=[])
+    parser.add_argument("--start", choices=("sqlite", "postgres"))
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--customers", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup-seconds", type=float, default=3.0)
+    parser.add_argument("--rates", default="40,80,120,160,200,250,300")
+    parser.add_argument("--p99-bound-ms", type=float, default=250.0)
+    parser.add_argument("--transport", choices=("http", "ws"), default="http")
+    parser.add_argument("--signed-share", type=float, default=0.5)
+    parser.add_argument("--identity-secret", default="bench-identity-secret")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    args = parser.parse_args(argv)
+    if (args.url is None) == (args.start is None):
+        parser.error("give exactly one of --url and --start")
+    return args
+
+
+async def run(args: argparse.Namespace) -> None:
+    server: ServerUnderTest | None = None
+    if args.start:
+        server = start_server(
+            args.start, args.workers, args.database_url, args.redis_url, args.identity_secret
+        )
+    try:
+        url = server.url if server else args.url
+        pids = [server.pid] if server else args.server_pid
+        target = Target(url, args.transport, args.signed_share, args.identity_secret)
+        async with target:
+            await measure(args, target, pids)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(run(parse_args()))

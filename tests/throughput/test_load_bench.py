@@ -1,0 +1,132 @@
+"""bench/load.py's pure parts, whose numbers docs/performance.md quotes, on made-up data."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).parents[2] / "bench"
+
+
+def load_script(name: str) -> ModuleType:
+    sys.path.insert(0, str(BENCH))  # the script imports its sibling modules by name
+    try:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while being made
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+load = load_script("load")
+procs = load_script("load_procs")
+
+
+def summary(p99_ms: float, turns: int = 100, errors: int = 0) -> object:
+    tally = load.Tally(latencies_ms=[p99_ms] * turns)
+    tally.errors["HTTP 500"] = errors
+    return load.Summary.of(tally, seconds=10.0, cpu_seconds=None)
+
+
+def test_percentiles_are_nearest_rank_over_the_latencies() -> None:
+    latencies = [float(value) for value in range(1, 101)]  # 1 .. 100 ms
+    assert load.percentile(latencies, 0.50) == 50.0
+    assert load.percentile(latencies, 0.90) == 90.0
+    assert load.percentile(latencies, 0.99) == 99.0
+    assert load.percentile([7.0], 0.99) == 7.0
+    assert load.percentile([], 0.5) == 0.0
+
+
+def test_a_summary_counts_turns_per_second_and_server_cpu_per_turn() -> None:
+    tally = load.Tally(latencies_ms=[10.0, 20.0, 30.0, 40.0])
+    tally.errors["HTTP 503"] += 2
+    result = load.Summary.of(tally, seconds=2.0, cpu_seconds=0.1)
+    assert result.turns == 4 and result.errors == 2
+    assert result.turns_per_s == 2.0
+    assert result.cpu_s_per_turn == pytest.approx(0.025)
+    assert "turns/s     2.0" in result.line() and "server CPU/turn 25.0 ms" in result.line()
+
+
+def test_without_server_processes_cpu_per_turn_is_not_invented() -> None:
+    result = load.Summary.of(load.Tally(latencies_ms=[5.0]), seconds=1.0, cpu_seconds=None)
+    assert result.cpu_s_per_turn is None and "n/a" in result.line()
+
+
+def test_the_knee_is_the_last_rate_within_the_bound_and_the_first_beyond_it() -> None:
+    results = [
+        (40.0, summary(90)),
+        (80.0, summary(180)),
+        (120.0, summary(400)),
+        (160.0, summary(900)),
+    ]
+    assert load.knee(results, 250.0) == (80.0, 120.0)
+    assert load.knee(results[:2], 250.0) == (80.0, None)
+    assert load.knee(results[2:], 250.0) == (None, 120.0)
+
+
+def test_a_rate_with_more_than_one_percent_errors_crosses_the_bound_however_fast() -> None:
+    results = [(40.0, summary(50)), (80.0, summary(50, turns=100, errors=5))]
+    assert load.knee(results, 250.0) == (40.0, 80.0)
+
+
+def test_a_visit_speaks_one_language_and_never_asks_for_a_person() -> None:
+    from relaydesk.simulation.personas import PHRASES
+
+    rng = random.Random(3)
+    for _ in range(200):
+        messages = load.visit_messages(rng)
+        assert len(messages) == 3
+        languages = [
+            {lang for lang, phrases in PHRASES.items() if any(m in p for p in phrases.values())}
+            for m in messages
+        ]
+        assert set.intersection(*languages), messages
+        asking = PHRASES["en"]["person"]
+        assert not any(message in asking for message in messages)
+
+
+def test_visits_mix_several_languages() -> None:
+    from relaydesk.simulation.personas import PHRASES
+
+    rng = random.Random(5)
+    seen = set()
+    for _ in range(300):
+        first = load.visit_messages(rng)[0]
+        seen |= {lang for lang, keys in PHRASES.items() if any(first in p for p in keys.values())}
+    assert len(seen) >= 5
+
+
+def test_cpu_seconds_come_from_utime_and_stime_even_when_the_name_has_spaces() -> None:
+    # pid (comm) state ppid ... field 14 utime=250, field 15 stime=50 (clock ticks)
+    fields = ["S", "1"] + ["0"] * 9 + ["250", "50"] + ["0"] * 30
+    stat = "4242 (python3 -m relaydesk) " + " ".join(fields)
+    assert procs.cpu_seconds_from_stat(stat, ticks=100) == 3.0
+
+
+def test_resident_memory_is_read_from_vmrss_in_bytes() -> None:
+    status = "Name:\tpython3\nVmPeak:\t  900000 kB\nVmRSS:\t  307200 kB\nThreads:\t4\n"
+    assert procs.resident_bytes_from_status(status) == 300 * 2**20
+    assert procs.resident_bytes_from_status("Name:\tzombie\n") == 0
+
+
+def test_the_process_tree_of_this_test_includes_a_child_it_started() -> None:
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        import os
+
+        tree = procs.process_tree([os.getpid()])
+        assert os.getpid() in tree and child.pid in tree
+        assert procs.server_cpu_seconds([child.pid]) is not None
+    finally:
+        child.kill()
+        child.wait()
