@@ -75,3 +75,51 @@ def test_the_customer_panel_shows_the_account_as_cards_not_json(
     assert panel.locator("pre").count() == 0
     assert "{" not in panel.inner_text()
     panel.screenshot(path=str(artifacts_dir / "console-customer-cards.png"))
+
+
+def claimed_by_a_new_agent(
+    open_shop_at: Any, server: ServerProcess, agent_console: Any, name: str
+) -> tuple[Any, str]:
+    conversation_id = alice_waits_for_a_person(open_shop_at, server)
+    console = agent_console(server, name)
+    console.goto(f"{server.url}/console/conversations/{conversation_id}")
+    console.get_by_role("button", name="Claim this conversation").click()
+    expect(console.get_by_test_id("owner")).to_have_text("agent")
+    return console, conversation_id
+
+
+def test_an_operation_opens_a_form_from_its_schema_and_its_result_shows_as_a_card(
+    open_shop_at: Any, desk_server: ServerProcess, agent_console: Any, artifacts_dir: Path
+) -> None:
+    console, _ = claimed_by_a_new_agent(open_shop_at, desk_server, agent_console, "Ines Kahn")
+    operation = console.locator('details[data-tool="postpone_payment"]')
+    operation.locator("summary").click()
+    operation.get_by_label("Order ID").fill("ORD-100001")
+    operation.get_by_label("Days").fill("7")
+    expect(operation.get_by_label("New due on")).to_have_attribute("type", "date")
+    console.screenshot(path=str(artifacts_dir / "console-operation-form.png"), full_page=True)
+    operation.get_by_role("button", name="Run").click()
+
+    expect(console.locator(".notice")).to_have_text("Postpone payment: done.")
+    result = console.locator("#transcript .source-agent.kind-tool_result").last
+    expect(result.locator(".result-card")).to_contain_text("New due on")
+    expect(result.locator(".result-card")).to_contain_text("ORD-100001")
+
+
+def test_a_refund_above_the_agents_limit_waits_for_a_supervisor_not_the_agent(
+    open_shop_at: Any, desk_server: ServerProcess, agent_console: Any
+) -> None:
+    console, _ = claimed_by_a_new_agent(open_shop_at, desk_server, agent_console, "Lea Roth")
+    operation = console.locator('details[data-tool="request_refund"]')
+    operation.locator("summary").click()
+    operation.get_by_label("Order ID").fill("ORD-100004")
+    operation.get_by_label("Amount").fill("1249")
+    operation.get_by_label("Reason").select_option("goodwill")
+    operation.get_by_role("button", name="Run").click()
+
+    expect(console.locator(".notice")).to_contain_text("needs a supervisor's approval")
+    pending = console.locator(".approval.status-pending")
+    expect(pending).to_contain_text("asked by Lea Roth")
+    pending.get_by_role("button", name="Approve").click()
+    expect(console.locator(".notice")).to_contain_text("A supervisor other than the requester")
+    expect(console.locator(".approval.status-pending")).to_have_count(1)

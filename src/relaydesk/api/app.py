@@ -131,7 +131,7 @@ def build_services(
         routing=routing,
         agent_work=work,
         approvals=approval_desk,
-        console=build_console_desks(settings, engine, routing, assistant),
+        console=build_console_desks(settings, engine, assistant, work, approval_desk),
     )
 
 

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
 
 from relaydesk.api import admin, agent, agent_stream, follow_up
 from relaydesk.api.agent import SESSION_COOKIE, set_session_cookie
@@ -249,6 +250,7 @@ def conversation_page(
         last_seq=view.events[-1].seq if view.events else 0,
         follow_up_email=_follow_ups(services, [view.conversation.id]).get(view.conversation.id),
         profile_cards=services.console.profile_cards(view.profile),
+        operations=services.console.operations.forms(),
         result_card=services.console.result_card,
     )
 
@@ -337,6 +339,32 @@ def run_tool(
         return RedirectResponse(f"{_here(cid)}?notice={quote(message)}", status_code=303)
     said = f"{tool}: {outcome.get('status', '?')} {outcome.get('error') or ''}".strip()
     return RedirectResponse(f"{_here(cid)}?notice={quote(said)}", status_code=303)
+
+
+OPERATION_FIELD = "p."
+MAX_OPERATION_FIELDS = 50
+
+
+@router.post("/conversations/{conversation_id}/operations/{tool}")
+async def run_operation(
+    conversation_id: str, tool: str, request: Request, services: ServicesDep
+) -> Response:
+    """An operation's generated form: its fields arrive as p.<parameter>."""
+    form = await request.form(max_fields=MAX_OPERATION_FIELDS + 1, max_part_size=20_000)
+    session = services.agents.authenticate(request.cookies.get(SESSION_COOKIE))
+    services.agents.require_csrf(session, str(form.get("csrf_token") or ""))
+    values = {
+        key.removeprefix(OPERATION_FIELD): str(value)[:20_000]
+        for key, value in form.items()
+        if key.startswith(OPERATION_FIELD) and isinstance(value, str)
+    }
+    cid = ConversationId(conversation_id)
+    desk = services.console.operations
+    try:
+        result = await run_in_threadpool(desk.run, cid, session.agent, tool, values)
+    except DomainError as error:
+        return RedirectResponse(f"{_here(cid)}?notice={quote(error.message)}", status_code=303)
+    return RedirectResponse(f"{_here(cid)}?notice={quote(result.message)}", status_code=303)
 
 
 @router.post("/approvals/{approval_id}/{decision}")

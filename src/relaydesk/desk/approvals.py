@@ -81,20 +81,23 @@ class ApprovalDesk:
         *,
         approval_id: str | None = None,
         append_event: bool = True,
+        requested_by: AgentAccount | None = None,
     ) -> str:
         """Record an action waiting for a person; returns its approval id.
 
         Appends an APPROVAL event {approval_id, status: pending, tool, params, summary}. A
         caller that already appended that event itself (in its own turn's transaction)
         passes its `approval_id` and `append_event=False`; repeating a known id is harmless.
+        A person's own call (`requested_by`) is decided by a supervisor other than them.
         """
+        requester = requested_by.id if requested_by else None
         request, created = self.approvals.create(
-            conversation_id, tool, params, summary, approval_id
+            conversation_id, tool, params, summary, approval_id, requester
         )
         if created and append_event:
             pending = NewEvent(
                 kind=EventKind.APPROVAL,
-                source=Source.ASSISTANT,
+                source=Source.AGENT if requester else Source.ASSISTANT,
                 data={
                     "approval_id": request.id,
                     "status": ApprovalStatus.PENDING.value,
@@ -102,6 +105,7 @@ class ApprovalDesk:
                     "params": params,
                     "summary": summary,
                 },
+                actor_id=requester,
             )
             self.store.append(conversation_id, [pending])
         self._notify(conversation_id)
@@ -150,6 +154,10 @@ class ApprovalDesk:
         holds = conversation.owner is Owner.AGENT and conversation.agent_id == agent.id
         if not (holds or agent.supervises):
             raise Forbidden("Only the agent holding the conversation or a supervisor decides.")
+        if request.requested_by is not None and (
+            request.requested_by == agent.id or not agent.supervises
+        ):
+            raise Forbidden("A supervisor other than the requester decides on a person's request.")
         return self.approvals.decide(approval_id, status, agent.id, reason, self.routing.clock())
 
     def _record(

@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.turn import Assistant
+from relaydesk.desk.agent_work import AgentWorkDesk
+from relaydesk.desk.approvals import ApprovalDesk
 from relaydesk.desk.cards import Card, card_for_result
-from relaydesk.desk.routing import RoutingDesk
+from relaydesk.desk.operations import OperationDesk
 from relaydesk.desk.worklist import SlaTargets, Worklist
 from relaydesk.settings import Settings
 from relaydesk.store.worklist import WorklistStore
@@ -24,6 +26,7 @@ class ConsoleDesks:
 
     worklist: Worklist
     tools: ToolRegistry  # the pack's tools: their schemas give the console forms and cards
+    operations: OperationDesk
 
     def result_card(self, tool: str, result: object) -> Card | None:
         """One tool's result as a card, if the tool is known and the result is an object."""
@@ -39,8 +42,14 @@ class ConsoleDesks:
 
 
 def build_console_desks(
-    settings: Settings, engine: Engine, routing: RoutingDesk, assistant: Assistant
+    settings: Settings,
+    engine: Engine,
+    assistant: Assistant,
+    work: AgentWorkDesk,
+    approvals: ApprovalDesk,
 ) -> ConsoleDesks:
+    """The console's services over the same store, routing and approvals as the desks."""
+    routing = work.routing
     targets = SlaTargets(
         first_response=timedelta(minutes=settings.sla_first_response_minutes),
         reply=timedelta(minutes=settings.sla_reply_minutes),
@@ -49,4 +58,5 @@ def build_console_desks(
     return ConsoleDesks(
         worklist=Worklist(WorklistStore(engine), routing, targets, clock=routing.clock),
         tools=tools,
+        operations=OperationDesk(tools, work, approvals),
     )

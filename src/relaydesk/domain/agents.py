@@ -113,6 +113,7 @@ class ApprovalRequest:
     decided_by: AgentId | None = None
     reason: str | None = None
     decided_at: datetime | None = None
+    requested_by: AgentId | None = None  # a person whose own call needed approval
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ def _to_request(row: Row[Any]) -> ApprovalRequest:
         decided_by=AgentId(row.decided_by) if row.decided_by else None,
         reason=row.reason,
         decided_at=_aware(row.decided_at) if row.decided_at else None,
+        requested_by=AgentId(row.requested_by) if row.requested_by else None,
     )
 
 
@@ -44,6 +45,7 @@ class ApprovalStore:
         params: dict[str, Any],
         summary: str,
         approval_id: str | None = None,
+        requested_by: AgentId | None = None,
     ) -> tuple[ApprovalRequest, bool]:
         """Store a pending request; with a known id a repeat returns the first (and False)."""
         approval_id = approval_id or new_id("apr")
@@ -58,6 +60,7 @@ class ApprovalStore:
                         summary=summary,
                         status=ApprovalStatus.PENDING.value,
                         created_at=utcnow(),
+                        requested_by=requested_by,
                     )
                 )
         except IntegrityError:

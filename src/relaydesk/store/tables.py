@@ -141,7 +141,25 @@ approvals = Table(
     Column("reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("decided_at", DateTime(timezone=True)),
+    # The person whose own call needed approval; None when the assistant proposed it.
+    Column("requested_by", String(64)),
     Index("ix_approvals_conversation_id", "conversation_id"),
+)
+
+# --- Canned responses: supervisors' ready replies per language, inserted with "/". ---
+
+canned_responses = Table(
+    "canned_responses",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("shortcut", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("shortcut", "language", name="uq_canned_responses_shortcut_language"),
 )
 
 # --- Audit: actions outside conversations (privacy requests); append-only (see 0003). ---
