@@ -54,7 +54,8 @@ def test_a_customer_writing_too_fast_gets_429_with_retry_after(tmp_path: Path) -
         assert [r.status_code for r in statuses] == [200, 200, 200, 429, 429]
         refused = statuses[-1]
         assert refused.json()["code"] == "rate_limited"
-        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        # a sliding window: up to two windows after a burst at the start of one
+        assert 1 <= int(refused.headers["Retry-After"]) <= 120
         other, other_auth = start_conversation(client)
         answer = client.post(
             f"/v1/conversations/{other}/messages",
@@ -73,13 +74,13 @@ def test_one_address_sending_too_many_requests_is_limited_but_health_checks_are_
         assert client.get("/healthz").status_code == 200
 
 
-def test_the_memory_limiter_counts_per_key_and_forgets_finished_windows() -> None:
+def test_the_memory_limiter_counts_per_key_and_forgets_old_windows() -> None:
     now = [1000.0]
     limiter = MemoryRateLimiter(clock=lambda: now[0])
     assert [limiter.hit("a", 2) for _ in range(3)][:2] == [None, None]
-    assert limiter.hit("a", 2) == 20  # 1000 is 40 s into its minute
+    assert limiter.hit("a", 2) is not None
     assert limiter.hit("b", 2) is None
-    now[0] += 60
+    now[0] += 120  # two windows on, nothing of the old counts overlaps the last minute
     assert limiter.hit("a", 2) is None
 
 
