@@ -35,6 +35,7 @@ class Conversation:
     awaiting: Proposal | None = None
     queue: list[Proposal] = field(default_factory=list)
     plan: Plan = field(default_factory=Plan)
+    failed: Proposal | None = None  # the last proposal the policy refused, for "then use X"
 
 
 class StoreAssistant:
@@ -119,6 +120,13 @@ class StoreAssistant:
         plan.ready = []
         replies = list(plan.said)
         plan.said = []
+        if plan.soft_question and self.state.queue:
+            plan.question, plan.topic = None, None
+        plan.soft_question = False
+        if not self.state.queue and not plan.question and self.state.failed is not None:
+            retried = self._retry_failed(text)
+            if retried:
+                return [*replies, retried]
         if plan.question:
             replies.append(plan.question)
             plan.question = None
@@ -159,6 +167,15 @@ class StoreAssistant:
             return [self._propose(proposal)]
         return replies
 
+    def _retry_failed(self, text: str) -> str | None:
+        """'Fine, refund it to my gift card then': the refused proposal with that method."""
+        failed = self.state.failed
+        hint = w.payment_hint(text)
+        if failed is None or hint is None or failed.kind == "cancel":
+            return None
+        self.state.failed = None
+        return self._propose(self._with_method(failed, hint))
+
     def _with_method(self, proposal: Proposal, hint: str) -> Proposal:
         """The same proposal paid or refunded with the kind of method the customer named."""
         order = self.state.orders[proposal.order_id]
@@ -174,7 +191,9 @@ class StoreAssistant:
         outcome = self.call(proposal.tool, **proposal.params())
         if outcome.done:
             self.reload_orders()
+            self.state.failed = None
             return _done_text(proposal)
+        self.state.failed = proposal
         reason = outcome.decision.reason if outcome.decision else (outcome.error or "error")
         return f"I'm sorry, that could not be done ({reason.replace('_', ' ')})."
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from relaydesk.packs.retail.dialogue.ordering import ordered_wishes, rank
 from relaydesk.packs.retail.dialogue.words import words
 
 # Words customers use for a product besides its name and the name's last word.
@@ -157,6 +158,29 @@ def wanted_options(
     return wanted
 
 
+def _by_order(
+    text: str, current: dict[str, str], variants: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Keep the variants that meet 'smaller', 'bigger', 'the maximum zoom': one step in that
+    direction (the nearest value), or the extreme value."""
+    for wish in ordered_wishes(text, list(current)):
+        now = rank(current[wish.key])
+        ranked = [(rank(str(v["options"].get(wish.key, ""))), v) for v in variants]
+        usable = [(r, v) for r, v in ranked if r is not None]
+        if now is None or not usable:
+            continue
+        if wish.extreme:
+            best = max(r * wish.direction for r, _ in usable)
+            variants = [v for r, v in usable if r * wish.direction == best]
+            continue
+        beyond = [(r, v) for r, v in usable if (r - now) * wish.direction > 0]
+        if not beyond:
+            return []
+        nearest = min(abs(r - now) for r, _ in beyond)
+        variants = [v for r, v in beyond if abs(r - now) == nearest]
+    return variants
+
+
 def _indifferent(plain: list[str], key: str) -> bool:
     """'I don't care whether they're waterproof': that option is left open."""
     key_words = _plain(key)
@@ -185,6 +209,7 @@ def choose_variant(
         if v["available"] and v["item_id"] != item["item_id"]
         and all(v["options"].get(k) == value for k, value in wanted.items())
     ]
+    matching = _by_order(text, current, matching)
     if not matching:
         return Choice(None, wanted, [])
     if prefer in ("cheapest", "dearest"):

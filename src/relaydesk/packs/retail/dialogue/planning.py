@@ -46,6 +46,9 @@ class Plan:
     said: list[str] = field(default_factory=list)
     question: str | None = None
     question_order: str | None = None  # the order an open item's question is about
+    soft_question: bool = False  # "which items?": not asked when something is ready instead
+    retry: tuple[str, str] | None = None  # (kind, words) of a request waiting for "which one"
+    returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # reopened returns
     ready: list[Proposal] = field(default_factory=list)
 
     def reopen(self, proposal: Proposal) -> None:
@@ -53,13 +56,21 @@ class Plan:
         if proposal.kind in ("exchange", "modify"):
             pairs = list(zip(proposal.items, proposal.new_items, strict=True))
             self.changes.setdefault((proposal.kind, proposal.order_id), []).extend(pairs)
+        if proposal.kind == "return":
+            self.returns[proposal.order_id] = list(proposal.items)
+        self.last_order = proposal.order_id
 
 
 def plan_requests(agent: StoreAssistant, text: str, plan: Plan) -> Plan:
     """Read one message into the plan: new requests, answers to open questions, proposals."""
     plan.method_hint = w.payment_hint(text) or plan.method_hint
+    _unknown_orders(agent, text, plan)
     _reasons(agent, text, plan)
     _answer_open_items(agent, text, plan)
+    if plan.retry is not None:
+        kind, earlier = plan.retry
+        plan.retry = None
+        _request(agent, f"{earlier} {text}", kind, plan)
     wants = w.wants(text)
     kinds = [kind for kind, wanted in (("cancel", wants.cancel), ("return", wants.return_),
                                        ("exchange", wants.exchange)) if wanted]
@@ -67,9 +78,27 @@ def plan_requests(agent: StoreAssistant, text: str, plan: Plan) -> Plan:
         kinds = [plan.topic]
     for kind in kinds:
         _request(agent, text, kind, plan)
+    _leftover_returns(agent, plan)
     if not plan.open_items and not plan.cancels_without_reason:
         _ready_changes(agent, plan)
     return plan
+
+
+def _unknown_orders(agent: StoreAssistant, text: str, plan: Plan) -> None:
+    """Order numbers that are not the customer's are said so, not silently ignored."""
+    numbers = re.findall(r"(?<![\w#])#?W?(\d{7})\b", text, flags=re.IGNORECASE)
+    for digits in numbers:
+        if f"#W{digits}" not in agent.state.orders:
+            plan.said.append(f"I can't find an order {digits} among your orders. Could you "
+                             "check the number? Order numbers start with #W.")
+
+
+def _leftover_returns(agent: StoreAssistant, plan: Plan) -> None:
+    """A reopened return with nothing added to it is proposed again as it was."""
+    for order_id, items in plan.returns.items():
+        method = method_for(agent, agent.state.orders[order_id], plan.method_hint)
+        plan.ready.append(Proposal("return", order_id, items=items, method=method))
+    plan.returns = {}
 
 
 def _orders_named_or_all(agent: StoreAssistant, text: str) -> list[dict[str, Any]]:
@@ -78,9 +107,18 @@ def _orders_named_or_all(agent: StoreAssistant, text: str) -> list[dict[str, Any
     return named or list(orders.values())
 
 
+def _statuses_named(text: str) -> tuple[str, ...]:
+    """'in my pending order' or 'that I received' narrows which orders an item is in."""
+    low = text.lower()
+    if re.search(r"\bpending\b|just (?:placed|ordered)|not (?:yet )?(?:arrived|shipped)", low):
+        return ("pending",)
+    if re.search(r"\b(received|delivered|got)\b", low):
+        return ("delivered",)
+    return ("delivered", "pending")
+
+
 def _whole_order(text: str) -> bool:
-    return bool(re.search(r"\b(entire|whole|full) order\b|\bthe order\b|\bthat order\b",
-                          text.lower()))
+    return bool(re.search(r"\b(entire|whole|full|that|the|same) order\b", text.lower()))
 
 
 def _mentions(text: str, orders: list[dict[str, Any]], status: str | tuple[str, ...]
@@ -114,14 +152,21 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
     if kind == "cancel":
         _cancel(agent, text, orders, plan)
         return
-    statuses = ("delivered",) if kind == "return" else ("delivered", "pending")
+    statuses = ("delivered",) if kind == "return" else _statuses_named(text)
     hits = _mentions(text, orders, statuses)
     everything = re.search(r"\b(everything|all (?:the )?items|all of (?:it|them)|whole order)\b",
                            text.lower())
     if kind == "return" and everything:
-        hits = _everything_but(text, orders, hits)
+        hits = _everything_but(text, orders, hits, plan.last_order)
     if not hits:
         _no_items(agent, text, kind, orders, plan)
+        return
+    hits, unclear = (hits, []) if everything else _pick_among(text, hits)
+    if unclear:
+        plan.retry = (kind, text)
+        plan.question = "Which one do you mean: " + "; or ".join(
+            f"the {i['name']} ({options_text(i['options'])}, ${i['price']}) in {o['order_id']}"
+            for _p, o, i in unclear) + "?"
         return
     plan.topic = None
     plan.last_order = hits[0][1]["order_id"]
@@ -134,6 +179,52 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
         if _already_collected(plan, order["order_id"], item) or _left_alone(text, item):
             continue
         _choose(agent, OpenItem(change, order["order_id"], item, segment), plan)
+
+
+def _pick_among(text: str, hits: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Of several items of one product named once ('the tablet'), the one the words point to:
+    by price ('the more expensive one'), by its options ('the robotic one'); all of them when
+    the name is plural or 'both'; else (kept, unclear) with the ones to ask about."""
+    plain = w.words(text)
+    low = text.lower()
+    kept: list[Any] = []
+    for name in dict.fromkeys(h[2]["name"] for h in hits):
+        group = [h for h in hits if h[2]["name"] == name]
+        if len(group) == 1 or _plural(plain, text, name) or re.search(r"\b(both|all|two)\b", low):
+            kept += group
+            continue
+        chosen = _by_price(low, group) or _by_options(text, group)
+        if chosen is None:
+            return kept, group
+        kept.append(chosen)
+    return sorted(kept, key=lambda hit: hit[0]), []
+
+
+def _plural(plain: list[str], text: str, name: str) -> bool:
+    return any(plain[place].endswith("s") and not name.lower().endswith("s")
+               for place in mentions(text, name) if place < len(plain))
+
+
+def _by_price(low: str, group: list[Any]) -> Any | None:
+    by_price = sorted(group, key=lambda hit: float(hit[2]["price"]))
+    if re.search(r"more expensive|most expensive|pricier|dearer", low):
+        return by_price[-1]
+    if re.search(r"less expensive|cheaper|cheapest|least expensive", low):
+        return by_price[0]
+    return None
+
+
+def _by_options(text: str, group: list[Any]) -> Any | None:
+    """The one item whose own options the words name more than the others'."""
+    plain = w.words(text)
+
+    def named(hit: Any) -> int:
+        return sum(value.lower() in " ".join(plain) for value in hit[2]["options"].values())
+
+    scores = [named(hit) for hit in group]
+    best = max(scores)
+    top = [hit for hit, score in zip(group, scores, strict=True) if score == best]
+    return top[0] if best > 0 and len(top) == 1 else None
 
 
 def _already_collected(plan: Plan, order_id: str, item: dict[str, Any]) -> bool:
@@ -174,7 +265,9 @@ def _described(text: str, hits: list[Any]) -> list[Any]:
 _EXCEPT = re.compile(r"\b(?:except|but not|other than|apart from|besides|but the)\b")
 
 
-def _everything_but(text: str, orders: list[dict[str, Any]], hits: list[Any]) -> list[Any]:
+def _everything_but(
+    text: str, orders: list[dict[str, Any]], hits: list[Any], last_order: str | None
+) -> list[Any]:
     """'everything except the coffee machine': the other items of the order(s) concerned."""
     low = text.lower()
     split = _EXCEPT.search(low)
@@ -182,8 +275,11 @@ def _everything_but(text: str, orders: list[dict[str, Any]], hits: list[Any]) ->
     if split is not None:
         after = text[split.end():]
         excluded = {id(h[2]) for h in _mentions(after, orders, "delivered")}
-    concerned = {h[1]["order_id"] for h in hits} or {
-        o["order_id"] for o in orders if o["status"] == "delivered"}
+    concerned = {h[1]["order_id"] for h in hits}
+    if not concerned and last_order and _whole_order(text):
+        concerned = {last_order}
+    if not concerned:
+        concerned = {o["order_id"] for o in orders if o["status"] == "delivered"}
     if w.order_ids(text):
         concerned = set(w.order_ids(text))
     return [(0, o, i) for o in orders if o["order_id"] in concerned and o["status"] == "delivered"
@@ -208,6 +304,7 @@ def _no_items(
         return
     plan.topic = kind
     plan.question = _which_items(kind, orders)
+    plan.soft_question = True
 
 
 def _which_items(kind: str, orders: list[dict[str, Any]]) -> str:
@@ -278,7 +375,10 @@ def _returns(agent: StoreAssistant, hits: list[Any], plan: Plan) -> None:
     by_order: dict[str, list[dict[str, Any]]] = {}
     orders = {}
     for _place, order, item in hits:
-        by_order.setdefault(order["order_id"], []).append(item)
+        earlier = plan.returns.pop(order["order_id"], [])
+        by_order.setdefault(order["order_id"], earlier)
+        if all(item is not other for other in by_order[order["order_id"]]):
+            by_order[order["order_id"]].append(item)
         orders[order["order_id"]] = order
     for order_id, items in by_order.items():
         method = method_for(agent, orders[order_id], plan.method_hint)
@@ -292,7 +392,7 @@ def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan
     if not named:
         hit_orders = {h[1]["order_id"]: h[1] for h in _mentions(text, orders, "pending")}
         named = list(hit_orders.values())
-    if not named and plan.last_order and _whole_order(text):
+    if not named and plan.last_order:
         last = agent.state.orders.get(plan.last_order)
         named = [last] if last and last["status"] == "pending" else []
     for order in named:  # a cancelled order needs no more item changes

@@ -85,7 +85,7 @@ def wants(text: str) -> Wants:
     """The requests a message names (several at once are common)."""
     low = text.lower()
     return Wants(
-        cancel=bool(re.search(r"\bcancel", low)),
+        cancel=bool(re.search(r"\b(cancel|remove)", low)),
         exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|replace|upgrade)\b", low))
         and not re.search(r"\baddress\b", low),
         return_=bool(re.search(r"\b(return|send (?:it|them) back)", low)),
