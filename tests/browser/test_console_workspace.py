@@ -123,3 +123,74 @@ def test_a_refund_above_the_agents_limit_waits_for_a_supervisor_not_the_agent(
     pending.get_by_role("button", name="Approve").click()
     expect(console.locator(".notice")).to_contain_text("A supervisor other than the requester")
     expect(console.locator(".approval.status-pending")).to_have_count(1)
+
+
+def supervisor_console(browser: Any, server: ServerProcess, name: str) -> Any:
+    """A supervisor signed in to the console in a browser context of their own."""
+    import secrets
+
+    from browser.conftest import CONSOLE_PASSWORD, server_database_url
+    from relaydesk.desk.agents import AgentDesk
+    from relaydesk.domain.agents import Role
+    from relaydesk.store.agents import AgentStore
+    from relaydesk.store.engine import make_engine
+
+    email = f"{name.split()[0].lower()}.{secrets.token_hex(3)}@example.com"
+    engine = make_engine(server_database_url(server))
+    try:
+        AgentDesk(AgentStore(engine), "unused").add_agent(
+            email=email, display_name=name, password=CONSOLE_PASSWORD, role=Role.SUPERVISOR
+        )
+    finally:
+        engine.dispose()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{server.url}/console")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(CONSOLE_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/console")
+    return page
+
+
+def test_a_supervisor_writes_a_canned_response_and_an_agent_inserts_it_by_typing_a_slash(
+    open_shop_at: Any,
+    desk_server: ServerProcess,
+    browser: Any,
+    agent_console: Any,
+    artifacts_dir: Path,
+) -> None:
+    boss = supervisor_console(browser, desk_server, "Sam Berg")
+    boss.get_by_role("link", name="Canned responses").click()
+    boss.get_by_label("Shortcut").fill("looking")
+    boss.get_by_label("Language").fill("en")
+    boss.get_by_label("Title").fill("Looking into it")
+    boss.get_by_label("Text").fill("Hi {first_name}, {agent_name} here: checking {order_id} now.")
+    boss.get_by_role("button", name="Save").click()
+    expect(boss.get_by_test_id("canned-list")).to_contain_text("/looking")
+    boss.get_by_label("Shortcut").fill("typo")
+    boss.get_by_label("Language").fill("en")
+    boss.get_by_label("Title").fill("Broken")
+    boss.get_by_label("Text").fill("Hi {email}")
+    boss.get_by_role("button", name="Save").click()
+    expect(boss.locator(".notice")).to_contain_text("Unknown variable {email}")
+    boss.screenshot(path=str(artifacts_dir / "console-canned-responses.png"), full_page=True)
+    boss.context.close()
+
+    widget = open_shop_at(desk_server)
+    widget.ask_for_a_person("Where is my refund for ORD-100002?")
+    conversation_id = widget.state()["conversationId"]
+    console = agent_console(desk_server, "Noor Amin")
+    console.goto(f"{desk_server.url}/console/conversations/{conversation_id}")
+    console.get_by_role("button", name="Claim this conversation").click()
+    box = console.get_by_label("Reply to the customer")
+    box.press_sequentially("/look")
+    menu = console.get_by_role("listbox", name="Canned responses")
+    expect(menu).to_contain_text("/looking · Looking into it")
+    console.screenshot(path=str(artifacts_dir / "console-canned-menu.png"), full_page=True)
+    box.press("Enter")
+    expect(box).to_have_value("Hi Alice, Noor here: checking ORD-100002 now.")
+    expect(menu).to_be_hidden()
+    console.get_by_role("button", name="Send reply").click()
+    expect(widget.messages("agent").last).to_contain_text("checking ORD-100002 now")

@@ -19,6 +19,7 @@ from relaydesk.api import (
     widget_pages,
 )
 from relaydesk.api.agent_stream import routing_loop
+from relaydesk.api.canned import include_canned
 from relaydesk.api.console import include_agent_side
 from relaydesk.api.dashboard import include_dashboard
 from relaydesk.api.deps import Services
@@ -167,6 +168,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
     include_agent_side(app)
+    include_canned(app)
     app.include_router(privacy.router)
     include_dashboard(app)
     metrics = install_metrics(app, services)

@@ -12,10 +12,12 @@ from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.turn import Assistant
 from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.approvals import ApprovalDesk
+from relaydesk.desk.canned import CannedDesk
 from relaydesk.desk.cards import Card, card_for_result
 from relaydesk.desk.operations import OperationDesk
 from relaydesk.desk.worklist import SlaTargets, Worklist
 from relaydesk.settings import Settings
+from relaydesk.store.canned import CannedStore
 from relaydesk.store.worklist import WorklistStore
 from relaydesk.tools.registry import ToolRegistry
 
@@ -27,6 +29,7 @@ class ConsoleDesks:
     worklist: Worklist
     tools: ToolRegistry  # the pack's tools: their schemas give the console forms and cards
     operations: OperationDesk
+    canned: CannedDesk
 
     def result_card(self, tool: str, result: object) -> Card | None:
         """One tool's result as a card, if the tool is known and the result is an object."""
@@ -59,4 +62,5 @@ def build_console_desks(
         worklist=Worklist(WorklistStore(engine), routing, targets, clock=routing.clock),
         tools=tools,
         operations=OperationDesk(tools, work, approvals),
+        canned=CannedDesk(CannedStore(engine), work.store, routing, routing.clock),
     )

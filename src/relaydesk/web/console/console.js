@@ -229,7 +229,96 @@
     connect();
   }
 
+  // Canned responses: "/" at the start of a word opens the list, filtered as one types;
+  // arrows move, Enter or Tab inserts the filled-in text in place of "/shortcut", Escape closes.
+  function cannedResponses(box) {
+    const menu = document.getElementById("canned-menu");
+    if (!menu || !box.dataset.canned) return;
+    let responses = null;
+    let shown = [];
+    let active = 0;
+
+    function load() {
+      if (responses !== null) return Promise.resolve(responses);
+      return fetch(box.dataset.canned, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (found) { responses = found; return found; })
+        .catch(function () { return []; });
+    }
+
+    function typedShortcut() {
+      const before = box.value.slice(0, box.selectionStart);
+      const found = /(^|\s)\/([\w-]*)$/.exec(before);
+      return found ? { query: found[2].toLowerCase(), start: before.length - found[2].length - 1 } : null;
+    }
+
+    function close() { menu.hidden = true; shown = []; box.removeAttribute("aria-activedescendant"); }
+
+    function draw() {
+      menu.replaceChildren();
+      shown.forEach(function (item, index) {
+        const option = document.createElement("li");
+        option.id = "canned-" + index;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", index === active ? "true" : "false");
+        option.dataset.shortcut = item.shortcut;
+        const name = document.createElement("strong");
+        name.textContent = "/" + item.shortcut + " · " + item.title;
+        const preview = document.createElement("small");
+        preview.textContent = item.text;
+        option.append(name, preview);
+        option.addEventListener("mousedown", function (pressed) { pressed.preventDefault(); insert(index); });
+        menu.append(option);
+      });
+      menu.hidden = shown.length === 0;
+      if (shown.length) box.setAttribute("aria-activedescendant", "canned-" + active);
+    }
+
+    function update() {
+      const typed = typedShortcut();
+      if (!typed) { close(); return; }
+      load().then(function (all) {
+        shown = all.filter(function (item) {
+          return item.shortcut.indexOf(typed.query) === 0 ||
+            item.title.toLowerCase().indexOf(typed.query) >= 0;
+        }).slice(0, 8);
+        active = 0;
+        draw();
+      });
+    }
+
+    function insert(index) {
+      const typed = typedShortcut();
+      const item = shown[index];
+      if (!typed || !item) return;
+      const after = box.value.slice(box.selectionStart);
+      box.value = box.value.slice(0, typed.start) + item.text + after;
+      const caret = typed.start + item.text.length;
+      box.setSelectionRange(caret, caret);
+      close();
+      box.focus();
+    }
+
+    box.addEventListener("input", update);
+    box.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    box.addEventListener("keydown", function (pressed) {
+      if (menu.hidden || !shown.length) return;
+      if (pressed.key === "ArrowDown" || pressed.key === "ArrowUp") {
+        active = (active + (pressed.key === "ArrowDown" ? 1 : shown.length - 1)) % shown.length;
+        draw();
+      } else if ((pressed.key === "Enter" && !pressed.ctrlKey && !pressed.metaKey) || pressed.key === "Tab") {
+        insert(active);
+      } else if (pressed.key === "Escape") {
+        close();
+      } else return;
+      pressed.preventDefault();
+      pressed.stopImmediatePropagation();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    const replyBox = document.getElementById("reply-text");
+    if (replyBox) cannedResponses(replyBox);
     if (csrf) { heartbeat(); window.setInterval(heartbeat, 15000); }
     const panel = document.getElementById("panel");
     if (panel) {
