@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.packs.paylater.backend.seed import seed_backend
+from relaydesk.packs.paylater.pack import paylater_pack
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 from relaydesk.testing.fixtures import build_test_assistant
@@ -32,7 +33,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture(scope="session")
 def demo_assistant() -> PackAssistant:
     """The demo assistant, its models loaded once for the whole session."""
-    return build_test_assistant(shared_cache_dir())
+    return build_test_assistant(paylater_pack(), shared_cache_dir())
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     # Service-level targets the console counts down to (docs/console.md).
     sla_first_response_minutes: float = Field(default=5, gt=0)
     sla_reply_minutes: float = Field(default=5, gt=0)
-    pack: str = "paylater"
+    # The domain pack, by its entry-point name (`relaydesk packs list`); None: the only one.
+    pack: str | None = None
     # "pack" runs the domain pack's assistant; "acknowledge" only confirms receipt.
     assistant: Literal["pack", "acknowledge"] = "pack"
     cache_dir: Path | None = None

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.domain.agents import Role
+from relaydesk.packs.paylater.pack import paylater_pack
+from relaydesk.packs.paylater.simulation import SIMULATION
 from relaydesk.settings import DEFAULT_SECRET
 from relaydesk.simulation.runner import SimulationConfig, SimulationSummary, simulate
 from relaydesk.store.agents import AgentStore
@@ -20,6 +22,7 @@ IDENTITY_SECRET = "analytics-test-identity-secret"
 SUPERVISOR_EMAIL = "sam.supervisor@example.com"
 AGENT_EMAIL = "avery.agent@example.com"
 PASSWORD = "a-long-test-password"
+PAYLATER = paylater_pack()
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ def simulated_server(data_dir: Path, customers: int = 40) -> Iterator[SimulatedS
                 IDENTITY_SECRET,
                 SimulationConfig(customers=customers, days=7, agents=4, concurrency=6, seed=3),
                 backend_customers=200,
+                pack=PAYLATER,
+                parts=SIMULATION,
             )
         finally:
             engine.dispose()

@@ -6,6 +6,7 @@ import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from relaydesk.packs.paylater.simulation import seeded_customer_ref
 from relaydesk.simulation.personas import PERSONAS
 from relaydesk.simulation.plan import plan_visits
 from relaydesk.simulation.retime import simulated_time
@@ -44,7 +45,8 @@ def test_without_a_large_order_nobody_asks_for_a_refund_approval() -> None:
 
 
 def test_customers_map_onto_the_seeded_backend_customers() -> None:
-    refs = {visit.customer_ref for visit in plan_visits(30, 7, END, backend_customers=10)}
+    planned = plan_visits(30, 7, END, backend_customers=10, seeded_customer=seeded_customer_ref)
+    refs = {visit.customer_ref for visit in planned}
     assert refs == {f"cust-{n:05d}" for n in range(1, 11)}
 
 

@@ -14,6 +14,7 @@ from relaydesk.assistant.escalation import SENSITIVE_DEFAULTS, SENSITIVE_PHRASE_
 from relaydesk.assistant.flows import FlowSpec, load_flows
 from relaydesk.assistant.replies import ReplyCatalog
 from relaydesk.packs.paylater.assistant import PACK_DIR
+from relaydesk.packs.paylater.pack import paylater_pack
 from relaydesk.testing.conversation_runner import ConversationTestRunner
 from relaydesk.testing.conversation_spec import ConversationTest, Step, load_conversation_tests
 
@@ -46,7 +47,8 @@ def test_conversation_tests_cover_at_least_three_languages() -> None:
     ("source", "case"), CASES, ids=[f"{source.stem}:{case.name}" for source, case in CASES]
 )
 def test_conversation(source: Path, case: ConversationTest, demo_assistant: PackAssistant) -> None:
-    outcome = ConversationTestRunner(demo_assistant, date.today()).run(source, case)
+    runner = ConversationTestRunner(paylater_pack(), demo_assistant, date.today())
+    outcome = runner.run(source, case)
     assert outcome.passed, "\n".join(outcome.failures)
 
 

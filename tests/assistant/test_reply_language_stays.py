@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from relaydesk.assistant.engine import PackAssistant
+from relaydesk.packs.paylater.pack import paylater_pack
 from relaydesk.testing.conversation_runner import ConversationTestRunner
 from relaydesk.testing.conversation_spec import ConversationTest
 
@@ -44,5 +45,6 @@ def test_the_reply_stays_in_the_conversations_language(
     name: str, demo_assistant: PackAssistant
 ) -> None:
     case = ConversationTest.model_validate({"name": name, **CASES[name]})
-    outcome = ConversationTestRunner(demo_assistant, date.today()).run(Path(__file__), case)
+    runner = ConversationTestRunner(paylater_pack(), demo_assistant, date.today())
+    outcome = runner.run(Path(__file__), case)
     assert outcome.passed, "\n".join(outcome.failures)

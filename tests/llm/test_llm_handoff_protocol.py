@@ -13,6 +13,7 @@ from llm.harness import converse
 from relaydesk.api.app import create_app
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.understanding.language import build_language_identifier
+from relaydesk.desk.handoff import summarize
 from relaydesk.domain.agents import Role
 from relaydesk.llm.client import ChatClient, Deadline
 from relaydesk.llm.handoff_note import HandoffWriter
@@ -33,6 +34,7 @@ def writer(base_url: str) -> HandoffWriter:
         FAST,
         LlmStats(),
         load_masker(),
+        summarize=summarize,
     )
 
 

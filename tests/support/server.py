@@ -19,9 +19,10 @@ from support.services import free_port, shared_cache_dir
 @functools.cache
 def ensure_models_cached() -> None:
     """Train the demo models into the shared cache once, so servers start in seconds."""
+    from relaydesk.packs.paylater.pack import paylater_pack
     from relaydesk.testing.fixtures import build_test_assistant
 
-    build_test_assistant(shared_cache_dir())
+    build_test_assistant(paylater_pack(), shared_cache_dir())
 
 
 class ServerProcess:

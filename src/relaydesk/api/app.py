@@ -40,8 +40,11 @@ from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.console_desks import build_console_desks
 from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.desk.handoff import summarize
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
+from relaydesk.pack import AssistantSetup, Pack, load_pack
+from relaydesk.pack.assembly import build_pack_assistant
 from relaydesk.security.audit import AuditLog
 from relaydesk.security.middleware import install_request_guards
 from relaydesk.security.secrets import require_real_secrets_off_loopback
@@ -61,45 +64,43 @@ def build_bus(settings: Settings) -> EventBus:
     return MemoryBus()
 
 
-def build_assistant(settings: Settings, engine: Engine) -> Assistant:
+def build_assistant(settings: Settings, engine: Engine, pack: Pack) -> Assistant:
     """The configured assistant: the domain pack's, or a plain acknowledgement."""
     if settings.assistant == "acknowledge":
         return AcknowledgingAssistant()
-    if settings.pack != "paylater":
-        raise ValueError(f"Unknown domain pack {settings.pack!r}; the demo pack is 'paylater'.")
-    from relaydesk.packs.paylater.assistant import build_paylater_assistant
-    from relaydesk.packs.paylater.backend.schema import create_backend_schema
-
-    create_backend_schema(engine)
-    return build_paylater_assistant(engine, settings.base_url, settings.resolved_cache_dir)
+    setup = AssistantSetup(engine, settings.base_url, settings.resolved_cache_dir)
+    return build_pack_assistant(pack, setup)
 
 
-def build_note_writer(settings: Settings) -> NoteWriter | None:
+def build_note_writer(settings: Settings, pack: Pack) -> NoteWriter | None:
     """The model's hand-off note for agents, when a model and its summary role are on."""
     if not settings.llm_base_url or not settings.llm_summary:
         return None
     from relaydesk.llm.setup import build_handoff_writer  # optional extra `llm`
 
-    return build_handoff_writer(settings)
+    return build_handoff_writer(settings, summarize, company=pack.branding.company_name)
 
 
 def build_services(
     settings: Settings,
     assistant: Assistant | None = None,
     *,
+    pack: Pack | None = None,
     approval_executor: ApprovedActionExecutor | None = None,
     customer_profiles: CustomerProfileSource | None = None,
     agent_tools: AgentToolRunner | None = None,
 ) -> Services:
-    """Wire store, bus, assistant and desks from settings."""
+    """Wire store, bus, assistant and desks from settings and the chosen pack."""
+    pack = pack or load_pack(settings.pack)
     engine = make_engine(settings.resolved_database_url)
     store = conversation_store(engine, settings.transcript_pii)
     bus = build_bus(settings)
-    assistant = assistant or build_assistant(settings, engine)
+    assistant = assistant or build_assistant(settings, engine, pack)
     if isinstance(assistant, PackAssistant) and settings.llm_base_url:
         from relaydesk.llm.setup import attach_language_model  # optional extra `llm`
 
-        assistant = attach_language_model(assistant, settings, bus)
+        company = pack.branding.company_name
+        assistant = attach_language_model(assistant, settings, bus, company=company)
     if isinstance(assistant, PackAssistant):
         # The pack's tools serve people too: approved actions, agents' calls, the profile.
         actions = PackActions(store, assistant.parts)
@@ -121,10 +122,11 @@ def build_services(
         profiles=customer_profiles,
         tools=agent_tools,
         max_message_chars=settings.max_message_chars,
-        note_writer=build_note_writer(settings),
+        note_writer=build_note_writer(settings, pack),
     )
     return Services(
         settings=settings,
+        pack=pack,
         store=store,
         bus=bus,
         conversations=desk,
@@ -136,18 +138,19 @@ def build_services(
     )
 
 
-def help_centre(assistant: Assistant) -> KnowledgeBase:
+def help_centre(assistant: Assistant, pack: Pack) -> KnowledgeBase:
     """The articles the assistant links to, served at /help so every link works."""
     if isinstance(assistant, PackAssistant):
         return assistant.parts.knowledge
-    from relaydesk.packs.paylater.assistant import PACK_DIR
-
-    return KnowledgeBase.load(PACK_DIR / "knowledge")
+    return KnowledgeBase.load(pack.knowledge_dir)
 
 
-def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, assistant: Assistant | None = None, pack: Pack | None = None
+) -> FastAPI:
+    """The app for `settings`; the pack is the one the settings name unless one is given."""
     require_real_secrets_off_loopback(settings)  # before anything is built or opened
-    services = build_services(settings, assistant)
+    services = build_services(settings, assistant, pack=pack)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -159,7 +162,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     app = FastAPI(title="relaydesk", version=__version__, lifespan=lifespan)
     app.state.services = services
-    app.state.knowledge = help_centre(services.conversations.assistant)
+    app.state.knowledge = help_centre(services.conversations.assistant, services.pack)
+    app.state.help_centre_title = services.pack.branding.help_centre_title
     install_error_handlers(app)
     limiter = install_request_guards(app, settings)
     app.state.limiter = limiter

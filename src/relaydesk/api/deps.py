@@ -17,6 +17,7 @@ from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.errors import Unauthorized
 from relaydesk.domain.model import ConversationId
+from relaydesk.pack import Pack
 from relaydesk.settings import Settings
 from relaydesk.store.conversations import ConversationStore
 
@@ -26,6 +27,7 @@ class Services:
     """The object graph one app instance serves with."""
 
     settings: Settings
+    pack: Pack  # the business this app serves: branding, demo parts
     store: ConversationStore
     bus: EventBus
     conversations: ConversationDesk

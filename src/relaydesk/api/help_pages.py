@@ -77,7 +77,8 @@ def help_index(request: Request) -> HTMLResponse | JSONResponse:
     knowledge = _knowledge(request)
     if knowledge is None:
         return _not_found("The help centre is not available.")
-    return _render_index(knowledge, knowledge.languages(), "Paylater help centre")
+    title = getattr(request.app.state, "help_centre_title", "Help centre")
+    return _render_index(knowledge, knowledge.languages(), str(title))
 
 
 @router.get("/help/{language}", response_class=HTMLResponse, response_model=None)

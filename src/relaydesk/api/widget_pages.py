@@ -2,56 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import jinja2
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from relaydesk.api.customer_auth import identity_signature
 from relaydesk.api.deps import ServicesDep
 from relaydesk.domain.errors import NotFound
-from relaydesk.packs.paylater.backend.demo import ALICE_ID, SVEN_ID
+from relaydesk.pack import DemoCustomer, ShopPage
 
 router = APIRouter(tags=["widget"])
 
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "web" / "widget"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 WIDGET_PARTS = frozenset({"view", "chat", "transport"})
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 # Short enough that a new release reaches visitors within minutes.
 ASSET_CACHE = "public, max-age=300"
-
-
-@dataclass(frozen=True)
-class DemoShopper:
-    customer_id: str
-    name: str
-    language: str | None  # None: the widget follows the browser
-
-
-@dataclass(frozen=True)
-class Product:
-    name: str
-    price: str
-    instalment: str
-    colour: str
-
-
-DEMO_SHOPPERS = {
-    ALICE_ID: DemoShopper(ALICE_ID, "Alice Andersson", None),
-    SVEN_ID: DemoShopper(SVEN_ID, "Sven Svensson", "sv"),
-}
-PRODUCTS = (
-    Product("Wireless headphones", "€240.00", "4 x €60.00", "#2f5d8a"),
-    Product("Winter coat", "€149.90", "Pay in 30 days", "#6b4f3a"),
-    Product("Sneakers", "€119.60", "4 x €29.90", "#3f7a4f"),
-    Product("Television", "€1,249.00", "4 x €312.25", "#44475a"),
-)
 
 
 def _asset(name: str, media_type: str) -> FileResponse:
@@ -79,47 +49,52 @@ def widget_part(part: str) -> FileResponse:
 
 
 @router.get("/widget/i18n/{language}.json", include_in_schema=False)
-def widget_labels(language: str) -> FileResponse:
-    """The widget's own labels in one language."""
+def widget_labels(language: str, services: ServicesDep) -> JSONResponse:
+    """The widget's own labels in one language, greeting customers as the pack's business."""
     labels = WIDGET_DIR / "i18n" / f"{language}.json"
     if not LANGUAGE_CODE.match(language) or not labels.is_file():
         raise NotFound("The widget has no labels in that language.")
-    return _asset(f"i18n/{language}.json", "application/json")
-
-
-@cache
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, enable_async=False
-    )
+    content = json.loads(labels.read_text(encoding="utf-8"))
+    greetings = services.pack.branding.widget_greeting
+    content["greeting"] = greetings.get(language) or content.get("greeting") or greetings["en"]
+    return JSONResponse(content, headers={"Cache-Control": ASSET_CACHE})
 
 
 @router.get("/shop", response_class=HTMLResponse, include_in_schema=False)
 def demo_shop(
     request: Request,
     services: ServicesDep,
-    customer: Annotated[str, Query(max_length=64)] = ALICE_ID,
+    customer: Annotated[str | None, Query(max_length=64)] = None,
     anonymous: Annotated[bool, Query()] = False,
     lang: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$")] = None,
 ) -> HTMLResponse:
-    """The pay-later demo shop, signed in as a demo customer (or a visitor), with the widget."""
-    shopper = None if anonymous else DEMO_SHOPPERS.get(customer)
-    if shopper is None and not anonymous:
-        raise NotFound("The demo shop knows cust-alice and cust-sven, or ?anonymous=1.")
-    base_url = str(request.base_url).rstrip("/")
+    """The pack's demo page, signed in as a demo customer (or a visitor), with the widget."""
+    demo = services.pack.demo
+    if demo is None or demo.render_shop is None or not demo.customers:
+        raise NotFound("This pack has no demo page.")
+    shopper = None if anonymous else _demo_customer(demo.customers, customer)
     signature = (
         identity_signature(services.settings.identity_secret, shopper.customer_id)
         if shopper
         else None
     )
-    template = _templates().get_template("shop/index.html")
-    return HTMLResponse(
-        template.render(
-            base_url=base_url,
-            shopper=shopper,
-            signature=signature,
-            language=lang or (shopper.language if shopper else None),
-            products=PRODUCTS,
-            shoppers=DEMO_SHOPPERS.values(),
-        )
+    page = ShopPage(
+        base_url=str(request.base_url).rstrip("/"),
+        shopper=shopper,
+        signature=signature,
+        language=lang or (shopper.language if shopper else None),
+        shoppers=demo.customers,
+        branding=services.pack.branding,
     )
+    return HTMLResponse(demo.render_shop(page))
+
+
+def _demo_customer(customers: tuple[DemoCustomer, ...], wanted: str | None) -> DemoCustomer:
+    """The demo customer asked for; the first one when none is named."""
+    if wanted is None:
+        return customers[0]
+    found = next((c for c in customers if c.customer_id == wanted), None)
+    if found is None:
+        known = " and ".join(c.customer_id for c in customers)
+        raise NotFound(f"The demo shop knows {known}, or ?anonymous=1.")
+    return found

@@ -225,14 +225,18 @@ class FlowRunner:
             self.turn.escalate(escalation)
 
     def _verify_identity(self) -> None:
-        """Anonymous customers prove who they are with their email and an order number."""
+        """Anonymous customers prove who they are with the fields the pack declares."""
+        check = self.turn.parts.verification
+        if check is None:
+            self._give_up()
+            return
         collected = self.turn.state.verify_slots
-        for kind in ("email", "order_id"):
+        for kind in check.fields:
             value = entity_value(self.turn.understanding, kind)
             if value:
                 collected[kind] = value
-        if {"email", "order_id"} <= collected.keys():
-            outcome = self.turn.call_tool("verify_customer", dict(collected))
+        if set(check.fields) <= collected.keys():
+            outcome = self.turn.call_tool(check.tool, dict(collected))
             collected.clear()
             result = outcome.result or {}
             if outcome.done and result.get("verified"):

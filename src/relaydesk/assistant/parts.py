@@ -17,6 +17,19 @@ from relaydesk.tools import ToolRegistry
 
 
 @dataclass(frozen=True)
+class IdentityCheck:
+    """How an anonymous customer proves who they are, as the pack declares it.
+
+    The engine collects `fields` (entity kinds, e.g. email and an order number) from the
+    customer's messages, then calls `tool` with them as parameters; the tool answers
+    {"verified": bool, "customer_id": str}.
+    """
+
+    fields: tuple[str, ...]
+    tool: str
+
+
+@dataclass(frozen=True)
 class AssistantParts:
     understander: Understander
     flows: FlowBook
@@ -35,6 +48,8 @@ class AssistantParts:
     param_adapter: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
     # Read-only tools whose results make up the customer panel an agent sees.
     profile_tools: tuple[str, ...] = ()
+    # How an anonymous customer proves who they are; None: flows needing identity hand over.
+    verification: IdentityCheck | None = None
     # An optional language model's roles (relaydesk.llm); None runs the embedded engine alone.
     llm: ModelRoles | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -10,6 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from relaydesk.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from relaydesk.pack import Pack  # imported when used: it loads the assistant's modules
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
@@ -20,6 +23,16 @@ def fail(sentence: str, code: int = 2) -> NoReturn:
     # escaped: a sentence may quote input or a package extra such as relaydesk[tuning]
     errors.print(f"[red]error:[/red] {escape(sentence)}", highlight=False)
     raise typer.Exit(code)
+
+
+def pack_or_exit(name: str | None) -> Pack:
+    """The named pack (or the only one installed); one sentence and exit 2 otherwise."""
+    from relaydesk.pack import PackError, load_pack
+
+    try:
+        return load_pack(name)
+    except PackError as error:
+        fail(str(error))
 
 
 def settings_or_exit(**overrides: object) -> Settings:

@@ -30,13 +30,18 @@ def conversations(
         tests = load_conversation_tests(path)
     except SpecError as error:
         fail(str(error))
+    from relaydesk.pack import PackError, load_pack
     from relaydesk.testing.conversation_runner import ConversationTestRunner
     from relaydesk.testing.fixtures import build_test_assistant
 
     settings = settings_or_exit()
-    with console.status("Loading the assistant..."):
-        assistant = build_test_assistant(settings.resolved_cache_dir)
-    runner = ConversationTestRunner(assistant, date.today())
+    try:
+        pack = load_pack(settings.pack)
+        with console.status(f"Loading the assistant of the pack '{pack.name}'..."):
+            assistant = build_test_assistant(pack, settings.resolved_cache_dir)
+    except PackError as error:
+        fail(str(error))
+    runner = ConversationTestRunner(pack, assistant, date.today())
     table = Table("result", "conversation", "file")
     failed = 0
     for source, test in tests:

@@ -11,10 +11,11 @@ from sqlalchemy import Engine
 from relaydesk.api.app import create_app
 from relaydesk.api.deps import Services
 from relaydesk.api.socket_frames import server_frame_limit
-from relaydesk.cli.common import console
+from relaydesk.cli.common import console, fail
 from relaydesk.cli.preparing import StartupSteps
 from relaydesk.domain.agents import Role
 from relaydesk.domain.errors import Conflict, InvalidInput
+from relaydesk.pack import Pack, PackError, load_pack
 from relaydesk.settings import Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
@@ -23,26 +24,35 @@ DEMO_AGENT = ("agent@demo.relaydesk", "Maja", "relaydesk-demo")
 DEMO_SUPERVISOR = ("supervisor@demo.relaydesk", "Sam", "relaydesk-demo")
 
 
-def seed_demo_company(engine: Engine) -> None:
-    """The demo pay-later company's backend, seeded afresh relative to today."""
-    from relaydesk.packs.paylater.backend.seed import seed_backend
-
-    seed_backend(engine, seed=42, customers=200, today=date.today())
+def seed_demo_company(engine: Engine, pack: Pack) -> None:
+    """The pack's backend, seeded afresh relative to today (the pack decides its size)."""
+    demo = pack.demo
+    customers = demo.demo_backend_customers if demo else 0
+    seed = demo.demo_seed if demo else 42
+    pack.prepare_backend(engine)
+    pack.seed_backend(engine, customers=customers, today=date.today(), seed=seed)
 
 
 def run_demo(settings: Settings) -> None:
+    try:
+        pack = load_pack(settings.pack)
+    except PackError as error:
+        fail(str(error))
     with StartupSteps(console).shown() as steps:
         steps.say("Migrating the database...")
         engine = make_engine(settings.resolved_database_url)
         upgrade(engine)
-        steps.say("Seeding the demo company...")
-        seed_demo_company(engine)
+        steps.say(f"Seeding {pack.branding.company_name}...")
+        seed_demo_company(engine, pack)
         engine.dispose()
         steps.say("Loading the assistant (the first start prepares its models)...")
-        app = create_app(settings)
+        try:
+            app = create_app(settings, pack=pack)
+        except PackError as error:
+            fail(str(error))
         steps.say("Creating the demo agents...")
         ensure_demo_agents(app.state.services)
-    print_links(settings)
+    print_links(settings, pack)
     uvicorn.run(
         app,
         host=settings.host,
@@ -64,7 +74,7 @@ def ensure_demo_agents(services: Services) -> None:
                 display_name=name,
                 password=password,
                 role=role,
-                skills=("payments", "disputes", "fraud", "hardship", "complaints"),
+                skills=services.pack.skills,
                 languages=("en", "sv", "de", "es", "fr"),
                 capacity=5,
             )
@@ -72,8 +82,10 @@ def ensure_demo_agents(services: Services) -> None:
             continue  # already there from an earlier run
 
 
-def print_links(settings: Settings) -> None:
+def print_links(settings: Settings, pack: Pack) -> None:
     base = settings.base_url
+    demo = pack.demo
+    first = demo.customers[0].customer_id if demo and demo.customers else "CUSTOMER-ID"
     lines = [
         f"[bold]Demo shop with the chat:[/bold]  {base}/shop",
         f"[bold]Agent console:[/bold]            {base}/console",
@@ -82,6 +94,6 @@ def print_links(settings: Settings) -> None:
         f"[bold]Operator dashboard:[/bold]       {base}/dashboard (sign in as the supervisor)",
         "",
         f"API docs: {base}/docs",
-        f"Terminal chat: relaydesk chat --url {base} --customer cust-alice",
+        f"Terminal chat: relaydesk chat --url {base} --customer {first}",
     ]
     console.print(Panel.fit("\n".join(lines), title="relaydesk demo is running"))

@@ -10,6 +10,7 @@ import typer
 from relaydesk.cli import agents as agents_command
 from relaydesk.cli import chat as chat_command
 from relaydesk.cli import conversation_tests
+from relaydesk.cli import packs as packs_command
 from relaydesk.cli import privacy as privacy_command
 from relaydesk.cli import report as report_command
 from relaydesk.cli import secrets as secrets_command
@@ -18,6 +19,7 @@ from relaydesk.cli import understand as understand_command
 from relaydesk.cli.common import (
     console,
     fail,
+    pack_or_exit,
     refuse_default_secrets_off_loopback,
     settings_or_exit,
 )
@@ -38,6 +40,7 @@ simulate_command.register(app)
 privacy_command.register(app)
 understand_command.register(app)
 secrets_command.register(app)
+packs_command.register(app)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")]
@@ -86,6 +89,7 @@ def serve(
     from relaydesk.api.socket_frames import server_frame_limit
     from relaydesk.api.workers import default_workers, run_workers, why_not_several_workers
     from relaydesk.cli.preparing import StartupSteps
+    from relaydesk.pack import PackError
     from relaydesk.store.engine import make_engine
     from relaydesk.store.migrate import upgrade
 
@@ -94,6 +98,7 @@ def serve(
     workers = workers or default_workers(settings)
     if (refusal := why_not_several_workers(settings, workers)) is not None:
         fail(refusal)
+    pack_or_exit(settings.pack)  # an unknown pack stops here, before any worker starts
     with StartupSteps(console).shown() as steps:
         steps.say("Migrating the database...")
         engine = make_engine(settings.resolved_database_url)
@@ -101,7 +106,10 @@ def serve(
         engine.dispose()
         if workers == 1:
             steps.say("Loading the assistant (the first start prepares its models)...")
-            application = create_app(settings)
+            try:
+                application = create_app(settings)
+            except PackError as error:
+                fail(str(error))
     console.print(f"relaydesk serving on {settings.base_url} with {workers} worker(s)")
     if workers > 1:
         run_workers(settings, workers, ws_max_size=server_frame_limit(settings))

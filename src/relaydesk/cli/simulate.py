@@ -16,6 +16,7 @@ from relaydesk.cli.common import console, fail, settings_or_exit
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from relaydesk.pack import Pack, SimulationParts
     from relaydesk.settings import Settings
     from relaydesk.simulation.runner import SimulationConfig, SimulationSummary
 
@@ -89,8 +90,17 @@ def _check_arguments(
 def _run(
     settings: Settings, config: SimulationConfig, urls: list[str], servers: int
 ) -> SimulationSummary:
+    from relaydesk.pack import PackError, load_pack
     from relaydesk.simulation.client import ApiError
     from relaydesk.simulation.runner import ensure_backend
+
+    try:
+        pack = load_pack(settings.pack)
+    except PackError as error:
+        fail(str(error))
+    parts = pack.demo.simulation if pack.demo else None
+    if parts is None:
+        fail(f"The pack '{pack.name}' has no simulation parts, so it cannot be simulated.")
     from relaydesk.simulation.setup import local_servers
     from relaydesk.store.engine import make_engine
     from relaydesk.store.migrate import upgrade
@@ -99,7 +109,7 @@ def _run(
     try:
         with console.status("Preparing the database and the demo data..."):
             upgrade(engine)
-            backend = ensure_backend(engine, max(200, config.customers))
+            backend = ensure_backend(engine, max(200, config.customers), pack, parts)
         started: AbstractContextManager[list[str]] = (
             nullcontext(urls)
             if urls
@@ -111,7 +121,7 @@ def _run(
                 for target in targets:
                     _require_reachable(target)
             try:
-                return _with_progress(targets, engine, settings, config, backend)
+                return _with_progress(targets, engine, settings, config, (pack, parts), backend)
             except ApiError as error:
                 fail(
                     f"The server refused a simulated call ({error}); it must share this "
@@ -135,7 +145,12 @@ def _require_reachable(url: str) -> None:
 
 
 def _with_progress(
-    urls: list[str], engine: Engine, settings: Settings, config: SimulationConfig, backend: int
+    urls: list[str],
+    engine: Engine,
+    settings: Settings,
+    config: SimulationConfig,
+    pack_and_parts: tuple[Pack, SimulationParts],
+    backend: int,
 ) -> SimulationSummary:
     from relaydesk.simulation.runner import simulate
 
@@ -162,6 +177,8 @@ def _with_progress(
             settings.identity_secret,
             config,
             backend_customers=backend,
+            pack=pack_and_parts[0],
+            parts=pack_and_parts[1],
             on_planned=planned,
             on_visit=advance,
         )

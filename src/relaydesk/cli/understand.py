@@ -289,14 +289,18 @@ def _existing(path: Path) -> Path:
 
 
 def _pack_dir(pack: str | None) -> Path:
-    import relaydesk.packs
+    """A folder given by path, or the data folder of an installed pack given by name."""
+    from relaydesk.pack import PackError, load_pack
 
     name = pack or settings_or_exit().pack
-    candidate = Path(name)
-    if not candidate.is_dir():
-        candidate = Path(relaydesk.packs.__file__).parent / name
+    candidate = Path(name) if name else None
+    if candidate is None or not candidate.is_dir():
+        try:
+            candidate = load_pack(name).data_dir
+        except PackError as error:
+            fail(str(error))
     if not (candidate / "training").is_dir():
-        fail(f"The pack '{name}' was not found or has no training directory.")
+        fail(f"The pack '{name}' has no training directory in {candidate}.")
     return candidate
 
 

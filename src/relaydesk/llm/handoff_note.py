@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from relaydesk.assistant.guard import ReplyGuard
-from relaydesk.desk.handoff import summarize
+from relaydesk.domain.agents import Handoff
 from relaydesk.domain.model import Event, EventKind, Source
 from relaydesk.llm.checks import LanguageOf, ModelOutputGuard, same_language
 from relaydesk.llm.client import ChatClient, Deadline, ModelUnavailable
@@ -29,6 +29,9 @@ from relaydesk.llm.stats import LlmStats
 RECENT_MESSAGES = 6
 SUMMARY_WORDS = 60
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+# The structured hand-off summary (desk.handoff.summarize), handed in: the model never
+# reaches into the desk, it only words what the desk worked out.
+Summarizer = Callable[[Sequence[Event], str | None], Handoff]
 
 
 class _Written(BaseModel):
@@ -56,8 +59,11 @@ class HandoffWriter:
         stats: LlmStats,
         mask: Callable[[str], str],
         company: str = "our company",
+        *,
+        summarize: Summarizer,
     ) -> None:
         self.client = client
+        self.summarize = summarize
         self.deadline = deadline
         self.stats = stats
         self.mask = mask
@@ -114,7 +120,7 @@ class HandoffWriter:
         return kept, dropped
 
     def _facts(self, events: Sequence[Event], language: str | None) -> dict[str, Any]:
-        handoff = summarize(events, language)
+        handoff = self.summarize(events, language)
         said = [
             self.mask(e.text or "")
             for e in events

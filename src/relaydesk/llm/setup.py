@@ -11,7 +11,7 @@ from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.bus.base import EventBus, conversation_topic
 from relaydesk.llm.client import ChatClient, Deadline
 from relaydesk.llm.drafts import DraftSink
-from relaydesk.llm.handoff_note import HandoffWriter
+from relaydesk.llm.handoff_note import HandoffWriter, Summarizer
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.roles import LanguageModelRoles, RoleSwitches
 from relaydesk.llm.stats import LlmCollector, LlmStats
@@ -30,7 +30,7 @@ def build_model_roles(
     settings: Settings,
     drafts: DraftSink | None = None,
     stats: LlmStats | None = None,
-    company: str = "Paylater",
+    company: str = "our company",
 ) -> LanguageModelRoles | None:
     """The configured roles, or None: the embedded engine alone, nothing leaves the host."""
     switches = role_switches(settings)
@@ -62,7 +62,10 @@ def chat_client(settings: Settings, base_url: str) -> ChatClient:
 
 
 def build_handoff_writer(
-    settings: Settings, stats: LlmStats | None = None, company: str = "Paylater"
+    settings: Settings,
+    summarize: Summarizer,
+    stats: LlmStats | None = None,
+    company: str = "our company",
 ) -> HandoffWriter | None:
     """The agent-facing note writer when the summary role is on, else None."""
     if not settings.llm_base_url or not settings.llm_summary:
@@ -76,11 +79,15 @@ def build_handoff_writer(
         stats=stats or LlmStats(),
         mask=load_masker(),
         company=company,
+        summarize=summarize,
     )
 
 
 def attach_language_model(
-    assistant: PackAssistant, settings: Settings, bus: EventBus | None = None
+    assistant: PackAssistant,
+    settings: Settings,
+    bus: EventBus | None = None,
+    company: str = "our company",
 ) -> PackAssistant:
     """The pack's assistant with the configured roles; unchanged when none is configured.
 
@@ -92,7 +99,9 @@ def attach_language_model(
         if bus is not None:
             bus.publish(conversation_topic(conversation_id), message)
 
-    roles = build_model_roles(settings, drafts=publish if bus is not None else None)
+    roles = build_model_roles(
+        settings, drafts=publish if bus is not None else None, company=company
+    )
     if roles is None:
         return assistant
     return PackAssistant(replace(assistant.parts, llm=roles))

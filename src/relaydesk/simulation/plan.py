@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -41,9 +41,15 @@ def _arrival(rng: random.Random, start: datetime, end: datetime) -> datetime:
             return midnight + offset
 
 
-def customer_ref(number: int, backend_customers: int) -> str:
-    """The seeded backend customer a simulated customer signs in as (cust-00001 ...)."""
-    return f"cust-{(number - 1) % backend_customers + 1:05d}"
+def numbered_customer(number: int) -> str:
+    return f"customer-{number:05d}"
+
+
+def customer_ref(
+    number: int, backend_customers: int, seeded: Callable[[int], str] = numbered_customer
+) -> str:
+    """The seeded backend customer a simulated customer signs in as (the pack names them)."""
+    return seeded((number - 1) % backend_customers + 1)
 
 
 def plan_visits(
@@ -54,6 +60,7 @@ def plan_visits(
     seed: int = 7,
     backend_customers: int | None = None,
     refund_orders: Sequence[str | None] = (),
+    seeded_customer: Callable[[int], str] = numbered_customer,
 ) -> list[Visit]:
     """Every visit of `customers` customers over the `days` before `end`, in arrival order.
 
@@ -71,7 +78,11 @@ def plan_visits(
         script = script_for(rng, choose_persona(rng), language, order)
         channel = rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0]
         first = Visit(
-            number, customer_ref(number, backend), channel, _arrival(rng, start, end), script
+            number,
+            customer_ref(number, backend, seeded_customer),
+            channel,
+            _arrival(rng, start, end),
+            script,
         )
         visits.append(first)
         if rng.random() < RETURN_SHARE and script.persona != "large_refund":

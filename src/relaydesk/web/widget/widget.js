@@ -35,7 +35,7 @@
     launcher: "Chat with us", title: "Customer service", close: "Close chat",
     talk_to_person: "Talk to a person", input_label: "Your message",
     placeholder: "Write a message…", send: "Send",
-    greeting: "Hi! Ask me anything about your orders and payments.",
+    greeting: "Hi! How can I help you today?",
     transcript: "Conversation", quick_replies: "Suggested answers",
     assistant: "Assistant", agent: "Agent", you: "You",
     typing: "{name} is typing…", with_assistant: "You are chatting with the assistant.",

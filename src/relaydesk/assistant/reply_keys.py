@@ -1,0 +1,40 @@
+"""The reply keys the engine asks a pack's catalog for, beside the ones its flows name.
+
+A pack is checked against these when it loads (relaydesk.pack.checks), so a missing reply
+is a sentence at start-up rather than a KeyError in a customer's conversation.
+"""
+
+from __future__ import annotations
+
+from relaydesk.assistant.flows import FlowBook
+
+# Said by the engine itself, whatever the pack's flows are.
+ENGINE_REPLY_KEYS = (
+    "greeting",  # small talk
+    "thanks_reply",
+    "goodbye",
+    "clarify",  # the message was not understood
+    "offer_human",  # a flow gave up
+    "escalated_handover",  # handed to a person
+    "sensitive.ack",  # handed to a person for a sensitive matter
+    "apology_tool_error",  # a tool failed: never claim success
+    "cancelled",  # the customer said no to a confirmation or cancelled a flow
+    "confirm_yes",  # quick-reply labels of a confirmation
+    "confirm_no",
+    "action.denied",  # a policy refused and the pack has no more specific reply
+    "knowledge.answer",  # an answer from an article, with its link
+)
+# Said when an anonymous customer must prove who they are (only if the pack verifies them).
+VERIFICATION_REPLY_KEYS = ("ask_verify_identity", "verify.failed")
+
+
+def flow_reply_keys(flows: FlowBook) -> set[str]:
+    """Every reply key the pack's flows name."""
+    keys: set[str] = set()
+    for flow in flows.flows:
+        keys.add(flow.done.key)
+        keys.add(flow.rejected)
+        keys.update(reply.key for reply in (flow.confirm, flow.empty) if reply is not None)
+        for slot in flow.slots:
+            keys.add(slot.ask)
+    return keys

@@ -1,0 +1,137 @@
+"""The one contract a domain pack satisfies: everything a business brings to relaydesk.
+
+A pack is an object (usually a frozen dataclass built by a factory named in the pack's
+`relaydesk.packs` entry point) with these members. Core reads a pack only through them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+
+from relaydesk.assistant.embeddings import Embedder
+from relaydesk.assistant.parts import AssistantParts
+
+# Raised when the contract changes incompatibly; a pack states the version it was written for.
+API_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Branding:
+    """How the business presents itself to customers and to the optional language model."""
+
+    company_name: str
+    help_centre_title: str
+    # The widget's first line, by language; "en" is required and is the fallback.
+    widget_greeting: Mapping[str, str]
+    # CSS colours the widget and the demo page use: "accent", "accent_text", "background".
+    colours: Mapping[str, str] = field(default_factory=dict)
+
+    def greeting(self, language: str | None) -> str:
+        return self.widget_greeting.get(language or "en") or self.widget_greeting["en"]
+
+
+@dataclass(frozen=True)
+class AssistantSetup:
+    """What relaydesk hands a pack when it builds the assistant's parts."""
+
+    engine: Engine  # relaydesk's database; a pack whose backend is a demo may keep tables here
+    base_url: str  # where relaydesk is reachable, for links to the help centre
+    cache_dir: Path  # trained models and embeddings, keyed by content
+    embedder: Embedder | None = None  # shared sentence embedder (tests load it once)
+    today: Callable[[], date] = date.today
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    """A signed-in customer the demo page can act as."""
+
+    customer_id: str
+    name: str
+    language: str | None = None  # None: the widget follows the browser
+
+
+@dataclass(frozen=True)
+class ShopPage:
+    """What the pack's demo page is rendered from; the signature is relaydesk's to compute."""
+
+    base_url: str
+    shopper: DemoCustomer | None
+    signature: str | None
+    language: str | None
+    shoppers: tuple[DemoCustomer, ...]
+    branding: Branding
+
+
+@dataclass(frozen=True)
+class SimulationParts:
+    """What `relaydesk simulate` needs to know about the pack's seeded backend."""
+
+    count_customers: Callable[[Engine], int]  # seeded customers it holds; 0 without a backend
+    customer_ref: Callable[[int], str]  # the id of the n-th seeded customer (from 1)
+    # Per seeded customer (first n), an order whose refund needs a person's approval, or None.
+    approval_orders: Callable[[int], list[str | None]]
+
+
+@dataclass(frozen=True)
+class DemoParts:
+    """Optional: what `relaydesk demo` and the simulator show and seed for this business."""
+
+    customers: tuple[DemoCustomer, ...]
+    render_shop: Callable[[ShopPage], str] | None = None
+    # The size of the backend `relaydesk demo` seeds, and the seed that makes it repeatable.
+    demo_backend_customers: int = 200
+    demo_seed: int = 42
+    simulation: SimulationParts | None = None
+
+
+class Pack(Protocol):
+    """Everything a business supplies. Checked when it loads (relaydesk.pack.checks)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def api_version(self) -> int: ...
+
+    @property
+    def branding(self) -> Branding: ...
+
+    @property
+    def data_dir(self) -> Path:
+        """Its declarative data; `training/` in it holds the intent examples the CLI trains on."""
+        ...
+
+    @property
+    def knowledge_dir(self) -> Path:
+        """Markdown articles by language, served as the help centre even without the assistant."""
+        ...
+
+    @property
+    def skills(self) -> tuple[str, ...]:
+        """The skills its flows and escalations ask a person for (agents are given these)."""
+        ...
+
+    @property
+    def demo(self) -> DemoParts | None: ...
+
+    def prepare_backend(self, engine: Engine) -> None:
+        """Make the pack's backend usable (create a demo's tables); a no-op for an HTTP API."""
+        ...
+
+    def seed_backend(self, engine: Engine, *, customers: int, today: date, seed: int) -> None:
+        """Fill the pack's own backend with known data for the demo and conversation tests."""
+        ...
+
+    def tool_deps(self, engine: Engine, today: Callable[[], date]) -> Any:
+        """The dependencies its tools receive (ToolContext.deps), on this backend and clock."""
+        ...
+
+    def build_assistant(self, setup: AssistantSetup) -> AssistantParts:
+        """Its flows, models, knowledge, replies, tools, slot kinds and verification."""
+        ...
