@@ -67,8 +67,9 @@ test-llm: $(TESTING)
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(LOCKED) -r requirements/llm-server.txt
 	$(BIN)/pytest -q -ra -s -m llm tests/llm
 
+# The demo company unless RELAYDESK_PACK names another installed pack.
 demo: $(STAMP)
-	$(BIN)/relaydesk demo
+	RELAYDESK_PACK=$${RELAYDESK_PACK:-paylater} $(BIN)/relaydesk demo
 
 clean:
 	rm -rf $(VENV) .venv-latest var .mypy_cache .ruff_cache .pytest_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,10 @@ from support.demo import TODAY
 from support.services import postgres_schema, shared_cache_dir
 
 pytest_plugins = ["support.leaks"]
+
+# The suite is written against the demo company; with several packs installed it still is
+# (servers started by tests inherit this).
+os.environ.setdefault("RELAYDESK_PACK", "paylater")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -68,6 +68,7 @@ def test_a_pack_may_use_the_contract_and_the_engine(tmp_path: Path) -> None:
     write(
         tmp_path,
         "relaydesk.packs.demo.pack",
-        "from relaydesk.pack import Branding\nfrom relaydesk.assistant.parts import AssistantParts\n",
+        "from relaydesk.pack import Branding\n"
+        "from relaydesk.assistant.parts import AssistantParts\n",
     )
     assert violations(tmp_path / "relaydesk") == []

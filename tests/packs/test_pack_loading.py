@@ -52,7 +52,9 @@ def test_with_one_pack_installed_no_choice_is_needed() -> None:
 def test_an_unknown_name_lists_the_packs_that_are_installed() -> None:
     with pytest.raises(PackError) as error:
         load_pack("retail", [PAYLATER, entry("half", "HalfAPack")])
-    assert str(error.value) == "No pack named 'retail' is installed; installed packs: half, paylater."
+    assert str(error.value) == (
+        "No pack named 'retail' is installed; installed packs: half, paylater."
+    )
 
 
 def test_several_packs_and_no_choice_ask_for_relaydesk_pack() -> None:

@@ -171,6 +171,9 @@ def create_app(
     app.include_router(stream.router)
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
+    demo = services.pack.demo
+    if demo is not None and demo.render_shop is not None:
+        app.include_router(widget_pages.shop_router)
     include_agent_side(app)
     include_canned(app)
     app.include_router(privacy.router)

@@ -16,6 +16,8 @@ from relaydesk.domain.errors import NotFound
 from relaydesk.pack import DemoCustomer, ShopPage
 
 router = APIRouter(tags=["widget"])
+# Mounted only when the pack has a demo page.
+shop_router = APIRouter(tags=["widget"])
 
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "web" / "widget"
 WIDGET_PARTS = frozenset({"view", "chat", "transport"})
@@ -60,7 +62,7 @@ def widget_labels(language: str, services: ServicesDep) -> JSONResponse:
     return JSONResponse(content, headers={"Cache-Control": ASSET_CACHE})
 
 
-@router.get("/shop", response_class=HTMLResponse, include_in_schema=False)
+@shop_router.get("/shop", response_class=HTMLResponse, include_in_schema=False)
 def demo_shop(
     request: Request,
     services: ServicesDep,
