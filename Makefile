@@ -12,7 +12,8 @@ UV_COMPILE := $(BIN)/uv pip compile -q --generate-hashes --python-version 3.11
 
 .PHONY: demo test test-long test-llm test-latest lint checks venv lock clean
 
-$(STAMP): requirements/runtime.txt
+# pyproject.toml too: a changed entry point (a pack) needs the editable install refreshed.
+$(STAMP): requirements/runtime.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(LOCKED) -r requirements/runtime.txt
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .

@@ -82,8 +82,8 @@ def _choose(name: str | None, entries: list[EntryPoint]) -> EntryPoint:
             name = names[0]
         elif not names:
             raise PackError(
-                "No domain pack is installed; create one with `relaydesk packs new NAME` "
-                "and install it with pip."
+                "No domain pack is installed; install one with pip (in a checkout of "
+                "relaydesk, `pip install --no-deps -e .` registers the demo pack's entry point)."
             )
         else:
             raise PackError(
