@@ -194,3 +194,38 @@ def test_a_supervisor_writes_a_canned_response_and_an_agent_inserts_it_by_typing
     expect(menu).to_be_hidden()
     console.get_by_role("button", name="Send reply").click()
     expect(widget.messages("agent").last).to_contain_text("checking ORD-100002 now")
+
+
+def test_a_supervisor_manages_the_team_in_the_web_and_assigns_a_waiting_customer_by_hand(
+    open_shop_at: Any, desk_server: ServerProcess, browser: Any, artifacts_dir: Path
+) -> None:
+    conversation_id = alice_waits_for_a_person(open_shop_at, desk_server)
+    boss = supervisor_console(browser, desk_server, "Rut Holm")
+    boss.get_by_role("link", name="Team").click()
+    boss.get_by_label("Name").fill("Pia Lund")
+    boss.get_by_label("Email").fill("pia.lund@example.com")
+    boss.get_by_label("First password").fill("pia's first password")
+    boss.get_by_label("Skills", exact=True).fill("payments, fraud")
+    boss.get_by_label("Languages", exact=True).fill("en sv")
+    boss.get_by_role("button", name="Add").click()
+    pia = boss.locator('tr[data-agent="pia.lund@example.com"]')
+    expect(pia.get_by_label("Skills of Pia Lund")).to_have_value("fraud, payments")
+    expect(pia.get_by_label("Languages of Pia Lund")).to_have_value("en, sv")
+    assert boss.locator("select[name=role] option").all_text_contents() == ["agent"]
+
+    pia.get_by_label("Capacity of Pia Lund").fill("5")
+    pia.get_by_role("button", name="Save").click()
+    expect(pia.get_by_label("Capacity of Pia Lund")).to_have_value("5")
+    boss.screenshot(path=str(artifacts_dir / "console-team.png"), full_page=True)
+
+    boss.get_by_role("link", name="relaydesk").click()
+    row = boss.locator(f'tr[data-conversation="{conversation_id}"]')
+    row.get_by_label("Assign to").select_option(label="Pia Lund (offline, 0/5)")
+    row.get_by_role("button", name="Assign").click()
+    expect(row).to_have_count(0)
+
+    boss.get_by_role("link", name="Team").click()
+    expect(pia.locator("td").nth(3)).to_have_text("1 / 5")
+    pia.get_by_role("button", name="Disable").click()
+    expect(pia).to_have_class("inactive")
+    boss.context.close()

@@ -25,6 +25,7 @@ from relaydesk.api.dashboard import include_dashboard
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
 from relaydesk.api.metrics import install_metrics
+from relaydesk.api.team_pages import include_team_pages
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
@@ -124,17 +125,18 @@ def build_services(
         max_message_chars=settings.max_message_chars,
         note_writer=build_note_writer(settings, pack),
     )
+    agent_desk = AgentDesk(agents, settings.secret_key, audit=AuditLog(engine))
     return Services(
         settings=settings,
         pack=pack,
         store=store,
         bus=bus,
         conversations=desk,
-        agents=AgentDesk(agents, settings.secret_key, audit=AuditLog(engine)),
+        agents=agent_desk,
         routing=routing,
         agent_work=work,
         approvals=approval_desk,
-        console=build_console_desks(settings, engine, assistant, work, approval_desk),
+        console=build_console_desks(settings, engine, assistant, work, approval_desk, agent_desk),
     )
 
 
@@ -176,6 +178,7 @@ def create_app(
         app.include_router(widget_pages.shop_router)
     include_agent_side(app)
     include_canned(app)
+    include_team_pages(app)
     app.include_router(privacy.router)
     include_dashboard(app)
     metrics = install_metrics(app, services)

@@ -40,7 +40,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _clean_set(values: Iterable[str]) -> frozenset[str]:
+def clean_set(values: Iterable[str]) -> frozenset[str]:
     return frozenset(value.strip().lower() for value in values if value.strip())
 
 
@@ -91,8 +91,8 @@ class AgentDesk:
             email=email,
             display_name=display_name.strip() or email,
             role=role,
-            skills=_clean_set(skills),
-            languages=_clean_set(languages),
+            skills=clean_set(skills),
+            languages=clean_set(languages),
             capacity=capacity,
         )
         return self.agents.create(account, self.hasher.hash(password))
@@ -179,6 +179,12 @@ class AgentDesk:
         details = {"address": address}
         self._audit(account, "agent.sign_in", account.id, details, decision="allowed")
         return AgentSession(account, token, self.csrf_token(token))
+
+    def record(
+        self, actor: AgentAccount, action: str, subject: str, details: dict[str, Any]
+    ) -> None:
+        """An account change made elsewhere (the team page) joins the audit trail."""
+        self._audit(actor, action, subject, details)
 
     def _audit(
         self,

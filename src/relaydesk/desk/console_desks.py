@@ -11,10 +11,12 @@ from sqlalchemy import Engine
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.turn import Assistant
 from relaydesk.desk.agent_work import AgentWorkDesk
+from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
 from relaydesk.desk.canned import CannedDesk
 from relaydesk.desk.cards import Card, card_for_result
 from relaydesk.desk.operations import OperationDesk
+from relaydesk.desk.team import TeamDesk
 from relaydesk.desk.worklist import SlaTargets, Worklist
 from relaydesk.settings import Settings
 from relaydesk.store.canned import CannedStore
@@ -30,6 +32,7 @@ class ConsoleDesks:
     tools: ToolRegistry  # the pack's tools: their schemas give the console forms and cards
     operations: OperationDesk
     canned: CannedDesk
+    team: TeamDesk
 
     def result_card(self, tool: str, result: object) -> Card | None:
         """One tool's result as a card, if the tool is known and the result is an object."""
@@ -50,6 +53,7 @@ def build_console_desks(
     assistant: Assistant,
     work: AgentWorkDesk,
     approvals: ApprovalDesk,
+    agents: AgentDesk,
 ) -> ConsoleDesks:
     """The console's services over the same store, routing and approvals as the desks."""
     routing = work.routing
@@ -63,4 +67,5 @@ def build_console_desks(
         tools=tools,
         operations=OperationDesk(tools, work, approvals),
         canned=CannedDesk(CannedStore(engine), work.store, routing, routing.clock),
+        team=TeamDesk(agents, routing),
     )

@@ -259,6 +259,21 @@ class RoutingDesk:
             raise AtCapacity("You already hold as many conversations as you can take.")
         return self._assign(conversation, agent, automatic=False)
 
+    def assign(
+        self, conversation_id: ConversationId, agent: AgentAccount, by: AgentAccount
+    ) -> Conversation:
+        """A supervisor gives a waiting conversation to a named agent with room for it."""
+        if not by.supervises:
+            raise Forbidden("Only supervisors assign conversations by hand.")
+        if not agent.active:
+            raise InvalidInput(f"{agent.display_name}'s account is disabled.")
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation.owner is not Owner.QUEUED:
+            raise Conflict("This conversation is no longer waiting for a person.")
+        if self.agents.status(agent.id).load >= agent.capacity:
+            raise AtCapacity(f"{agent.display_name} already holds as many as they can take.")
+        return self._assign(conversation, agent, automatic=False)
+
     def _assign(
         self, conversation: Conversation, agent: AgentAccount, *, automatic: bool
     ) -> Conversation:

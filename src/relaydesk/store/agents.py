@@ -99,6 +99,20 @@ class AgentStore:
                 conn.execute(delete(agent_sessions).where(agent_sessions.c.agent_id == agent_id))
         return self.get(agent_id)
 
+    def update_profile(
+        self, agent_id: AgentId, skills: frozenset[str], languages: frozenset[str], capacity: int
+    ) -> AgentAccount:
+        """What routing reads about an agent: skills, languages and how many at once."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(agents)
+                .where(agents.c.id == agent_id)
+                .values(skills=sorted(skills), languages=sorted(languages), capacity=capacity)
+            )
+            if result.rowcount != 1:
+                raise NotFound("No such agent.")
+        return self.get(agent_id)
+
     # --- sessions ---
 
     def create_session(self, token_hash: str, agent_id: AgentId, expires_at: datetime) -> None:

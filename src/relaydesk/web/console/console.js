@@ -17,6 +17,8 @@
   }
 
   function refreshPanel(panel) {
+    const focused = document.activeElement;
+    if (panel.contains(focused) && focused.matches("select, input, textarea")) return;  // mid-choice
     fetch(panel.dataset.refresh, { credentials: "same-origin" })
       .then(function (response) {
         if (response.status === 401) { window.location.assign("/console/login"); return null; }
