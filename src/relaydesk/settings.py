@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     sla_reply_minutes: float = Field(default=5, gt=0)
     # The domain pack, by its entry-point name (`relaydesk packs list`); None: the only one.
     pack: str | None = None
+    # The demo shop at /shop signs visitors in as demo customers: `relaydesk demo` turns it on.
+    demo_shop: bool = False
     # "pack" runs the domain pack's assistant; "acknowledge" only confirms receipt.
     assistant: Literal["pack", "acknowledge"] = "pack"
     cache_dir: Path | None = None

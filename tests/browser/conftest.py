@@ -49,6 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         env={
             "RELAYDESK_IDENTITY_SECRET": IDENTITY_SECRET,
             "RELAYDESK_ENVIRONMENT": "test",
+            "RELAYDESK_DEMO_SHOP": "true",
             # A fixed acknowledgement keeps these tests about the widget, fast and exact.
             "RELAYDESK_ASSISTANT": "acknowledge",
         },
@@ -181,6 +182,7 @@ def start_assistant_server(data_dir: Path, env: dict[str, str] | None = None) ->
         env={
             "RELAYDESK_IDENTITY_SECRET": IDENTITY_SECRET,
             "RELAYDESK_ENVIRONMENT": "test",
+            "RELAYDESK_DEMO_SHOP": "true",
             "RELAYDESK_ASSISTANT": "pack",
             "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
             **(env or {}),

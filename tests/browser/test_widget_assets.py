@@ -27,7 +27,9 @@ SECRET = "assets-test-identity-secret"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data_dir = tmp_path_factory.mktemp("widget-assets")
-    settings = Settings(data_dir=data_dir, environment="test", identity_secret=SECRET)
+    settings = Settings(
+        data_dir=data_dir, environment="test", identity_secret=SECRET, demo_shop=True
+    )
     with TestClient(create_app(settings, AcknowledgingAssistant())) as test_client:
         yield test_client
 

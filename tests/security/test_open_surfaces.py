@@ -65,3 +65,55 @@ def test_metrics_count_toward_the_per_address_limit(tmp_path: Path) -> None:
     with app_client(tmp_path, metrics_token="scrape-token", rate_limit_ip_per_minute=3) as client:
         answers = [client.get("/metrics", headers=SCRAPE).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
+
+
+def test_the_demo_shop_is_mounted_only_when_the_demo_asks_for_it(tmp_path: Path) -> None:
+    with app_client(tmp_path) as client:
+        assert client.get("/shop").status_code == 404
+        assert client.get("/shop?customer=cust-alice").status_code == 404
+    with app_client(tmp_path, demo_shop=True) as client:
+        assert client.get("/shop").status_code == 200
+
+
+def test_the_api_docs_are_not_served_in_production(tmp_path: Path) -> None:
+    secrets = {"secret_key": "s" * 40, "identity_secret": "i" * 40}
+    with app_client(tmp_path, **secrets) as client:
+        assert client.get("/docs").status_code == 200
+    with TestClient(
+        create_app(
+            Settings(
+                database_url=f"sqlite:///{tmp_path / 'surfaces.sqlite3'}",
+                data_dir=tmp_path,
+                environment="production",
+                assistant="acknowledge",
+                **secrets,
+            ),
+            AcknowledgingAssistant(),
+        )
+    ) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/redoc").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/help", "/shop", "/docs", "/console/login", "/widget.js", "/healthz", "/nope"]
+)
+def test_every_response_says_nosniff_and_every_page_forbids_framing(
+    tmp_path: Path, path: str
+) -> None:
+    with app_client(tmp_path, demo_shop=True) as client:
+        response = client.get(path)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if response.headers.get("content-type", "").startswith("text/html"):
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "default-src 'self'" in policy
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_only_the_api_docs_may_load_scripts_from_elsewhere(tmp_path: Path) -> None:
+    with app_client(tmp_path, demo_shop=True) as client:
+        docs = client.get("/docs").headers["content-security-policy"]
+        help_page = client.get("/help").headers["content-security-policy"]
+    assert "https://cdn.jsdelivr.net" in docs
+    assert "script-src 'self';" in help_page

@@ -162,7 +162,15 @@ def create_app(
         limiter.close()
         services.store.engine.dispose()
 
-    app = FastAPI(title="relaydesk", version=__version__, lifespan=lifespan)
+    # The interactive docs load Swagger UI from a CDN: not in production.
+    docs_on = settings.environment != "production"
+    app = FastAPI(
+        title="relaydesk",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs" if docs_on else None,
+        redoc_url="/redoc" if docs_on else None,
+    )
     app.state.services = services
     app.state.knowledge = help_centre(services.conversations.assistant, services.pack)
     app.state.help_centre_title = services.pack.branding.help_centre_title
@@ -174,7 +182,8 @@ def create_app(
     app.include_router(customer_feedback.router)
     app.include_router(widget_pages.router)
     demo = services.pack.demo
-    if demo is not None and demo.render_shop is not None:
+    # Only the demo mounts it (RELAYDESK_DEMO_SHOP): it signs visitors in as demo customers.
+    if settings.demo_shop and demo is not None and demo.render_shop is not None:
         app.include_router(widget_pages.shop_router)
     include_agent_side(app)
     include_canned(app)

@@ -16,7 +16,7 @@ from relaydesk.domain.errors import NotFound
 from relaydesk.pack import DemoCustomer, ShopPage
 
 router = APIRouter(tags=["widget"])
-# Mounted only when the pack has a demo page.
+# Mounted only when the pack has a demo page and settings.demo_shop is on (`relaydesk demo`).
 shop_router = APIRouter(tags=["widget"])
 
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "web" / "widget"

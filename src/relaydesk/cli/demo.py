@@ -34,6 +34,7 @@ def seed_demo_company(engine: Engine, pack: Pack) -> None:
 
 
 def run_demo(settings: Settings) -> None:
+    settings = settings.model_copy(update={"demo_shop": True})  # only the demo mounts /shop
     try:
         pack = load_pack(settings.pack)
     except PackError as error:

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from relaydesk.security.headers import SecurityHeaders
 from relaydesk.security.log_masking import install_log_masking
 from relaydesk.security.ratelimit import RateLimiter, build_rate_limiter
 from relaydesk.settings import Settings
@@ -119,7 +120,7 @@ class RateLimit:
 
 
 def install_request_guards(app: FastAPI, settings: Settings) -> RateLimiter:
-    """Mask PII in logs; limit body sizes and request rates; allow only configured origins."""
+    """Mask PII in logs; limit body sizes and request rates; set security headers; CORS."""
     install_log_masking()
     limiter = build_rate_limiter(settings.redis_url)
     app.add_middleware(
@@ -129,6 +130,7 @@ def install_request_guards(app: FastAPI, settings: Settings) -> RateLimiter:
         per_session=settings.rate_limit_session_per_minute,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)  # outside the limits: refusals carry the headers too
     if settings.cors_origins:  # outermost, so refusals carry CORS headers too
         app.add_middleware(
             CORSMiddleware,
