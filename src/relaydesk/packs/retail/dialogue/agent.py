@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from relaydesk.packs.retail.dialogue import words as w
 from relaydesk.packs.retail.dialogue.planning import Plan, method_for, plan_requests
 from relaydesk.packs.retail.dialogue.proposals import Proposal
+from relaydesk.packs.retail.dialogue.refusals import refusal_text
 from relaydesk.packs.retail.tools import build_retail_tools, retail_context
 from relaydesk.tools import ToolOutcome, ToolRegistry
 
@@ -140,8 +141,23 @@ class StoreAssistant:
         return replies
 
     def _propose(self, proposal: Proposal) -> str:
+        """List the change for a yes, unless the policy would refuse it: then say why."""
+        if proposal.method is None and proposal.kind != "cancel":
+            self.state.failed = proposal
+            return ("You don't have that kind of payment method saved. A refund or difference "
+                    "can go to the order's original payment method or a gift card you have.")
+        ctx = retail_context(self.engine, self.state.customer_id)
+        decision = self.tools.check(proposal.tool, proposal.params(), ctx,
+                                    timeout_s=TOOL_TIMEOUT_S)
+        if not decision.allowed:
+            self.state.failed = proposal
+            more = self._next_text()
+            return " ".join([refusal_text(decision), *more])
         self.state.awaiting = proposal
         return f"{proposal.describe()} Would you like me to go ahead? (yes/no)"
+
+    def _next_text(self) -> list[str]:
+        return [self._propose(self.state.queue.pop(0))] if self.state.queue else []
 
     def _answer_confirmation(self, text: str) -> list[str]:
         proposal = self.state.awaiting
@@ -194,8 +210,7 @@ class StoreAssistant:
             self.state.failed = None
             return _done_text(proposal)
         self.state.failed = proposal
-        reason = outcome.decision.reason if outcome.decision else (outcome.error or "error")
-        return f"I'm sorry, that could not be done ({reason.replace('_', ' ')})."
+        return refusal_text(outcome.decision)
 
 
 def _done_text(proposal: Proposal) -> str:

@@ -150,12 +150,37 @@ def wanted_options(
         values = sorted({str(v["options"].get(key)) for v in variants if key in v["options"]})
         hit = _none_mentioned(plain, key, values)
         named = [v for v in values if _value_mentioned(plain, key, v, values)]
+        if len(named) >= 3:
+            continue  # a ranking of wishes ("battery, then USB, then AC"), see preferences()
         if hit is None and named:
             changed = [v for v in named if v != value_now]
             hit = changed[-1] if changed else named[0]
         if hit is not None:
             wanted[key] = hit
     return wanted
+
+
+def preferences(text: str, current: dict[str, str], variants: list[dict[str, Any]]
+                ) -> dict[str, list[str]]:
+    """Options where three or more values are named: the values in the order named,
+    the first the most wanted ('prefer battery > USB > AC adapter')."""
+    plain = _plain(text)
+    ranked: dict[str, list[str]] = {}
+    for key in current:
+        values = sorted({str(v["options"].get(key)) for v in variants if key in v["options"]})
+        named = [v for v in values if _value_mentioned(plain, key, v, values)]
+        if len(named) >= 3:
+            ranked[key] = sorted(named, key=lambda v: _first_place(plain, v))
+    return ranked
+
+
+def _first_place(plain: list[str], value: str) -> int:
+    tokens = _plain(value)
+    place = _contains(plain, tokens)
+    if place < 0:
+        places = [plain.index(t) for t in tokens if t in plain]
+        place = min(places) if places else len(plain)
+    return place
 
 
 def _by_order(
@@ -222,6 +247,16 @@ def choose_variant(
         return sum(variant["options"].get(k) == v for k, v in current.items()
                    if k not in wanted and k not in loose)
 
-    best = max(kept(v) for v in matching)
-    top = [v for v in matching if kept(v) == best]
+    ranking = preferences(text, current, variants)
+
+    def score(variant: dict[str, Any]) -> tuple[int, ...]:
+        wishes = [
+            -(order.index(variant["options"][key]) if variant["options"].get(key) in order
+              else len(order))
+            for key, order in ranking.items()
+        ]
+        return (*wishes, kept(variant))
+
+    best = max(score(v) for v in matching)
+    top = [v for v in matching if score(v) == best]
     return Choice(top[0] if len(top) == 1 else None, wanted, matching)

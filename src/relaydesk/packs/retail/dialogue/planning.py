@@ -7,13 +7,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from relaydesk.packs.retail.dialogue import words as w
-from relaydesk.packs.retail.dialogue.matching import (
-    choose_variant,
-    mentioned_at,
-    mentions,
-    wanted_options,
+from relaydesk.packs.retail.dialogue.items import (
+    described,
+    everything_but,
+    items_named,
+    left_alone,
+    pick_among,
+    segments,
+    statuses_named,
 )
+from relaydesk.packs.retail.dialogue.matching import choose_variant, mentioned_at
 from relaydesk.packs.retail.dialogue.proposals import Proposal, options_text
+from relaydesk.packs.retail.dialogue.refusals import refusal_text
+from relaydesk.tools import deny
 
 if TYPE_CHECKING:
     from relaydesk.packs.retail.dialogue.agent import StoreAssistant
@@ -49,6 +55,8 @@ class Plan:
     soft_question: bool = False  # "which items?": not asked when something is ready instead
     retry: tuple[str, str] | None = None  # (kind, words) of a request waiting for "which one"
     returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # reopened returns
+    last_items: list[Any] = field(default_factory=list)  # what "it" or "them" refers to
+    cancel_offer: list[str] = field(default_factory=list)  # whole orders offered to cancel
     ready: list[Proposal] = field(default_factory=list)
 
     def reopen(self, proposal: Proposal) -> None:
@@ -65,6 +73,8 @@ def plan_requests(agent: StoreAssistant, text: str, plan: Plan) -> Plan:
     """Read one message into the plan: new requests, answers to open questions, proposals."""
     plan.method_hint = w.payment_hint(text) or plan.method_hint
     _unknown_orders(agent, text, plan)
+    _tracking(agent, text, plan)
+    _answer_cancel_offer(text, plan)
     _reasons(agent, text, plan)
     _answer_open_items(agent, text, plan)
     if plan.retry is not None:
@@ -93,6 +103,28 @@ def _unknown_orders(agent: StoreAssistant, text: str, plan: Plan) -> None:
                              "check the number? Order numbers start with #W.")
 
 
+def _tracking(agent: StoreAssistant, text: str, plan: Plan) -> None:
+    """'What's the tracking number?': for the orders named, or the one being discussed."""
+    if "tracking" not in text.lower():
+        return
+    orders = agent.state.orders
+    wanted = [o for o in w.order_ids(text) if o in orders]
+    wanted = wanted or list(dict.fromkeys(
+        h[1]["order_id"] for h in items_named(text, list(orders.values()), tuple(STATUSES))))
+    wanted = wanted or list(dict.fromkeys(h[1]["order_id"] for h in plan.last_items))
+    wanted = wanted or ([plan.last_order] if plan.last_order else [])
+    for order_id in wanted:
+        numbers = [n for f in orders[order_id]["fulfillments"] for n in f["tracking_id"]]
+        status = orders[order_id]["status"]
+        plan.said.append(
+            f"Order {order_id} is {status}; tracking number: {', '.join(numbers)}." if numbers
+            else f"Order {order_id} is {status} and has no tracking number yet.")
+
+
+STATUSES = ("pending", "processed", "delivered", "cancelled", "return requested",
+            "exchange requested", "pending (item modified)")
+
+
 def _leftover_returns(agent: StoreAssistant, plan: Plan) -> None:
     """A reopened return with nothing added to it is proposed again as it was."""
     for order_id, items in plan.returns.items():
@@ -107,61 +139,24 @@ def _orders_named_or_all(agent: StoreAssistant, text: str) -> list[dict[str, Any
     return named or list(orders.values())
 
 
-def _statuses_named(text: str) -> tuple[str, ...]:
-    """'in my pending order' or 'that I received' narrows which orders an item is in."""
-    low = text.lower()
-    if re.search(r"\bpending\b|just (?:placed|ordered)|not (?:yet )?(?:arrived|shipped)", low):
-        return ("pending",)
-    if re.search(r"\b(received|delivered|got)\b", low):
-        return ("delivered",)
-    return ("delivered", "pending")
-
-
-def _whole_order(text: str) -> bool:
-    return bool(re.search(r"\b(entire|whole|full|that|the|same) order\b", text.lower()))
-
-
-def _mentions(text: str, orders: list[dict[str, Any]], status: str | tuple[str, ...]
-              ) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
-    """(where, order, item) for each item of these orders the message names."""
-    statuses = (status,) if isinstance(status, str) else status
-    found = []
-    for order in orders:
-        if order["status"] not in statuses:
-            continue
-        for item in order["items"]:
-            place = mentioned_at(text, item["name"])
-            if place >= 0:
-                found.append((place, order, item))
-    return sorted(found, key=lambda hit: hit[0])
-
-
-def _segments(text: str, hits: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> list[str]:
-    """The words about each named item: from its name to the next item's name."""
-    plain = w.words(text)
-    places = sorted({hit[0] for hit in hits})
-    segments = []
-    for place, _order, _item in hits:
-        later = [p for p in places if p > place]
-        segments.append(" ".join(plain[place:later[0] if later else len(plain)]))
-    return segments
-
-
 def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
     orders = _orders_named_or_all(agent, text)
     if kind == "cancel":
         _cancel(agent, text, orders, plan)
         return
-    statuses = ("delivered",) if kind == "return" else _statuses_named(text)
-    hits = _mentions(text, orders, statuses)
+    statuses = ("delivered",) if kind == "return" else statuses_named(text)
+    hits = items_named(text, orders, statuses)
     everything = re.search(r"\b(everything|all (?:the )?items|all of (?:it|them)|whole order)\b",
                            text.lower())
     if kind == "return" and everything:
-        hits = _everything_but(text, orders, hits, plan.last_order)
+        hits = everything_but(text, orders, hits, plan.last_order)
+    if not hits and re.search(r"\b(it|them|that one|this one)\b", text.lower()):
+        hits = [h for h in plan.last_items if h[1]["status"] in statuses]
     if not hits:
         _no_items(agent, text, kind, orders, plan)
         return
-    hits, unclear = (hits, []) if everything else _pick_among(text, hits)
+    hits, unclear = (hits, []) if everything else pick_among(text, hits)
+    plan.last_items = hits
     if unclear:
         plan.retry = (kind, text)
         plan.question = "Which one do you mean: " + "; or ".join(
@@ -173,58 +168,38 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
     if kind == "return":
         _returns(agent, hits, plan)
         return
-    hits = _described(text, hits)
-    for (_place, order, item), segment in zip(hits, _segments(text, hits), strict=True):
+    hits = described(text, hits)
+    _drop_unwanted(text, hits, plan)
+    for (_place, order, item), segment in zip(hits, segments(text, hits), strict=True):
         change = "exchange" if order["status"] == "delivered" else "modify"
-        if _already_collected(plan, order["order_id"], item) or _left_alone(text, item):
+        if _already_collected(plan, order["order_id"], item) or left_alone(text, item):
+            continue
+        if SAME_ITEM.search(segment) or (SAME_ITEM.search(text) and len(hits) == 1):
+            plan.said.append(refusal_text(deny("same_item")))
             continue
         _choose(agent, OpenItem(change, order["order_id"], item, segment), plan)
 
 
-def _pick_among(text: str, hits: list[Any]) -> tuple[list[Any], list[Any]]:
-    """Of several items of one product named once ('the tablet'), the one the words point to:
-    by price ('the more expensive one'), by its options ('the robotic one'); all of them when
-    the name is plural or 'both'; else (kept, unclear) with the ones to ask about."""
-    plain = w.words(text)
-    low = text.lower()
-    kept: list[Any] = []
-    for name in dict.fromkeys(h[2]["name"] for h in hits):
-        group = [h for h in hits if h[2]["name"] == name]
-        if len(group) == 1 or _plural(plain, text, name) or re.search(r"\b(both|all|two)\b", low):
-            kept += group
-            continue
-        chosen = _by_price(low, group) or _by_options(text, group)
-        if chosen is None:
-            return kept, group
-        kept.append(chosen)
-    return sorted(kept, key=lambda hit: hit[0]), []
+SAME_ITEM = re.compile(r"\bsame (?:item|exact item|model)\b|\bidentical\b|\bnew one of the same\b")
 
 
-def _plural(plain: list[str], text: str, name: str) -> bool:
-    return any(plain[place].endswith("s") and not name.lower().endswith("s")
-               for place in mentions(text, name) if place < len(plain))
+def _drop_unwanted(text: str, hits: list[Any], plan: Plan) -> None:
+    """'Only the desk lamp' or 'leave the water bottle': collected changes of the orders
+    concerned that are no longer wanted are dropped."""
+    only = re.search(r"\b(only|just)\b", text.lower())
+    named = {id(hit[2]) for hit in hits if not left_alone(text, hit[2])}
+    orders = {hit[1]["order_id"] for hit in hits}
 
+    def unwanted(item: dict[str, Any]) -> bool:
+        return left_alone(text, item) or bool(only and id(item) not in named)
 
-def _by_price(low: str, group: list[Any]) -> Any | None:
-    by_price = sorted(group, key=lambda hit: float(hit[2]["price"]))
-    if re.search(r"more expensive|most expensive|pricier|dearer", low):
-        return by_price[-1]
-    if re.search(r"less expensive|cheaper|cheapest|least expensive", low):
-        return by_price[0]
-    return None
-
-
-def _by_options(text: str, group: list[Any]) -> Any | None:
-    """The one item whose own options the words name more than the others'."""
-    plain = w.words(text)
-
-    def named(hit: Any) -> int:
-        return sum(value.lower() in " ".join(plain) for value in hit[2]["options"].values())
-
-    scores = [named(hit) for hit in group]
-    best = max(scores)
-    top = [hit for hit, score in zip(group, scores, strict=True) if score == best]
-    return top[0] if best > 0 and len(top) == 1 else None
+    for key, pairs in list(plan.changes.items()):
+        if key[1] in orders:
+            plan.changes[key] = [p for p in pairs if not unwanted(p[0])]
+            if not plan.changes[key]:
+                del plan.changes[key]
+    plan.open_items = [o for o in plan.open_items
+                       if o.order_id not in orders or not unwanted(o.item)]
 
 
 def _already_collected(plan: Plan, order_id: str, item: dict[str, Any]) -> bool:
@@ -233,57 +208,6 @@ def _already_collected(plan: Plan, order_id: str, item: dict[str, Any]) -> bool:
                for old, _new in pairs]
     waiting = [open_item.item for open_item in plan.open_items if open_item.order_id == order_id]
     return any(other["item_id"] == item["item_id"] for other in (*settled, *waiting))
-
-
-def _left_alone(text: str, item: dict[str, Any]) -> bool:
-    """'leave the keyboard as it is', 'forget the keyboard', 'no exchange for the keyboard'."""
-    plain = w.words(text)
-    for place in mentions(text, item["name"]):
-        before = plain[max(0, place - 3):place]
-        if any(word in ("leave", "keep", "forget", "skip", "drop", "not", "without")
-               for word in before):
-            return True
-    return False
-
-
-def _described(text: str, hits: list[Any]) -> list[Any]:
-    """Of several items of one product, those whose options the words right before the
-    name describe ('the small t-shirts'), when the words describe any."""
-    plain = w.words(text)
-    kept = []
-    for place, order, item in hits:
-        same = [h for h in hits if h[2]["name"] == item["name"]]
-        before = " ".join(plain[max(0, place - 3):place])
-        described = [h for h in same
-                     if wanted_options(before, h[2]["options"], [h[2]]) and len(same) > 1]
-        if described and not any(h[2] is item for h in described):
-            continue
-        kept.append((place, order, item))
-    return kept
-
-
-_EXCEPT = re.compile(r"\b(?:except|but not|other than|apart from|besides|but the)\b")
-
-
-def _everything_but(
-    text: str, orders: list[dict[str, Any]], hits: list[Any], last_order: str | None
-) -> list[Any]:
-    """'everything except the coffee machine': the other items of the order(s) concerned."""
-    low = text.lower()
-    split = _EXCEPT.search(low)
-    excluded = set()
-    if split is not None:
-        after = text[split.end():]
-        excluded = {id(h[2]) for h in _mentions(after, orders, "delivered")}
-    concerned = {h[1]["order_id"] for h in hits}
-    if not concerned and last_order and _whole_order(text):
-        concerned = {last_order}
-    if not concerned:
-        concerned = {o["order_id"] for o in orders if o["status"] == "delivered"}
-    if w.order_ids(text):
-        concerned = set(w.order_ids(text))
-    return [(0, o, i) for o in orders if o["order_id"] in concerned and o["status"] == "delivered"
-            for i in o["items"] if id(i) not in excluded]
 
 
 def _no_items(
@@ -353,22 +277,31 @@ def _answer_open_items(agent: StoreAssistant, text: str, plan: Plan) -> None:
     for open_item in waiting:
         skipped = re.search(r"\b(only|just|skip|forget|never ?mind|no exchange|don't)\b", low)
         named = mentioned_at(text, open_item.item["name"]) >= 0
-        if (skipped and not named) or _left_alone(text, open_item.item):
+        if (skipped and not named) or left_alone(text, open_item.item):
             continue
         open_item.text = f"{open_item.text} {text}"
         _choose(agent, open_item, plan)
 
 
-def method_for(agent: StoreAssistant, order: dict[str, Any], hint: str | None) -> dict[str, Any]:
-    """The named kind of the customer's methods, else the method the order was paid with."""
+def method_for(
+    agent: StoreAssistant, order: dict[str, Any], hint: str | None
+) -> dict[str, Any] | None:
+    """The customer's method of the named kind (brand), else the one the order was paid
+    with; None when they named a kind or brand they have none of."""
     methods = agent.state.user.get("payment_methods", [])
     original = order["payment_history"][0]["payment_method_id"]
     if hint and hint != "original":
-        kind = [m for m in methods if m["source"] == hint]
-        if kind:
-            return next((m for m in kind if m["payment_method_id"] == original), kind[0])
-    return next((m for m in methods if m["payment_method_id"] == original),
-                methods[0] if methods else {"payment_method_id": original, "source": "unknown"})
+        source, _, brand = hint.partition(":")
+        kind = [m for m in methods if m["source"] == source
+                and (not brand or str(m.get("brand") or "").lower() == brand)]
+        if not kind:
+            return None
+        chosen: dict[str, Any] = next(
+            (m for m in kind if m["payment_method_id"] == original), kind[0])
+        return chosen
+    paid_with: dict[str, Any] | None = next(
+        (m for m in methods if m["payment_method_id"] == original), methods[0] if methods else None)
+    return paid_with
 
 
 def _returns(agent: StoreAssistant, hits: list[Any], plan: Plan) -> None:
@@ -390,8 +323,11 @@ def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan
     if not named and re.search(r"\ball\b.*\bpending|\bpending orders\b", text.lower()):
         named = [o for o in orders if o["status"] == "pending"]
     if not named:
-        hit_orders = {h[1]["order_id"]: h[1] for h in _mentions(text, orders, "pending")}
+        hits = items_named(text, orders, "pending")
+        hit_orders = {h[1]["order_id"]: h[1] for h in hits}
         named = list(hit_orders.values())
+        if re.search(r"\b(only|just)\b", text.lower()) and _offer_whole_orders(named, hits, plan):
+            return
     if not named and plan.last_order:
         last = agent.state.orders.get(plan.last_order)
         named = [last] if last and last["status"] == "pending" else []
@@ -407,6 +343,27 @@ def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan
     plan.topic = None
     plan.cancels_without_reason.extend(o["order_id"] for o in named)
     _reasons(agent, text, plan)
+
+
+def _offer_whole_orders(named: list[dict[str, Any]], hits: list[Any], plan: Plan) -> bool:
+    """'Cancel only the hose': orders are cancelled whole, so ask before cancelling more."""
+    partial = [o for o in named if len(o["items"]) > len([h for h in hits if h[1] is o])]
+    if not partial:
+        return False
+    plan.cancel_offer = [o["order_id"] for o in partial]
+    plan.question = " ".join(
+        f"Only whole orders can be cancelled: order {o['order_id']} also has "
+        + ", ".join(i["name"] for i in o["items"] if all(i is not h[2] for h in hits))
+        + "." for o in partial) + " Would you like to cancel the whole order?"
+    return True
+
+
+def _answer_cancel_offer(text: str, plan: Plan) -> None:
+    offered, plan.cancel_offer = plan.cancel_offer, []
+    if w.is_yes(text):
+        plan.cancels_without_reason.extend(offered)
+    elif offered:
+        plan.said.append("All right, I won't cancel it.")
 
 
 def _reasons(agent: StoreAssistant, text: str, plan: Plan) -> None:

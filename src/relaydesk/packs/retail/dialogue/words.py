@@ -57,9 +57,16 @@ def zip_code(text: str) -> str | None:
     return found[-1] if found else None
 
 
+_BARE_NAME = re.compile(r"^\s*([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)\s*[,.]")
+_NOT_NAMES = {"Hi", "Hello", "Hey", "Thanks", "Thank", "Yes", "No", "Please", "Good", "Dear"}
+
+
 def full_name(text: str) -> tuple[str, str] | None:
-    match = _NAME.search(text)
-    return (match.group(1), match.group(2)) if match else None
+    """'I'm Yusuf Rossi' or a message that starts with the name ('Isabella Johansson, zip ...')."""
+    match = _NAME.search(text) or _BARE_NAME.search(text)
+    if match is None or match.group(1) in _NOT_NAMES:
+        return None
+    return match.group(1), match.group(2)
 
 
 def is_yes(text: str) -> bool:
@@ -85,7 +92,8 @@ def wants(text: str) -> Wants:
     """The requests a message names (several at once are common)."""
     low = text.lower()
     return Wants(
-        cancel=bool(re.search(r"\b(cancel|remove)", low)),
+        cancel=bool(re.search(r"\b(cancel|remove)", low))
+        and not re.search(r"\b(?:don't|do not|not|no|never)\s+(?:want to\s+)?cancel", low),
         exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|replace|upgrade)\b", low))
         and not re.search(r"\baddress\b", low),
         return_=bool(re.search(r"\b(return|send (?:it|them) back)", low)),
@@ -111,7 +119,11 @@ def payment_hint(text: str) -> str | None:
         return "gift_card"
     if "paypal" in low:
         return "paypal"
-    if re.search(r"credit card|\bcard\b|visa|mastercard|amex", low):
+    brand = re.search(r"\b(visa|mastercard|amex|american express|discover)\b", low)
+    if brand:
+        name = brand.group(1).replace("american express", "amex")
+        return f"credit_card:{name}"
+    if re.search(r"credit card|\bcard\b", low):
         return "credit_card"
     if re.search(r"original|same (?:payment|method|card)", low):
         return "original"
