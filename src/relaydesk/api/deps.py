@@ -20,6 +20,9 @@ from relaydesk.domain.model import ConversationId
 from relaydesk.pack import Pack
 from relaydesk.settings import Settings
 from relaydesk.store.conversations import ConversationStore
+from relaydesk.store.revocations import is_revoked
+
+ERASED_CONVERSATION = "This conversation was erased on request; start a new one."
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def customer_conversation(
         services.settings.secret_key, conversation_id, bearer_token(authorization)
     ):
         raise Unauthorized("This conversation needs its token: Authorization: Bearer <token>.")
+    if is_revoked(services.store.engine, conversation_id):
+        raise Unauthorized(ERASED_CONVERSATION)
     return ConversationId(conversation_id)
 
 

@@ -10,12 +10,13 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
 from relaydesk.api.customer_auth import token_matches
-from relaydesk.api.deps import Services
+from relaydesk.api.deps import ERASED_CONVERSATION, Services
 from relaydesk.api.event_stream import POLICY_VIOLATION, EventStream
 from relaydesk.api.socket_frames import SocketLimits
 from relaydesk.bus.base import conversation_topic
 from relaydesk.domain.errors import InvalidInput, RateLimited
 from relaydesk.domain.model import ConversationId
+from relaydesk.store.revocations import is_revoked
 
 router = APIRouter()
 
@@ -33,6 +34,9 @@ async def stream_conversation(
     services: Services = websocket.app.state.services
     if not token_matches(services.settings.secret_key, conversation_id, token):
         await websocket.close(code=POLICY_VIOLATION, reason="This conversation needs its token.")
+        return
+    if await run_in_threadpool(is_revoked, services.store.engine, conversation_id):
+        await websocket.close(code=POLICY_VIOLATION, reason=ERASED_CONVERSATION)
         return
     await websocket.accept()
     cid = ConversationId(conversation_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,14 @@ def _actor(operator: str | None) -> Actor:
     return Actor("operator", operator or getpass.getuser())
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (an export holds a customer's personal data)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
 def export(
     customer: CustomerArgument,
     out: Annotated[
@@ -71,7 +80,7 @@ def export(
     if out is None:
         typer.echo(text)
         return
-    out.write_text(text + "\n", encoding="utf-8")
+    write_private(out, text + "\n")
     console.print(f"Wrote {len(found['events'])} events of {customer} to {out}.")
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, or_, select, update
 
 from relaydesk.domain.errors import NotFound
 from relaydesk.security.audit import AuditEntry, AuditLog
+from relaydesk.store.revocations import revoke_conversations
 from relaydesk.store.tables import approvals, conversations, customers, events, queue_entries
 
 ERASED = "[erased]"
@@ -108,8 +109,16 @@ class PrivacyDesk:
         return found
 
     def erase(self, customer: str, actor: Actor) -> ErasureReport:
-        """Redact the customer's personal data in one transaction; safe to repeat."""
+        """Redact the customer's personal data in one transaction; safe to repeat.
+
+        Their conversations' tokens are revoked in the same transaction. On SQLite the
+        redaction zeroes the space it frees and the write-ahead log is checkpointed and
+        truncated afterwards, so no copy of the originals stays in either file.
+        """
+        sqlite = self.engine.dialect.name == "sqlite"
         with self.engine.begin() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
             row = self._customer(conn, customer)
             ids = self._conversation_ids(conn, row["id"])
             conn.execute(
@@ -124,9 +133,22 @@ class PrivacyDesk:
                 .where(queue_entries.c.conversation_id.in_(ids))
                 .values(follow_up_email=None)
             )
+            revoke_conversations(conn, ids, "erased", datetime.now(UTC))
             report = ErasureReport(row["id"], len(ids), erased_events, erased_approvals)
             self._audit(actor, "privacy.erase", row["id"], report.as_dict(), conn)
+        if sqlite:
+            self._truncate_write_ahead_log()
         return report
+
+    def _truncate_write_ahead_log(self) -> None:
+        """Copy the log into the database (over the old pages) and empty it."""
+        with self.engine.connect() as conn:
+            # On the driver's connection: through SQLAlchemy it would run inside a BEGIN.
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                cursor.close()
 
     def _customer(self, conn: Connection, customer: str) -> Any:
         """The customer by id, by the operator's reference, or by one of their conversations."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,13 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only; SQLite gives its -wal and -shm
+    files the same permissions. An existing file keeps the permissions it has."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     url = normalise_url(url)
@@ -26,6 +35,7 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(parsed.database))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -53,6 +53,15 @@ conversations = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Conversations whose customer tokens no longer open them (erased on request).
+revoked_conversations = Table(
+    "revoked_conversations",
+    metadata,
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), primary_key=True),
+    Column("reason", String(32), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=False),
+)
+
 events = Table(
     "events",
     metadata,
