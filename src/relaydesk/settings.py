@@ -76,6 +76,38 @@ class Settings(BaseSettings):
     llm_understanding: bool = False
     llm_knowledge: bool = False
     llm_summary: bool = False
+    # Email channel and webhooks (docs/channels.md). Sending is on once smtp_host and
+    # email_address are set; reading once imap_host is set too.
+    email_address: str | None = None
+    email_display_name: str = "Customer service"
+    email_signature: str = ""
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    imap_host: str | None = None
+    imap_port: int = Field(default=993, ge=1, le=65535)
+    imap_security: Literal["tls", "starttls", "none"] = "tls"
+    imap_username: str = ""
+    imap_password: str = ""
+    imap_folder: str = "INBOX"
+    imap_poll_s: float = Field(default=30.0, gt=0)
+    email_timeout_s: float = Field(default=20.0, gt=0)
+    email_max_attempts: int = Field(default=12, ge=1)
+    email_max_attachment_bytes: int = Field(default=10_485_760, ge=0)
+    email_attachment_types: list[str] = Field(
+        default_factory=lambda: ["image/", "application/pdf", "text/plain"]
+    )
+    webhook_max_attempts: int = Field(default=15, ge=1)
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
+    # The first retry's delay; each later one doubles it, up to an hour.
+    retry_first_delay_s: float = Field(default=2.0, gt=0)
+    # How long a sender holds a message before another may take it (a crashed sender's
+    # message waits this long); longer than any one send can take.
+    channel_lease_s: float = Field(default=60.0, gt=0)
+    # Run the outbox sender, webhook dispatcher and mailbox reader inside `serve`.
+    channel_workers: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> Settings:
@@ -98,6 +130,15 @@ class Settings(BaseSettings):
     def resolved_cache_dir(self) -> Path:
         """Trained models and embeddings, keyed by content; safe to share between data dirs."""
         return self.cache_dir or self.data_dir / "cache"
+
+    @property
+    def email_sending(self) -> bool:
+        """Whether relaydesk can send email: only then may anyone promise a reply by email."""
+        return bool(self.smtp_host and self.email_address)
+
+    @property
+    def email_reading(self) -> bool:
+        return bool(self.imap_host and self.email_address)
 
     @property
     def base_url(self) -> str:

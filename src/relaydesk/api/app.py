@@ -31,6 +31,7 @@ from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
 from relaydesk.bus.base import EventBus
 from relaydesk.bus.memory import MemoryBus
+from relaydesk.channels.wiring import background_workers, install_channel_hooks, running
 from relaydesk.desk.agent_work import (
     AgentToolRunner,
     AgentWorkDesk,
@@ -97,6 +98,7 @@ def build_services(
     store = conversation_store(engine, settings.transcript_pii)
     bus = build_bus(settings)
     assistant = assistant or build_assistant(settings, engine, pack)
+    install_channel_hooks(store, settings, assistant)
     if isinstance(assistant, PackAssistant) and settings.llm_base_url:
         from relaydesk.llm.setup import attach_language_model  # optional extra `llm`
 
@@ -156,8 +158,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        workers = background_workers(settings, services.store.engine)
         async with routing_loop(services.routing):
-            yield
+            with running(workers):
+                yield
         services.bus.close()
         limiter.close()
         services.store.engine.dispose()

@@ -10,6 +10,7 @@ import typer
 from relaydesk.cli import agents as agents_command
 from relaydesk.cli import chat as chat_command
 from relaydesk.cli import conversation_tests
+from relaydesk.cli import email as email_command
 from relaydesk.cli import packs as packs_command
 from relaydesk.cli import privacy as privacy_command
 from relaydesk.cli import report as report_command
@@ -41,6 +42,7 @@ privacy_command.register(app)
 understand_command.register(app)
 secrets_command.register(app)
 packs_command.register(app)
+email_command.register(app)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,6 +74,11 @@ def _to_event(row: Mapping[str, Any] | RowMapping) -> Event:
     )
 
 
+# Runs inside the append's transaction: what an event causes (an email, a webhook delivery)
+# is queued atomically with it, so neither is lost nor exists without the other.
+AppendHook = Callable[[Connection, Sequence[Event]], None]
+
+
 class DuplicateKey(Exception):
     """An append whose idempotency key was already used in this conversation."""
 
@@ -83,6 +88,7 @@ class ConversationStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.append_hooks: list[AppendHook] = []
 
     def ensure_customer(
         self, external_ref: str | None, display_name: str, language: str | None
@@ -245,7 +251,10 @@ class ConversationStore:
             for offset, item in enumerate(new_events)
         ]
         conn.execute(insert(events), rows)
-        return [_to_event(row) for row in rows]
+        stored = [_to_event(row) for row in rows]
+        for hook in self.append_hooks:
+            hook(conn, stored)
+        return stored
 
     def find_by_key(self, conversation_id: ConversationId, key: str) -> Event | None:
         with self.engine.begin() as conn:

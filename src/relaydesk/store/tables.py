@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -184,4 +185,109 @@ audit_log = Table(
     Column("subject", String(200), index=True),
     Column("decision", String(32)),
     Column("details", JSON, nullable=False),
+)
+
+# --- Channels: the email outbox, email threads, inbound mail, webhooks (see 0005). ---
+
+outbox_emails = Table(
+    "outbox_emails",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), index=True),
+    # The event that caused this email: one email per event, however often the hook runs.
+    Column("event_id", String(64)),
+    # Stable across retries, so a receiver can drop a copy sent again after a crash.
+    Column("message_id", String(255), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(500), nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    UniqueConstraint("event_id", name="uq_outbox_emails_event_id"),
+    UniqueConstraint("message_id", name="uq_outbox_emails_message_id"),
+    Index("ix_outbox_emails_due", "status", "next_attempt_at"),
+)
+
+email_threads = Table(
+    "email_threads",
+    metadata,
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), primary_key=True),
+    Column("address", String(320), nullable=False),
+    Column("subject", String(500), nullable=False),
+    # In the reply address and subject: joins a reply whose headers were lost.
+    Column("token", String(64), nullable=False),
+    # Message-IDs of the thread, oldest first: In-Reply-To and References of the next email.
+    Column("message_ids", JSON, nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("token", name="uq_email_threads_token"),
+)
+
+inbound_emails = Table(
+    "inbound_emails",
+    metadata,
+    Column("message_id", String(255), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), index=True),
+    Column("sender", String(320), nullable=False),
+    Column("subject", String(500), nullable=False),
+    # started | joined | ignored:<why>
+    Column("disposition", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+email_attachments = Table(
+    "email_attachments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), index=True),
+    Column("message_id", String(255), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(127), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("event_types", JSON, nullable=False),
+    Column("description", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("endpoint_id", String(64), ForeignKey("webhook_endpoints.id"), nullable=False),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    # Order within one conversation: a delivery waits for the ones before it.
+    Column("position", Integer, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    UniqueConstraint(
+        "endpoint_id", "conversation_id", "position", name="uq_webhook_deliveries_position"
+    ),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_conversation", "endpoint_id", "conversation_id", "position"),
 )

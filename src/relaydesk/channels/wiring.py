@@ -1,0 +1,127 @@
+"""Wiring for channels: the append hooks, and the workers `serve` runs beside the API."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from relaydesk.channels.email.effects import EmailEffects, EmailIdentity
+from relaydesk.channels.email.sender import OutboxSender
+from relaydesk.settings import Settings
+from relaydesk.store.conversations import ConversationStore
+from relaydesk.webhooks.queueing import WebhookQueue
+
+log = logging.getLogger(__name__)
+Worker = Callable[[threading.Event], None]
+
+
+def email_identity(settings: Settings, link_titles: Mapping[str, str]) -> EmailIdentity:
+    assert settings.email_address is not None
+    return EmailIdentity(
+        settings.email_address,
+        settings.email_display_name,
+        settings.email_signature or settings.email_display_name,
+        link_titles,
+    )
+
+
+def install_channel_hooks(
+    store: ConversationStore, settings: Settings, assistant: object
+) -> WebhookQueue:
+    """Webhook deliveries always; emails only when sending is configured (else they'd pile up)."""
+    if settings.email_sending:
+        titles = assistant_link_titles(assistant)
+        store.append_hooks.append(EmailEffects(email_identity(settings, titles)))
+    webhooks = WebhookQueue()
+    store.append_hooks.append(webhooks)
+    return webhooks
+
+
+def outbox_sender(settings: Settings, engine: Engine) -> OutboxSender:
+    """The sender for the configured SMTP server."""
+    from relaydesk.channels.email.outbox import Outbox
+    from relaydesk.channels.email.smtp import SmtpServer
+
+    assert settings.email_address is not None
+    outbox = Outbox(
+        engine,
+        settings.email_max_attempts,
+        settings.retry_first_delay_s,
+        timedelta(seconds=settings.channel_lease_s),
+    )
+    return OutboxSender(
+        outbox,
+        SmtpServer.from_settings(settings),
+        settings.email_address,
+        settings.email_display_name,
+    )
+
+
+def outbox_sender_worker(settings: Settings, engine: Engine) -> Worker:
+    return outbox_sender(settings, engine).run
+
+
+def webhook_worker(settings: Settings, engine: Engine) -> Worker:
+    from relaydesk.webhooks.dispatcher import WebhookDispatcher
+    from relaydesk.webhooks.store import WebhookStore
+
+    store = WebhookStore(
+        engine,
+        settings.webhook_max_attempts,
+        settings.retry_first_delay_s,
+        timedelta(seconds=settings.channel_lease_s),
+    )
+    dispatcher = WebhookDispatcher(store, settings.webhook_timeout_s)
+
+    def run(stop: threading.Event) -> None:
+        try:
+            dispatcher.run(stop)
+        finally:
+            dispatcher.close()
+
+    return run
+
+
+@contextmanager
+def running(workers: Mapping[str, Worker]) -> Iterator[None]:
+    """Each worker in its own daemon thread until the block ends."""
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=work, args=(stop,), name=f"relaydesk-{name}", daemon=True)
+        for name, work in workers.items()
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+
+
+def assistant_link_titles(assistant: object) -> dict[str, str]:
+    """Absolute help-article links and their titles, so emails can name what they link to."""
+    from relaydesk.assistant.engine import PackAssistant
+
+    if not isinstance(assistant, PackAssistant):
+        return {}
+    parts = assistant.parts
+    return {
+        parts.article_link(article.url): article.title for article in parts.knowledge.articles()
+    }
+
+
+def background_workers(settings: Settings, engine: Engine) -> dict[str, Worker]:
+    """What `serve` runs beside the API, as configured."""
+    if not settings.channel_workers:
+        return {}
+    workers = {"webhooks": webhook_worker(settings, engine)}
+    if settings.email_sending:
+        workers["outbox"] = outbox_sender_worker(settings, engine)
+    return workers

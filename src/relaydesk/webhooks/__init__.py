@@ -1,0 +1,1 @@
+"""Signed outbound webhooks for conversation events, delivered in order from a durable queue."""
