@@ -18,6 +18,7 @@ from relaydesk.api import (
     stream,
     widget_pages,
 )
+from relaydesk.api import webhooks as webhook_admin
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.canned import include_canned
 from relaydesk.api.console import include_agent_side
@@ -193,6 +194,7 @@ def create_app(
     include_canned(app)
     include_team_pages(app)
     app.include_router(privacy.router)
+    app.include_router(webhook_admin.router)
     include_dashboard(app)
     metrics = install_metrics(app, services)
     if settings.llm_base_url:
