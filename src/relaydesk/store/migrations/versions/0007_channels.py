@@ -1,7 +1,7 @@
 """Channels: the email outbox, email threads, inbound mail and attachments, webhooks.
 
-Revision ID: 0006_channels
-Revises: 0005
+Revision ID: 0007_channels
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_channels"
-down_revision: str | None = "0005"
+revision: str = "0007_channels"
+down_revision: str | None = "0006"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
