@@ -92,6 +92,12 @@ class RecentQueries:
     def dim(self) -> int:
         return self._inner.dim
 
+    @property
+    def name(self) -> str:
+        """The wrapped model's name: remembering queries changes no vector."""
+        name = getattr(self._inner, "name", None)
+        return name if isinstance(name, str) else type(self._inner).__name__
+
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         missing = [text for text in dict.fromkeys(texts) if text not in self._recent]
         if missing:

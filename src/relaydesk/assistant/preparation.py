@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 LOGGER_NAME = "relaydesk.preparation"
+# A pack's folder of vectors computed ahead (deterministic), so a first start need not.
+PREPARED_DIR = "prepared"
 _log = logging.getLogger(LOGGER_NAME)
 
 

@@ -70,7 +70,18 @@ def understand(
     console.print(table)
 
 
-def train(pack: PackOption = None, cache_dir: CacheOption = None) -> None:
+def train(
+    pack: PackOption = None,
+    cache_dir: CacheOption = None,
+    write_prepared: Annotated[
+        bool,
+        typer.Option(
+            "--write-prepared",
+            help="Also write the pack's sentence and article vectors into its prepared/ "
+            "folder, shipped so that a first start need not compute them.",
+        ),
+    ] = False,
+) -> None:
     """Train the pack's intent classifier (deterministic) and cache it by content hash."""
     from relaydesk.assistant.understanding.classifier import ClassifierSettings
     from relaydesk.assistant.understanding.training import (
@@ -88,11 +99,25 @@ def train(pack: PackOption = None, cache_dir: CacheOption = None) -> None:
             pack_dir, cache, cached[0], model_embedders_name(embedder, light),
             light_embedder=cached[1],
         )  # fmt: skip
+        if write_prepared:
+            _write_prepared(pack_dir, cache, [example.text for example in examples], cached[0])
     languages = len({example.language for example in examples})
     console.print(
         f"Trained on {len(examples)} examples in {languages} languages, "
         f"{len(classifier.intents)} intents; model: {path}"
     )
+
+
+def _write_prepared(pack_dir: Path, cache: Path, sentences: list[str], embedder: Any) -> None:
+    """The vectors a first start would compute, written where the pack's loaders read them."""
+    from relaydesk.assistant.knowledge import KnowledgeBase
+    from relaydesk.assistant.preparation import PREPARED_DIR
+
+    written = [embedder.write_prepared(sentences, "query", pack_dir / PREPARED_DIR)]
+    if (pack_dir / "knowledge").is_dir():
+        knowledge = KnowledgeBase.load(pack_dir / "knowledge", embedder.inner, cache / "knowledge")
+        written.append(knowledge.write_prepared(pack_dir / "knowledge"))
+    console.print("Prepared vectors written: " + ", ".join(str(path) for path in written))
 
 
 def eval_intents(

