@@ -186,7 +186,7 @@ def test_updating_the_email_changes_the_account_unless_someone_else_has_it(
     demo_engine: Engine, today: date
 ) -> None:
     assert reason(call(demo_engine, today, "update_email", {"new_email": SVEN_EMAIL})) == (
-        "email.in_use"
+        "email.unavailable"
     )
     done = call(demo_engine, today, "update_email", {"new_email": "Alice.A@Example.org"})
     assert done.result == {"email": "alice.a@example.org"}

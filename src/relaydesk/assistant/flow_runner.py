@@ -194,7 +194,11 @@ class FlowRunner:
         else:
             self.turn.say("action.denied")
         self._count_failure()
-        self._escalate_if_failing()
+        if reason.endswith("needs_person"):  # the policy wants a person to do this one
+            escalation = Escalation("identity_check", 1, self.spec.skill, self.spec.name)
+            self.turn.escalate(escalation)
+        else:
+            self._escalate_if_failing()
         self._finish()
 
     def _needs_approval(self, outcome: ToolOutcome, params: dict[str, Any]) -> None:

@@ -57,6 +57,10 @@ class TurnBuilder:
             actor="assistant",
             actor_id=None,
             deps=self.parts.tool_deps,
+            proven_by_details=(
+                self.customer_id is not None
+                and self.customer_id == self.state.verified_customer_id
+            ),
         )
         self.tool_events.append(
             NewEvent(EventKind.TOOL_CALL, Source.ASSISTANT, data={"tool": name, "params": params})

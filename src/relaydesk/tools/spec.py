@@ -56,6 +56,10 @@ class ToolContext(Generic[DepsT]):
     deps: DepsT
     approved_by: str | None = None  # the human who approved this very call
     deadline: float | None = None  # time.monotonic() value after which work must not commit
+    # True when the customer proved who they are only with details they typed (an email and
+    # an order number), not a signature from the operator's site: enough to read, not to
+    # change contact details.
+    proven_by_details: bool = False
 
     def past_deadline(self) -> bool:
         """True once the caller has stopped waiting for this call."""

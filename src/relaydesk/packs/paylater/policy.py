@@ -113,12 +113,23 @@ def verified(ctx: ToolContext[Any]) -> PolicyDecision | None:
 
 
 def owned(ctx: ToolContext[Any], order: OrderFacts | None) -> PolicyDecision | None:
-    """A refusal unless the order exists and belongs to the verified customer."""
-    if order is None:
-        return deny("order_not_found")
-    if order.customer_id != ctx.customer_id:
+    """A refusal unless the order exists and belongs to the verified customer.
+
+    A made-up order and another customer's get the same refusal: the answer must not tell
+    which order numbers exist.
+    """
+    if order is None or order.customer_id != ctx.customer_id:
         return deny("not_your_order")
     return None
+
+
+def changes_contact_details(ctx: ToolContext[Any]) -> PolicyDecision | None:
+    """Contact details change only for a customer the operator's site signed in.
+
+    An email and an order number are enough to read an account, not to take it over: a
+    customer verified that way is handed to a person, who checks more.
+    """
+    return deny("contact.needs_person") if ctx.proven_by_details else None
 
 
 def decide_postpone(
@@ -237,8 +248,8 @@ def decide_email_change(current: str, new: str, taken: bool) -> PolicyDecision:
     """Change the email: it must differ and not belong to another customer."""
     if current.lower() == new.lower():
         return deny("email.unchanged")
-    if taken:
-        return deny("email.in_use")
+    if taken:  # the generic refusal: the answer must not tell which emails have accounts
+        return deny("email.unavailable")
     return allow()
 
 

@@ -12,6 +12,7 @@ from relaydesk.packs.paylater.operations import account, orders, payments
 from relaydesk.packs.paylater.operations import schemas as s
 from relaydesk.packs.paylater.operations.base import PaylaterDeps, guarded_tool
 from relaydesk.packs.paylater.policy import PolicyConfig
+from relaydesk.packs.paylater.verification_limits import VerificationLimits
 from relaydesk.tools import ToolContext, ToolRegistry, ToolSpec
 from relaydesk.tools.spec import Actor
 
@@ -188,13 +189,21 @@ def paylater_context(
     approved_by: str | None = None,
     config: PolicyConfig | None = None,
     clock: Callable[[], date] = date.today,
+    verification: VerificationLimits | None = None,
+    proven_by_details: bool = False,
 ) -> ToolContext[PaylaterDeps]:
     """A call context for the demo tools (customer_id is the verified customer, or None)."""
-    deps = PaylaterDeps(engine=engine, config=config or PolicyConfig(), clock=clock)
+    deps = PaylaterDeps(
+        engine=engine,
+        config=config or PolicyConfig(),
+        clock=clock,
+        verification=verification or VerificationLimits(),
+    )
     return ToolContext(
         customer_id=customer_id,
         actor=actor,
         actor_id=actor_id,
         deps=deps,
         approved_by=approved_by,
+        proven_by_details=proven_by_details,
     )

@@ -26,12 +26,13 @@ from relaydesk.packs.paylater.operations.schemas import (
 )
 from relaydesk.packs.paylater.policy import (
     OrderFacts,
+    changes_contact_details,
     decide_address_change,
     decide_email_change,
     decide_method_change,
     verified,
 )
-from relaydesk.tools import PolicyDecision, allow
+from relaydesk.tools import PolicyDecision, allow, deny
 
 OPEN_PLAN = ("active", "paused")
 
@@ -41,7 +42,10 @@ OPEN_PLAN = ("active", "paused")
 def decide_verify(
     conn: Connection, ctx: Ctx, params: VerifyCustomerParams
 ) -> tuple[PolicyDecision, None]:
-    # Anyone may try; the answer never says which of the two details was wrong.
+    # Anyone may try, at a pace; the answer never says which detail was wrong, nor that
+    # the check was refused for now (the flow says the same "that didn't match").
+    if ctx.deps.verification.wait_s(params.email, params.order_id) > 0:
+        return deny("verify.throttled"), None
     return allow(), None
 
 
@@ -55,7 +59,9 @@ def verify_customer(
         .where(t.customers.c.email == params.email, t.orders.c.id == params.order_id)
     ).first()
     if row is None:
+        ctx.deps.verification.failed(params.email, params.order_id)
         return VerifyCustomerResult(verified=False)
+    ctx.deps.verification.succeeded(params.email, params.order_id)
     return VerifyCustomerResult(
         verified=True,
         customer_id=row.id,
@@ -70,7 +76,7 @@ def verify_customer(
 def decide_update_email(
     conn: Connection, ctx: Ctx, params: UpdateEmailParams
 ) -> tuple[PolicyDecision, None]:
-    refusal = verified(ctx)
+    refusal = verified(ctx) or changes_contact_details(ctx)
     if refusal is not None:
         return refusal, None
     current = conn.execute(
@@ -101,7 +107,7 @@ def update_email(
 def decide_update_address(
     conn: Connection, ctx: Ctx, params: UpdateAddressParams
 ) -> tuple[PolicyDecision, None]:
-    refusal = verified(ctx)
+    refusal = verified(ctx) or changes_contact_details(ctx)
     if refusal is not None:
         return refusal, None
     return decide_address_change(ctx.deps.config, params.country), None

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 
 from relaydesk.packs.paylater.operations.queries import load_order, lock_customer
 from relaydesk.packs.paylater.policy import OrderFacts, PolicyConfig, owned, verified
+from relaydesk.packs.paylater.verification_limits import VerificationLimits
 from relaydesk.tools import (
     PolicyDecision,
     ToolContext,
@@ -35,6 +36,7 @@ class PaylaterDeps:
     engine: Engine
     config: PolicyConfig = field(default_factory=PolicyConfig)
     clock: Callable[[], date] = date.today
+    verification: VerificationLimits = field(default_factory=VerificationLimits)
 
 
 Ctx = ToolContext[PaylaterDeps]
