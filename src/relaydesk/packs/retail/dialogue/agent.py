@@ -142,7 +142,7 @@ class StoreAssistant:
 
     def _propose(self, proposal: Proposal) -> str:
         """List the change for a yes, unless the policy would refuse it: then say why."""
-        if proposal.method is None and proposal.kind != "cancel":
+        if proposal.method is None and proposal.kind in ("return", "exchange", "modify"):
             self.state.failed = proposal
             return ("You don't have that kind of payment method saved. A refund or difference "
                     "can go to the order's original payment method or a gift card you have.")
@@ -214,6 +214,10 @@ class StoreAssistant:
 
 
 def _done_text(proposal: Proposal) -> str:
+    if proposal.kind == "order_address":
+        return f"The shipping address of order {proposal.order_id} is changed."
+    if proposal.kind == "user_address":
+        return "Your default address is changed."
     if proposal.kind == "cancel":
         return f"Order {proposal.order_id} is cancelled."
     if proposal.kind == "return":

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from relaydesk.packs.retail.dialogue import words as w
+from relaydesk.packs.retail.dialogue.address_requests import address_request
 from relaydesk.packs.retail.dialogue.items import (
     described,
     everything_but,
@@ -57,6 +58,8 @@ class Plan:
     returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # reopened returns
     last_items: list[Any] = field(default_factory=list)  # what "it" or "them" refers to
     cancel_offer: list[str] = field(default_factory=list)  # whole orders offered to cancel
+    address_wish: Any = None  # an address change waiting for its address
+    previous_address: dict[str, str] | None = None  # the default address before a change
     ready: list[Proposal] = field(default_factory=list)
 
     def reopen(self, proposal: Proposal) -> None:
@@ -86,6 +89,11 @@ def plan_requests(agent: StoreAssistant, text: str, plan: Plan) -> Plan:
                                        ("exchange", wants.exchange)) if wanted]
     if not kinds and plan.topic and not plan.open_items:
         kinds = [plan.topic]
+    if wants.address or plan.address_wish is not None:
+        address_request(agent, text, plan)
+        if "exchange" in kinds and not items_named(text, list(agent.state.orders.values()),
+                                                   ("pending", "delivered")):
+            kinds.remove("exchange")
     for kind in kinds:
         _request(agent, text, kind, plan)
     _leftover_returns(agent, plan)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from relaydesk.packs.retail.dialogue.addresses import address_text
+
 CHANGE_TOOLS = {"exchange": "exchange_delivered_order_items",
                 "modify": "modify_pending_order_items"}
 
@@ -33,9 +35,14 @@ class Proposal:
     new_items: list[dict[str, Any]] = field(default_factory=list)  # variants, same order
     method: dict[str, Any] | None = None
     reason: str | None = None
+    address: dict[str, str] | None = None  # order_address | user_address: the new address
 
     @property
     def tool(self) -> str:
+        if self.kind == "order_address":
+            return "modify_pending_order_address"
+        if self.kind == "user_address":
+            return "modify_user_address"
         if self.kind == "cancel":
             return "cancel_pending_order"
         if self.kind == "return":
@@ -43,6 +50,10 @@ class Proposal:
         return CHANGE_TOOLS[self.kind]
 
     def params(self) -> dict[str, Any]:
+        if self.kind == "order_address":
+            return {"order_id": self.order_id, **(self.address or {})}
+        if self.kind == "user_address":
+            return {"user_id": self.order_id, **(self.address or {})}
         if self.kind == "cancel":
             return {"order_id": self.order_id, "reason": self.reason}
         params: dict[str, Any] = {
@@ -60,6 +71,10 @@ class Proposal:
 
     def describe(self) -> str:
         """The details the customer confirms: items, new options, prices, money, method."""
+        if self.kind in ("order_address", "user_address"):
+            where = ("your default address" if self.kind == "user_address"
+                     else f"the shipping address of order {self.order_id}")
+            return f"Change {where} to {address_text(self.address or {})}."
         if self.kind == "cancel":
             listed = ", ".join(item["name"] for item in self.items)
             return (f"Cancel the whole order {self.order_id} ({listed}), reason: {self.reason}; "
