@@ -14,6 +14,7 @@ from relaydesk.packs.retail.dialogue.addresses import (
     state_named,
     written_address,
 )
+from relaydesk.packs.retail.dialogue.items import items_named
 from relaydesk.packs.retail.dialogue.proposals import Proposal
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class AddressWish:
 
 def address_request(agent: StoreAssistant, text: str, plan: Plan) -> None:
     """Read which addresses change and to what; propose, or ask for what is missing."""
+    text = _change_sentence(text)
     wish = plan.address_wish or AddressWish()
     plan.address_wish = None
     user_target, orders = _targets(agent, text, plan)
@@ -73,6 +75,9 @@ def _targets(agent: StoreAssistant, text: str, plan: Plan) -> tuple[bool, list[s
     named = [o for o in w.order_ids(target_part) if o in orders]
     if not named and re.search(r"\ball\b[^.]*\borders?\b|\borders\b", target_part):
         named = [o["order_id"] for o in pending]
+    if not named:
+        with_items = items_named(target_part, pending, "pending")
+        named = list(dict.fromkeys(hit[1]["order_id"] for hit in with_items))
     places = places_named(target_part)
     if not named and places and "order" in target_part:
         named = [o["order_id"] for o in pending if same_place(o["address"], places, target_part)]
@@ -83,9 +88,19 @@ def _targets(agent: StoreAssistant, text: str, plan: Plan) -> tuple[bool, list[s
     return user, named
 
 
+def _change_sentence(text: str) -> str:
+    """The sentence that asks for the address change, where a message tells a story first."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    asking = [s for s in sentences if "address" in s.lower() and CHANGE.search(s.lower())]
+    return " ".join(asking) if asking else text
+
+
+CHANGE = re.compile(r"\b(change|update|modify|switch|move|correct|fix|set|send)\b")
+
+
 def _source_part(low: str) -> str:
-    """The words after ' to ' that say where things should go ('... to my NYC address')."""
-    match = re.search(r"\b(?:to|into|as)\b(?!.*\b(?:to|into)\b)", low)
+    """The words from the ' to ' that says where things should go ('... to my NYC address')."""
+    match = re.search(r"\b(?:to|into)\s+(?=my\b|the\b|your\b|our\b|be\b|that\b|\d)", low)
     return low[match.start():] if match else ""
 
 
@@ -105,9 +120,13 @@ def _new_address(
         return {f: orders[same_as[0]]["address"][f] for f in FIELDS}
     if re.search(r"\bdefault|profile|account|home\b", source) and wish.orders:
         return {f: agent.state.user["address"][f] for f in FIELDS}
+    others = [o for o in orders.values() if o["order_id"] not in wish.orders]
+    with_items = items_named(source, others, tuple({o["status"] for o in others}))
+    if with_items:
+        return {f: with_items[0][1]["address"][f] for f in FIELDS}
     places = places_named(source)
     on_file = [agent.state.user["address"], *(o["address"] for o in orders.values())]
     for address in on_file:
-        if places and same_place(address, places, source):
+        if same_place(address, places, source):
             return {f: address[f] for f in FIELDS}
     return None

@@ -178,7 +178,7 @@ class StoreAssistant:
         queued = len(self.state.queue)
         replies = self._plan(text)
         if self.state.awaiting is None and len(self.state.queue) == queued and \
-                not self.state.plan.open_items and proposal.kind in ("cancel", "return"):
+                not self.state.plan.open_items and proposal.kind not in ("exchange", "modify"):
             # Nothing new came of it: the proposal still stands.
             return [self._propose(proposal)]
         return replies

@@ -91,8 +91,8 @@ def plan_requests(agent: StoreAssistant, text: str, plan: Plan) -> Plan:
         kinds = [plan.topic]
     if wants.address or plan.address_wish is not None:
         address_request(agent, text, plan)
-        if "exchange" in kinds and not items_named(text, list(agent.state.orders.values()),
-                                                   ("pending", "delivered")):
+        if "exchange" in kinds and not re.search(r"\b(exchange|swap|replace|upgrade)\b",
+                                                 text.lower()):
             kinds.remove("exchange")
     for kind in kinds:
         _request(agent, text, kind, plan)
@@ -262,6 +262,12 @@ def _prefer(text: str) -> str | None:
 def _choose(agent: StoreAssistant, wanted: OpenItem, plan: Plan) -> None:
     product = agent.call("get_product_details", product_id=wanted.item["product_id"]).result
     variants = list((product or {}).get("variants", {}).values())
+    by_id = [v for v in variants if v["item_id"] in w.item_ids(wanted.text)
+             and v["item_id"] != wanted.item["item_id"]]
+    if by_id:  # the customer named the new item's id
+        plan.changes.setdefault((wanted.kind, wanted.order_id), []).append(
+            (wanted.item, by_id[0]))
+        return
     choice = choose_variant(wanted.text, wanted.item, variants, _prefer(wanted.text))
     if choice.variant is not None:
         pairs = plan.changes.setdefault((wanted.kind, wanted.order_id), [])

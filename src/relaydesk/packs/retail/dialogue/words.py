@@ -96,7 +96,8 @@ def wants(text: str) -> Wants:
         and not re.search(r"\b(?:don't|do not|not|no|never)\s+(?:want to\s+)?cancel", low),
         exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|replace|upgrade)\b", low)),
         return_=bool(re.search(r"\b(return|send (?:it|them) back)", low)),
-        address=bool(re.search(r"\baddress\b", low)),
+        address=bool(re.search(r"\baddress", low)) and bool(
+            re.search(r"\b(change|update|modify|switch|move|correct|fix|set)\b", low)),
         payment=bool(re.search(r"\b(payment method|pay with|pay for it with|charge)", low)),
     )
 
