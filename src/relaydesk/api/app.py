@@ -159,7 +159,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        workers = background_workers(settings, services.store.engine)
+        workers = background_workers(settings, services.store.engine, services.conversations)
         async with routing_loop(services.routing):
             with running(workers):
                 yield

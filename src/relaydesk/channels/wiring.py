@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -15,6 +16,11 @@ from relaydesk.channels.email.sender import OutboxSender
 from relaydesk.settings import Settings
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.webhooks.queueing import WebhookQueue
+
+if TYPE_CHECKING:
+    from relaydesk.channels.email.imap import MailboxReader
+    from relaydesk.channels.email.intake import EmailIntake
+    from relaydesk.desk.conversations import ConversationDesk
 
 log = logging.getLogger(__name__)
 Worker = Callable[[threading.Event], None]
@@ -117,11 +123,33 @@ def assistant_link_titles(assistant: object) -> dict[str, str]:
     }
 
 
-def background_workers(settings: Settings, engine: Engine) -> dict[str, Worker]:
+def email_intake(settings: Settings, desk: ConversationDesk) -> EmailIntake:
+    from relaydesk.channels.email.intake import AttachmentRules, EmailIntake
+
+    assert settings.email_address is not None
+    rules = AttachmentRules(
+        settings.email_max_attachment_bytes, tuple(settings.email_attachment_types)
+    )
+    return EmailIntake(desk, desk.store.engine, settings.email_address, rules)
+
+
+def mailbox_reader(settings: Settings, desk: ConversationDesk) -> MailboxReader:
+    """The configured mailbox, read into conversations through the desk."""
+    from relaydesk.channels.email.imap import ImapMailbox, MailboxReader
+
+    intake = email_intake(settings, desk)
+    return MailboxReader(ImapMailbox.from_settings(settings), intake.receive, settings.imap_poll_s)
+
+
+def background_workers(
+    settings: Settings, engine: Engine, desk: ConversationDesk | None = None
+) -> dict[str, Worker]:
     """What `serve` runs beside the API, as configured."""
     if not settings.channel_workers:
         return {}
     workers = {"webhooks": webhook_worker(settings, engine)}
     if settings.email_sending:
         workers["outbox"] = outbox_sender_worker(settings, engine)
+    if settings.email_reading and desk is not None:
+        workers["mailbox"] = mailbox_reader(settings, desk).run
     return workers
