@@ -207,7 +207,7 @@ def test_nearest_rank_percentile_of_small_samples() -> None:
 def test_csv_export_of_a_table_and_of_the_summary() -> None:
     found = report(resolved_by_assistant("c1").build())
     assert found.csv().splitlines()[1].startswith("conversations,Conversations,1,")
-    assert found.csv("handoff_reasons") == "reason,hand_offs,share\n"
+    assert found.csv("handoff_reasons") == "reason,hand_offs,share_pct\n"
     with pytest.raises(InvalidInput):
         found.csv("nope")
 

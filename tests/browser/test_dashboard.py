@@ -104,3 +104,31 @@ def test_an_agent_who_is_not_a_supervisor_is_told_the_dashboard_is_not_theirs(
     response = page.goto(f"{simulated.url}/dashboard")
     assert response.status == 403
     assert "supervisors and admins" in page.inner_text("main")
+
+
+def test_every_number_shows_its_change_and_tables_show_percentages(
+    page: Any, simulated: SimulatedServer, artifacts_dir: Path
+) -> None:
+    _open_dashboard(page, simulated)
+    until = page.input_value("input[name=until]")
+    since = page.evaluate(
+        "(day) => { const d = new Date(day + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() - 3);"
+        " return d.toISOString().slice(0, 10); }",
+        until,
+    )
+    page.fill("input[name=since]", since)  # the simulated week has days before this one too
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.includes('compared')"
+    )
+    changes = page.locator(".card [data-testid=change]")
+    assert changes.count() == page.locator(".card").count() > 10
+    assert "vs previous period" in changes.first.inner_text()
+    assert page.locator(".card[data-metric=agent_utilisation] strong").inner_text().endswith("%")
+    headers = page.locator("#table-languages th").all_inner_texts()
+    assert "assistant resolved %" in headers and "hand off %" in headers
+    cells = page.locator("#table-languages tr").nth(1).locator("td").all_inner_texts()
+    shares = [float(cell) for cell in cells[2:4]]
+    assert all(0 <= value <= 100 for value in shares) and any(value > 1 for value in shares)
+    page.screenshot(path=str(artifacts_dir / "dashboard-compared.png"), full_page=True)

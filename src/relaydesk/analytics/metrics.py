@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from relaydesk.analytics.facts import ConversationFacts, ConversationHistory, facts_of
 from relaydesk.analytics.model_calls import model_table
 from relaydesk.analytics.report import Metric, Report, ReportFilter, ReportTable
-from relaydesk.analytics.stats import mean, percentile, rounded, share
+from relaydesk.analytics.stats import mean, percent, percentile, rounded, share
 
 REPEAT_WINDOW = timedelta(days=7)
 FTE_HOURS_PER_WEEK = 40.0
@@ -104,7 +104,7 @@ def agent_table(
     working = _working_seconds(facts)
     table = ReportTable(
         "Agents",
-        ("agent", "conversations", "handle_hours", "mean_handle_minutes", "utilisation"),
+        ("agent", "conversations", "handle_hours", "mean_handle_minutes", "utilisation_pct"),
     )
     busy_total = capacity_total = 0.0
     for agent_id in sorted(handled, key=lambda a: agents.get(a, AgentInfo(a, 1)).name):
@@ -118,7 +118,7 @@ def agent_table(
                 len(handled[agent_id]),
                 rounded(busy / 3600),
                 rounded((mean(handled[agent_id]) or 0.0) / 60),
-                rounded(busy / available) if available else None,
+                percent(busy / available) if available else None,
             )
         )
     return table, (busy_total / capacity_total if capacity_total else None)
@@ -131,9 +131,9 @@ def _csat(facts: Sequence[ConversationFacts], human: bool) -> list[int]:
 def reasons_table(facts: Sequence[ConversationFacts]) -> ReportTable:
     reasons = Counter(reason for f in facts for reason in f.escalation_reasons)
     total = sum(reasons.values())
-    table = ReportTable("Hand-off reasons", ("reason", "hand_offs", "share"))
+    table = ReportTable("Hand-off reasons", ("reason", "hand_offs", "share_pct"))
     for reason, count in reasons.most_common():
-        table.rows.append((reason, count, rounded(share(count, total))))
+        table.rows.append((reason, count, percent(share(count, total))))
     return table
 
 
@@ -188,7 +188,7 @@ def breakdown_table(
     for fact in facts:
         key = _base_language(fact.language) if by == "language" else fact.intent
         groups[key or "unknown"].append(fact)
-    table = ReportTable(title, (by, "conversations", "assistant_resolved_share", "hand_off_rate"))
+    table = ReportTable(title, (by, "conversations", "assistant_resolved_pct", "hand_off_pct"))
     for key, group in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         resolved = sum(assistant_resolved(f, repeated) for f in group)
         handed = sum(f.escalated for f in group)
@@ -196,8 +196,8 @@ def breakdown_table(
             (
                 key,
                 len(group),
-                rounded(share(resolved, len(group))),
-                rounded(share(handed, len(group))),
+                percent(share(resolved, len(group))),
+                percent(share(handed, len(group))),
             )
         )
     return table

@@ -49,6 +49,23 @@ class Metric:
     unit: str = ""
 
 
+def change(metric: Metric, before: float | int | None) -> dict[str, Any] | None:
+    """How a headline number moved: points for ratios, a relative change for the rest."""
+    now = metric.value
+    if now is None or before is None:
+        return None
+    if metric.unit == "ratio":
+        return {"points": round((now - before) * 100, 1), "relative": None}
+    relative = round((now - before) / before * 100, 1) if before else None
+    return {"points": None, "relative": relative, "difference": round(now - before, 3)}
+
+
+def change_of(report: Report, key: str) -> dict[str, Any] | None:
+    """The change of one headline number against the previous period."""
+    metric = next((m for m in report.metrics if m.key == key), None)
+    return change(metric, report.previous.get(key)) if metric else None
+
+
 @dataclass(frozen=True)
 class ReportTable:
     title: str
@@ -65,6 +82,10 @@ class Report:
     metrics: list[Metric]
     tables: dict[str, ReportTable]
     formulas: dict[str, str]
+    # The same metrics over the period of the same length just before (for "change").
+    previous: dict[str, float | int | None] = field(default_factory=dict)
+    previous_filter: ReportFilter | None = None
+    insight: dict[str, Any] = field(default_factory=dict)  # knowledge gaps, contact reasons
 
     def value(self, key: str) -> float | int | None:
         for metric in self.metrics:
@@ -81,6 +102,12 @@ class Report:
             ],
             "tables": {name: table.as_dict() for name, table in self.tables.items()},
             "formulas": self.formulas,
+            "previous": {
+                "filter": self.previous_filter.as_dict() if self.previous_filter else None,
+                "metrics": self.previous,
+                "changes": {m.key: change(m, self.previous.get(m.key)) for m in self.metrics},
+            },
+            "insight": self.insight,
         }
 
     def csv(self, table: str = "summary") -> str:

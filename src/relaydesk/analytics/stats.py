@@ -33,3 +33,8 @@ def share(part: int, whole: int) -> float | None:
 
 def rounded(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def percent(ratio: float | None) -> float | None:
+    """A ratio as a percentage with one decimal, as tables show it."""
+    return None if ratio is None else round(ratio * 100, 1)

@@ -17,8 +17,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from relaydesk.analytics.compared import compared_report
 from relaydesk.analytics.period import report_filter
-from relaydesk.analytics.queries import filter_values, report_from_store
+from relaydesk.analytics.queries import filter_values
 from relaydesk.analytics.report import Report
 from relaydesk.api.agent import CurrentAgent
 from relaydesk.api.console import SECURITY_HEADERS, PageSession
@@ -73,7 +74,7 @@ async def _report(
     channel: str | None,
 ) -> Report:
     wanted = report_filter(since, until, language=language, intent=intent, channel=channel)
-    return await run_in_threadpool(report_from_store, services.store.engine, wanted)
+    return await run_in_threadpool(compared_report, services.store.engine, wanted)
 
 
 @router.get("/report")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from relaydesk.analytics.report import change_of
 from relaydesk.cli.common import console, fail, settings_or_exit
 from relaydesk.domain.errors import DomainError
 
@@ -44,8 +45,8 @@ def report(
     """Print the operator metrics of a period, the same numbers the dashboard shows."""
     from sqlalchemy.exc import DBAPIError
 
+    from relaydesk.analytics.compared import compared_report
     from relaydesk.analytics.period import report_filter
-    from relaydesk.analytics.queries import report_from_store
     from relaydesk.store.engine import make_engine
 
     try:
@@ -55,7 +56,7 @@ def report(
     settings = settings_or_exit(data_dir=data_dir)
     engine = make_engine(settings.resolved_database_url)
     try:
-        found = report_from_store(engine, wanted)
+        found = compared_report(engine, wanted)
     except DBAPIError:
         fail("The database has no relaydesk tables yet; run relaydesk demo or db upgrade.", 1)
     finally:
@@ -81,21 +82,37 @@ def _shown(value: float | int | None, unit: str) -> str:
     return f"{value:g} {unit}".strip()
 
 
+def _moved(found: Report, key: str) -> str:
+    """The change against the previous period, as the dashboard words it."""
+    if found.previous_filter is None:
+        return "no earlier data"
+    moved = change_of(found, key)
+    if moved is None:
+        return "-"
+    if moved["points"] is not None:
+        return f"{moved['points']:+.1f} pts"
+    return f"{moved['relative']:+.1f} %" if moved["relative"] is not None else "new"
+
+
 def _print_tables(found: Report) -> None:
     window = found.filter
     summary = Table(
         "metric",
         "value",
+        "vs previous period",
         title=f"relaydesk, {window.since:%Y-%m-%d %H:%M} to {window.until:%Y-%m-%d %H:%M} UTC",
     )
     for metric in found.metrics:
-        summary.add_row(metric.label, _shown(metric.value, metric.unit))
+        summary.add_row(
+            metric.label, _shown(metric.value, metric.unit), _moved(found, metric.key)
+        )
     console.print(summary)
     for name in SHOWN_TABLES:
         section = found.tables[name]
         if name == "model" and not section.rows:
             continue  # the model is optional and off by default
-        rendered = Table(*section.columns, title=section.title)
+        columns = [name.replace("_pct", " %") for name in section.columns]
+        rendered = Table(*columns, title=section.title)
         for row in section.rows:
             rendered.add_row(*("-" if cell is None else str(cell) for cell in row))
         console.print(rendered)

@@ -51,7 +51,37 @@
     return String(value) + (metric.unit ? " " + metric.unit : "");
   }
 
-  function renderCards(metrics) {
+  // Lower is better for times, latencies, hand-offs and repeats; higher for the rest.
+  const LOWER_IS_BETTER = /(_s|_ms|handoff_rate|repeat_inquiry_rate)$/;
+  const NEITHER = new Set(["conversations", "human_involved", "approvals_requested", "approvals_decided", "csat_assistant_ratings", "csat_human_ratings"]);
+
+  function moved(key, previous) {
+    const line = document.createElement("small");
+    line.className = "change";
+    line.dataset.testid = "change";
+    const found = previous && previous.changes ? previous.changes[key] : null;
+    if (!previous || !previous.filter) {
+      line.textContent = "no earlier data to compare";
+      return line;
+    }
+    if (!found) {
+      line.textContent = "– vs previous period";
+      return line;
+    }
+    const amount = found.points !== null ? found.points : found.relative;
+    if (amount === null) {
+      line.textContent = "new vs previous period";
+      return line;
+    }
+    const unit = found.points !== null ? " pts" : " %";
+    const arrow = amount > 0 ? "▲ +" : amount < 0 ? "▼ " : "= ";
+    line.textContent = arrow + amount.toFixed(1) + unit + " vs previous period";
+    const better = LOWER_IS_BETTER.test(key) ? amount < 0 : amount > 0;
+    if (amount !== 0 && !NEITHER.has(key)) line.classList.add(better ? "better" : "worse");
+    return line;
+  }
+
+  function renderCards(metrics, previous) {
     const byKey = Object.fromEntries(metrics.map((m) => [m.key, m]));
     const cards = document.getElementById("cards");
     cards.replaceChildren();
@@ -65,7 +95,7 @@
       value.textContent = shown(metric);
       const label = document.createElement("span");
       label.textContent = metric.label;
-      card.append(value, label);
+      card.append(value, label, moved(key, previous));
       cards.append(card);
     }
   }
@@ -147,7 +177,7 @@
     const head = document.createElement("tr");
     for (const name of table.columns) {
       const th = document.createElement("th");
-      th.textContent = name.replaceAll("_", " ");
+      th.textContent = name.replace(/_pct$/, " %").replaceAll("_", " ");
       head.append(th);
     }
     const rows = table.rows.map((row) => {
@@ -194,8 +224,11 @@
       return;
     }
     const f = body.filter;
-    statusLine.textContent = "From " + f.since.slice(0, 16).replace("T", " ") + " to " + f.until.slice(0, 16).replace("T", " ") + " UTC";
-    renderCards(body.metrics);
+    const when = (iso) => iso.slice(0, 16).replace("T", " ");
+    const before = body.previous && body.previous.filter;
+    statusLine.textContent = "From " + when(f.since) + " to " + when(f.until) + " UTC" +
+      (before ? "; compared with " + when(before.since) + " to " + when(before.until) : "; no earlier data to compare");
+    renderCards(body.metrics, body.previous);
     renderCharts(body);
     for (const name of ["languages", "intents", "agents", "model"]) renderTable("table-" + name, body.tables[name]);
     const modelCalled = body.tables.model.rows.length > 0;

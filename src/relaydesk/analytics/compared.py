@@ -1,0 +1,52 @@
+"""The report operators read: starting at the first data, beside the period just before it.
+
+A period asked for before anything happened starts on the day of the first conversation, so
+charts do not open with empty days; every headline number carries the same number over the
+period of the same length just before, when there was data then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+
+from relaydesk.analytics.queries import _aware, report_from_store
+from relaydesk.analytics.report import Report, ReportFilter
+from relaydesk.store.tables import conversations
+
+
+def first_activity(engine: Engine) -> datetime | None:
+    """When the first conversation started, if any did."""
+    with engine.connect() as conn:
+        first = conn.execute(select(func.min(conversations.c.created_at))).scalar()
+    return _aware(first) if first is not None else None
+
+
+def from_first_data(wanted: ReportFilter, first: datetime | None) -> ReportFilter:
+    """The period, starting no earlier than the day of the first conversation."""
+    if first is None:
+        return wanted
+    day_start = first.replace(hour=0, minute=0, second=0, microsecond=0)
+    if wanted.since >= day_start or day_start >= wanted.until:
+        return wanted
+    return replace(wanted, since=day_start)
+
+
+def previous_period(wanted: ReportFilter) -> ReportFilter:
+    """The period of the same length that ends where this one starts, same narrowing."""
+    return replace(wanted, since=wanted.since - (wanted.until - wanted.since), until=wanted.since)
+
+
+def compared_report(engine: Engine, wanted: ReportFilter) -> Report:
+    """The report from the first data on, with the previous period's values beside it."""
+    first = first_activity(engine)
+    wanted = from_first_data(wanted, first)
+    current = report_from_store(engine, wanted)
+    if first is None or first >= wanted.since:
+        return current  # nothing happened before: there is nothing to compare with
+    before = previous_period(wanted)
+    earlier = report_from_store(engine, before)
+    values = {metric.key: metric.value for metric in earlier.metrics}
+    return replace(current, previous=values, previous_filter=before)
