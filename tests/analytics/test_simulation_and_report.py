@@ -110,7 +110,7 @@ def test_the_dashboard_exports_a_table_as_csv(simulated: SimulatedServer) -> Non
     )
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
-    assert exported.text.splitlines()[0] == "reason,hand_offs,share"
+    assert exported.text.splitlines()[0] == "reason,hand_offs,share_pct"
     assert len(exported.text.splitlines()) > 1
 
 
