@@ -1,0 +1,31 @@
+"""Replies say only what the system does: nothing promises an email while none is sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from relaydesk.assistant.replies import ReplyCatalog
+from relaydesk.packs.paylater.assistant import PACK_DIR
+
+# "email" as the catalogs write it, in each of their scripts.
+EMAIL_WORDS = (
+    "mail", "e-post", "e-pošt", "sähköpost", "e-pastu", "el. pašt", "correo", "почт", "пошт",
+    "имейл", "ईमेल", "メール", "이메일", "电子邮件", "邮件", "מייל", "البريد", "อีเมล", "e-posti",
+)
+COMPILED = ReplyCatalog.load(PACK_DIR / "locale")
+LANGUAGES = sorted(path.name for path in (PACK_DIR / "locale").iterdir() if path.is_dir())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_refund_approval_reply_promises_no_email(language: str) -> None:
+    text = COMPILED.template("refund.needs_approval", language)
+    assert "{amount}" in text
+    assert not [word for word in EMAIL_WORDS if word in text.lower()], text
+
+
+def test_the_compiled_catalogs_match_their_sources() -> None:
+    sources = ReplyCatalog.load_sources(PACK_DIR / "locale")
+    for language in LANGUAGES:
+        assert COMPILED.template("refund.needs_approval", language) == sources.template(
+            "refund.needs_approval", language
+        )
