@@ -104,4 +104,4 @@ def test_serving_an_unknown_pack_exits_2_with_one_sentence(tmp_path: object) -> 
         app, ["serve", "--data-dir", str(tmp_path)], env={"RELAYDESK_PACK": "nope"}
     )
     assert result.exit_code == 2
-    assert "No pack named 'nope' is installed; installed packs: paylater." in result.output
+    assert "No pack named 'nope' is installed; installed packs: paylater" in result.output

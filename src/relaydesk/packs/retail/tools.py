@@ -6,7 +6,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from relaydesk.packs.retail.operations import account, delivered, lookups, pending
+from relaydesk.packs.retail.operations import (
+    account,
+    delivered,
+    engine_tools,
+    lookups,
+    pending,
+)
 from relaydesk.packs.retail.operations import schemas as s
 from relaydesk.packs.retail.operations.base import RetailDeps, guarded_tool
 from relaydesk.tools import ToolContext, ToolRegistry, ToolSpec
@@ -18,9 +24,27 @@ __all__ = ["RetailDeps", "build_retail_tools", "retail_context"]
 def build_retail_tools() -> ToolRegistry:
     """Every store tool; the database travels in each call's context."""
     registry = ToolRegistry()
-    for spec in (*_lookup_tools(), *_product_tools(), *_write_tools()):
+    for spec in (*_lookup_tools(), *_product_tools(), *_write_tools(), *_engine_tools()):
         registry.register(spec)
     return registry
+
+
+def _engine_tools() -> list[ToolSpec[Any, Any]]:
+    """Shaped for relaydesk's flow engine: its identity check and a customer's order list."""
+    return [
+        guarded_tool(
+            name="verify_customer", description="Check who a customer is by their email.",
+            params=s.VerifyByEmailParams, result=s.Verification,
+            decide=engine_tools.decide_verification, apply=engine_tools.verify_customer,
+            mutates=False,
+        ),
+        guarded_tool(
+            name="list_my_orders", description="The customer's orders, status and items.",
+            params=s.NoParams, result=s.MyOrders,
+            decide=engine_tools.decide_my_orders, apply=engine_tools.list_my_orders,
+            mutates=False,
+        ),
+    ]
 
 
 def _lookup_tools() -> list[ToolSpec[Any, Any]]:

@@ -206,3 +206,28 @@ class TransferParams(Params):
 class Transferred(BaseModel):
     transferred: bool
     message: str
+
+
+# --- for the engine's flows -------------------------------------------------------------
+
+
+class VerifyByEmailParams(Params):
+    email: Email
+
+
+class Verification(BaseModel):
+    """What the engine's identity check reads: verified, and whom."""
+
+    verified: bool
+    customer_id: str | None = None
+
+
+class OrderLine(BaseModel):
+    order_id: str
+    status: str
+    items: list[str]
+
+
+class MyOrders(BaseModel):
+    orders: list[OrderLine]
+    summary: str  # one line per order, for a reply to quote
