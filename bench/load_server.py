@@ -75,6 +75,7 @@ def start_server(
         "RELAYDESK_RATE_LIMIT_IP_PER_MINUTE": "0",
         "RELAYDESK_RATE_LIMIT_SESSION_PER_MINUTE": "0",
     }
+    env.setdefault("RELAYDESK_PACK", "paylater")  # the demo backend this benchmark seeds
     cleanup: list[str] = []
     if kind == "postgres":
         schema = f"load_{uuid.uuid4().hex[:10]}"
