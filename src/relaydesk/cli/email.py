@@ -69,3 +69,17 @@ def _send_until_empty(sender: OutboxSender) -> int:
             return total
         if not sent:
             time.sleep(0.5)
+
+
+@email_app.command("check")
+def check(data_dir: DataDirOption = None) -> None:
+    """Connect to the SMTP and IMAP servers and say in one sentence what is wrong."""
+    from relaydesk.channels.email.check import check_email
+
+    settings = settings_or_exit(data_dir=data_dir)
+    result = check_email(settings)
+    if not settings.email_sending:
+        fail(result.sentence)
+    if not result.ok:
+        fail(result.sentence, code=1)
+    console.print(result.sentence)
