@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from support.mail import SmtpTestServer, smtp_server
 from support.server import ServerProcess, seed_demo_database
 
 CHROMIUM = Path(os.environ.get("RELAYDESK_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -41,7 +42,25 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def mail_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmtpTestServer]:
+    """Where the browser tests' servers send email (replies by email are offered only then)."""
+    with smtp_server(tmp_path_factory.mktemp("smtp")) as server:
+        yield server
+
+
+def sending_email_through(mail: SmtpTestServer) -> dict[str, str]:
+    return {
+        "RELAYDESK_EMAIL_ADDRESS": "support@shop.example",
+        "RELAYDESK_SMTP_HOST": "127.0.0.1",
+        "RELAYDESK_SMTP_PORT": str(mail.port),
+        "RELAYDESK_SMTP_SECURITY": "none",
+    }
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, mail_server: SmtpTestServer
+) -> Iterator[ServerProcess]:
     """One real relaydesk server for the browser tests, on a fresh SQLite file."""
     _require_browser()
     process = ServerProcess(
@@ -52,6 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
             "RELAYDESK_DEMO_SHOP": "true",
             # A fixed acknowledgement keeps these tests about the widget, fast and exact.
             "RELAYDESK_ASSISTANT": "acknowledge",
+            **sending_email_through(mail_server),
         },
     )
     process.start(timeout=60)

@@ -3,12 +3,15 @@ reply by email; the server's refusal is shown as it says it, and agents see the 
 
 from __future__ import annotations
 
+import time
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from support.mail import SmtpTestServer
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -17,7 +20,11 @@ TITLE = "Leave your email and we'll reply by email"
 
 
 def test_a_waiting_customer_leaves_an_email_and_the_agent_sees_it(
-    open_shop: Any, server: ServerProcess, agent_console: Any, artifacts_dir: Path
+    open_shop: Any,
+    server: ServerProcess,
+    agent_console: Any,
+    artifacts_dir: Path,
+    mail_server: SmtpTestServer,
 ) -> None:
     widget = open_shop()
     page = widget.page
@@ -60,7 +67,7 @@ def test_a_waiting_customer_leaves_an_email_and_the_agent_sees_it(
     console = agent_console(server, "Maja")
     row = console.locator(f'tr[data-conversation="{cid}"]')
     expect(row.get_by_test_id("follow-up")).to_contain_text("ann@example.com", timeout=15_000)
-    row.get_by_role("link", name="View").click()
+    row.get_by_test_id("customer-name").click()
     expect(console.get_by_test_id("follow-up-email")).to_contain_text("ann@example.com")
     expect(console.get_by_test_id("follow-up-email").get_by_role("link")).to_have_attribute(
         "href", "mailto:ann@example.com"
@@ -68,3 +75,19 @@ def test_a_waiting_customer_leaves_an_email_and_the_agent_sees_it(
     console.get_by_role("button", name="Claim this conversation").click()
     expect(widget.status).to_contain_text("You are chatting with Maja.")
     expect(page.locator(".rd-follow-up-slot")).to_be_empty()
+
+    # The agent's reply also goes to the address left, by email.
+    console.get_by_label("Reply to the customer").fill("Hi Ann, Maja here: refund sent.")
+    console.get_by_role("button", name="Send reply").click()
+    mailed = wait_for_email(mail_server, "ann@example.com")
+    assert "Maja here: refund sent." in mailed.get_content()
+
+
+def wait_for_email(mail: SmtpTestServer, to: str, timeout: float = 20.0) -> EmailMessage:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in mail.recorder.messages:
+            if message["To"] == to:
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no email to {to} arrived")

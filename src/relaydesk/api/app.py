@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from relaydesk import __version__
+from relaydesk.api import channel_offers as channel_offer_routes
 from relaydesk.api import (
     customer,
     customer_feedback,
@@ -112,7 +113,7 @@ def build_services(
         customer_profiles = customer_profiles or actions
         agent_tools = agent_tools or actions
     agents, queue, approvals = AgentStore(engine), QueueStore(engine), ApprovalStore(engine)
-    routing = RoutingDesk(store, queue, agents, bus)
+    routing = RoutingDesk(store, queue, agents, bus, email_replies=settings.email_sending)
     approval_desk = ApprovalDesk(store, approvals, routing, bus, approval_executor)
     desk = ConversationDesk(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk
@@ -195,6 +196,7 @@ def create_app(
     include_team_pages(app)
     app.include_router(privacy.router)
     app.include_router(webhook_admin.router)
+    app.include_router(channel_offer_routes.router)
     include_dashboard(app)
     metrics = install_metrics(app, services)
     if settings.llm_base_url:

@@ -70,9 +70,16 @@ def _pick(catalog: dict[str, str], language: str | None) -> str:
     return catalog.get(base, catalog["en"])
 
 
-def wait_notice(language: str | None, minutes: int, anyone_online: bool) -> str:
-    """The expected wait, and when nobody suitable is online, the email alternative."""
-    return _pick(_WAIT if anyone_online else _NOBODY_ONLINE, language).format(minutes=minutes)
+def wait_notice(
+    language: str | None, minutes: int, anyone_online: bool, email_replies: bool = True
+) -> str:
+    """The expected wait, and when nobody suitable is online, the email alternative (offered
+    only when relaydesk can send email)."""
+    text = _pick(_WAIT if anyone_online else _NOBODY_ONLINE, language).format(minutes=minutes)
+    if anyone_online or email_replies:
+        return text
+    # Every catalog's first sentence ends with the wait in brackets: keep just that one.
+    return text.partition("). ")[0] + ")."
 
 
 def follow_up_notice(language: str | None, email: str) -> str:

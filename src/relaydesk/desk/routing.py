@@ -81,6 +81,7 @@ class RoutingDesk:
         *,
         policy: RoutingPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
+        email_replies: bool = True,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -88,6 +89,7 @@ class RoutingDesk:
         self.bus = bus
         self.policy = policy or RoutingPolicy()
         self.clock = clock
+        self.email_replies = email_replies  # may a waiting customer be offered email?
 
     # --- entering the queue ---
 
@@ -137,7 +139,7 @@ class RoutingDesk:
         position = self.position_of(entry)
         minutes = self.expected_wait_minutes(entry, position)
         anyone = self._anyone_suitable_online(entry)
-        text = wait_notice(conversation.language, minutes, anyone)
+        text = wait_notice(conversation.language, minutes, anyone, self.email_replies)
         notice = NewEvent(
             kind=EventKind.MESSAGE,
             source=Source.SYSTEM,

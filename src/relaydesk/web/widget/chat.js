@@ -33,7 +33,9 @@
       rate: function (score, comment) { self.rate(score, comment); },
       followUp: function (email) { self.leaveFollowUp(email); }
     });
+    this.replyByEmail = false;  // offered only when the server can send email
     this.loadLabels(this.language);
+    this.loadChannelOffers();
     this.renderStatus();
     this.setMode("idle");
     if (this.state.open || config.open) this.setOpen(true, false);
@@ -73,6 +75,17 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (labels) { if (labels) self.applyLabels(language, labels); })
       .catch(function () { /* keep the labels we have */ });
+  };
+
+  Chat.prototype.loadChannelOffers = function () {
+    var self = this;
+    return fetch(this.config.serverUrl + "/v1/channels")
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (offers) {
+        self.replyByEmail = Boolean(offers && offers.reply_by_email);
+        self.renderFollowUp();
+      })
+      .catch(function () { /* no offer we cannot keep */ });
   };
 
   Chat.prototype.applyLabels = function (language, labels) {
@@ -303,7 +316,7 @@
   /** While waiting for a person, the customer may leave an email address instead. */
   Chat.prototype.renderFollowUp = function () {
     var left = this.state.conversationId && this.state.followUpLeft === this.state.conversationId;
-    if (this.owner !== "queued") this.view.hideFollowUp();
+    if (this.owner !== "queued" || !this.replyByEmail) this.view.hideFollowUp();
     else if (!left) this.view.showFollowUp();
   };
 
