@@ -93,8 +93,12 @@ def print_links(settings: Settings, pack: Pack) -> None:
         f"    agent {DEMO_AGENT[0]} / {DEMO_AGENT[2]}",
         f"    supervisor {DEMO_SUPERVISOR[0]} / {DEMO_SUPERVISOR[2]}",
         f"[bold]Operator dashboard:[/bold]       {base}/dashboard (sign in as the supervisor)",
-        "",
-        f"API docs: {base}/docs",
-        f"Terminal chat: relaydesk chat --url {base} --customer {first}",
+        f"[bold]API docs:[/bold]                 {base}/docs",
     ]
     console.print(Panel.fit("\n".join(lines), title="relaydesk demo is running"))
+    # outside the panel and never wrapped, so the command can be copied whole
+    console.print(
+        f"Chat from a terminal: relaydesk chat --url {base} --customer {first}",
+        soft_wrap=True,
+        highlight=False,
+    )
