@@ -128,9 +128,9 @@ class Scores:
     def blended(self, split: str) -> Matrix:
         tuned = softmax(self.arrays[f"{split}_logits"] / float(self.arrays["temperature"]))
         weight = float(self.arrays["weight"])
-        mixed: Matrix = weight * tuned[:, self._columns] + (1 - weight) * self.arrays[
-            f"{split}_linear"
-        ]
+        mixed: Matrix = (
+            weight * tuned[:, self._columns] + (1 - weight) * self.arrays[f"{split}_linear"]
+        )
         return mixed
 
     def parts(self, split: str) -> dict[str, Matrix]:

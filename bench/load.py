@@ -48,12 +48,35 @@ MESSAGES_PER_VISIT = 3
 # ---- pure parts: what is said, how results are summarised -------------------------------
 
 
+# Greetings and endings vary the texts so that the server's memo of recent query embeddings
+# (256 texts) rarely holds one: each turn then pays for its embedding, as real traffic does.
+GREETINGS = {
+    "en": ("Hi", "Hello", "Hey there", "Good morning"),
+    "sv": ("Hej", "Hallå", "God morgon"),
+    "de": ("Hallo", "Guten Tag", "Moin"),
+    "es": ("Hola", "Buenas", "Buenos días"),
+    "fr": ("Bonjour", "Salut", "Bonsoir"),
+    "it": ("Ciao", "Buongiorno", "Salve"),
+    "pt": ("Olá", "Oi", "Bom dia"),
+    "nl": ("Hallo", "Goedemorgen", "Hoi"),
+}
+ENDINGS = ("", " :)", " 🙂", " ...")
+SIGNATURES = ("Anna", "Lars", "Maria", "Jonas", "Sofia", "Pedro", "Claire", "Luca", "Eva", "Tom")
+
+
 def visit_messages(rng: random.Random, count: int = MESSAGES_PER_VISIT) -> list[str]:
     """One visit's messages: a language by the simulator's weights, mixed questions in it."""
     languages = list(LANGUAGE_WEIGHTS)
     language = rng.choices(languages, weights=[LANGUAGE_WEIGHTS[x] for x in languages])[0]
     keys = [key for key in TURN_KEYS if key in PHRASES[language]]
-    return [rng.choice(PHRASES[language][rng.choice(keys)]) for _ in range(count)]
+    messages = []
+    for _ in range(count):
+        phrase = rng.choice(PHRASES[language][rng.choice(keys)])
+        greeting = rng.choice((*GREETINGS[language], ""))
+        said = f"{greeting}, {phrase[0].lower()}{phrase[1:]}" if greeting else phrase
+        signed = f" - {rng.choice(SIGNATURES)}" if rng.random() < 0.7 else ""
+        messages.append(said + rng.choice(ENDINGS) + signed)
+    return messages
 
 
 def percentile(values: Sequence[float], share: float) -> float:

@@ -1,0 +1,137 @@
+"""Where a turn's time goes: store round trips, transactions and a cProfile of the desk.
+
+Usage: .venv/bin/python bench/turn_profile.py [--database-url URL] [--redis-url URL]
+       [--turns 300] [--profile 25]
+
+Plays the load benchmark's visits (three mixed messages in one of eight languages, half the
+customers signed in) straight through ConversationDesk.receive_customer_message, as the
+HTTP handler calls it, on a fresh SQLite file (or a fresh schema of the PostgreSQL database
+given) with the demo backend seeded. Counts, per turn, the SQL statements and transactions
+on the engine (the pack's tools share it, so their reads are counted too), times the turns,
+and prints the functions with the most cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load import percentile, visit_messages
+
+from relaydesk.api.app import build_bus
+from relaydesk.assistant.engine import PackAssistant
+from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.packs.paylater.assistant import build_paylater_assistant
+from relaydesk.packs.paylater.backend.seed import seed_backend
+from relaydesk.security.transcripts import conversation_store
+from relaydesk.settings import Settings
+from relaydesk.store.engine import make_engine
+from relaydesk.store.migrate import upgrade
+
+
+class RoundTrips:
+    """Statements and transactions seen on an engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.statements = 0
+        self.transactions = 0
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._begin)
+
+    def _statement(self, *_args: Any) -> None:
+        self.statements += 1
+
+    def _begin(self, *_args: Any) -> None:
+        self.transactions += 1
+
+
+@contextmanager
+def database(url: str | None) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh schema in the PostgreSQL database at `url`."""
+    if url is None:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'profile.sqlite3'}"
+        return
+    schema = f"profile_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def play(desk: ConversationDesk, turns: int, timings: list[float]) -> None:
+    rng = random.Random(11)
+    while len(timings) < turns:
+        signed = rng.random() < 0.5
+        ref = f"cust-{rng.randint(1, 200):05d}" if signed else None
+        conversation = desk.start_conversation(
+            customer_ref=ref, display_name=ref or "Visitor", language=None
+        )
+        for message in visit_messages(rng):
+            started = time.perf_counter()
+            desk.receive_customer_message(conversation.id, message, uuid.uuid4().hex)
+            timings.append((time.perf_counter() - started) * 1000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="PostgreSQL; a fresh SQLite file if not given")
+    parser.add_argument("--redis-url", help="publish on Redis instead of the in-process bus")
+    parser.add_argument("--turns", type=int, default=300)
+    parser.add_argument("--profile", type=int, default=25, help="functions to list; 0: none")
+    args = parser.parse_args()
+    cache = Path(os.environ.get("RELAYDESK_CACHE_DIR", "var/cache"))
+    with database(args.database_url) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        seed_backend(engine, customers=200)
+        assistant = build_paylater_assistant(engine, "http://bench", cache)
+        assert isinstance(assistant, PackAssistant)
+        bus = build_bus(Settings(redis_url=args.redis_url))
+        desk = ConversationDesk(conversation_store(engine), bus, assistant)
+        play(desk, 30, [])  # warm: first calls load lazily
+        counted = RoundTrips(engine)
+        timings: list[float] = []
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
+        play(desk, args.turns, timings)
+        if profiler:
+            profiler.disable()
+        bus.close()
+        engine.dispose()
+    turns = len(timings)
+    print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
+    print(
+        f"{turns} turns on {engine.dialect.name}: p50 {percentile(timings, 0.5):.1f} ms, "
+        f"p99 {percentile(timings, 0.99):.1f} ms; per turn {counted.statements / turns:.1f} "
+        f"statements in {counted.transactions / turns:.2f} transactions "
+        "(conversation starts included)"
+    )
+    if profiler:
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(args.profile)
+
+
+if __name__ == "__main__":
+    main()
