@@ -52,6 +52,10 @@ class Settings(BaseSettings):
         "mask_sensitive"
     )
     max_message_chars: int = Field(default=4000, ge=1)
+    # PostgreSQL connections per server process: a pool kept open plus a burst above it.
+    # Every worker has its own, so `serve --workers N` opens at most N times their sum.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     # Service-level targets the console counts down to (docs/console.md).
     sla_first_response_minutes: float = Field(default=5, gt=0)
     sla_reply_minutes: float = Field(default=5, gt=0)

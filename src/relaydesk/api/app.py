@@ -96,7 +96,11 @@ def build_services(
 ) -> Services:
     """Wire store, bus, assistant and desks from settings and the chosen pack."""
     pack = pack or load_pack(settings.pack)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     store = conversation_store(engine, settings.transcript_pii)
     bus = build_bus(settings)
     assistant = assistant or build_assistant(settings, engine, pack)

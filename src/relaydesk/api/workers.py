@@ -43,6 +43,14 @@ def why_not_several_workers(settings: Settings, workers: int) -> str | None:
     return None
 
 
+def connection_budget(settings: Settings, workers: int) -> str | None:
+    """How many PostgreSQL connections the workers may open together (each has its pool)."""
+    if uses_sqlite(settings):
+        return None
+    most = workers * (settings.database_pool_size + settings.database_max_overflow)
+    return f"at most {most} PostgreSQL connections; keep the server's max_connections above it"
+
+
 def create_worker_app() -> FastAPI:
     """Each worker process builds its own engine, pool, bus and models from the environment."""
     from relaydesk.api.app import create_app

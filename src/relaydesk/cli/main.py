@@ -89,7 +89,12 @@ def serve(
 
     from relaydesk.api.app import create_app
     from relaydesk.api.socket_frames import server_frame_limit
-    from relaydesk.api.workers import default_workers, run_workers, why_not_several_workers
+    from relaydesk.api.workers import (
+        connection_budget,
+        default_workers,
+        run_workers,
+        why_not_several_workers,
+    )
     from relaydesk.cli.preparing import StartupSteps
     from relaydesk.pack import PackError
     from relaydesk.store.engine import make_engine
@@ -113,6 +118,8 @@ def serve(
             except PackError as error:
                 fail(str(error))
     console.print(f"relaydesk serving on {settings.base_url} with {workers} worker(s)")
+    if (connections := connection_budget(settings, workers)) is not None:
+        console.print(connections)
     if workers > 1:
         run_workers(settings, workers, ws_max_size=server_frame_limit(settings))
         return

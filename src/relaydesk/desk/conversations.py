@@ -23,7 +23,7 @@ from relaydesk.domain.model import (
 )
 from relaydesk.domain.ownership import Transition, apply_transition
 from relaydesk.domain.visibility import for_customer
-from relaydesk.store.conversations import ConversationStore, DuplicateKey
+from relaydesk.store.conversations import ConversationStore, DuplicateKey, StoredMessage
 
 log = logging.getLogger(__name__)
 HISTORY_WINDOW = 50
@@ -87,28 +87,42 @@ class ConversationDesk:
     def receive_customer_message(
         self, conversation_id: ConversationId, text: str, idempotency_key: str
     ) -> MessageReceipt:
-        """Store the message durably (once per key), then let the owner answer it."""
-        cleaned = clean_message_text(text, self.max_message_chars)
-        conversation = self.store.get_conversation(conversation_id)
-        if conversation.owner is Owner.CLOSED:
-            conversation = self._reopen(conversation)
-        try:
-            (message,) = self.store.append(
-                conversation_id,
-                [NewEvent(kind=EventKind.MESSAGE, source=Source.CUSTOMER, text=cleaned)],
-                idempotency_key=f"msg:{idempotency_key}",
-            )
-            duplicate = False
-        except DuplicateKey:
-            found = self.store.find_by_key(conversation_id, f"msg:{idempotency_key}")
-            assert found is not None  # DuplicateKey is raised only when it exists
-            message, duplicate = found, True
+        """Store the message durably (once per key), then let the owner answer it.
+
+        The common path is two transactions: the message stored with the turn's context
+        read, then the turn's events; a closed conversation or a retried key go the long way.
+        """
+        message = NewEvent(
+            kind=EventKind.MESSAGE,
+            source=Source.CUSTOMER,
+            text=clean_message_text(text, self.max_message_chars),
+        )
+        key = f"msg:{idempotency_key}"
+        for _attempt in range(3):  # a closed conversation is reopened first
+            try:
+                stored = self.store.append_customer_message(
+                    conversation_id, message, key, HISTORY_WINDOW
+                )
+            except DuplicateKey:
+                return self._replay(conversation_id, key)
+            if stored is not None:
+                self._notify(conversation_id)
+                return MessageReceipt(stored.message, self._answer_stored(stored), False)
+            conversation = self.store.get_conversation(conversation_id)  # NotFound if none
+            if conversation.owner is Owner.CLOSED:
+                self._reopen(conversation)
+        raise Conflict("The conversation kept closing meanwhile; please send the message again.")
+
+    def _replay(self, conversation_id: ConversationId, key: str) -> MessageReceipt:
+        """A retried key: the first message, and its answer (taken now if a crash lost it)."""
+        found = self.store.find_by_key(conversation_id, key)
+        assert found is not None  # DuplicateKey is raised only when it exists
         self._notify(conversation_id)
-        replies = self.store.events_caused_by(message.id)
+        replies = self.store.events_caused_by(found.id)
         if not replies:
-            # First delivery, or a retry after a crash between storing and answering.
-            replies = self._answer(conversation_id, message)
-        return MessageReceipt(message=message, replies=replies, duplicate=duplicate)
+            # A retry after a crash between storing and answering.
+            replies = self._answer(conversation_id, found)
+        return MessageReceipt(message=found, replies=replies, duplicate=True)
 
     def request_human(self, conversation_id: ConversationId) -> Conversation:
         """The customer asked for a person: honoured at once, whatever the assistant thinks."""
@@ -161,14 +175,18 @@ class ConversationDesk:
 
     def _answer(self, conversation_id: ConversationId, message: Event) -> list[Event]:
         conversation = self.store.get_conversation(conversation_id)
+        customer = self.store.get_customer(conversation.customer_id)
+        history = self.store.events_after(conversation_id, max(0, message.seq - HISTORY_WINDOW - 1))
+        return self._answer_stored(StoredMessage(message, conversation, customer, history))
+
+    def _answer_stored(self, stored: StoredMessage) -> list[Event]:
+        conversation, message = stored.conversation, stored.message
         if conversation.owner is not Owner.ASSISTANT:
             return []  # a person owns it, or it waits for one: the assistant stays silent
         context = TurnContext(
             conversation=conversation,
-            customer=self.store.get_customer(conversation.customer_id),
-            history=self.store.events_after(
-                conversation_id, max(0, message.seq - HISTORY_WINDOW - 1)
-            ),
+            customer=stored.customer,
+            history=stored.history,
             message=message,
         )
         result = self._take_turn(context)
@@ -176,8 +194,8 @@ class ConversationDesk:
             replies = self._record_turn(conversation, message, result)
         except (DuplicateKey, Conflict):
             return self.store.events_caused_by(message.id)
-        self._queue_proposals(conversation_id, replies)
-        self._notify(conversation_id)
+        self._queue_proposals(conversation.id, replies)
+        self._notify(conversation.id)
         return replies
 
     def _queue_proposals(self, conversation_id: ConversationId, events: list[Event]) -> None:

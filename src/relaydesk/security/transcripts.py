@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select, update
 
 from relaydesk.domain.model import ConversationId, Event, NewEvent, Owner
 from relaydesk.security.pii import ALL_KINDS, SENSITIVE_KINDS, Kind, mask_data, mask_text
-from relaydesk.store.conversations import ConversationStore
+from relaydesk.store.conversations import ConversationStore, StoredMessage
 from relaydesk.store.tables import events
 
 TranscriptPolicy = Literal["mask_sensitive", "keep_contacts", "mask_all", "keep"]
@@ -53,6 +53,13 @@ class MaskingConversationStore(ConversationStore):
         if self.on_close and change is not None and change[0].after is Owner.CLOSED:
             self.redact(conversation_id, self.on_close)
         return stored
+
+    def append_customer_message(
+        self, conversation_id: ConversationId, message: NewEvent, *args: Any, **options: Any
+    ) -> StoredMessage | None:
+        return super().append_customer_message(
+            conversation_id, self._masked(message), *args, **options
+        )
 
     def redact(self, conversation_id: ConversationId, kinds: frozenset[Kind]) -> int:
         """Mask `kinds` in the text and data of the conversation's events; how many changed."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,6 +82,16 @@ AppendHook = Callable[[Connection, Sequence[Event]], None]
 
 class DuplicateKey(Exception):
     """An append whose idempotency key was already used in this conversation."""
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A customer's message just stored, with what the assistant's turn on it reads."""
+
+    message: Event
+    conversation: Conversation
+    customer: Customer
+    history: list[Event]  # the newest events up to and including the message
 
 
 class ConversationStore:
@@ -172,21 +183,129 @@ class ConversationStore:
         """
         try:
             with self.engine.begin() as conn:
-                if owner_change is not None:
-                    self._change_owner(conn, conversation_id, *owner_change, agent_id)
-                if language is not None:
-                    conn.execute(
-                        update(conversations)
-                        .where(conversations.c.id == conversation_id)
-                        .values(language=language)
+                if not new_events:
+                    self._change_conversation(
+                        conn, conversation_id, owner_change, agent_id, language
                     )
+                    return []
+                # One UPDATE takes the seqs, the owner change and the language together.
+                last_seq = self._take_seqs(
+                    conn, conversation_id, len(new_events), owner_change, agent_id, language
+                )
                 return self._insert_events(
-                    conn, conversation_id, new_events, idempotency_key, caused_by
+                    conn, conversation_id, new_events, idempotency_key, caused_by, last_seq
                 )
         except IntegrityError as error:
             if idempotency_key is not None and self.find_by_key(conversation_id, idempotency_key):
                 raise DuplicateKey(idempotency_key) from error
             raise
+
+    def append_customer_message(
+        self,
+        conversation_id: ConversationId,
+        message: NewEvent,
+        idempotency_key: str,
+        history_window: int,
+    ) -> StoredMessage | None:
+        """Store a customer's message and read its turn's context in one transaction.
+
+        None when the conversation is closed (the caller reopens it first) or does not
+        exist; DuplicateKey when the key was used already, storing nothing.
+        """
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(
+                    update(conversations)
+                    .where(
+                        conversations.c.id == conversation_id,
+                        conversations.c.owner != Owner.CLOSED.value,
+                    )
+                    .values(last_seq=conversations.c.last_seq + 1, updated_at=utcnow())
+                    .returning(*conversations.c)
+                ).first()
+                if row is None:
+                    return None
+                (stored,) = self._insert_events(
+                    conn, conversation_id, [message], idempotency_key, None, row.last_seq
+                )
+                customer = conn.execute(
+                    select(customers).where(customers.c.id == row.customer_id)
+                ).one()
+                history = conn.execute(
+                    select(events)
+                    .where(
+                        events.c.conversation_id == conversation_id,
+                        events.c.seq > max(0, row.last_seq - history_window - 1),
+                    )
+                    .order_by(events.c.seq)
+                ).all()
+        except IntegrityError as error:
+            if self.find_by_key(conversation_id, idempotency_key):
+                raise DuplicateKey(idempotency_key) from error
+            raise
+        return StoredMessage(
+            message=stored,
+            conversation=_to_conversation(row),
+            customer=_to_customer(customer),
+            history=[_to_event(past._mapping) for past in history],
+        )
+
+    def _take_seqs(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        count: int,
+        owner_change: tuple[OwnerChange, int] | None,
+        agent_id: AgentId | None,
+        language: str | None,
+    ) -> int:
+        """Bump last_seq by `count` (the row lock keeps concurrent seqs distinct), applying
+        the owner change as a compare-and-set and the language; the new last_seq."""
+        conditions = [conversations.c.id == conversation_id]
+        values: dict[str, Any] = {
+            "last_seq": conversations.c.last_seq + count,
+            "updated_at": utcnow(),
+        }
+        if language is not None:
+            values["language"] = language
+        if owner_change is not None:
+            change, expected_version = owner_change
+            conditions += [
+                conversations.c.version == expected_version,
+                conversations.c.owner == change.before.value,
+            ]
+            values |= {
+                "owner": change.after.value,
+                "agent_id": agent_id if change.after is Owner.AGENT else None,
+                "version": conversations.c.version + 1,
+            }
+        last_seq = conn.execute(
+            update(conversations)
+            .where(*conditions)
+            .values(**values)
+            .returning(conversations.c.last_seq)
+        ).scalar_one_or_none()
+        if last_seq is None:
+            self._get(conn, conversation_id)  # NotFound when it does not exist at all
+            raise Conflict("The conversation changed hands meanwhile; nothing was done.")
+        return int(last_seq)
+
+    def _change_conversation(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        owner_change: tuple[OwnerChange, int] | None,
+        agent_id: AgentId | None,
+        language: str | None,
+    ) -> None:
+        if owner_change is not None:
+            self._change_owner(conn, conversation_id, *owner_change, agent_id)
+        if language is not None:
+            conn.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id)
+                .values(language=language)
+            )
 
     def _change_owner(
         self,
@@ -220,18 +339,9 @@ class ConversationStore:
         new_events: Sequence[NewEvent],
         idempotency_key: str | None,
         caused_by: EventId | None,
+        last_seq: int,
     ) -> list[Event]:
-        if not new_events:
-            return []
-        # Bumping last_seq takes the row lock, so concurrent appends get distinct seqs.
-        last_seq = conn.execute(
-            update(conversations)
-            .where(conversations.c.id == conversation_id)
-            .values(last_seq=conversations.c.last_seq + len(new_events), updated_at=utcnow())
-            .returning(conversations.c.last_seq)
-        ).scalar_one_or_none()
-        if last_seq is None:
-            raise NotFound("No such conversation.")
+        """Insert the events with the seqs up to `last_seq`, already taken."""
         first_seq = last_seq - len(new_events) + 1
         now = utcnow()
         rows = [
