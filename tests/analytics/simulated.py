@@ -54,8 +54,11 @@ METRICS_TOKEN = "scrape-token-for-tests"
 
 
 @contextmanager
-def simulated_server(data_dir: Path, customers: int = 40) -> Iterator[SimulatedServer]:
-    """Start the server, simulate `customers` customers over 7 days, yield, stop."""
+def simulated_server(
+    data_dir: Path, customers: int = 40, *, spike: int = 0, unanswered: int = 0
+) -> Iterator[SimulatedServer]:
+    """Start the server, simulate `customers` customers over 7 days (plus an injected spike
+    and unanswered questions, if asked), yield, stop."""
     database_url = _prepare(data_dir)
     server = ServerProcess(
         data_dir,
@@ -77,7 +80,15 @@ def simulated_server(data_dir: Path, customers: int = 40) -> Iterator[SimulatedS
                 engine,
                 DEFAULT_SECRET,
                 IDENTITY_SECRET,
-                SimulationConfig(customers=customers, days=7, agents=4, concurrency=6, seed=3),
+                SimulationConfig(
+                    customers=customers,
+                    days=7,
+                    agents=4,
+                    concurrency=6,
+                    seed=3,
+                    spike=spike,
+                    unanswered=unanswered,
+                ),
                 backend_customers=200,
                 pack=PAYLATER,
                 parts=SIMULATION,

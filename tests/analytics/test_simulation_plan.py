@@ -87,3 +87,13 @@ def test_arrivals_follow_the_hour_of_day_profile_whatever_time_the_week_ends() -
     hours = Counter(visit.arrives.hour for visit in visits)
     assert hours[11] > 4 * hours[3]
     assert hours[20] > 4 * hours[2]
+
+
+def test_an_injected_spike_lands_on_the_last_day_and_unanswered_questions_spread_out() -> None:
+    end = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    visits = plan_visits(20, 7, end, seed=5, spike=9, unanswered=4)
+    burst = [v for v in visits if v.script.persona == "spike"]
+    asked = [v for v in visits if v.script.persona == "unanswered"]
+    assert len(burst) == 9 and all(end - timedelta(days=1) <= v.arrives < end for v in burst)
+    assert len(asked) == 4 and all(end - timedelta(days=7) <= v.arrives < end for v in asked)
+    assert len({v.number for v in visits}) == len({(v.number, v.returning) for v in visits})

@@ -25,7 +25,10 @@ CHART_POINTS = """
 @pytest.fixture(scope="module")
 def simulated(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedServer]:
     """A server filled by a small simulation (the browser fixture skips without chromium)."""
-    with start_simulated_server(tmp_path_factory.mktemp("dashboard")) as running:
+    # Fourteen extra customers ask about fees on the last day; eight ask about shipping to
+    # Canada or paying in bitcoin, which the demo company's articles do not cover.
+    dashboard_dir = tmp_path_factory.mktemp("dashboard")
+    with start_simulated_server(dashboard_dir, spike=14, unanswered=8) as running:
         yield running
 
 
@@ -141,6 +144,13 @@ def test_the_dashboard_says_what_to_fix_next(
     reasons = page.get_by_test_id("contact-reasons")
     assert reasons.locator("tr").count() > 2  # header plus the simulated intents
     assert "intent" in reasons.locator("th").first.inner_text()
-    assert page.get_by_test_id("knowledge-gaps").locator("th").count() == 5
+    gaps = page.get_by_test_id("knowledge-gaps")
+    assert gaps.locator("th").count() == 5
+    biggest = gaps.locator("tr").nth(1).locator("td").all_inner_texts()
+    assert int(biggest[0]) >= 2 and (
+        "Canada" in biggest[1] or "bitcoin" in biggest[1].lower() or "crypto" in biggest[1].lower()
+    ), biggest
+    spikes = page.get_by_test_id("spikes").inner_text()
+    assert "Spike: explain fee" in spikes, spikes
     assert "Poisson" in page.inner_text("#spike-test")
     page.locator(".insight").screenshot(path=str(artifacts_dir / "dashboard-what-to-fix.png"))

@@ -44,6 +44,12 @@ def simulate(
     ] = None,
     concurrency: Annotated[int, typer.Option(help="Customers talking at the same time.")] = 12,
     seed: Annotated[int, typer.Option(help="Same seed, same customers.")] = 7,
+    spike: Annotated[
+        int, typer.Option(help="Extra customers asking about fees on the last day (a spike).")
+    ] = 0,
+    unanswered: Annotated[
+        int, typer.Option(help="Extra customers asking what the assistant cannot answer.")
+    ] = 0,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Where the SQLite file and caches live.")
     ] = None,
@@ -58,6 +64,8 @@ def simulate(
     from relaydesk.simulation.runner import SimulationConfig
 
     _check_arguments(customers, days, concurrency, agents, url or [])
+    if not (0 <= spike <= 10_000 and 0 <= unanswered <= 10_000):
+        fail("--spike and --unanswered must be between 0 and 10000.")
     if servers is not None and not 1 <= servers <= 8:
         fail("--servers must be between 1 and 8.")
     config = SimulationConfig(
@@ -66,6 +74,8 @@ def simulate(
         agents=agents or max(3, customers // 600),
         concurrency=concurrency,
         seed=seed,
+        spike=spike,
+        unanswered=unanswered,
     )
     settings = settings_or_exit(data_dir=data_dir)
     summary = _run(settings, config, url or [], servers or min(4, os.cpu_count() or 1))

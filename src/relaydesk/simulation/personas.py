@@ -165,3 +165,26 @@ def script_for(rng: random.Random, persona: str, language: str, refund_order: st
 
 def thanks(language: str) -> str:
     return (PHRASES[language].get("thanks") or PHRASES["en"]["thanks"])[0]
+
+
+# Injected on request (`relaydesk simulate --spike N --unanswered N`), so the insight has
+# something to find: questions the demo company's articles do not answer, and a burst of one
+# contact reason on the last simulated day.
+UNANSWERED = (
+    "Do you ship to Canada?",
+    "Can I get my order delivered in Canada?",
+    "Do you deliver to Canada?",
+    "Can I pay with bitcoin?",
+    "Do you accept crypto currency?",
+)
+SPIKE_KEY = "fees"
+
+
+def spike_script(rng: random.Random) -> Script:
+    """A customer of the injected burst: asks about fees and leaves."""
+    return Script("spike", "en", (_phrase(rng, "en", SPIKE_KEY, None), thanks("en")), "goodbye")
+
+
+def unanswered_script(rng: random.Random) -> Script:
+    """A customer asking what the assistant cannot answer, then leaving."""
+    return Script("unanswered", "en", (rng.choice(UNANSWERED), thanks("en")), "goodbye")

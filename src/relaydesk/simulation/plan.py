@@ -7,7 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from relaydesk.simulation.personas import LANGUAGE_WEIGHTS, Script, choose_persona, script_for
+from relaydesk.simulation.personas import (
+    LANGUAGE_WEIGHTS,
+    Script,
+    choose_persona,
+    script_for,
+    spike_script,
+    unanswered_script,
+)
 
 # Relative traffic per hour of the day (UTC): quiet nights, busy late mornings and evenings.
 HOURLY = (
@@ -61,6 +68,8 @@ def plan_visits(
     backend_customers: int | None = None,
     refund_orders: Sequence[str | None] = (),
     seeded_customer: Callable[[int], str] = numbered_customer,
+    spike: int = 0,
+    unanswered: int = 0,
 ) -> list[Visit]:
     """Every visit of `customers` customers over the `days` before `end`, in arrival order.
 
@@ -89,5 +98,29 @@ def plan_visits(
             later = first.arrives + timedelta(days=rng.uniform(*RETURN_DAYS))
             if later < end:
                 visits.append(replace(first, arrives=later, returning=True))
+    visits += _injected(rng, customers, start, end, backend, seeded_customer, spike, unanswered)
     visits.sort(key=lambda visit: visit.arrives)
     return visits
+
+
+def _injected(
+    rng: random.Random,
+    after: int,
+    start: datetime,
+    end: datetime,
+    backend: int,
+    seeded: Callable[[int], str],
+    spike: int,
+    unanswered: int,
+) -> list[Visit]:
+    """`spike` extra customers asking about fees on the last day, and `unanswered` customers
+    over the whole stretch asking what the assistant cannot answer."""
+    extra = []
+    last_day = max(start, end - timedelta(days=1))
+    for offset in range(spike + unanswered):
+        number = after + offset + 1
+        burst = offset < spike
+        arrives = _arrival(rng, last_day if burst else start, end)
+        script = spike_script(rng) if burst else unanswered_script(rng)
+        extra.append(Visit(number, customer_ref(number, backend, seeded), "web", arrives, script))
+    return extra

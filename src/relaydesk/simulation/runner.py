@@ -36,6 +36,8 @@ class SimulationConfig:
     capacity: int = 3
     concurrency: int = 12
     seed: int = 7
+    spike: int = 0  # extra customers asking about fees on the last day
+    unanswered: int = 0  # extra customers asking what the assistant cannot answer
 
 
 @dataclass
@@ -78,6 +80,8 @@ def plan(
         backend_customers=backend_customers,
         refund_orders=orders,
         seeded_customer=parts.customer_ref,
+        spike=config.spike,
+        unanswered=config.unanswered,
     )
 
 
