@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, or_, select, update
 
+from relaydesk.channels.email.privacy import erase_email_data, export_email_data
 from relaydesk.domain.errors import NotFound
 from relaydesk.security.audit import AuditEntry, AuditLog
 from relaydesk.store.revocations import revoke_conversations
@@ -103,6 +104,7 @@ class PrivacyDesk:
                 "queue_entries": self._rows(
                     conn, queue_entries, queue_entries.c.conversation_id, ids
                 ),
+                "email": export_email_data(conn, ids),
                 "exported_at": datetime.now(UTC).isoformat(),
             }
         self._audit(actor, "privacy.export", row["id"], {"conversations": len(ids)})
@@ -133,6 +135,7 @@ class PrivacyDesk:
                 .where(queue_entries.c.conversation_id.in_(ids))
                 .values(follow_up_email=None)
             )
+            erase_email_data(conn, ids)
             revoke_conversations(conn, ids, "erased", datetime.now(UTC))
             report = ErasureReport(row["id"], len(ids), erased_events, erased_approvals)
             self._audit(actor, "privacy.erase", row["id"], report.as_dict(), conn)
