@@ -83,6 +83,7 @@ def train(
     ] = False,
 ) -> None:
     """Train the pack's intent classifier (deterministic) and cache it by content hash."""
+    from relaydesk.assistant.preparation import PREPARED_DIR
     from relaydesk.assistant.understanding.classifier import ClassifierSettings
     from relaydesk.assistant.understanding.training import (
         load_or_train,
@@ -94,7 +95,7 @@ def train(
     examples = _or_fail(lambda: load_pack_examples(pack_dir))
     embedder, light = _embedders(ClassifierSettings().cascade_uses_light_embedder)
     with _progress() as advance:
-        cached = _disk_cached((embedder, light), cache, advance)
+        cached = _disk_cached((embedder, light), cache, advance, pack_dir / PREPARED_DIR)
         classifier, path = load_or_train(
             pack_dir, cache, cached[0], model_embedders_name(embedder, light),
             light_embedder=cached[1],
@@ -255,14 +256,18 @@ def _split_off(examples: list[Any], share: float) -> tuple[list[Any], list[Any]]
 
 
 def _disk_cached(
-    embedders: tuple[Any, Any], cache: Path, advance: Callable[[str, int, int], None]
+    embedders: tuple[Any, Any],
+    cache: Path,
+    advance: Callable[[str, int, int], None],
+    prepared: Path | None = None,
 ) -> tuple[Any, Any]:
-    """Training and benchmark sentences are embedded once, then read from `cache`."""
+    """Training and benchmark sentences are embedded once, then read from `cache` (or from
+    the vectors a pack ships in `prepared`)."""
     from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
 
     def wrap(raw: Any) -> Any:
         on_progress = lambda done, total: advance("embedding", done, total)  # noqa: E731
-        return None if raw is None else CachedEmbedder(raw, cache, on_progress)
+        return None if raw is None else CachedEmbedder(raw, cache, on_progress, prepared)
 
     return wrap(embedders[0]), wrap(embedders[1])
 
