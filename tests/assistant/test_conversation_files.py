@@ -33,6 +33,7 @@ ESCALATIONS = sorted(
 UNREACHABLE_REFUSALS = {
     "postpone.denied.not_later": "zero days is no answer: the days are asked again",
     "postpone.denied.already_paid": "the preview finds nothing due and says so first",
+    "email.denied.in_use": "an email of another account gets the generic refusal (reveals nothing)",
 }
 YES_OR_NO = {"yes", "no", "ja", "nein", "nej", "sí", "si"}
 LOOK_UPS = {"next_payment", "explain_fee", "find_orders", "verify_customer"}

@@ -173,12 +173,27 @@ def test_a_plan_is_paused_only_once_at_a_time() -> None:
 # --- refunds -----------------------------------------------------------------------------
 
 
-def test_a_refund_within_the_assistants_limit_needs_no_human() -> None:
-    assert decide_refund(CONFIG, "assistant", an_order(), 10000).outcome == "allow"
+def test_a_refund_within_the_assistants_limit_with_a_reason_needs_no_human() -> None:
+    decision = decide_refund(CONFIG, "assistant", an_order(), 10000, "returned_item")
+    assert decision.outcome == "allow"
+
+
+def test_the_assistant_refunds_nothing_on_its_own_without_a_stated_reason() -> None:
+    decision = decide_refund(CONFIG, "assistant", an_order(), 1000)
+    assert (decision.outcome, decision.reason) == ("needs_approval", "refund.no_reason")
+    assert decide_refund(CONFIG, "agent", an_order(), 1000).outcome == "allow"
+
+
+def test_beyond_the_customers_cap_for_the_period_a_person_approves() -> None:
+    within = decide_refund(CONFIG, "assistant", an_order(), 4000, "damaged_item", 6000)
+    beyond = decide_refund(CONFIG, "assistant", an_order(), 4001, "damaged_item", 6000)
+    assert within.outcome == "allow"
+    assert (beyond.outcome, beyond.reason) == ("needs_approval", "refund.above_customer_cap")
+    assert beyond.details == {"cap": "100.00", "days": 30, "amount": "40.01", "currency": "EUR"}
 
 
 def test_a_refund_above_the_assistants_limit_needs_approval() -> None:
-    decision = decide_refund(CONFIG, "assistant", an_order(), 10001)
+    decision = decide_refund(CONFIG, "assistant", an_order(), 10001, "returned_item")
     assert (decision.outcome, decision.reason) == ("needs_approval", "refund.above_limit")
     assert decision.details == {"limit": "100.00", "amount": "100.01", "currency": "EUR"}
 

@@ -37,6 +37,12 @@ class PolicyConfig(BaseModel):
         default_factory=lambda: {"EUR": Decimal("1000"), "SEK": Decimal("11000")}
     )
     refund_processing_days: int = Field(default=5, ge=0)
+    # What the assistant may refund one customer without a person, over refund_cap_days
+    # (its own refunds, every order together); beyond it, a person approves.
+    refund_auto_cap: dict[str, Decimal] = Field(
+        default_factory=lambda: {"EUR": Decimal("100"), "SEK": Decimal("1100")}
+    )
+    refund_cap_days: int = Field(default=30, ge=1)
     dispute_window_days: int = Field(default=120, ge=1)
     # Before this many days after purchase a parcel may simply still be on its way.
     not_received_wait_days: int = Field(default=7, ge=0)
@@ -201,9 +207,18 @@ def decide_pause(config: PolicyConfig, order: OrderFacts, days: int, today: date
 
 
 def decide_refund(
-    config: PolicyConfig, actor: str, order: OrderFacts, amount_minor: int
+    config: PolicyConfig,
+    actor: str,
+    order: OrderFacts,
+    amount_minor: int,
+    reason: str = "other",
+    refunded_recently_minor: int = 0,
 ) -> PolicyDecision:
-    """Refund part or all of an order; above the actor's limit a human must approve."""
+    """Refund part or all of an order; above the actor's limit a human must approve.
+
+    The assistant refunds on its own only with a stated reason, and only up to a cap per
+    customer and period (`refunded_recently_minor`: its refunds to this customer lately).
+    """
     refundable = order.amount_minor - order.refunded_minor
     if order.pending_refund_id is not None:
         return deny("refund.already_pending", refund_id=order.pending_refund_id)
@@ -221,7 +236,27 @@ def decide_refund(
             amount=money(amount_minor),
             currency=order.currency,
         )
+    if actor == "assistant":
+        automatic = _automatic_refund(config, order, amount_minor, reason, refunded_recently_minor)
+        if automatic is not None:
+            return automatic
     return allow(amount=money(amount_minor), currency=order.currency)
+
+
+def _automatic_refund(
+    config: PolicyConfig, order: OrderFacts, amount_minor: int, reason: str, recent_minor: int
+) -> PolicyDecision | None:
+    """A person's approval when the assistant may not refund this on its own, else None."""
+    facts = {"amount": money(amount_minor), "currency": order.currency}
+    if reason == "other":
+        return needs_approval("refund.no_reason", **facts)
+    cap = config.refund_auto_cap.get(order.currency)
+    if cap is None or Decimal(recent_minor + amount_minor) / 100 > cap:
+        cap_text = f"{cap:.2f}" if cap is not None else "0.00"
+        return needs_approval(
+            "refund.above_customer_cap", cap=cap_text, days=config.refund_cap_days, **facts
+        )
+    return None
 
 
 def decide_dispute(

@@ -124,7 +124,33 @@ def decide_request_refund(
     if order is None:
         return decision, None
     minor = _refund_minor(order, params)
-    return decide_refund(ctx.deps.config, ctx.actor, order, minor), order
+    recent = refunded_recently(conn, ctx, order.customer_id)
+    reason = refund_reason(order, params)
+    decision = decide_refund(ctx.deps.config, ctx.actor, order, minor, reason, recent)
+    return decision, order
+
+
+def refund_reason(order: OrderFacts, params: RequestRefundParams) -> str:
+    """The stated reason, or one the backend's facts state: the item is on its way back."""
+    if params.reason != "other":
+        return params.reason
+    return "returned_item" if order.return_status in ("in_transit", "received") else "other"
+
+
+def refunded_recently(conn: Connection, ctx: Ctx, customer_id: str) -> int:
+    """The assistant's refunds to this customer within the policy's cap period, in minor units."""
+    since = ctx.deps.clock() - timedelta(days=ctx.deps.config.refund_cap_days)
+    total = conn.execute(
+        select(func.coalesce(func.sum(t.refunds.c.amount_minor), 0))
+        .join(t.orders, t.orders.c.id == t.refunds.c.order_id)
+        .where(
+            t.orders.c.customer_id == customer_id,
+            t.refunds.c.requested_by == "assistant",
+            t.refunds.c.approved_by.is_(None),
+            t.refunds.c.requested_on >= since,
+        )
+    ).scalar_one()
+    return int(total)
 
 
 def request_refund(
@@ -140,7 +166,7 @@ def request_refund(
             amount_minor=_refund_minor(order, params),
             currency=order.currency,
             status="pending",
-            reason=params.reason,
+            reason=refund_reason(order, params),
             requested_on=ctx.deps.clock(),
             completed_on=None,
             requested_by=ctx.actor_id or ctx.actor,
