@@ -19,6 +19,7 @@ from relaydesk.api import (
     stream,
     widget_pages,
 )
+from relaydesk.api import email_attachments as email_attachment_routes
 from relaydesk.api import webhooks as webhook_admin
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.canned import include_canned
@@ -201,6 +202,7 @@ def create_app(
     app.include_router(privacy.router)
     app.include_router(webhook_admin.router)
     app.include_router(channel_offer_routes.router)
+    app.include_router(email_attachment_routes.router)
     include_dashboard(app)
     metrics = install_metrics(app, services)
     if settings.llm_base_url:
