@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -70,6 +71,17 @@ def test_the_next_email_in_a_thread_refers_to_the_one_before(store: Conversation
     assert second.headers["References"].split() == ["<q1@mail.example>", first.message_id]
 
 
+def test_a_question_with_choices_lists_them_so_the_customer_can_write_one_back(
+    store: ConversationStore,
+) -> None:
+    conversation, _ = email_conversation(store, "anna@mail.example")
+    asked = say(Source.ASSISTANT, "Change your email address to new@mail.example?")
+    choices = [{"label": "Yes, change it", "value": "yes"}, {"label": "No", "value": "no"}]
+    store.append(conversation.id, [replace(asked, data={"choices": choices})])
+    (queued,) = Outbox(store.engine).list(conversation.id)
+    assert "new@mail.example?\n  - Yes, change it\n  - No\n" in queued.body_text
+
+
 def test_an_email_and_its_event_are_stored_together_or_not_at_all(
     store: ConversationStore,
 ) -> None:
@@ -101,9 +113,7 @@ def test_a_follow_up_address_gets_the_agents_reply_but_not_the_assistants(
     customer = store.ensure_customer(None, "Visitor", "en")
     web = store.create_conversation(customer.id, "web", "en")
     left = say(Source.SYSTEM, "We'll reply by email.")
-    store.append(
-        web.id, [left.__class__(**{**left.__dict__, "data": {"follow_up_email": "v@x.example"}})]
-    )
+    store.append(web.id, [replace(left, data={"follow_up_email": "v@x.example"})])
     store.append(web.id, [say(Source.ASSISTANT, "Still waiting for a person.")])
     store.append(web.id, [say(Source.AGENT, "Hi, Sam here: your refund is on its way.")])
     (queued,) = Outbox(store.engine).list(web.id)

@@ -77,7 +77,7 @@ class EmailEffects:
         body = email_body(
             language=language,
             customer_name=name,
-            answers=[reply.text or "" for reply in replies],
+            answers=[with_choices(reply) for reply in replies],
             signature=self.identity.signature or f"{self.identity.display_name}",
             link_titles=self.identity.link_titles,
         )
@@ -92,3 +92,12 @@ class EmailEffects:
             event_id=replies[0].id,
         )
         extend_thread(conn, thread, message_id)
+
+
+def with_choices(reply: Event) -> str:
+    """A question with quick-reply choices lists them, so the answer can be written back."""
+    choices = reply.data.get("choices") or []
+    labels = [str(choice.get("label")) for choice in choices if isinstance(choice, dict)]
+    if not labels:
+        return reply.text or ""
+    return (reply.text or "") + "\n" + "\n".join(f"  - {label}" for label in labels)
