@@ -233,3 +233,11 @@ def test_amounts_are_written_the_local_way() -> None:
 def test_an_unknown_language_formats_like_english() -> None:
     assert format_date(date(2026, 3, 14), "zz") == "14 March 2026"
     assert format_amount("5", "eur", "not-a-locale") == "€5.00"
+
+
+def test_the_readme_lists_every_language_the_replies_are_written_in(
+    catalog: ReplyCatalog,
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Languages") :].split("\n## ", 1)[0]
+    assert {code for code in catalog.languages() if f"({code})" not in section} == set()

@@ -16,6 +16,7 @@ CONFUSABLE = (
     frozenset({"hr", "sr", "bs"}),
     frozenset({"id", "ms"}),
     frozenset({"cs", "sk"}),
+    frozenset({"sk", "sl"}),  # "Rad bi govoril s človekom" reads as Slovak to cld2
 )
 SMALL_TALK = {"greeting": "greeting", "thanks": "thanks_reply", "goodbye": "goodbye"}
 SWITCH_CONFIDENCE = 0.6  # a new topic must be this clear to interrupt an active flow
@@ -114,6 +115,10 @@ class PackAssistant:
         if self.parts.llm is not None and self.parts.llm.answer_from_knowledge(turn, text, hit):
             return True
         url = self.parts.article_link(hit.article.url)
+        if hit.article.language != turn.base_language:
+            # Only the English article exists: say so in the customer's language, quote none of it.
+            turn.say("knowledge.article_in_english", url=url, title=hit.article.title)
+            return True
         turn.say("knowledge.answer", snippet=hit.snippet, url=url, title=hit.article.title)
         return True
 

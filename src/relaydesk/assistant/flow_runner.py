@@ -162,11 +162,8 @@ class FlowRunner:
                 self._narrow_down()  # nothing found across everything: ask which one it is
                 return self.turn.state.flow is not None
         claims = [self.spec.tool] if spec.key in self.turn.parts.outcome_keys else []
-        link = self.turn.article_link(self.spec.article) if self.spec.article else None
-        if link is not None:
-            text = self.turn.parts.composer.catalog.render(
-                "knowledge.answer", self.turn.language, snippet=text, url=link, title=""
-            )
+        if self.spec.article:
+            text = self.turn.with_article_link(text, self.spec.article)
         self.turn.say_text(text, claims, key=spec.key)
         return True
 

@@ -80,10 +80,24 @@ class TurnBuilder:
     def article_link(self, article_id: str) -> str | None:
         """The absolute link to a help article in the customer's language, else in English."""
         knowledge = self.parts.knowledge
-        article = knowledge.get(article_id, self.language.split("-")[0]) or knowledge.get(
-            article_id, "en"
-        )
+        article = knowledge.get(article_id, self.base_language) or knowledge.get(article_id, "en")
         return self.parts.article_link(article.url) if article else None
+
+    @property
+    def base_language(self) -> str:
+        """The customer's language without its region: "pt" for "pt-BR"."""
+        return self.language.replace("_", "-").split("-")[0].lower()
+
+    def with_article_link(self, text: str, article_id: str) -> str:
+        """text followed by a link to the article, saying so when it exists only in English."""
+        link = self.article_link(article_id)
+        if link is None:
+            return text
+        translated = self.parts.knowledge.get(article_id, self.base_language) is not None
+        key = "knowledge.answer" if translated else "knowledge.answer_in_english"
+        return self.parts.composer.catalog.render(
+            key, self.language, snippet=text, url=link, title=""
+        )
 
     def verified(self, customer_id: str) -> None:
         """The customer proved who they are: remember it for the rest of the conversation."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from relaydesk.assistant.engine import PackAssistant
+from relaydesk.assistant.engine import CONFUSABLE, PackAssistant
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.understanding.language import LanguageIdentifier, build_language_identifier
 from relaydesk.bus.memory import MemoryBus
@@ -129,7 +129,7 @@ def _check_reply(expect: Expectation, events: list[Event], replies: str) -> list
     if expect.reply_key is not None and expect.reply_key not in keys:
         problems.append(f"replies came from {keys}, expected {expect.reply_key}")
     if expect.reply_language is not None:
-        written = reply_language(replies)
+        written = reply_language(replies, expect.reply_language)
         if written != expect.reply_language:
             problems.append(f"reply is in {written}, expected {expect.reply_language}: {replies!r}")
     return problems
@@ -140,10 +140,19 @@ def _language_identifier() -> LanguageIdentifier:
     return build_language_identifier()
 
 
-def reply_language(text: str) -> str:
-    """The language a reply is written in, judged without links, order ids and amounts."""
+def reply_language(text: str, expected: str | None = None) -> str:
+    """The language a reply is written in, judged without links, order ids and amounts.
+
+    The expected language settles a close call the way a conversation's language does for
+    customers (Norwegian read as Danish, Croatian as Bosnian); a clear other language stays.
+    """
     words = _LINK_OR_CODE.sub(" ", text)
-    return _language_identifier().identify(words).language
+    guess = _language_identifier().identify(words)
+    if expected is None or guess.language == expected:
+        return guess.language
+    near = any({guess.language, expected} <= group for group in CONFUSABLE)
+    hinted = _language_identifier().identify(words, conversation_language=expected)
+    return hinted.language if near or guess.confidence < 0.5 else guess.language
 
 
 def _check_tools(expect: Expectation, events: list[Event]) -> list[str]:
