@@ -136,9 +136,16 @@ def email_intake(settings: Settings, desk: ConversationDesk) -> EmailIntake:
 def mailbox_reader(settings: Settings, desk: ConversationDesk) -> MailboxReader:
     """The configured mailbox, read into conversations through the desk."""
     from relaydesk.channels.email.imap import ImapMailbox, MailboxReader
+    from relaydesk.channels.email.sole_reader import sole_reader
 
     intake = email_intake(settings, desk)
-    return MailboxReader(ImapMailbox.from_settings(settings), intake.receive, settings.imap_poll_s)
+    engine = desk.store.engine
+    return MailboxReader(
+        ImapMailbox.from_settings(settings),
+        intake.receive,
+        settings.imap_poll_s,
+        lambda: sole_reader(engine),
+    )
 
 
 def background_workers(

@@ -8,6 +8,7 @@ import logging
 import ssl
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from imapclient import IMAPClient
@@ -66,10 +67,17 @@ class ImapMailbox:
 
 
 class MailboxReader:
-    def __init__(self, mailbox: ImapMailbox, take: Take, poll_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        mailbox: ImapMailbox,
+        take: Take,
+        poll_s: float = 30.0,
+        sole_reader: Callable[[], AbstractContextManager[bool]] = lambda: nullcontext(True),
+    ) -> None:
         self.mailbox = mailbox
         self.take = take
         self.poll_s = poll_s
+        self.sole_reader = sole_reader
 
     def read_new(self, client: IMAPClient) -> int:
         """Take every unseen mail, oldest first; how many were taken."""
@@ -88,11 +96,15 @@ class MailboxReader:
     def run(self, stop: threading.Event) -> None:
         """Read until `stop` is set, reconnecting after any failure."""
         while not stop.is_set():
-            try:
-                self._session(stop)
-            except Exception:
-                log.exception("The mailbox reader lost its session; reconnecting shortly.")
-                stop.wait(min(self.poll_s, 10.0))
+            with self.sole_reader() as mine:
+                if not mine:  # another process reads the mailbox; take over if it stops
+                    stop.wait(self.poll_s)
+                    continue
+                try:
+                    self._session(stop)
+                except Exception:
+                    log.exception("The mailbox reader lost its session; reconnecting shortly.")
+                    stop.wait(min(self.poll_s, 10.0))
 
     def _session(self, stop: threading.Event) -> None:
         client = self.mailbox.connect()
