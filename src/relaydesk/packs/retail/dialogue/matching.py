@@ -147,17 +147,39 @@ def wanted_options(
     for key, value_now in current.items():
         if _indifferent(plain, key):
             continue
+        if _contains(plain, ["same", *_plain(key)]) >= 0:
+            wanted[key] = value_now  # "the same difficulty"
+            continue
         values = sorted({str(v["options"].get(key)) for v in variants if key in v["options"]})
         hit = _none_mentioned(plain, key, values)
-        named = [v for v in values if _value_mentioned(plain, key, v, values)]
-        if len(named) >= 3:
-            continue  # a ranking of wishes ("battery, then USB, then AC"), see preferences()
+        named = [v for v in values if _value_mentioned(plain, key, v, values)
+                 and not _merely_acceptable(plain, v) and not _replaced(plain, v)]
+        if (len(named) >= 2 and value_now not in named) or len(named) >= 3:
+            continue  # a ranking of wishes ("art over animals"), see preferences()
         if hit is None and named:
             changed = [v for v in named if v != value_now]
             hit = changed[-1] if changed else named[0]
         if hit is not None:
             wanted[key] = hit
     return wanted
+
+
+def _replaced(plain: list[str], value: str) -> bool:
+    """'Google Home instead of Apple HomeKit': the value after 'instead of' is the old one."""
+    tokens = _plain(value)
+    place = _contains(plain, tokens)
+    return place >= 2 and plain[place - 2:place] in (["instead", "of"], ["rather", "than"])
+
+
+def _merely_acceptable(plain: list[str], value: str) -> bool:
+    """'a mountain bike is fine too', 'okay with a mountain bike': allowed, not required."""
+    tokens = _plain(value)
+    place = _contains(plain, tokens)
+    if place < 0:
+        return False
+    after = plain[place + len(tokens):place + len(tokens) + 4]
+    before = plain[max(0, place - 4):place]
+    return bool({"fine", "ok", "okay"} & set(after) or {"fine", "ok", "okay"} & set(before))
 
 
 def preferences(text: str, current: dict[str, str], variants: list[dict[str, Any]]
@@ -168,7 +190,8 @@ def preferences(text: str, current: dict[str, str], variants: list[dict[str, Any
     ranked: dict[str, list[str]] = {}
     for key in current:
         values = sorted({str(v["options"].get(key)) for v in variants if key in v["options"]})
-        named = [v for v in values if _value_mentioned(plain, key, v, values)]
+        named = [v for v in values if _value_mentioned(plain, key, v, values)
+                 and not _merely_acceptable(plain, v)]
         if len(named) >= 3:
             ranked[key] = sorted(named, key=lambda v: _first_place(plain, v))
     return ranked
@@ -193,6 +216,10 @@ def _by_order(
         ranked = [(rank(str(v["options"].get(wish.key, ""))), v) for v in variants]
         usable = [(r, v) for r, v in ranked if r is not None]
         if now is None or not usable:
+            continue
+        if wish.by is not None:
+            target = now + wish.direction * wish.by
+            variants = [v for r, v in usable if r == target]
             continue
         if wish.extreme:
             best = max(r * wish.direction for r, _ in usable)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from relaydesk.packs.retail.dialogue.words import words
 
 SIZES = ("xs", "s", "m", "l", "xl", "xxl")
-LEVELS = ("low", "medium", "high")
+LEVELS = {"low": 0, "small": 0, "medium": 1, "high": 2, "large": 2}
 # What a comparative means when the customer names no option: the first of these it has.
 _DEFAULT_KEYS = {
     "bigger": ("size", "capacity", "frame size", "piece count", "pieces"),
@@ -27,11 +27,12 @@ _SUPERLATIVES = {"maximum": 1, "max": 1, "highest": 1, "largest": 1, "biggest": 
 
 @dataclass(frozen=True)
 class Ordered:
-    """A wish about an ordered option: one step up or down, or its extreme."""
+    """A wish about an ordered option: one step up or down, its extreme, or an exact change."""
 
     key: str
     direction: int  # +1 up, -1 down
     extreme: bool
+    by: float | None = None  # "1000 more pieces": exactly this much up or down
 
 
 def rank(value: str) -> float | None:
@@ -40,7 +41,7 @@ def rank(value: str) -> float | None:
     if low in SIZES:
         return float(SIZES.index(low))
     if low in LEVELS:
-        return float(LEVELS.index(low))
+        return float(LEVELS[low])
     number = re.match(r"^\s*(\d+(?:\.\d+)?)", low)
     if number:
         return float(number.group(1))
@@ -54,6 +55,8 @@ def ordered_wishes(text: str, keys: list[str]) -> list[Ordered]:
     plain = words(text)
     wishes = []
     for index, word in enumerate(plain):
+        if word in ("more", "less", "fewer") and index > 0 and _number(plain[index - 1]):
+            continue  # read as an exact change below
         if word in _SUPERLATIVES or word in _COMPARATIVES:
             window = plain[index + 1:index + 4] + plain[max(0, index - 2):index]
             key = _key_near(window, keys) or _default_key(word, plain, index, keys)
@@ -61,7 +64,29 @@ def ordered_wishes(text: str, keys: list[str]) -> list[Ordered]:
                 extreme = word in _SUPERLATIVES
                 direction = (_SUPERLATIVES if extreme else _COMPARATIVES)[word]
                 wishes.append(Ordered(key, direction, extreme))
-    return wishes
+    return wishes + _exact_changes(plain, keys)
+
+
+def _number(word: str) -> float | None:
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def _exact_changes(plain: list[str], keys: list[str]) -> list[Ordered]:
+    """'1000 more pieces', '500 pieces less': an exact step on that option."""
+    found = []
+    for index, word in enumerate(plain):
+        amount = _number(word)
+        if amount is None:
+            continue
+        window = plain[index + 1:index + 4]
+        direction = 1 if "more" in window else -1 if {"less", "fewer"} & set(window) else 0
+        key = _key_near(window, keys) if direction else None
+        if key is not None:
+            found.append(Ordered(key, direction, False, by=amount))
+    return found
 
 
 def _key_near(window: list[str], keys: list[str]) -> str | None:

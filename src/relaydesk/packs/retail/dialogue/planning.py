@@ -184,11 +184,14 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
             continue
         if SAME_ITEM.search(segment) or (SAME_ITEM.search(text) and len(hits) == 1):
             plan.said.append(refusal_text(deny("same_item")))
+            plan.topic = "exchange"  # the next words may well name the options instead
             continue
         _choose(agent, OpenItem(change, order["order_id"], item, segment), plan)
 
 
-SAME_ITEM = re.compile(r"\bsame (?:item|exact item|model)\b|\bidentical\b|\bnew one of the same\b")
+SAME_ITEM = re.compile(
+    r"\bsame (?:item|exact item|model|specs)\b|\bidentical\b|\bnew one of the same\b"
+)
 
 
 def _drop_unwanted(text: str, hits: list[Any], plan: Plan) -> None:

@@ -94,7 +94,8 @@ def wants(text: str) -> Wants:
     return Wants(
         cancel=bool(re.search(r"\b(cancel|remove)", low))
         and not re.search(r"\b(?:don't|do not|not|no|never)\s+(?:want to\s+)?cancel", low),
-        exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|replace|upgrade)\b", low)),
+        exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|replace|upgrade)\b"
+                                r"|\bnew (?:pair|one)\b", low)),
         return_=bool(re.search(r"\b(return|send (?:it|them) back)", low)),
         address=bool(re.search(r"\baddress", low)) and bool(
             re.search(r"\b(change|update|modify|switch|move|correct|fix|set)\b", low)),
