@@ -9,7 +9,7 @@ from relaydesk.packs.retail.evaluation.scripts import load_scripts
 from relaydesk.packs.retail.evaluation.tasks import load_tasks
 
 # Scripted tasks the assistant does not solve yet; docs/retail.md says what each one lacks.
-KNOWN_UNSOLVED: set[str] = set()
+KNOWN_UNSOLVED = {"31", "35"}
 
 
 def test_the_scripted_training_tasks_are_solved(store_copies: StoreCopies) -> None:

@@ -60,14 +60,27 @@ def pick_among(text: str, hits: list[Any]) -> tuple[list[Any], list[Any]]:
     kept: list[Any] = []
     for name in dict.fromkeys(h[2]["name"] for h in hits):
         group = [h for h in hits if h[2]["name"] == name]
-        if len(group) == 1 or plural(plain, text, name) or re.search(r"\b(both|all|two)\b", low):
+        if len(group) == 1 or plural(plain, text, name) or _counted(plain, text, name):
             kept += group
             continue
-        chosen = by_price(low, group) or by_options(text, group)
+        chosen = by_price(low, group) or by_options(_before(plain, text, name), group) \
+            or by_options(text, group)
         if chosen is None:
             return kept, group
         kept.append(chosen)
     return sorted(kept, key=lambda hit: hit[0]), []
+
+
+def _before(plain: list[str], text: str, name: str) -> str:
+    """The words just before the product's name: 'the 17-inch laptop'."""
+    places = mentions(text, name)
+    return " ".join(plain[max(0, places[0] - 3):places[0]]) if places else ""
+
+
+def _counted(plain: list[str], text: str, name: str) -> bool:
+    """'both tablets', 'all the t-shirts', 'two laptops': every one of them is meant."""
+    return any(set(plain[max(0, place - 3):place]) & {"both", "all", "two", "every"}
+               for place in mentions(text, name))
 
 
 def plural(plain: list[str], text: str, name: str) -> bool:
@@ -89,7 +102,8 @@ def by_options(text: str, group: list[Any]) -> Any | None:
     plain = w.words(text)
 
     def named(hit: Any) -> int:
-        return sum(value.lower() in " ".join(plain) for value in hit[2]["options"].values())
+        said = f" {' '.join(plain)} "
+        return sum(f" {' '.join(w.words(value))} " in said for value in hit[2]["options"].values())
 
     scores = [named(hit) for hit in group]
     best = max(scores)

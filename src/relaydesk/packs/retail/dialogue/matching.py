@@ -154,7 +154,7 @@ def wanted_options(
         hit = _none_mentioned(plain, key, values)
         named = [v for v in values if _value_mentioned(plain, key, v, values)
                  and not _merely_acceptable(plain, v) and not _replaced(plain, v)]
-        if (len(named) >= 2 and value_now not in named) or len(named) >= 3:
+        if len(named) >= 3 or (len(named) == 2 and (value_now not in named or _prefers(plain))):
             continue  # a ranking of wishes ("art over animals"), see preferences()
         if hit is None and named:
             changed = [v for v in named if v != value_now]
@@ -162,6 +162,11 @@ def wanted_options(
         if hit is not None:
             wanted[key] = hit
     return wanted
+
+
+def _prefers(plain: list[str]) -> bool:
+    """'I prefer art over animals': a ranking, not a change away from the current value."""
+    return bool({"prefer", "over", "rather"} & set(plain))
 
 
 def _replaced(plain: list[str], value: str) -> bool:
@@ -192,7 +197,8 @@ def preferences(text: str, current: dict[str, str], variants: list[dict[str, Any
         values = sorted({str(v["options"].get(key)) for v in variants if key in v["options"]})
         named = [v for v in values if _value_mentioned(plain, key, v, values)
                  and not _merely_acceptable(plain, v)]
-        if len(named) >= 3:
+        if len(named) >= 3 or (len(named) == 2 and (current[key] not in named
+                                                     or _prefers(plain))):
             ranked[key] = sorted(named, key=lambda v: _first_place(plain, v))
     return ranked
 

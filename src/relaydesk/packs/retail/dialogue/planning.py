@@ -16,6 +16,7 @@ from relaydesk.packs.retail.dialogue.items import (
     pick_among,
     segments,
     statuses_named,
+    whole_order,
 )
 from relaydesk.packs.retail.dialogue.matching import choose_variant, mentioned_at
 from relaydesk.packs.retail.dialogue.proposals import Proposal, options_text
@@ -58,6 +59,7 @@ class Plan:
     returns: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # reopened returns
     last_items: list[Any] = field(default_factory=list)  # what "it" or "them" refers to
     cancel_offer: list[str] = field(default_factory=list)  # whole orders offered to cancel
+    cancel_reason: str | None = None  # the reason the customer gave for cancelling
     address_wish: Any = None  # an address change waiting for its address
     previous_address: dict[str, str] | None = None  # the default address before a change
     ready: list[Proposal] = field(default_factory=list)
@@ -154,7 +156,8 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
         return
     statuses = ("delivered",) if kind == "return" else statuses_named(text)
     hits = items_named(text, orders, statuses)
-    everything = re.search(r"\b(everything|all (?:the )?items|all of (?:it|them)|whole order)\b",
+    everything = re.search(r"\b(everything|all (?:the )?items|all of (?:it|them)|whole order)\b"
+                           r"(?! (?:related|associated|connected|to do|not|that|for))",
                            text.lower())
     if kind == "return" and everything:
         hits = everything_but(text, orders, hits, plan.last_order)
@@ -163,6 +166,7 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
     if not hits:
         _no_items(agent, text, kind, orders, plan)
         return
+    hits = _same_order(text, hits)
     hits, unclear = (hits, []) if everything else pick_among(text, hits)
     plan.last_items = hits
     if unclear:
@@ -192,6 +196,17 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
 SAME_ITEM = re.compile(
     r"\bsame (?:item|exact item|model|specs)\b|\bidentical\b|\bnew one of the same\b"
 )
+
+
+def _same_order(text: str, hits: list[Any]) -> list[Any]:
+    """'... and the jigsaw in the same order': items named after that phrase come from the
+    order of the item named before it."""
+    low = " ".join(w.words(text))
+    if "same order" not in low or len(hits) < 2:
+        return hits
+    first_order = hits[0][1]["order_id"]
+    names_there = {h[2]["name"] for h in hits if h[1]["order_id"] == first_order}
+    return [h for h in hits if h[1]["order_id"] == first_order or h[2]["name"] not in names_there]
 
 
 def _drop_unwanted(text: str, hits: list[Any], plan: Plan) -> None:
@@ -294,7 +309,9 @@ def _answer_open_items(agent: StoreAssistant, text: str, plan: Plan) -> None:
     for open_item in waiting:
         skipped = re.search(r"\b(only|just|skip|forget|never ?mind|no exchange|don't)\b", low)
         named = mentioned_at(text, open_item.item["name"]) >= 0
-        if (skipped and not named) or left_alone(text, open_item.item):
+        asks = w.wants(text)
+        moved_on = (asks.cancel or asks.return_ or asks.address) and not named
+        if (skipped and not named) or left_alone(text, open_item.item) or moved_on:
             continue
         open_item.text = f"{open_item.text} {text}"
         _choose(agent, open_item, plan)
@@ -343,8 +360,10 @@ def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan
         hits = items_named(text, orders, "pending")
         hit_orders = {h[1]["order_id"]: h[1] for h in hits}
         named = list(hit_orders.values())
-        if re.search(r"\b(only|just)\b", text.lower()) and _offer_whole_orders(named, hits, plan):
+        if not whole_order(text) and _offer_whole_orders(text, named, hits, plan):
             return
+    if not named and any(p.kind == "cancel" for p in plan.ready):
+        return  # this message gave the reason for a cancellation already asked about
     if not named and plan.last_order:
         last = agent.state.orders.get(plan.last_order)
         named = [last] if last and last["status"] == "pending" else []
@@ -362,11 +381,21 @@ def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan
     _reasons(agent, text, plan)
 
 
-def _offer_whole_orders(named: list[dict[str, Any]], hits: list[Any], plan: Plan) -> bool:
+def _offer_whole_orders(
+    text: str, named: list[dict[str, Any]], hits: list[Any], plan: Plan
+) -> bool:
     """'Cancel only the hose': orders are cancelled whole, so ask before cancelling more."""
     partial = [o for o in named if len(o["items"]) > len([h for h in hits if h[1] is o])]
     if not partial:
         return False
+    # Orders whose every item was named are cancelled as asked; the others are offered whole.
+    whole = [o["order_id"] for o in named if o not in partial]
+    plan.cancel_reason = w.cancel_reason(text) or plan.cancel_reason
+    if whole and plan.cancel_reason:
+        plan.ready += [Proposal("cancel", o["order_id"], items=o["items"],
+                                reason=plan.cancel_reason) for o in named if o not in partial]
+    elif whole:
+        plan.cancels_without_reason.extend(whole)
     plan.cancel_offer = [o["order_id"] for o in partial]
     plan.question = " ".join(
         f"Only whole orders can be cancelled: order {o['order_id']} also has "
@@ -377,7 +406,7 @@ def _offer_whole_orders(named: list[dict[str, Any]], hits: list[Any], plan: Plan
 
 def _answer_cancel_offer(text: str, plan: Plan) -> None:
     offered, plan.cancel_offer = plan.cancel_offer, []
-    if w.is_yes(text):
+    if w.is_yes(text) or (offered and whole_order(text) and w.wants(text).cancel):
         plan.cancels_without_reason.extend(offered)
     elif offered:
         plan.said.append("All right, I won't cancel it.")
@@ -386,11 +415,12 @@ def _answer_cancel_offer(text: str, plan: Plan) -> None:
 def _reasons(agent: StoreAssistant, text: str, plan: Plan) -> None:
     if not plan.cancels_without_reason:
         return
-    reason = w.cancel_reason(text)
+    reason = w.cancel_reason(text) or plan.cancel_reason
     if reason is None:
         plan.question = ("May I ask why you want to cancel: is it no longer needed, or was it "
                          "ordered by mistake?")
         return
+    plan.cancel_reason = reason
     for order_id in plan.cancels_without_reason:
         items = agent.state.orders[order_id]["items"]
         plan.ready.append(Proposal("cancel", order_id, items=items, reason=reason))
