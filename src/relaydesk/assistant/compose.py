@@ -32,7 +32,7 @@ class Composer:
 
     def _by_name(self, scope: dict[str, Any], name: str) -> Any:
         """A placeholder the flow did not map: a slot, result or preview value of that name."""
-        for root in ("slots", "result", "preview"):
+        for root in ("slots", "result", "check", "preview"):
             try:
                 return lookup(scope, f"{root}.{name}")
             except MissingValue:

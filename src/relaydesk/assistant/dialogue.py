@@ -18,6 +18,10 @@ class ActiveFlow(BaseModel):
     awaiting: str | None = None  # "slot:<name>", "confirm" or "verify"
     asked: dict[str, int] = Field(default_factory=dict)  # how often each question was asked
     preview: dict[str, Any] = Field(default_factory=dict)
+    # What the tool's policy said about the values shown: the exact object to confirm.
+    check: dict[str, Any] = Field(default_factory=dict)
+    confirmation: str | None = None  # id of the confirmation shown; a yes consumes it once
+    reminded: int = 0  # how often the question was asked again after a side question
 
 
 class DialogueState(BaseModel):

@@ -19,7 +19,9 @@ CONFUSABLE = (
     frozenset({"sk", "sl"}),  # "Rad bi govoril s človekom" reads as Slovak to cld2
 )
 SMALL_TALK = {"greeting": "greeting", "thanks": "thanks_reply", "goodbye": "goodbye"}
+FAREWELLS = frozenset({"thanks", "goodbye"})  # with a question open, these close it
 SWITCH_CONFIDENCE = 0.6  # a new topic must be this clear to interrupt an active flow
+MAX_REMINDERS = 2  # a question the customer stepped around this often is dropped
 
 
 class PackAssistant:
@@ -38,6 +40,7 @@ class PackAssistant:
         customer_id = context.customer.external_ref or state.verified_customer_id
         turn = TurnBuilder(self.parts, understanding, state, customer_id)
         turn.conversation_id = context.conversation.id
+        turn.claimer = context.claim
         turn.language = settle_language(
             understanding.language, known_language, answering=_answers_a_question(state)
         )
@@ -59,14 +62,48 @@ class PackAssistant:
         if escalation is not None:
             self._hand_over(turn, escalation)
             return
-        if state.flow is not None and not self._switches_topic(u, state.flow):
-            if u.intent == "cancel":
-                state.flow = None
-                turn.say("cancelled")
-                return
-            self._advance(turn, state.flow, text)
+        if state.flow is not None:
+            self._answer_pending(turn, state.flow, text)
             return
         self._start(turn, text)
+
+    def _answer_pending(self, turn: TurnBuilder, active: ActiveFlow, text: str) -> None:
+        """A question is open: the message answers it, closes it, or is asked beside it."""
+        u, state = turn.understanding, turn.state
+        runner = FlowRunner(turn, self.parts.flows.named(active.name), active)
+        answered = runner.is_answered_by(text)
+        proof = answered and active.awaiting == "verify"  # identity first, whatever it asks
+        if self._switches_topic(u, active) and not proof:
+            self._aside(turn, active, text)  # its order number is for the other request
+        elif answered or self._continues(u, active):
+            self._advance(turn, active, text)
+        elif u.intent == "cancel":
+            state.flow = None
+            turn.say("cancelled")
+        elif u.intent in FAREWELLS and not self.parts.policy.is_low_confidence(u):
+            state.flow, state.parked = None, []  # nothing was done; nothing is left waiting
+            turn.say(SMALL_TALK[u.intent])
+            turn.close = u.intent == "goodbye"
+        else:
+            self._aside(turn, active, text)
+
+    def _continues(self, u: Understanding, active: ActiveFlow) -> bool:
+        """The same request again, or another one too unclear to interrupt this one for."""
+        flow = self.parts.flows.for_intent(u.intent)
+        return flow is not None and not self._switches_topic(u, active)
+
+    def _switches_topic(self, u: Understanding, active: ActiveFlow) -> bool:
+        flow = self.parts.flows.for_intent(u.intent)
+        return flow is not None and flow.name != active.name and u.confidence >= SWITCH_CONFIDENCE
+
+    def _aside(self, turn: TurnBuilder, pending: ActiveFlow, text: str) -> None:
+        """Answer the side question or start the other request; the open one waits, parked."""
+        state = turn.state
+        state.flow = None
+        state.parked = remember(state.parked, pending, keep=2)
+        self._start(turn, text)
+        if state.flow is None and turn.escalation is None and not turn.close:
+            self._resume(turn)
 
     def _start(self, turn: TurnBuilder, text: str) -> None:
         u, state = turn.understanding, turn.state
@@ -78,6 +115,9 @@ class PackAssistant:
             state.low_confidence_streak = 0
             state.flow = ActiveFlow(name=flow.name)
             self._advance(turn, state.flow, text)
+            return
+        if not low and u.intent == "cancel":
+            turn.say("cancelled")  # "never mind" with nothing open: nothing was changed
             return
         if not low and u.intent in SMALL_TALK:
             state.low_confidence_streak = 0
@@ -92,20 +132,19 @@ class PackAssistant:
     def _advance(self, turn: TurnBuilder, active: ActiveFlow, text: str) -> None:
         spec = self.parts.flows.named(active.name)
         FlowRunner(turn, spec, active).advance(text)
-        state = turn.state
-        if state.flow is None and state.parked and turn.escalation is None:
-            state.flow = state.parked.pop()  # come back to what was left for another topic
-            resumed = self.parts.flows.named(state.flow.name)
-            FlowRunner(turn, resumed, state.flow).advance("")
+        if turn.state.flow is None and turn.escalation is None:
+            self._resume(turn)
 
-    def _switches_topic(self, u: Understanding, active: ActiveFlow) -> bool:
-        flow = self.parts.flows.for_intent(u.intent)
-        return (
-            flow is not None
-            and flow.name != active.name
-            and u.confidence >= SWITCH_CONFIDENCE
-            and active.awaiting != "confirm"
-        )
+    def _resume(self, turn: TurnBuilder) -> None:
+        """Come back to the request left for another topic: ask its open question again."""
+        state = turn.state
+        while state.parked:
+            parked = state.parked.pop()
+            if parked.reminded >= MAX_REMINDERS:
+                continue  # asked around twice already: the customer has moved on
+            state.flow = parked
+            FlowRunner(turn, self.parts.flows.named(parked.name), parked).remind()
+            return
 
     def _answer_from_knowledge(self, turn: TurnBuilder, text: str) -> bool:
         hits = self.parts.knowledge.search(text, turn.language, k=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from relaydesk.assistant.compose import MissingValue, lookup
@@ -11,9 +12,11 @@ from relaydesk.assistant.replies import format_amount, placeholders
 from relaydesk.assistant.slots import entity_value, is_no, is_yes, read_slot
 from relaydesk.assistant.turn import Escalation
 from relaydesk.assistant.turn_builder import TurnBuilder
-from relaydesk.tools import ToolOutcome
+from relaydesk.tools import PolicyDecision, ToolOutcome
 
 MAX_ASKS = 2  # the same question twice without an answer is a failure, not a loop
+# Values a customer may change at the confirmation with a bare number ("no wait, 95").
+CORRECTABLE_AT_CONFIRMATION = frozenset({"days", "amount", "last4"})
 
 
 class FlowRunner:
@@ -21,6 +24,27 @@ class FlowRunner:
         self.turn = turn
         self.spec = spec
         self.active = active
+        self.reminding = False  # asking again after a side question is not a new attempt
+
+    def is_answered_by(self, text: str) -> bool:
+        """Whether this message answers the open question: a value, a yes or no, or proof of
+        identity. Anything else is a side question, a goodbye or another request."""
+        awaiting = self.active.awaiting
+        u = self.turn.understanding
+        if awaiting == "confirm" and (is_yes(text, u) or is_no(text, u)):
+            return True
+        if awaiting == "verify":
+            return any(entity_value(u, kind) for kind in ("email", "order_id"))
+        return bool(self._read_slots(text))
+
+    def remind(self) -> None:
+        """Ask the open question again, once, after the customer's side question was answered."""
+        self.reminding = True
+        self.active.reminded += 1
+        if self.active.awaiting == "verify" and self.turn.customer_id is None:
+            self.turn.say("ask_verify_identity")
+            return
+        self._continue()
 
     def advance(self, text: str) -> None:
         """Take this message as the flow's next step and say what comes next."""
@@ -40,20 +64,57 @@ class FlowRunner:
         if missing is not None:
             self._ask(missing)
         elif self.spec.confirm is not None:
-            self._ask_confirmation(self.spec.confirm)
+            # Policy before confirmation: never ask a yes for what the tool would refuse.
+            if self._passes_policy():
+                self._ask_confirmation(self.spec.confirm)
         else:
             self._run_tool()
 
-    def _fill_slots(self, text: str) -> None:
+    def _read_slots(self, text: str) -> dict[str, Any]:
+        """The slot values this message gives that differ from what the flow holds."""
+        confirming = self.active.awaiting == "confirm"
+        found: dict[str, Any] = {}
         for slot in self.spec.slots:
-            awaiting = self.active.awaiting == f"slot:{slot.name}"
+            awaiting = self.active.awaiting == f"slot:{slot.name}" or (
+                confirming and slot.kind in CORRECTABLE_AT_CONFIRMATION
+            )
             value = read_slot(slot.kind, text, self.turn.understanding, awaiting)
             if value is not None:
-                self.active.slots[slot.name] = (
-                    value if not hasattr(value, "quantize") else str(value)
-                )
-        if any(slot.name in self.active.slots for slot in self.spec.slots):
+                value = str(value) if hasattr(value, "quantize") else value
+                if self.active.slots.get(slot.name) != value:
+                    found[slot.name] = value
+        return found
+
+    def _fill_slots(self, text: str) -> bool:
+        """Take the values this message gives (the last one said wins); True if any changed."""
+        changed = self._read_slots(text)
+        if changed:
+            self.active.slots.update(changed)
             self.active.preview = {}  # the customer changed a slot: look things up again
+            self.active.check = {}
+        return bool(changed)
+
+    def _passes_policy(self) -> bool:
+        """Run the tool's own policy on the values to be confirmed; refuse out loud if it would."""
+        decision = self.turn.check_tool(self.spec.tool, self._tool_call_params(confirmed=False))
+        if decision.outcome != "deny":
+            self.active.check = dict(decision.details)
+            return True
+        if decision.reason == "invalid_params" and self._refuse_values(decision):
+            return False
+        self._denied(decision)
+        return False
+
+    def _refuse_values(self, decision: PolicyDecision) -> bool:
+        """Values the tool cannot take at all ("-500"): say so and ask for them again."""
+        fields = str(decision.details.get("fields", "")).split(",")
+        slot = next((s for s in self.spec.slots if s.name in fields), None)
+        if slot is None or slot.name not in self.active.slots:
+            return False
+        value = self.active.slots.pop(slot.name)
+        self.turn.say("value_refused", value=value)
+        self._ask(slot.name)
+        return True
 
     def _load_preview(self) -> bool:
         """Run the read-only preview tool once; False when the flow already ended here."""
@@ -88,10 +149,11 @@ class FlowRunner:
         slot = self.spec.slot(slot_name)
         assert slot is not None
         asked = self.active.asked.get(slot_name, 0)
-        if asked >= MAX_ASKS:
-            self._give_up()
-            return
-        self.active.asked[slot_name] = asked + 1
+        if not self.reminding:
+            if asked >= MAX_ASKS:
+                self._give_up()
+                return
+            self.active.asked[slot_name] = asked + 1
         self.active.awaiting = f"slot:{slot_name}"
         text = self.turn.parts.composer.catalog.render(slot.ask, self.turn.language)
         choices = [
@@ -117,29 +179,45 @@ class FlowRunner:
             {"label": catalog.render("confirm_no", self.turn.language), "value": "no"},
         ]
         self.active.awaiting = "confirm"
+        self.active.confirmation = uuid.uuid4().hex  # a new question: a new one-time yes
         self.turn.say_text(text, [], key=spec.key, choices=choices)
 
     def _answer_confirmation(self, text: str) -> None:
         understanding = self.turn.understanding
-        if is_yes(text, understanding):
-            self._run_tool()
+        if self._fill_slots(text):  # "no wait, 95": the new value is confirmed anew
+            self.active.awaiting = None
+            self._continue()
+        elif is_yes(text, understanding):
+            self._confirmed()
         elif is_no(text, understanding):
             self.turn.say("cancelled")
             self._finish()
         else:
-            self.active.awaiting = None
-            self._fill_slots(text)
             self._continue()
 
-    def _run_tool(self) -> None:
+    def _confirmed(self) -> None:
+        """Run the confirmed operation once: a second yes to the same question does nothing."""
+        if not self.turn.claim(f"confirm:{self.active.confirmation}"):
+            self.turn.say("confirmation.used")
+            self._finish()
+            return
+        self._run_tool()
+
+    def _tool_call_params(self, confirmed: bool) -> dict[str, Any]:
+        """The slots as tool parameters, plus, once confirmed, the exact object that was shown."""
         params = self._params({slot.name: f"slots.{slot.name}" for slot in self.spec.slots})
-        params = self.turn.parts.tool_params(self.spec.tool, params)
+        if confirmed:
+            params.update(self._params(self.spec.tool_params))
+        return self.turn.parts.tool_params(self.spec.tool, params)
+
+    def _run_tool(self) -> None:
+        params = self._tool_call_params(confirmed=self.spec.confirm is not None)
         outcome = self.turn.call_tool(self.spec.tool, params)
         if outcome.done:
             if self._say_done(outcome):
                 self._finish()
         elif outcome.status == "denied":
-            self._denied(outcome)
+            self._denied(outcome.decision)
         elif outcome.status == "needs_approval":
             self._needs_approval(outcome, params)
         else:
@@ -175,14 +253,12 @@ class FlowRunner:
             return
         self._ask(unset)
 
-    def _denied(self, outcome: ToolOutcome) -> None:
-        decision = outcome.decision
+    def _denied(self, decision: PolicyDecision | None) -> None:
         reason = decision.reason if decision else "denied"
         details = dict(decision.details) if decision else {}
         catalog = self.turn.parts.composer.catalog
-        key = (
-            f"{self.spec.denied_prefix}.{reason.split('.')[-1]}" if self.spec.denied_prefix else ""
-        )
+        suffix = reason.split(".")[-1]
+        key = f"{self.spec.denied_prefix}.{suffix}" if self.spec.denied_prefix else ""
         if key and key in catalog.message_keys() and self._can_render(key, details):
             values = self._quoted({**self.active.slots, **details})
             self.turn.say_text(catalog.render(key, self.turn.language, **values), [], key=key)
@@ -190,6 +266,12 @@ class FlowRunner:
             self.turn.say("not_your_order")
         else:
             self.turn.say("action.denied")
+        retry = self.spec.ask_again_on.get(suffix)
+        if retry is not None and retry in self.active.slots:
+            # The refusal asked for another value ("at most 10 days. How many?"): wait for it.
+            self.active.slots.pop(retry)
+            self.active.awaiting = f"slot:{retry}"
+            return
         self._count_failure()
         if reason.endswith("needs_person"):  # the policy wants a person to do this one
             escalation = Escalation("identity_check", 1, self.spec.skill, self.spec.name)
@@ -273,7 +355,8 @@ class FlowRunner:
         return values
 
     def _scope(self) -> dict[str, Any]:
-        return {"slots": self.active.slots, "preview": self.active.preview}
+        active = self.active
+        return {"slots": active.slots, "preview": active.preview, "check": active.check}
 
     def _params(self, mapping: dict[str, str], optional: bool = True) -> dict[str, Any]:
         params: dict[str, Any] = {}

@@ -50,6 +50,11 @@ class FlowSpec(BaseModel):
     preview_tool: str | None = None
     preview_params: dict[str, str] = Field(default_factory=dict)
     confirm: ReplySpec | None = None
+    # Tool parameters taken from what the customer confirmed (`check.*`, `preview.*`), so the
+    # tool acts on the object that was shown: `seq: check.seq` pays the instalment shown.
+    tool_params: dict[str, str] = Field(default_factory=dict)
+    # Refusals that concern one value: the customer is asked for that value again.
+    ask_again_on: dict[str, str] = Field(default_factory=dict)  # reason suffix -> slot
     done: ReplySpec
     empty: ReplySpec | None = None  # a query tool that found nothing
     denied_prefix: str | None = None  # "postpone.denied" -> postpone.denied.<reason>

@@ -7,23 +7,18 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from relaydesk.assistant.number_words import written_numbers
 from relaydesk.assistant.understanding import Understanding
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
-    "en": 1, "ett": 1, "två": 2, "tre": 3, "fem": 5, "sju": 7, "tio": 10,
-    "eine": 1, "einen": 1, "zwei": 2, "drei": 3, "fünf": 5, "sieben": 7, "zehn": 10,
-    "una": 1, "un": 1, "dos": 2, "tres": 3, "cinco": 5, "siete": 7, "diez": 10,
-    "une": 1, "deux": 2, "trois": 3, "cinq": 5, "sept": 7, "dix": 10, "a": 1, "an": 1,
-}  # fmt: skip
 _WEEK = r"(?:weeks?|veckor?|vecka|wochen?|semanas?|semaines?|settimane?|weken?|uger?|viikkoa?)"
 _DAY = (
     r"(?:days?|dagar?|dag|tage?n?|días?|dias?|jours?|giorni|giorno|dagen?|päivää|päivä|dni|dzień)"
 )
-_COUNT = r"(?P<count>\d{1,3}|[a-zäöüéèíáå]+)"
-_DAYS_PATTERN = re.compile(rf"\b{_COUNT}\s+(?P<unit>{_WEEK}|{_DAY})\b", re.IGNORECASE)
+_UNIT_AHEAD = re.compile(rf"\s*(?P<unit>{_WEEK}|{_DAY})\b", re.IGNORECASE)
 _BARE_WEEK = re.compile(rf"\b{_WEEK}\b", re.IGNORECASE)
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
+# A number standing on its own: not part of a reference (ORD-100005) or a word.
+_DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:[ ,.\u00a0]\d{3})*(?:[.,]\d{1,2})?(?![\w])")
+_MINUS = "-\u2212"
 _LAST4 = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ADDRESS = re.compile(
     r"^(?P<street>[^,\n]{2,200}),\s*(?P<postal_code>[A-Za-z0-9][A-Za-z0-9 -]{1,9}?)\s+"
@@ -64,33 +59,86 @@ def entity_value(understanding: Understanding, kind: str) -> str | None:
 
 
 def read_days(text: str, awaiting_days: bool) -> int | None:
-    """'a week' -> 7, '3 days' -> 3, 'zwei Wochen' -> 14; a bare number only when asked.
+    """'a week' -> 7, '3 days' -> 3, 'forty-five days' -> 45; a bare number only when asked.
 
-    Zero days is no answer (nothing would move), so the question is asked again.
+    When the customer corrects themselves ("5 days, no wait, 8") the last value wins. Zero
+    days is no answer (nothing would move), so the question is asked again.
     """
     days = _days_in(text, awaiting_days)
     return days if days else None
 
 
 def _days_in(text: str, awaiting_days: bool) -> int | None:
-    match = _DAYS_PATTERN.search(text)
-    if match:
-        raw = match.group("count").lower()
-        count = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
-        if count is not None:
-            return count * 7 if re.fullmatch(_WEEK, match.group("unit"), re.I) else count
-    if _BARE_WEEK.search(text):
-        return 7
-    bare = _BARE_NUMBER.match(text)
-    return int(bare.group(1)) if bare and awaiting_days else None
+    found: list[tuple[int, int]] = []  # (position, days)
+    for start, end, count, article in _counts(text):
+        unit = _UNIT_AHEAD.match(text, end)
+        if unit is not None:
+            week = re.fullmatch(_WEEK, unit.group("unit"), re.IGNORECASE)
+            found.append((start, count * 7 if week else count))
+        elif awaiting_days and not article:
+            found.append((start, count))
+    if found:
+        return max(found)[1]
+    return 7 if _BARE_WEEK.search(text) else None
 
 
-def read_amount(understanding: Understanding) -> Decimal | None:
-    raw = entity_value(understanding, "amount")
-    if raw is None:
-        return None
+def _counts(text: str) -> list[tuple[int, int, int, bool]]:
+    """Whole numbers in digits or words: (start, end, value, is an article like "a")."""
+    counts = [
+        (m.start(), m.end(), int(m.group(0)), False)
+        for m in _DIGITS.finditer(text)
+        if m.group(0).isdigit() and not _negative(text, m.start())
+    ]
+    counts += [(n.start, n.end, n.value, n.article) for n in written_numbers(text)]
+    return counts
+
+
+def read_amount(text: str, understanding: Understanding, awaiting: bool) -> Decimal | None:
+    """The last amount the customer gave, with its sign: '5 euros... no wait, 95' -> 95.
+
+    A number without a currency counts only when the amount was asked for or is being
+    confirmed. A negative amount is returned as such so the flow can refuse it out loud.
+    """
+    found: list[tuple[int, Decimal]] = []
+    for entity in understanding.entities:
+        if entity.kind == "amount":
+            value = _decimal(entity.value.split()[0])
+            if value is not None:
+                sign = -1 if _negative(text, entity.start) or _negative_inside(entity.text) else 1
+                found.append((entity.start, sign * value))
+    if awaiting or found:
+        taken = [(e.start, e.end) for e in understanding.entities]
+        for match in _DIGITS.finditer(text):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            value = _decimal(_normalise(match.group(0)))
+            if value is not None:
+                found.append((match.start(), -value if _negative(text, match.start()) else value))
+    return max(found, key=lambda item: item[0])[1] if found else None
+
+
+def _negative(text: str, start: int) -> bool:
+    """Whether a minus sign stands right before the number (not a hyphen inside a word)."""
+    before = text[:start].rstrip(" €$£")
+    return bool(before) and before[-1] in _MINUS and (len(before) == 1 or not before[-2].isalnum())
+
+
+def _negative_inside(raw: str) -> bool:
+    return any(char in _MINUS for char in raw)
+
+
+def _normalise(raw: str) -> str:
+    """'99,999.99' and '1.234,50' -> '99999.99' and '1234.50': the last separator followed by
+    one or two digits is the decimal one."""
+    compact = re.sub(r"[ \u00a0]", "", raw)
+    decimal = re.search(r"[.,](\d{1,2})$", compact)
+    whole = compact[: decimal.start()] if decimal else compact
+    return re.sub(r"[.,]", "", whole) + (f".{decimal.group(1)}" if decimal else "")
+
+
+def _decimal(raw: str) -> Decimal | None:
     try:
-        return Decimal(raw.split()[0])
+        return Decimal(raw)
     except InvalidOperation:
         return None
 
@@ -134,7 +182,7 @@ SLOT_READERS: dict[str, SlotReader] = {
     "refund_id": lambda _t, u, _a: entity_value(u, "refund_id"),
     "email": lambda _t, u, _a: entity_value(u, "email"),
     "days": lambda t, _u, awaiting: read_days(t, awaiting),
-    "amount": lambda _t, u, _a: read_amount(u),
+    "amount": lambda t, u, awaiting: read_amount(t, u, awaiting),
     "address": lambda t, _u, awaiting: read_address(t) if awaiting else None,
     "dispute_reason": lambda t, _u, _a: read_dispute_reason(t),
     "last4": lambda t, _u, awaiting: read_last4(t) if awaiting else None,

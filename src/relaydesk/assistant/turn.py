@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,6 +15,9 @@ class TurnContext:
     customer: Customer
     history: Sequence[Event]
     message: Event
+    # Consumes a one-time key (a confirmation) for good; False when it was already used.
+    # The desk backs it with the store, so two concurrent turns cannot both get True.
+    claim: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)

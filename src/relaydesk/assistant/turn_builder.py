@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from relaydesk.assistant.dialogue import STATE_KEY, DialogueState
@@ -10,7 +11,7 @@ from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.turn import Escalation, TurnResult
 from relaydesk.assistant.understanding import Understanding
 from relaydesk.domain.model import EventKind, NewEvent, Source
-from relaydesk.tools import ToolContext, ToolOutcome
+from relaydesk.tools import PolicyDecision, ToolContext, ToolOutcome
 
 
 class TurnBuilder:
@@ -34,6 +35,7 @@ class TurnBuilder:
         self.close = False
         self.guard_problems: list[str] = []
         self.conversation_id: str | None = None
+        self.claimer: Callable[[str], bool] | None = None  # see TurnContext.claim
         # What an optional language model did this turn: latency, tokens, rejections.
         self.model_notes: list[dict[str, Any]] = []
 
@@ -50,9 +52,8 @@ class TurnBuilder:
             data["choices"] = choices
         self.replies.append((text, claims, data))
 
-    def call_tool(self, name: str, params: dict[str, Any]) -> ToolOutcome:
-        """Run a tool under its policy for the verified customer; record call and result."""
-        context: ToolContext[Any] = ToolContext(
+    def _tool_context(self) -> ToolContext[Any]:
+        return ToolContext(
             customer_id=self.customer_id,
             actor="assistant",
             actor_id=None,
@@ -62,6 +63,31 @@ class TurnBuilder:
                 and self.customer_id == self.state.verified_customer_id
             ),
         )
+
+    def check_tool(self, name: str, params: dict[str, Any]) -> PolicyDecision:
+        """What the tool's policy says about these values, without running it; a refusal is
+        recorded like a refused call (marked `check`), so everyone sees what was refused."""
+        timeout = self.parts.tool_timeout_s
+        decision = self.parts.tools.check(name, params, self._tool_context(), timeout)
+        if decision.outcome == "deny":
+            data = {"tool": name, "params": params, "check": True}
+            self.tool_events += [
+                NewEvent(EventKind.TOOL_CALL, Source.ASSISTANT, data=data),
+                NewEvent(
+                    EventKind.TOOL_RESULT,
+                    Source.ASSISTANT,
+                    data={**data, "status": "denied", "decision": decision.model_dump(mode="json")},
+                ),
+            ]
+        return decision
+
+    def claim(self, key: str) -> bool:
+        """Consume a one-time key; False when another turn already consumed it."""
+        return self.claimer is None or self.claimer(key)
+
+    def call_tool(self, name: str, params: dict[str, Any]) -> ToolOutcome:
+        """Run a tool under its policy for the verified customer; record call and result."""
+        context = self._tool_context()
         self.tool_events.append(
             NewEvent(EventKind.TOOL_CALL, Source.ASSISTANT, data={"tool": name, "params": params})
         )

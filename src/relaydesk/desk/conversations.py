@@ -188,6 +188,7 @@ class ConversationDesk:
             customer=stored.customer,
             history=stored.history,
             message=message,
+            claim=lambda key: self._claim(conversation.id, message, key),
         )
         result = self._take_turn(context)
         try:
@@ -197,6 +198,19 @@ class ConversationDesk:
         self._queue_proposals(conversation.id, replies)
         self._notify(conversation.id)
         return replies
+
+    def _claim(self, conversation_id: ConversationId, message: Event, key: str) -> bool:
+        """Consume a one-time key for good: the store's unique key lets exactly one turn in."""
+        claim = NewEvent(
+            kind=EventKind.SIGNAL,
+            source=Source.SYSTEM,
+            data={"claimed": key, "by_message": message.id},
+        )
+        try:
+            self.store.append(conversation_id, [claim], idempotency_key=f"claim:{key}")
+        except DuplicateKey:
+            return False
+        return True
 
     def _queue_proposals(self, conversation_id: ConversationId, events: list[Event]) -> None:
         """Actions the turn proposed (already recorded as events) go to the approval queue."""
