@@ -229,3 +229,22 @@ def test_a_supervisor_manages_the_team_in_the_web_and_assigns_a_waiting_customer
     pia.get_by_role("button", name="Disable").click()
     expect(pia).to_have_class("inactive")
     boss.context.close()
+
+
+def test_a_suggested_article_becomes_an_editable_draft_and_the_fitting_operation_opens(
+    open_shop_at: Any, desk_server: ServerProcess, agent_console: Any, artifacts_dir: Path
+) -> None:
+    console, _ = claimed_by_a_new_agent(open_shop_at, desk_server, agent_console, "Eva Brandt")
+    suggestions = console.get_by_test_id("suggestions")
+    expect(suggestions).to_contain_text("Next payment")
+    console.screenshot(path=str(artifacts_dir / "console-suggestions.png"), full_page=True)
+    first = suggestions.locator(".use-draft").first
+    draft = first.get_attribute("data-draft")
+    assert draft and "/help/" in draft
+    first.click()
+    box = console.get_by_label("Reply to the customer")
+    expect(box).to_have_value(draft)
+    expect(box).to_be_focused()
+
+    suggestions.get_by_role("button", name="Open the form").click()
+    expect(console.locator('details[data-tool="next_payment"]')).to_have_attribute("open", "")

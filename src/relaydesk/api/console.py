@@ -251,6 +251,9 @@ def conversation_page(
         follow_up_email=_follow_ups(services, [view.conversation.id]).get(view.conversation.id),
         profile_cards=services.console.profile_cards(view.profile),
         operations=services.console.operations.forms(),
+        suggestions=services.console.suggestions.for_events(
+            view.events, view.conversation.language
+        ),
         result_card=services.console.result_card,
     )
 

@@ -18,6 +18,7 @@ from relaydesk.desk.approvals import ApprovalDesk
 from relaydesk.desk.canned import CannedDesk
 from relaydesk.desk.cards import Card, card_for_result
 from relaydesk.desk.operations import OperationDesk
+from relaydesk.desk.suggestions import NoSuggestions, ReplySuggestions
 from relaydesk.desk.team import TeamDesk
 from relaydesk.desk.worklist import SlaTargets, Worklist
 from relaydesk.settings import Settings
@@ -50,6 +51,7 @@ class ConsoleDesks:
     canned: CannedDesk
     team: TeamDesk
     embedder: LazyEmbedder
+    suggestions: ReplySuggestions | NoSuggestions
 
     def result_card(self, tool: str, result: object) -> Card | None:
         """One tool's result as a card, if the tool is known and the result is an object."""
@@ -86,4 +88,12 @@ def build_console_desks(
         canned=CannedDesk(CannedStore(engine), work.store, routing, routing.clock),
         team=TeamDesk(agents, routing),
         embedder=LazyEmbedder(),
+        suggestions=_suggestions(assistant),
     )
+
+
+def _suggestions(assistant: Assistant) -> ReplySuggestions | NoSuggestions:
+    if not isinstance(assistant, PackAssistant):
+        return NoSuggestions()
+    parts = assistant.parts
+    return ReplySuggestions(parts.knowledge, parts.flows, parts.article_link)

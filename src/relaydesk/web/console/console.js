@@ -318,9 +318,29 @@
     });
   }
 
+  // Suggestions: an article's text goes into the reply box to edit; an operation's form opens.
+  function suggestions(replyBox) {
+    document.querySelectorAll(".use-draft").forEach(function (button) {
+      button.addEventListener("click", function () {
+        replyBox.value = button.dataset.draft;
+        replyBox.focus();
+      });
+    });
+    document.querySelectorAll(".open-operation").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const form = document.querySelector('details.operation[data-tool="' + button.dataset.tool + '"]');
+        if (!form) return;
+        form.open = true;
+        form.scrollIntoView({ block: "center" });
+        const first = form.querySelector("input:not([type=hidden]), select, textarea");
+        if (first) first.focus();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const replyBox = document.getElementById("reply-text");
-    if (replyBox) cannedResponses(replyBox);
+    if (replyBox) { cannedResponses(replyBox); suggestions(replyBox); }
     if (csrf) { heartbeat(); window.setInterval(heartbeat, 15000); }
     const panel = document.getElementById("panel");
     if (panel) {
