@@ -64,14 +64,20 @@ ENDINGS = ("", " :)", " 🙂", " ...")
 SIGNATURES = ("Anna", "Lars", "Maria", "Jonas", "Sofia", "Pedro", "Claire", "Luca", "Eva", "Tom")
 
 
-def visit_messages(rng: random.Random, count: int = MESSAGES_PER_VISIT) -> list[str]:
-    """One visit's messages: a language by the simulator's weights, mixed questions in it."""
+def visit_messages(
+    rng: random.Random, count: int = MESSAGES_PER_VISIT, plain: bool = False
+) -> list[str]:
+    """One visit's messages: a language by the simulator's weights, mixed questions in it;
+    `plain` keeps the simulator's phrases as they are (then the embedding memo holds most)."""
     languages = list(LANGUAGE_WEIGHTS)
     language = rng.choices(languages, weights=[LANGUAGE_WEIGHTS[x] for x in languages])[0]
     keys = [key for key in TURN_KEYS if key in PHRASES[language]]
     messages = []
     for _ in range(count):
         phrase = rng.choice(PHRASES[language][rng.choice(keys)])
+        if plain:
+            messages.append(phrase)
+            continue
         greeting = rng.choice((*GREETINGS[language], ""))
         said = f"{greeting}, {phrase[0].lower()}{phrase[1:]}" if greeting else phrase
         signed = f" - {rng.choice(SIGNATURES)}" if rng.random() < 0.7 else ""
@@ -164,7 +170,7 @@ async def visit(target: Target, rng: random.Random, tally: Tally, deadline: floa
     customer = customer_for(target, rng)
     try:
         await customer.start()
-        for text in visit_messages(rng):
+        for text in visit_messages(rng, plain=target.plain_phrases):
             if time.perf_counter() >= deadline:
                 return
             if not await timed_turn(customer, text, time.perf_counter(), tally):
@@ -200,7 +206,10 @@ async def open_loop(target: Target, rate: float, seconds: float, seed: int) -> T
         if idle:
             customer, texts = idle.pop()
         else:
-            customer, texts = customer_for(target, rng), visit_messages(rng)
+            customer, texts = (
+                customer_for(target, rng),
+                visit_messages(rng, plain=target.plain_phrases),
+            )
             try:
                 await customer.start()
             except Exception as error:
@@ -282,6 +291,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--identity-secret", default="bench-identity-secret")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--plain-phrases",
+        action="store_true",
+        help="send the simulator's phrases unvaried (the server's embedding memo holds most)",
+    )
+    parser.add_argument(
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
@@ -301,6 +315,7 @@ async def run(args: argparse.Namespace) -> None:
         url = server.url if server else args.url
         pids = [server.pid] if server else args.server_pid
         target = Target(url, args.transport, args.signed_share, args.identity_secret)
+        target.plain_phrases = args.plain_phrases
         async with target:
             await measure(args, target, pids)
     finally:

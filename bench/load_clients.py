@@ -34,6 +34,7 @@ class Target:
         self.transport = transport
         self.signed_share = signed_share
         self.identity_secret = identity_secret
+        self.plain_phrases = False
         limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
         self.client = httpx.AsyncClient(base_url=self.url, timeout=30, limits=limits)
 

@@ -134,3 +134,11 @@ def test_the_process_tree_of_this_test_includes_a_child_it_started() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_plain_phrases_are_the_simulators_own_words_unchanged() -> None:
+    from relaydesk.simulation.personas import PHRASES
+
+    known = {phrase for keys in PHRASES.values() for phrases in keys.values() for phrase in phrases}
+    rng = random.Random(9)
+    assert all(m in known for _ in range(50) for m in load.visit_messages(rng, plain=True))

@@ -87,7 +87,6 @@ def serve(
     """Migrate the database, then serve the API on HOST:PORT with one or more workers."""
     import uvicorn
 
-    from relaydesk.api.app import create_app
     from relaydesk.api.socket_frames import server_frame_limit
     from relaydesk.api.workers import (
         connection_budget,
@@ -114,6 +113,8 @@ def serve(
         if workers == 1:
             steps.say("Loading the assistant (the first start prepares its models)...")
             try:
+                from relaydesk.api.app import create_app  # the workers' parent needs no app
+
                 application = create_app(settings)
             except PackError as error:
                 fail(str(error))
