@@ -270,3 +270,13 @@ def test_language_model_calls_are_counted_per_role_with_latency_tokens_and_refus
 
 def test_without_a_language_model_its_table_is_empty() -> None:
     assert report(human_handled("c1").build()).tables["model"].rows == []
+
+
+def test_the_sla_breach_rate_counts_first_replies_by_a_person_later_than_the_target() -> None:
+    quick = HistoryBuilder("q1").customer(0).escalate(1).claim(30).agent_reply(200).build()
+    late = HistoryBuilder("q2", "cus_2").customer(0).escalate(1).claim(60).agent_reply(400)
+    unanswered = HistoryBuilder("q3", "cus_3").customer(0).escalate(1).close(900)
+    found = build_report(
+        [quick, late.build(), unanswered.build()], WEEK, sla_first_response_s=300
+    )
+    assert found.value("sla_first_response_breach_rate") == 0.5  # 199 s on time, 399 s late

@@ -42,16 +42,19 @@ def previous_period(wanted: ReportFilter) -> ReportFilter:
 
 
 def compared_report(
-    engine: Engine, wanted: ReportFilter, embedder: Embedder | None = None
+    engine: Engine,
+    wanted: ReportFilter,
+    embedder: Embedder | None = None,
+    sla_first_response_s: float = 300.0,
 ) -> Report:
     """The report from the first data on, with the previous period's values beside it, and
     (given the assistant's embedder) knowledge gaps, contact reasons and spikes."""
     first = first_activity(engine)
     wanted = from_first_data(wanted, first)
-    current = report_from_store(engine, wanted)
+    current = report_from_store(engine, wanted, sla_first_response_s)
     before = None if first is None or first >= wanted.since else previous_period(wanted)
     if before is not None:
-        earlier = report_from_store(engine, before)
+        earlier = report_from_store(engine, before, sla_first_response_s)
         values = {metric.key: metric.value for metric in earlier.metrics}
         current = replace(current, previous=values, previous_filter=before)
     if embedder is not None:

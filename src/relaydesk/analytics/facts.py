@@ -72,6 +72,7 @@ class ConversationFacts:
     turn_ms: tuple[float, ...]
     ratings: tuple[Rating, ...] = field(default=())
     model_calls: tuple[ModelCall, ...] = field(default=())
+    person_first_replies: tuple[float, ...] = field(default=())
 
     @property
     def escalated(self) -> bool:
@@ -122,6 +123,23 @@ def first_response_seconds(events: Sequence[Event]) -> float | None:
         None,
     )
     return None if answer is None else (answer.created_at - asked.created_at).total_seconds()
+
+
+def person_first_replies(events: Sequence[Event]) -> tuple[float, ...]:
+    """Seconds from each entry into the queue to the first message an agent sent after it
+    (entries left without any agent message, handed back or closed, are not counted)."""
+    replies: list[float] = []
+    waiting_since: datetime | None = None
+    for event in events:
+        transition = _transition(event)
+        if transition in ("escalate", "release"):
+            waiting_since = waiting_since or event.created_at
+        elif transition in ("close", "hand_back"):
+            waiting_since = None
+        elif waiting_since and event.kind is EventKind.MESSAGE and event.source is Source.AGENT:
+            replies.append((event.created_at - waiting_since).total_seconds())
+            waiting_since = None
+    return tuple(replies)
 
 
 def queue_waits(events: Sequence[Event]) -> tuple[float, ...]:
@@ -234,4 +252,5 @@ def facts_of(history: ConversationHistory) -> ConversationFacts:
         turn_ms=turn_latencies(events),
         ratings=ratings(events),
         model_calls=model_calls(events),
+        person_first_replies=person_first_replies(events),
     )

@@ -14,6 +14,7 @@ from relaydesk.analytics.report import Metric, Report, ReportFilter, ReportTable
 from relaydesk.analytics.stats import mean, percent, percentile, rounded, share
 
 REPEAT_WINDOW = timedelta(days=7)
+DEFAULT_SLA_FIRST_RESPONSE_S = 300.0  # settings.sla_first_response_minutes, in seconds
 FTE_HOURS_PER_WEEK = 40.0
 DEFAULT_HANDLE_MINUTES = 8.0
 FORMULAS = {
@@ -231,6 +232,7 @@ METRICS = (
     ("agent_utilisation", "Agent utilisation", "ratio"),
     ("queue_wait_p50_s", "Queue wait p50", "s"),
     ("queue_wait_p90_s", "Queue wait p90", "s"),
+    ("sla_first_response_breach_rate", "First replies by a person later than the SLA", "ratio"),
     ("approvals_requested", "Approvals requested", ""),
     ("approvals_decided", "Approvals decided", ""),
     ("approval_decision_p50_s", "Time to approval decision p50", "s"),
@@ -306,8 +308,12 @@ def _summary(
     repeated: set[str],
     wanted: ReportFilter,
     utilisation: float | None,
+    sla_first_response_s: float,
 ) -> list[Metric]:
     values = _volume(facts, repeated) | _times(facts)
+    replies = [seconds for f in facts for seconds in f.person_first_replies]
+    late = sum(seconds > sla_first_response_s for seconds in replies)
+    values["sla_first_response_breach_rate"] = rounded(share(late, len(replies)))
     resolved = int(values["assistant_resolved"] or 0)
     values |= _people(facts, resolved, wanted.days, utilisation)
     return [Metric(key, label, values[key], unit) for key, label, unit in METRICS]
@@ -317,6 +323,7 @@ def build_report(
     histories: Iterable[ConversationHistory],
     wanted: ReportFilter,
     agents: Mapping[str, AgentInfo] | None = None,
+    sla_first_response_s: float = DEFAULT_SLA_FIRST_RESPONSE_S,
 ) -> Report:
     """The report for `wanted` from conversation histories.
 
@@ -336,4 +343,5 @@ def build_report(
         "intents": breakdown_table(facts, repeated, "intent", "By intent"),
         "model": model_table(call for f in facts for call in f.model_calls),
     }
-    return Report(wanted, _summary(facts, repeated, wanted, utilisation), tables, FORMULAS)
+    summary = _summary(facts, repeated, wanted, utilisation, sla_first_response_s)
+    return Report(wanted, summary, tables, FORMULAS)

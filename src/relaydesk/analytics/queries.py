@@ -91,10 +91,12 @@ def load_agents(engine: Engine) -> dict[str, AgentInfo]:
     return {row.id: AgentInfo(row.display_name, int(row.capacity)) for row in rows}
 
 
-def report_from_store(engine: Engine, wanted: ReportFilter) -> Report:
+def report_from_store(
+    engine: Engine, wanted: ReportFilter, sla_first_response_s: float = 300.0
+) -> Report:
     """The report for `wanted`, reading a week past its end to find repeat inquiries."""
     histories = load_histories(engine, wanted.since, wanted.until + REPEAT_WINDOW)
-    return build_report(histories, wanted, load_agents(engine))
+    return build_report(histories, wanted, load_agents(engine), sla_first_response_s)
 
 
 def filter_values(engine: Engine) -> dict[str, Sequence[str]]:

@@ -75,8 +75,9 @@ async def _report(
 ) -> Report:
     wanted = report_filter(since, until, language=language, intent=intent, channel=channel)
     embedder = services.console.embedder.get
+    target_s = services.settings.sla_first_response_minutes * 60
     return await run_in_threadpool(
-        lambda: compared_report(services.store.engine, wanted, embedder())
+        lambda: compared_report(services.store.engine, wanted, embedder(), target_s)
     )
 
 

