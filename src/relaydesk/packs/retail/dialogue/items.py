@@ -160,3 +160,18 @@ def everything_but(
         concerned = set(w.order_ids(text))
     return [(0, o, i) for o in orders if o["order_id"] in concerned and o["status"] == "delivered"
             for i in o["items"] if id(i) not in excluded]
+
+
+CHANGEABLE = {"exchange": "delivered", "modify": "pending", "return": "delivered",
+              "cancel": "pending"}
+
+
+def which_items(kind: str, orders: list[dict[str, Any]]) -> str:
+    status = CHANGEABLE[kind]
+    listed = "; ".join(
+        f"{order['order_id']}: " + ", ".join(item["name"] for item in order["items"])
+        for order in orders if order["status"] == status
+    )
+    if not listed:
+        return f"I don't see a {status} order that could be handled that way."
+    return f"Which items would you like to {kind}? Your {status} orders: {listed}."

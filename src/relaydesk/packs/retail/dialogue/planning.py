@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from relaydesk.packs.retail.dialogue import words as w
 from relaydesk.packs.retail.dialogue.address_requests import address_request
+from relaydesk.packs.retail.dialogue.cancellations import (
+    answer_cancel_offer,
+    cancel_reasons,
+    cancel_request,
+)
 from relaydesk.packs.retail.dialogue.items import (
+    CHANGEABLE,
     described,
     everything_but,
     items_named,
@@ -16,7 +22,7 @@ from relaydesk.packs.retail.dialogue.items import (
     pick_among,
     segments,
     statuses_named,
-    whole_order,
+    which_items,
 )
 from relaydesk.packs.retail.dialogue.matching import choose_variant, mentioned_at
 from relaydesk.packs.retail.dialogue.proposals import Proposal, options_text
@@ -25,9 +31,6 @@ from relaydesk.tools import deny
 
 if TYPE_CHECKING:
     from relaydesk.packs.retail.dialogue.agent import StoreAssistant
-
-CHANGEABLE = {"exchange": "delivered", "modify": "pending", "return": "delivered",
-              "cancel": "pending"}
 
 
 @dataclass
@@ -79,8 +82,8 @@ def plan_requests(agent: StoreAssistant, text: str, plan: Plan) -> Plan:
     plan.method_hint = w.payment_hint(text) or plan.method_hint
     _unknown_orders(agent, text, plan)
     _tracking(agent, text, plan)
-    _answer_cancel_offer(text, plan)
-    _reasons(agent, text, plan)
+    answer_cancel_offer(text, plan)
+    cancel_reasons(agent, text, plan)
     _answer_open_items(agent, text, plan)
     if plan.retry is not None:
         kind, earlier = plan.retry
@@ -152,7 +155,7 @@ def _orders_named_or_all(agent: StoreAssistant, text: str) -> list[dict[str, Any
 def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
     orders = _orders_named_or_all(agent, text)
     if kind == "cancel":
-        _cancel(agent, text, orders, plan)
+        cancel_request(agent, text, orders, plan)
         return
     statuses = ("delivered",) if kind == "return" else statuses_named(text)
     hits = items_named(text, orders, statuses)
@@ -253,19 +256,8 @@ def _no_items(
         )
         return
     plan.topic = kind
-    plan.question = _which_items(kind, orders)
+    plan.question = which_items(kind, orders)
     plan.soft_question = True
-
-
-def _which_items(kind: str, orders: list[dict[str, Any]]) -> str:
-    status = CHANGEABLE[kind]
-    listed = "; ".join(
-        f"{order['order_id']}: " + ", ".join(item["name"] for item in order["items"])
-        for order in orders if order["status"] == status
-    )
-    if not listed:
-        return f"I don't see a {status} order that could be handled that way."
-    return f"Which items would you like to {kind}? Your {status} orders: {listed}."
 
 
 def _prefer(text: str) -> str | None:
@@ -350,81 +342,6 @@ def _returns(agent: StoreAssistant, hits: list[Any], plan: Plan) -> None:
     for order_id, items in by_order.items():
         method = method_for(agent, orders[order_id], plan.method_hint)
         plan.ready.append(Proposal("return", order_id, items=items, method=method))
-
-
-def _cancel(agent: StoreAssistant, text: str, orders: list[dict[str, Any]], plan: Plan) -> None:
-    named = [o for o in orders if o["status"] == "pending" and o["order_id"] in w.order_ids(text)]
-    if not named and re.search(r"\ball\b.*\bpending|\bpending orders\b", text.lower()):
-        named = [o for o in orders if o["status"] == "pending"]
-    if not named:
-        hits = items_named(text, orders, "pending")
-        hit_orders = {h[1]["order_id"]: h[1] for h in hits}
-        named = list(hit_orders.values())
-        if not whole_order(text) and _offer_whole_orders(text, named, hits, plan):
-            return
-    if not named and any(p.kind == "cancel" for p in plan.ready):
-        return  # this message gave the reason for a cancellation already asked about
-    if not named and plan.last_order:
-        last = agent.state.orders.get(plan.last_order)
-        named = [last] if last and last["status"] == "pending" else []
-    for order in named:  # a cancelled order needs no more item changes
-        plan.open_items = [o for o in plan.open_items if o.order_id != order["order_id"]]
-        plan.changes = {k: v for k, v in plan.changes.items() if k[1] != order["order_id"]}
-        if plan.question_order == order["order_id"]:
-            plan.question = plan.question_order = None
-    if not named:
-        plan.question = _which_items("cancel", orders)
-        plan.topic = "cancel"
-        return
-    plan.topic = None
-    plan.cancels_without_reason.extend(o["order_id"] for o in named)
-    _reasons(agent, text, plan)
-
-
-def _offer_whole_orders(
-    text: str, named: list[dict[str, Any]], hits: list[Any], plan: Plan
-) -> bool:
-    """'Cancel only the hose': orders are cancelled whole, so ask before cancelling more."""
-    partial = [o for o in named if len(o["items"]) > len([h for h in hits if h[1] is o])]
-    if not partial:
-        return False
-    # Orders whose every item was named are cancelled as asked; the others are offered whole.
-    whole = [o["order_id"] for o in named if o not in partial]
-    plan.cancel_reason = w.cancel_reason(text) or plan.cancel_reason
-    if whole and plan.cancel_reason:
-        plan.ready += [Proposal("cancel", o["order_id"], items=o["items"],
-                                reason=plan.cancel_reason) for o in named if o not in partial]
-    elif whole:
-        plan.cancels_without_reason.extend(whole)
-    plan.cancel_offer = [o["order_id"] for o in partial]
-    plan.question = " ".join(
-        f"Only whole orders can be cancelled: order {o['order_id']} also has "
-        + ", ".join(i["name"] for i in o["items"] if all(i is not h[2] for h in hits))
-        + "." for o in partial) + " Would you like to cancel the whole order?"
-    return True
-
-
-def _answer_cancel_offer(text: str, plan: Plan) -> None:
-    offered, plan.cancel_offer = plan.cancel_offer, []
-    if w.is_yes(text) or (offered and whole_order(text) and w.wants(text).cancel):
-        plan.cancels_without_reason.extend(offered)
-    elif offered:
-        plan.said.append("All right, I won't cancel it.")
-
-
-def _reasons(agent: StoreAssistant, text: str, plan: Plan) -> None:
-    if not plan.cancels_without_reason:
-        return
-    reason = w.cancel_reason(text) or plan.cancel_reason
-    if reason is None:
-        plan.question = ("May I ask why you want to cancel: is it no longer needed, or was it "
-                         "ordered by mistake?")
-        return
-    plan.cancel_reason = reason
-    for order_id in plan.cancels_without_reason:
-        items = agent.state.orders[order_id]["items"]
-        plan.ready.append(Proposal("cancel", order_id, items=items, reason=reason))
-    plan.cancels_without_reason = []
 
 
 def _ready_changes(agent: StoreAssistant, plan: Plan) -> None:

@@ -64,12 +64,14 @@ def _report(verdicts: list[TaskVerdict], transcripts: bool) -> None:
         if verdict.difference is None:
             continue
         console.print(f"task {verdict.task_id}: unsolved, {verdict.difference.describe()}",
-                      highlight=False, markup=False)
+                      highlight=False, markup=False, soft_wrap=True)
         if transcripts:
             for turn in verdict.transcript:
-                console.print(f"  customer: {turn.customer}", highlight=False, markup=False)
+                console.print(f"  customer: {turn.customer}", highlight=False, markup=False,
+                              soft_wrap=True)
                 for reply in turn.replies:
-                    console.print(f"  assistant: {reply}", highlight=False, markup=False)
+                    console.print(f"  assistant: {reply}", highlight=False, markup=False,
+                                  soft_wrap=True)
     solved = sum(verdict.solved for verdict in verdicts)
     share = 100 * solved / len(verdicts) if verdicts else 0.0
     console.print(f"solved {solved}/{len(verdicts)} ({share:.1f} %)", highlight=False)
