@@ -13,6 +13,7 @@ from sqlalchemy import Engine, update
 from relaydesk.analytics.compared import compared_report
 from relaydesk.analytics.insight import (
     Unanswered,
+    article_draft,
     cluster_gaps,
     find_spikes,
     per_day,
@@ -157,3 +158,12 @@ def test_a_previous_period_only_partly_covered_by_data_is_no_baseline(
     assert found["contact_reasons"][0]["previous"] is None
     (spike,) = found["spikes"]  # against the period's other days: 2 contacts over 7 days
     assert (spike["day"], spike["observed"], spike["expected"]) == ("2026-11-28", 6, 0.29)
+
+
+def test_a_gap_becomes_an_article_draft_in_the_knowledge_format() -> None:
+    draft = article_draft("Do you ship to Canada: really?", "en", ["Ship to Canada? -->"])
+    front, body = draft.split("---\n")[1], draft.split("---\n")[2]
+    assert "id: do-you-ship-to-canada-really\n" in front
+    assert 'title: "Do you ship to Canada: really?"\n' in front
+    assert "url: /help/en/do-you-ship-to-canada-really\n" in front
+    assert "- Ship to Canada? - ->" in body

@@ -16,6 +16,7 @@ twice the expected count up.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -179,3 +180,19 @@ def per_day(pairs: Sequence[tuple[str, date]]) -> dict[str, dict[date, int]]:
     for intent, day in pairs:
         counted[intent][day] += 1
     return {intent: dict(days) for intent, days in counted.items()}
+
+
+def article_draft(question: str, language: str, examples: Sequence[str] = ()) -> str:
+    """A help-article draft in the pack's knowledge format for one knowledge gap."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in question.lower()).split()
+    slug = "-".join(words[:8]) or "new-article"
+    asked = "\n".join(
+        f"- {example.replace('--', '- -')}" for example in (examples or [question])
+    )
+    title = json.dumps(question.strip(), ensure_ascii=False)  # a YAML string, colons and all
+    return (
+        f"---\nid: {slug}\ntitle: {title}\nurl: /help/{language}/{slug}\n"
+        f"language: {language}\ntags: []\n---\n\n"
+        "Write the answer here, in two or three short paragraphs the assistant can quote.\n\n"
+        f"<!-- Customers asked:\n{asked}\n-->\n"
+    )

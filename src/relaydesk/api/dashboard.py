@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from relaydesk.analytics.compared import compared_report
+from relaydesk.analytics.insight import article_draft
 from relaydesk.analytics.period import report_filter
 from relaydesk.analytics.queries import filter_values
 from relaydesk.analytics.report import Report
@@ -116,6 +117,22 @@ async def export_report(
         mask_text(found.csv(table)),  # exports leave the desk: no personal data in them
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/article-draft")
+def article_draft_file(
+    _agent: Supervisor,
+    question: Annotated[str, Query(min_length=1, max_length=500)],
+    language: Annotated[str, Query(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en",
+    example: Annotated[list[str] | None, Query(max_length=5)] = None,
+) -> Response:
+    """A knowledge gap as a help-article draft to fill in and add to the pack's knowledge."""
+    draft = article_draft(question, language, [e[:500] for e in example or []])
+    return Response(
+        mask_text(draft),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="article-draft.md"'},
     )
 
 

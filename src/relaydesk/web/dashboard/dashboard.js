@@ -196,13 +196,26 @@
     if (!insight || !insight.knowledge_gaps) return;
     document.getElementById("gaps-total").textContent = "(" + insight.unanswered + " messages)";
     renderTable("table-gaps", {
-      columns: ["questions", "like", "other examples", "languages", "why"],
+      columns: ["questions", "like", "other examples", "languages", "why", ""],
       rows: insight.knowledge_gaps.slice(0, 20).map((gap) => [
         gap.count, gap.label,
         gap.examples.filter((e) => e !== gap.label).join(" · ") || null,
         Object.entries(gap.languages).map(([k, v]) => k + " " + v).join(", "),
         Object.entries(gap.why).map(([k, v]) => k.replaceAll("_", " ") + " " + v).join(", "),
       ]),
+    });
+    document.querySelectorAll("#table-gaps tr").forEach((row, index) => {
+      const gap = insight.knowledge_gaps[index - 1];
+      if (!gap) return;
+      const language = Object.keys(gap.languages)[0] || "en";
+      const params = new URLSearchParams({ question: gap.label, language: language === "?" ? "en" : language });
+      gap.examples.forEach((example) => params.append("example", example));
+      const cell = document.createElement("td");
+      const link = document.createElement("a");
+      link.href = "/v1/dashboard/article-draft?" + params;
+      link.textContent = "Write an article";
+      cell.append(link);
+      row.append(cell);
     });
     const spiking = new Set(insight.spikes.map((s) => s.intent));
     renderTable("table-reasons", {
