@@ -80,7 +80,8 @@ def _start_server(settings: Settings, log_path: Path) -> tuple[subprocess.Popen[
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "relaydesk", "serve", "--port", str(port)],
+            # one worker each: the simulator starts one server per core itself
+            [sys.executable, "-m", "relaydesk", "serve", "--port", str(port), "--workers", "1"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
