@@ -194,7 +194,8 @@ def create_app(
     app.include_router(widget_pages.router)
     demo = services.pack.demo
     # Only the demo mounts it (RELAYDESK_DEMO_SHOP): it signs visitors in as demo customers.
-    if settings.demo_shop and demo is not None and demo.render_shop is not None:
+    shop_mounted = settings.demo_shop and demo is not None and demo.render_shop is not None
+    if shop_mounted:
         app.include_router(widget_pages.shop_router)
     include_agent_side(app)
     include_canned(app)
@@ -210,7 +211,8 @@ def create_app(
 
         register_llm_metrics(metrics.registry, services.conversations.assistant)
     app.include_router(help_pages.router)
-    app.include_router(home.router)
+    landing = home.landing_page(shop_mounted=shop_mounted, docs_on=docs_on)
+    app.include_router(home.home_router(landing))
 
     @app.get("/healthz", tags=["service"])
     def health() -> dict[str, str]:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
-from starlette.routing import Route
-
-router = APIRouter(tags=["service"])
-
-# The first of these that the running app serves: the demo shop where it is mounted, the
-# API docs where they are on, the help centre always.
-LANDING_PAGES = ("/shop", "/docs", "/help")
 
 
-@router.get("/", include_in_schema=False)
-def home(request: Request) -> RedirectResponse:
-    served = {route.path for route in request.app.routes if isinstance(route, Route)}
-    target = next((page for page in LANDING_PAGES if page in served), "/healthz")
-    return RedirectResponse(target, status_code=307)
+def landing_page(*, shop_mounted: bool, docs_on: bool) -> str:
+    """The demo shop where it is mounted, the API docs where they are on, else the help centre."""
+    if shop_mounted:
+        return "/shop"
+    return "/docs" if docs_on else "/help"
+
+
+def home_router(target: str) -> APIRouter:
+    router = APIRouter(tags=["service"])
+
+    @router.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse(target, status_code=307)
+
+    return router
