@@ -56,6 +56,10 @@ class UnsureUnderstander:
         self.real = real
         self.unsure = set(unsure)
 
+    @property
+    def reference_kinds(self) -> frozenset[str]:
+        return self.real.reference_kinds
+
     def understand(self, text: str, **kwargs: Any) -> Understanding:
         understood = self.real.understand(text, **kwargs)
         if text not in self.unsure:

@@ -1,8 +1,11 @@
 """The model-output checks on their own: what counts as a claim, a leak, an echo, an invention."""
 
+from relaydesk.assistant.claims import GENERIC_CLAIMS
 from relaydesk.assistant.guard import ReplyGuard
 from relaydesk.assistant.understanding.language import LanguageGuess
-from relaydesk.llm.checks import ModelOutputGuard, outcome_claims
+from relaydesk.llm.checks import ModelOutputGuard
+from relaydesk.llm.checks import outcome_claims as claims_in
+from relaydesk.packs.paylater.claims import CLAIMS
 
 ARTICLE = "Once the refund has been processed, it reaches your card in 5 to 10 days."
 
@@ -11,7 +14,15 @@ def english(_text: str) -> LanguageGuess:
     return LanguageGuess("en", 0.9)
 
 
-GUARD = ModelOutputGuard(ReplyGuard(frozenset({"http://x/help/en/refunds"})), english, "RD-1")
+PAYLATER_CLAIMS = (*GENERIC_CLAIMS, *CLAIMS)
+GUARD = ModelOutputGuard(
+    ReplyGuard(frozenset({"http://x/help/en/refunds"})), english, "RD-1", PAYLATER_CLAIMS
+)
+
+
+def outcome_claims(text: str, sources: list[str] | None = None) -> list[str]:
+    """Claims as the demo company's assistant reads them (core's and its own)."""
+    return claims_in(text, sources or [], PAYLATER_CLAIMS)
 
 
 def test_actions_stated_as_done_or_promised_are_claims_in_several_languages() -> None:
@@ -20,6 +31,12 @@ def test_actions_stated_as_done_or_promised_are_claims_in_several_languages() ->
     assert outcome_claims("If you do not pay, we will cancel it.") == ["promise"]
     assert outcome_claims("Die Zahlung wurde um eine Woche verschoben.") == ["postpone_payment"]
     assert outcome_claims("Betalningen har skjutits upp.") == ["postpone_payment"]
+
+
+def test_core_knows_only_claims_any_business_shares() -> None:
+    assert claims_in("Your payment has been postponed by a week.") == []
+    assert claims_in("We will waive the fee.") == ["promise"]
+    assert claims_in("Your address has been updated.") == ["account_change"]
 
 
 def test_words_quoted_from_the_article_are_not_a_claim() -> None:

@@ -19,6 +19,7 @@ from relaydesk.llm.client import ChatClient, Deadline
 from relaydesk.llm.handoff_note import HandoffWriter
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.stats import LlmStats
+from relaydesk.packs.paylater.claims import CLAIMS
 from relaydesk.settings import Settings
 from support.demo import assistant_on
 
@@ -35,6 +36,7 @@ def writer(base_url: str) -> HandoffWriter:
         LlmStats(),
         load_masker(),
         summarize=summarize,
+        claims=CLAIMS,  # the demo company's, as the app passes them from its assistant
     )
 
 

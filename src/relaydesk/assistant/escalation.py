@@ -154,7 +154,9 @@ class EscalationPolicy(BaseModel):
             return Escalation(reason="low_confidence", priority=1)
         return None
 
-    def after_failure(self, state: DialogueState, flow: str, skill: str) -> Escalation | None:
+    def after_failure(
+        self, state: DialogueState, flow: str, skill: str | None
+    ) -> Escalation | None:
         if state.failures.get(flow, 0) >= self.flow_failures:
             return Escalation(reason="flow_failed", priority=1, skill=skill, detail=flow)
         return None

@@ -9,7 +9,7 @@ from relaydesk.assistant.compose import MissingValue, lookup
 from relaydesk.assistant.dialogue import ActiveFlow
 from relaydesk.assistant.flows import FlowSpec, ReplySpec
 from relaydesk.assistant.replies import format_amount, placeholders
-from relaydesk.assistant.slots import entity_value, is_no, is_yes, read_slot
+from relaydesk.assistant.slots import entity_value, is_no, is_yes
 from relaydesk.assistant.turn import Escalation
 from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.tools import PolicyDecision, ToolOutcome
@@ -78,7 +78,8 @@ class FlowRunner:
             awaiting = self.active.awaiting == f"slot:{slot.name}" or (
                 confirming and slot.kind in CORRECTABLE_AT_CONFIRMATION
             )
-            value = read_slot(slot.kind, text, self.turn.understanding, awaiting)
+            reader = self.turn.parts.slot_reader(slot.kind)
+            value = reader(text, self.turn.understanding, awaiting) if reader else None
             if value is not None:
                 value = str(value) if hasattr(value, "quantize") else value
                 if self.active.slots.get(slot.name) != value:
@@ -127,8 +128,7 @@ class FlowRunner:
             self._tool_failed(outcome)
             return False
         if outcome.result.get("found") is False:
-            self.turn.say("next_payment.none")
-            self._finish()
+            self._nothing_to_act_on()
             return False
         self.active.preview = outcome.result
         for slot in self.spec.slots:
@@ -156,14 +156,10 @@ class FlowRunner:
             self.active.asked[slot_name] = asked + 1
         self.active.awaiting = f"slot:{slot_name}"
         text = self.turn.parts.composer.catalog.render(slot.ask, self.turn.language)
+        catalog = self.turn.parts.composer.catalog
         choices = [
-            {
-                "label": self.turn.parts.composer.catalog.render(
-                    f"dispute.reason.{value}", self.turn.language
-                ),
-                "value": value,
-            }
-            for value in slot.choices
+            {"label": catalog.render(key, self.turn.language), "value": value}
+            for key, value in zip(slot.choice_label_keys(), slot.choices, strict=True)
         ]
         self.turn.say_text(text, [], key=slot.ask, choices=choices or None)
 
@@ -258,12 +254,17 @@ class FlowRunner:
         details = dict(decision.details) if decision else {}
         catalog = self.turn.parts.composer.catalog
         suffix = reason.split(".")[-1]
-        key = f"{self.spec.denied_prefix}.{suffix}" if self.spec.denied_prefix else ""
-        if key and key in catalog.message_keys() and self._can_render(key, details):
+        key = next(
+            (
+                key
+                for key in self._refusal_keys(suffix)
+                if key in catalog.message_keys() and self._can_render(key, details)
+            ),
+            None,
+        )
+        if key is not None:
             values = self._quoted({**self.active.slots, **details})
             self.turn.say_text(catalog.render(key, self.turn.language, **values), [], key=key)
-        elif reason.endswith("not_your_order"):
-            self.turn.say("not_your_order")
         else:
             self.turn.say("action.denied")
         retry = self.spec.ask_again_on.get(suffix)
@@ -280,10 +281,24 @@ class FlowRunner:
             self._escalate_if_failing()
         self._finish()
 
+    def _refusal_keys(self, reason: str) -> list[str]:
+        """The most specific reply for a policy's reason first: <denied_prefix>.<reason>,
+        then denied.<reason>, then the reason itself as a key."""
+        prefix = [f"{self.spec.denied_prefix}.{reason}"] if self.spec.denied_prefix else []
+        return [*prefix, f"denied.{reason}", reason]
+
+    def _nothing_to_act_on(self) -> None:
+        """The preview found nothing this flow could act on: say so, or hand over."""
+        if self.spec.preview_none is None:
+            self._give_up()
+            return
+        self.turn.say(self.spec.preview_none)
+        self._finish()
+
     def _needs_approval(self, outcome: ToolOutcome, params: dict[str, Any]) -> None:
         self.turn.propose(self.spec.tool, params, outcome)
         details = dict(outcome.decision.details) if outcome.decision else {}
-        self.turn.say("refund.needs_approval", **self._quoted(details))
+        self.turn.say(self.spec.needs_approval, **self._quoted(details))
         self.turn.escalate(Escalation(reason="needs_approval", priority=1, skill=self.spec.skill))
         self._finish()
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-SlotKind = Literal[
-    "order_id", "refund_id", "days", "email", "address", "dispute_reason", "amount", "last4"
-]
+# A slot kind names a reader: the standard ones (assistant/slots.py) or the pack's own
+# (AssistantParts.slot_kinds); a pack's flows are checked against both when it loads.
+SlotKind = str
 _PARAM = re.compile(r"^(?:(?P<fn>date|amount|reply)\()?(?P<args>[a-z_.,\s0-9]+)\)?$")
 
 
@@ -22,7 +21,18 @@ class SlotSpec(BaseModel):
     required: bool = True
     # Where to find it when the customer has not said it: e.g. "preview.order_id".
     default: str | None = None
-    choices: list[str] = Field(default_factory=list)  # quick replies: reply keys for values
+    choices: list[str] = Field(default_factory=list)  # quick replies: values to offer
+    # The reply key prefix of the choices' labels: "dispute.reason" -> dispute.reason.<value>
+    choice_labels: str | None = None
+
+    @model_validator(mode="after")
+    def _choices_have_labels(self) -> SlotSpec:
+        if self.choices and not self.choice_labels:
+            raise ValueError(f"slot {self.name!r} offers choices but names no choice_labels")
+        return self
+
+    def choice_label_keys(self) -> list[str]:
+        return [f"{self.choice_labels}.{value}" for value in self.choices]
 
 
 class ReplySpec(BaseModel):
@@ -58,7 +68,10 @@ class FlowSpec(BaseModel):
     done: ReplySpec
     empty: ReplySpec | None = None  # a query tool that found nothing
     denied_prefix: str | None = None  # "postpone.denied" -> postpone.denied.<reason>
-    skill: str = "payments"  # what a person needs to help when this flow fails
+    preview_none: str | None = None  # the preview found nothing ({"found": false}) to act on
+    needs_approval: str = "escalated_handover"  # a person must approve the action first
+    approved: str | None = None  # told after a person approved it, when done cannot be filled
+    skill: str | None = None  # what a person needs to help when this flow fails (None: anyone)
     article: str | None = None  # a help article to link after the answer, by id
     rejected: str = "action.denied"  # what the customer hears when a person refuses it
 

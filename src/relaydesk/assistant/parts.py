@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from relaydesk.assistant.claims import ClaimPattern
 from relaydesk.assistant.compose import Composer
 from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.flows import FlowBook
 from relaydesk.assistant.guard import ReplyGuard
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.model_roles import ModelRoles
+from relaydesk.assistant.slots import STANDARD_SLOT_READERS, SlotReader, entity_reader
 from relaydesk.assistant.understanding import Understander
 from relaydesk.tools import ToolRegistry
 
@@ -50,8 +52,20 @@ class AssistantParts:
     profile_tools: tuple[str, ...] = ()
     # How an anonymous customer proves who they are; None: flows needing identity hand over.
     verification: IdentityCheck | None = None
+    # The pack's own slot kinds (reasons, card digits...) beside the standard ones and the
+    # kinds of its reference numbers (read from the understander's entities).
+    slot_kinds: Mapping[str, SlotReader] = field(default_factory=dict)
+    # Outcome statements in a model's free text, by the tool that must back them (llm/).
+    claim_patterns: tuple[ClaimPattern, ...] = ()
     # An optional language model's roles (relaydesk.llm); None runs the embedded engine alone.
     llm: ModelRoles | None = None
+
+    def slot_reader(self, kind: str) -> SlotReader | None:
+        """The pack's reader, a standard one, or the entity of a reference number's kind."""
+        reader = self.slot_kinds.get(kind) or STANDARD_SLOT_READERS.get(kind)
+        if reader is None and kind in self.understander.reference_kinds:
+            return entity_reader(kind)
+        return reader
 
     def tool_params(self, tool: str, slots: dict[str, Any]) -> dict[str, Any]:
         return self.param_adapter(tool, slots) if self.param_adapter else slots

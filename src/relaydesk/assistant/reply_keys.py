@@ -23,7 +23,11 @@ ENGINE_REPLY_KEYS = (
     "confirm_no",
     "action.denied",  # a policy refused and the pack has no more specific reply
     "knowledge.answer",  # an answer from an article, with its link
+    "knowledge.article_in_english",  # only the English article exists
 )
+# Also said by the engine, but not yet required at load because a shipped pack lacks them:
+# "confirmation.used" (a second yes to one question) and "value_refused" (a value the tool
+# cannot take). A pack without them fails at that moment instead of at start-up.
 # Said when an anonymous customer must prove who they are (only if the pack verifies them).
 VERIFICATION_REPLY_KEYS = ("ask_verify_identity", "verify.failed")
 
@@ -32,9 +36,10 @@ def flow_reply_keys(flows: FlowBook) -> set[str]:
     """Every reply key the pack's flows name."""
     keys: set[str] = set()
     for flow in flows.flows:
-        keys.add(flow.done.key)
-        keys.add(flow.rejected)
+        keys.update((flow.done.key, flow.rejected, flow.needs_approval))
         keys.update(reply.key for reply in (flow.confirm, flow.empty) if reply is not None)
+        keys.update(key for key in (flow.preview_none, flow.approved) if key is not None)
         for slot in flow.slots:
             keys.add(slot.ask)
+            keys.update(slot.choice_label_keys())
     return keys

@@ -1,4 +1,4 @@
-"""Reading slot values out of what the customer said, in the languages the demo speaks."""
+"""Reading slot values out of what the customer said: the kinds every pack may use."""
 
 from __future__ import annotations
 
@@ -19,34 +19,10 @@ _BARE_WEEK = re.compile(rf"\b{_WEEK}\b", re.IGNORECASE)
 # A number standing on its own: not part of a reference (ORD-100005) or a word.
 _DIGITS = re.compile(r"(?<![\w.,])\d{1,3}(?:[ ,.\u00a0]\d{3})*(?:[.,]\d{1,2})?(?![\w])")
 _MINUS = "-\u2212"
-_LAST4 = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ADDRESS = re.compile(
     r"^(?P<street>[^,\n]{2,200}),\s*(?P<postal_code>[A-Za-z0-9][A-Za-z0-9 -]{1,9}?)\s+"
     r"(?P<city>[^,\n]{1,100})(?:,\s*(?P<country>[A-Za-z]{2}))?\s*$"
 )
-_DISPUTE_WORDS = {
-    "not_received": (
-        "not_received", "not received", "never arrived", "didn't arrive", "did not arrive",
-        "not arrived", "hasn't arrived", "never came", "kom aldrig", "inte kommit",
-        "nicht angekommen", "nie angekommen", "nicht geliefert", "nie geliefert",
-        "no ha llegado", "no llegó", "nunca llegó", "nunca ha llegado", "no me ha llegado",
-        "no lo he recibido", "pas reçu", "jamais reçu", "pas arrivé", "jamais arrivé",
-        "non è arrivato", "mai arrivato", "non l'ho ricevuto", "niet aangekomen",
-        "nooit aangekomen", "niet ontvangen", "não chegou", "nunca chegou", "não recebi",
-        "inte levererats", "har inte fått", "ikke modtaget", "ikke mottatt", "ei saapunut",
-        "nie dotarł", "nie otrzymałem", "nie otrzymałam",
-    ),
-    "wrong_item": (
-        "wrong_item", "wrong item", "wrong product", "wrong size", "different item",
-        "fel vara", "falscher artikel", "falsche ware", "artículo equivocado",
-        "producto equivocado", "mauvais article", "articolo sbagliato", "verkeerde artikel",
-    ),
-    "not_as_described": (
-        "not_as_described", "not as described", "damaged", "broken", "fake", "defective",
-        "trasig", "skadad", "beschädigt", "kaputt", "defekt", "dañado", "roto", "endommagé",
-        "cassé", "non conforme", "danneggiato", "kapot",
-    ),
-}  # fmt: skip
 YES_WORDS = frozenset(
     {"yes", "y", "yeah", "yep", "sure", "ok", "okay", "confirm", "ja", "jo", "javisst", "gärna",
      "sí", "si", "oui", "ouais", "sim", "tak", "kyllä", "joo", "jep", "da", "correct"}
@@ -152,19 +128,6 @@ def read_address(text: str) -> dict[str, str] | None:
     return parts
 
 
-def read_dispute_reason(text: str) -> str | None:
-    lowered = text.lower()
-    for reason, words in _DISPUTE_WORDS.items():
-        if any(word in lowered for word in words):
-            return reason
-    return None
-
-
-def read_last4(text: str) -> str | None:
-    match = _LAST4.search(text)
-    return match.group(1) if match else None
-
-
 def is_yes(text: str, understanding: Understanding) -> bool:
     words = re.findall(r"\w+", text.lower())
     return understanding.intent == "affirm" or (0 < len(words) <= 3 and words[0] in YES_WORDS)
@@ -176,19 +139,21 @@ def is_no(text: str, understanding: Understanding) -> bool:
 
 
 SlotReader = Callable[[str, Understanding, bool], Any]
+"""(message text, understanding, whether the question for this slot was just asked) -> value."""
 
-SLOT_READERS: dict[str, SlotReader] = {
-    "order_id": lambda _t, u, _a: entity_value(u, "order_id"),
-    "refund_id": lambda _t, u, _a: entity_value(u, "refund_id"),
-    "email": lambda _t, u, _a: entity_value(u, "email"),
+
+def entity_reader(kind: str) -> SlotReader:
+    """A slot filled from an entity of the same kind (the pack's reference patterns find it)."""
+    return lambda _text, understanding, _awaiting: entity_value(understanding, kind)
+
+
+# Kinds every pack may use; a pack adds its own (order numbers, reasons...) in AssistantParts.
+STANDARD_SLOT_READERS: dict[str, SlotReader] = {
+    "email": entity_reader("email"),
+    "phone": entity_reader("phone"),
+    "date": entity_reader("date"),
     "days": lambda t, _u, awaiting: read_days(t, awaiting),
     "amount": lambda t, u, awaiting: read_amount(t, u, awaiting),
     "address": lambda t, _u, awaiting: read_address(t) if awaiting else None,
-    "dispute_reason": lambda t, _u, _a: read_dispute_reason(t),
-    "last4": lambda t, _u, awaiting: read_last4(t) if awaiting else None,
+    "text": lambda t, _u, awaiting: (t.strip() or None) if awaiting else None,
 }
-
-
-def read_slot(kind: str, text: str, understanding: Understanding, awaiting: bool) -> Any:
-    """The slot's value if this message gives one, else None."""
-    return SLOT_READERS[kind](text, understanding, awaiting)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 from rich.table import Table
 
-from relaydesk.cli.common import console, settings_or_exit
+from relaydesk.cli.common import console, fail, settings_or_exit
 
 packs_app = typer.Typer(help="Domain packs: what a business brings.", no_args_is_help=True)
 
@@ -32,3 +35,21 @@ def list_packs() -> None:
             pack.name, pack.version, pack.distribution, pack.target, "yes" if selected else ""
         )
     console.print(table)
+
+
+@packs_app.command("new")
+def new(
+    name: Annotated[str, typer.Argument(help="The pack's name, e.g. acme.")],
+    path: Annotated[Path, typer.Option(help="The folder to create it in.")] = Path("."),
+) -> None:
+    """Scaffold a working pack package: entry point, a flow, a tool, an article, a test."""
+    from relaydesk.pack.scaffold import ScaffoldError, new_pack
+
+    try:
+        target = new_pack(name, path)
+    except ScaffoldError as error:
+        fail(str(error))
+    console.print(f"Created the pack '{name}' in {target}. Next:")
+    console.print(f"  pip install -e {target}")
+    tests = target / "tests" / "conversations"
+    console.print(f"  RELAYDESK_PACK={name} relaydesk test conversations {tests}")

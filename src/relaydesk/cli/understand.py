@@ -8,13 +8,16 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from relaydesk.cli.common import console, fail, settings_or_exit
+
+if TYPE_CHECKING:
+    from relaydesk.assistant.understanding.entities import ReferencePattern
 
 PackOption = Annotated[
     str | None, typer.Option("--pack", help="Domain pack name or directory (default: settings).")
@@ -55,7 +58,7 @@ def understand(
 
     pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
     with console.status("Loading the understanding model..."):
-        understander = load_understander(pack_dir, cache)
+        understander = load_understander(pack_dir, cache, references=_references(pack))
     results = [understander.understand(text, conversation_language=language) for text in texts]
     if as_json:
         console.print_json(json.dumps([asdict(result) for result in results], ensure_ascii=False))
@@ -332,6 +335,18 @@ def _pack_dir(pack: str | None) -> Path:
     if not (candidate / "training").is_dir():
         fail(f"The pack '{name}' has no training directory in {candidate}.")
     return candidate
+
+
+def _references(pack: str | None) -> tuple[ReferencePattern, ...]:
+    """The installed pack's reference numbers; none for a pack given as a folder."""
+    from relaydesk.pack import PackError, load_pack
+
+    if pack is not None and Path(pack).is_dir():
+        return ()
+    try:
+        return tuple(load_pack(pack or settings_or_exit().pack).references)
+    except PackError as error:
+        fail(str(error))
 
 
 def _cache_dir(cache_dir: Path | None) -> Path:

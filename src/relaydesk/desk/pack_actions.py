@@ -11,6 +11,7 @@ from typing import Any
 
 from relaydesk.assistant.compose import MissingValue
 from relaydesk.assistant.dialogue import latest_state
+from relaydesk.assistant.flows import FlowSpec
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Source
 from relaydesk.store.conversations import ConversationStore
@@ -34,15 +35,29 @@ class PackActions:
         language = self._language(conversation_id)
         flow = next((f for f in self.parts.flows.flows if f.tool == tool), None)
         if outcome.done and flow is not None:
-            scope = {"slots": params, "preview": {}, "result": outcome.result or {}}
-            try:
-                text = self.parts.composer.render(flow.done, language, scope)
-            except MissingValue:
-                text = self.parts.composer.catalog.render("refund.approved", language)
+            text = self._approved_text(flow, params, outcome, language)
         else:
             text = self.parts.composer.catalog.render("apology_tool_error", language)
-        events.append(NewEvent(EventKind.MESSAGE, Source.ASSISTANT, text=text))
+        if text is not None:
+            events.append(NewEvent(EventKind.MESSAGE, Source.ASSISTANT, text=text))
         return events
+
+    def _approved_text(
+        self, flow: FlowSpec, params: dict[str, Any], outcome: ToolOutcome, language: str
+    ) -> str | None:
+        """The flow's done reply, or its `approved` reply when the result cannot fill it;
+        None (the agent tells the customer) when the pack declares neither."""
+        scope = {"slots": params, "preview": {}, "result": outcome.result or {}}
+        try:
+            return self.parts.composer.render(flow.done, language, scope)
+        except MissingValue:
+            if flow.approved is None:
+                return None
+            values = {**params, **(outcome.result or {})}
+            try:
+                return self.parts.composer.catalog.render(flow.approved, language, **values)
+            except (KeyError, IndexError, ValueError):  # a value the reply needs is missing
+                return None
 
     def explain_rejection(self, conversation_id: str, tool: str, reason: str) -> list[NewEvent]:
         language = self._language(conversation_id)

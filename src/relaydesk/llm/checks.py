@@ -11,9 +11,10 @@ from the article), and never repeat the prompt's canary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from relaydesk.assistant.claims import GENERIC_CLAIMS, ClaimPattern
 from relaydesk.assistant.guard import ReplyGuard, Verdict, links_in
 from relaydesk.assistant.knowledge.text import tokens
 from relaydesk.assistant.understanding.language import LanguageGuess
@@ -37,48 +38,20 @@ _MARKUP = re.compile(
 )
 _ECHO_WORDS = 4  # a question this long repeated in the answer is an echo, not an answer
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]?")
-_DONE_WORDS = (
-    r"(?:has|have)\s+(?:now\s+|already\s+|successfully\s+)?been\s+"
-    r"|\b(?:i|we)(?:'ve|\s+have|\s+just)?\s+(?:now\s+|already\s+|successfully\s+)?"
-)
-# An action stated as done, by the tool that must have done it, in the demo's languages.
-OUTCOME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (tool, re.compile(pattern, re.IGNORECASE))
-    for tool, pattern in (
-        ("request_refund", rf"(?:{_DONE_WORDS})(?:refunded|issued\s+(?:a|your)\s+refund)"),
-        ("request_refund", r"refund\s+(?:has\s+been|was|is)\s+(?:approved|issued|processed|sent)"),
-        ("postpone_payment", rf"(?:{_DONE_WORDS})(?:postponed|moved|pushed\s+back|extended)"),
-        ("pause_payments", rf"(?:{_DONE_WORDS})paused"),
-        ("pay_instalment", rf"(?:{_DONE_WORDS})(?:paid|charged|settled)"),
-        ("open_dispute", rf"(?:{_DONE_WORDS})(?:opened|filed|raised)\s+(?:a|the|your)\s+dispute"),
-        ("account_change", rf"(?:{_DONE_WORDS})(?:updated|changed|cancell?ed|closed|waived)"),
-        # a promise of an action is a claim too: only a tool's result can back it
-        (
-            "promise",
-            r"\b(?:i|we)\s*(?:will|'ll|shall|can)\s+(?:\w+\s+)?(?:cancel|waive|forgive|"
-            r"refund|remove|write\s+off|postpone|pause|reverse)",
-        ),
-        ("request_refund", r"(?:har|blivit)\s+återbetal|återbetalningen\s+är\s+godkänd"),
-        ("postpone_payment", r"har\s+(?:skjutits\s+upp|flyttats|skjutit\s+upp)"),
-        ("request_refund", r"(?:wurde|habe|haben)\s+(?:\w+\s+){0,3}erstattet"),
-        ("postpone_payment", r"(?:wurde|habe|haben)\s+(?:\w+\s+){0,3}verschoben"),
-        ("request_refund", r"(?:he|hemos|ha\s+sido)\s+reembolsad"),
-        ("postpone_payment", r"(?:he|hemos|ha\s+sido)\s+aplazad"),
-        ("request_refund", r"(?:j'ai|nous\s+avons|a\s+été)\s+rembours"),
-        ("postpone_payment", r"(?:j'ai|nous\s+avons|a\s+été)\s+report"),
-    )
-)
-
 LanguageOf = Callable[[str], LanguageGuess]
 
 
-def outcome_claims(text: str, sources: Collection[str] = ()) -> list[str]:
+def outcome_claims(
+    text: str,
+    sources: Collection[str] = (),
+    patterns: Sequence[ClaimPattern] = GENERIC_CLAIMS,
+) -> list[str]:
     """The tools whose success the text states, each once; words quoted from a source
     ("once the refund has been processed") are the article speaking, not a claim."""
     quoted = " ".join(sources).lower()
     claimed = [
         tool
-        for tool, pattern in OUTCOME_PATTERNS
+        for tool, pattern in patterns
         for match in pattern.finditer(text)
         if match.group().lower() not in quoted
     ]
@@ -106,6 +79,8 @@ class ModelOutputGuard:
     guard: ReplyGuard
     language_of: LanguageOf
     canary: str
+    # The claims core knows plus the pack's own (AssistantParts.claim_patterns).
+    claims: tuple[ClaimPattern, ...] = GENERIC_CLAIMS
 
     def check_answer(
         self,
@@ -121,7 +96,7 @@ class ModelOutputGuard:
         if not text.strip():
             return Verdict(text=text, problems=["empty"])
         early = _markup(text) + _echo(text, question) + _degenerate(text)
-        claims = outcome_claims(text, sources)
+        claims = outcome_claims(text, sources, self.claims)
         verdict = self.guard.check(text, claims, done_tools)
         problems = [*early, *verdict.problems]
         problems += self._extra_problems(text, language, sources, cited_links)
@@ -137,7 +112,7 @@ class ModelOutputGuard:
         """Text for agents (summary, suggested replies): links, claims, canary, numbers."""
         if not text.strip():
             return Verdict(text=text, problems=["empty"])
-        verdict = self.guard.check(text, outcome_claims(text, sources), done_tools)
+        verdict = self.guard.check(text, outcome_claims(text, sources, self.claims), done_tools)
         problems = [*_markup(text), *verdict.problems, *self._leaks(text)]
         problems += self._numbers(text, sources)
         return Verdict(text=verdict.text, problems=problems)

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from relaydesk.assistant.claims import GENERIC_CLAIMS, ClaimPattern
 from relaydesk.assistant.guard import ReplyGuard
 from relaydesk.domain.agents import Handoff
 from relaydesk.domain.model import Event, EventKind, Source
@@ -61,6 +62,7 @@ class HandoffWriter:
         company: str = "our company",
         *,
         summarize: Summarizer,
+        claims: Sequence[ClaimPattern] = (),
     ) -> None:
         self.client = client
         self.summarize = summarize
@@ -69,7 +71,9 @@ class HandoffWriter:
         self.mask = mask
         self.company = company
         self.canary = f"RD-{secrets.token_hex(4)}"
-        self.guard = ModelOutputGuard(ReplyGuard(frozenset()), language_of, self.canary)
+        self.guard = ModelOutputGuard(
+            ReplyGuard(frozenset()), language_of, self.canary, (*GENERIC_CLAIMS, *claims)
+        )
         self.language_of = language_of
 
     def summarise(self, events: Sequence[Event], language: str | None = None) -> HandoffNote:

@@ -18,8 +18,9 @@ from relaydesk.assistant.flows import FlowBook, SlotSpec
 
 NONE = "none"
 MAX_DAYS = 90  # a proposal past this is nonsense; the pack's policy sets the real limit
-# Slot kinds the model may fill: values that can be checked against the message or a range.
-PROPOSABLE = frozenset({"order_id", "refund_id", "days", "amount", "dispute_reason"})
+# Slot kinds the model may fill beside the pack's reference numbers and any slot with
+# choices: values that can be checked against the message or a range.
+CHECKABLE_KINDS = frozenset({"days", "amount"})
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
@@ -37,11 +38,18 @@ class Proposal(BaseModel):
 class ProposalSchema:
     """Intents the model may choose (the flows' and the sensitive ones) and their slots."""
 
-    def __init__(self, flows: FlowBook, extra_intents: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        flows: FlowBook,
+        extra_intents: Iterable[str] = (),
+        reference_kinds: Iterable[str] = (),
+    ) -> None:
         self.slots_by_intent: dict[str, list[SlotSpec]] = {}
+        self.reference_kinds = frozenset(reference_kinds)
+        checkable = CHECKABLE_KINDS | self.reference_kinds
         for flow in flows.flows:
             for intent in flow.intents:
-                proposable = [slot for slot in flow.slots if slot.kind in PROPOSABLE]
+                proposable = [slot for slot in flow.slots if slot.kind in checkable or slot.choices]
                 self.slots_by_intent[intent] = proposable
         for intent in extra_intents:
             self.slots_by_intent.setdefault(intent, [])
@@ -84,7 +92,7 @@ class ProposalSchema:
             if value is None or value == "":
                 continue
             spec = specs.get(name)
-            checked = slot_value(spec, value, message) if spec else None
+            checked = slot_value(spec, value, message, self.reference_kinds) if spec else None
             if checked is None:
                 dropped.append(f"slot_rejected:{name}")
             else:
@@ -92,16 +100,18 @@ class ProposalSchema:
         return proposal.intent, kept, dropped
 
 
-def slot_value(spec: SlotSpec, value: Any, message: str) -> Any:
+def slot_value(
+    spec: SlotSpec, value: Any, message: str, reference_kinds: frozenset[str] = frozenset()
+) -> Any:
     """The value in the flow's own shape, or None when it cannot be trusted."""
     text = str(value).strip()
-    if spec.kind in {"order_id", "refund_id"}:
+    if spec.choices:
+        return text if text in spec.choices else None
+    if spec.kind in reference_kinds:  # a reference number the customer must have written
         return text.upper() if text and text.upper() in message.upper() else None
     if spec.kind == "amount":
         digits = re.sub(r"[^\d.,]", "", text)
         return digits.replace(",", ".") if digits and digits in message else None
     if spec.kind == "days":
         return int(text) if text.isdigit() and 0 < int(text) <= MAX_DAYS else None
-    if spec.kind == "dispute_reason":
-        return text if text in spec.choices else None
     return None

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from relaydesk.assistant.claims import GENERIC_CLAIMS
 from relaydesk.assistant.dialogue import ActiveFlow
 from relaydesk.assistant.guard import trim_to_words
 from relaydesk.assistant.knowledge import Hit
@@ -75,7 +76,8 @@ class LanguageModelRoles:
         self._schemas: dict[int, ProposalSchema] = {}
 
     def output_guard(self, parts: AssistantParts) -> ModelOutputGuard:
-        return ModelOutputGuard(parts.guard, self.language_of, self.canary)
+        claims = (*GENERIC_CLAIMS, *parts.claim_patterns)
+        return ModelOutputGuard(parts.guard, self.language_of, self.canary, claims)
 
     def reconsider(self, turn: TurnBuilder, text: str) -> None:
         """Ask for an intent and slots when the classifier is unsure and no flow is open."""
@@ -208,7 +210,9 @@ class LanguageModelRoles:
     def _schema(self, parts: AssistantParts) -> ProposalSchema:
         key = id(parts.flows)
         if key not in self._schemas:
-            self._schemas[key] = ProposalSchema(parts.flows, parts.policy.sensitive)
+            self._schemas[key] = ProposalSchema(
+                parts.flows, parts.policy.sensitive, parts.understander.reference_kinds
+            )
         return self._schemas[key]
 
     def _draft_stream(

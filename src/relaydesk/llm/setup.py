@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from prometheus_client import CollectorRegistry
 
+from relaydesk.assistant.claims import ClaimPattern
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.bus.base import EventBus, conversation_topic
@@ -66,6 +68,7 @@ def build_handoff_writer(
     summarize: Summarizer,
     stats: LlmStats | None = None,
     company: str = "our company",
+    claims: Sequence[ClaimPattern] = (),
 ) -> HandoffWriter | None:
     """The agent-facing note writer when the summary role is on, else None."""
     if not settings.llm_base_url or not settings.llm_summary:
@@ -80,6 +83,7 @@ def build_handoff_writer(
         mask=load_masker(),
         company=company,
         summarize=summarize,
+        claims=claims,
     )
 
 

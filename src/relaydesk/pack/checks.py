@@ -18,6 +18,7 @@ from relaydesk.pack.loader import PackError
 def check_assistant_parts(pack_name: str, parts: AssistantParts) -> None:
     """Raise PackError for the first thing the engine would ask for and not find."""
     _check_tools(pack_name, parts)
+    _check_slot_kinds(pack_name, parts)
     _check_replies(pack_name, parts)
 
 
@@ -26,6 +27,16 @@ def required_reply_keys(parts: AssistantParts) -> set[str]:
     if parts.verification is not None:
         keys.update(VERIFICATION_REPLY_KEYS)
     return keys
+
+
+def _check_slot_kinds(pack_name: str, parts: AssistantParts) -> None:
+    for flow in parts.flows.flows:
+        for slot in flow.slots:
+            if parts.slot_reader(slot.kind) is None:
+                raise PackError(
+                    f"The pack '{pack_name}' has a slot '{slot.name}' of kind '{slot.kind}' in "
+                    f"the flow '{flow.name}', and neither relaydesk nor the pack can read it."
+                )
 
 
 def _check_replies(pack_name: str, parts: AssistantParts) -> None:

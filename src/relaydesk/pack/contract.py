@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from relaydesk.assistant.embeddings import Embedder
 from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.understanding.entities import ReferencePattern
 
 # Raised when the contract changes incompatibly; a pack states the version it was written for.
 API_VERSION = 1
@@ -110,6 +111,11 @@ class Pack(Protocol):
     @property
     def knowledge_dir(self) -> Path:
         """Markdown articles by language, served as the help centre even without the assistant."""
+        ...
+
+    @property
+    def references(self) -> tuple[ReferencePattern, ...]:
+        """Its reference numbers (order numbers and the like), found as entities of their kind."""
         ...
 
     @property

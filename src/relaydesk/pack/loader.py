@@ -21,6 +21,7 @@ _MEMBERS = (
     "branding",
     "data_dir",
     "knowledge_dir",
+    "references",
     "skills",
     "demo",
     "prepare_backend",

@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from relaydesk.assistant.understanding.types import Entity
 
-_ID_PREFIXES = {"ORD": "order_id", "RF": "refund_id", "DS": "dispute_id"}
-_ID = re.compile(r"\b(ORD|RF|DS)[\s\-_#:]?(\d{6})\b", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}\b")
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "zł": "PLN"}
 _CURRENCY_WORDS = {
@@ -47,12 +46,35 @@ _CALENDAR_KEYS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ReferencePattern:
+    """A pack's reference number: a prefix and a fixed count of digits (ORD-123456).
+
+    Customers write it loosely ("ord 123456", "#ORD123456"); the entity's value is always
+    PREFIX-DIGITS.
+    """
+
+    kind: str  # the entity kind, which is also a slot kind: "order_id"
+    prefix: str
+    digits: int
+
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(
+            rf"\b({re.escape(self.prefix)})[\s\-_#:]?(\d{{{self.digits}}})\b", re.IGNORECASE
+        )
+
+
 def extract_entities(
-    text: str, language: str = "en", now: datetime | None = None
+    text: str,
+    language: str = "en",
+    now: datetime | None = None,
+    references: Sequence[ReferencePattern] = (),
 ) -> tuple[Entity, ...]:
     """All entities found, in order of appearance, none overlapping another."""
     found: list[Entity] = []
-    for finder in (_ids, _emails, _amounts, _phones):
+    for reference in references:
+        found.extend(e for e in _references(text, reference) if not _overlaps(e, found))
+    for finder in (_emails, _amounts, _phones):
         found.extend(entity for entity in finder(text) if not _overlaps(entity, found))
     found.extend(entity for entity in _dates(text, language, now) if not _overlaps(entity, found))
     return tuple(sorted(found, key=lambda entity: entity.start))
@@ -62,11 +84,15 @@ def _overlaps(entity: Entity, others: list[Entity]) -> bool:
     return any(entity.start < other.end and other.start < entity.end for other in others)
 
 
-def _ids(text: str) -> Iterator[Entity]:
-    for match in _ID.finditer(text):
-        prefix = match.group(1).upper()
-        value = f"{prefix}-{match.group(2)}"
-        yield Entity(_ID_PREFIXES[prefix], value, match.group(0), match.start(), match.end())
+def _references(text: str, reference: ReferencePattern) -> Iterator[Entity]:
+    for match in _compiled(reference).finditer(text):
+        value = f"{reference.prefix.upper()}-{match.group(2)}"
+        yield Entity(reference.kind, value, match.group(0), match.start(), match.end())
+
+
+@functools.cache
+def _compiled(reference: ReferencePattern) -> re.Pattern[str]:
+    return reference.compiled()
 
 
 def _emails(text: str) -> Iterator[Entity]:

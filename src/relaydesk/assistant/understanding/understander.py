@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -14,7 +14,7 @@ from relaydesk.assistant.preparation import PREPARED_DIR
 from relaydesk.assistant.understanding.cascade import CascadeClassifier
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, Prediction
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
-from relaydesk.assistant.understanding.entities import extract_entities
+from relaydesk.assistant.understanding.entities import ReferencePattern, extract_entities
 from relaydesk.assistant.understanding.frustration import frustration_score
 from relaydesk.assistant.understanding.human_request import asks_for_human
 from relaydesk.assistant.understanding.language import (
@@ -43,14 +43,21 @@ class Understander:
         classifier: CascadeClassifier,
         language_identifier: LanguageIdentifier,
         default_language: str = "en",
+        references: Sequence[ReferencePattern] = (),
     ) -> None:
         self._classifier = classifier
         self._languages = language_identifier
         self._default_language = default_language
+        self._references = tuple(references)  # the pack's reference numbers
 
     @property
     def classifier(self) -> CascadeClassifier:
         return self._classifier
+
+    @property
+    def reference_kinds(self) -> frozenset[str]:
+        """The entity kinds of the pack's reference numbers (order numbers and the like)."""
+        return frozenset(reference.kind for reference in self._references)
 
     def understand(
         self, text: str, conversation_language: str | None = None, now: datetime | None = None
@@ -67,7 +74,9 @@ class Understander:
             lambda: self._predict(cleaned, guess.language, asked_in_words), Prediction((), True)
         )
         no_entities: tuple[Entity, ...] = ()
-        entities = _guarded(lambda: extract_entities(cleaned, guess.language, now), no_entities)
+        entities = _guarded(
+            lambda: extract_entities(cleaned, guess.language, now, self._references), no_entities
+        )
         wants_human = asked_in_words or (
             prediction.intent == TALK_TO_HUMAN and prediction.confidence >= _HUMAN_CONFIDENCE
         )
@@ -116,6 +125,7 @@ def load_understander(
     language_backend: str = "cld2",
     settings: ClassifierSettings | None = None,
     light_embedder: Embedder | None = None,
+    references: Sequence[ReferencePattern] = (),
 ) -> Understander:
     """Loads the classifier cached for the pack's training-data hash, training it if needed.
     The light embedder (USE-multilingual unless given) is built only when the settings use it."""
@@ -136,6 +146,8 @@ def load_understander(
         None if light_embedder is None else CachedEmbedder(light_embedder, cache_dir),
     )
     classifier.attach(embedder, light_embedder)
-    understander = Understander(classifier, build_language_identifier(language_backend))
+    understander = Understander(
+        classifier, build_language_identifier(language_backend), references=references
+    )
     understander.understand("warm up on the 1st of May")  # first-call imports off the hot path
     return understander

@@ -18,8 +18,10 @@ from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.parts import AssistantParts, IdentityCheck
 from relaydesk.assistant.replies import ReplyCatalog
 from relaydesk.assistant.understanding import load_understander
+from relaydesk.packs.paylater.claims import CLAIMS
 from relaydesk.packs.paylater.operations.base import PaylaterDeps
 from relaydesk.packs.paylater.policy import PolicyConfig
+from relaydesk.packs.paylater.slot_kinds import REFERENCES, SLOT_KINDS
 from relaydesk.packs.paylater.tools import build_paylater_tools
 
 PACK_DIR = Path(__file__).parent
@@ -76,7 +78,9 @@ def build_paylater_parts(
     knowledge = KnowledgeBase.load(PACK_DIR / "knowledge", embedder, cache_dir / "knowledge")
     links = frozenset(base_url.rstrip("/") + url for url in knowledge.known_urls)
     return AssistantParts(
-        understander=load_understander(PACK_DIR, cache_dir / "understanding", embedder),
+        understander=load_understander(
+            PACK_DIR, cache_dir / "understanding", embedder, references=REFERENCES
+        ),
         flows=load_flows(PACK_DIR / "flows.yaml"),
         knowledge=knowledge,
         composer=Composer(ReplyCatalog.load(PACK_DIR / "locale")),
@@ -89,4 +93,6 @@ def build_paylater_parts(
         param_adapter=slots_to_params,
         profile_tools=("find_orders", "next_payment", "refund_status", "list_payment_methods"),
         verification=IdentityCheck(fields=("email", "order_id"), tool="verify_customer"),
+        slot_kinds=SLOT_KINDS,
+        claim_patterns=CLAIMS,
     )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.understanding.entities import ReferencePattern
 from relaydesk.pack import API_VERSION, AssistantSetup, Branding, DemoCustomer, DemoParts
 from relaydesk.packs.paylater.assistant import PACK_DIR, build_paylater_parts
 from relaydesk.packs.paylater.backend.demo import ALICE_ID, SVEN_ID
@@ -20,6 +21,7 @@ from relaydesk.packs.paylater.demo_page import render_shop
 from relaydesk.packs.paylater.operations.base import PaylaterDeps
 from relaydesk.packs.paylater.policy import PolicyConfig
 from relaydesk.packs.paylater.simulation import SIMULATION
+from relaydesk.packs.paylater.slot_kinds import REFERENCES
 
 BRANDING = Branding(
     company_name="Paylater",
@@ -52,6 +54,7 @@ class PaylaterPack:
     branding: Branding = BRANDING
     data_dir: Path = PACK_DIR
     knowledge_dir: Path = PACK_DIR / "knowledge"
+    references: tuple[ReferencePattern, ...] = REFERENCES
     skills: tuple[str, ...] = ("payments", "disputes", "fraud", "hardship", "complaints")
     demo: DemoParts | None = DEMO
     config: PolicyConfig = field(default_factory=PolicyConfig)
