@@ -100,6 +100,7 @@ def test_the_widget_help_centre_and_demo_page_carry_the_second_packs_branding(
         greeting = client.get("/widget/i18n/en.json").json()["greeting"]
         assert greeting == "Hi! Ask me about your bike's repair."
         assert "Ridgeway Bikes workshop help" in client.get("/help").text
+        assert "Ridgeway Bikes workshop help" in client.get("/help/en/opening-hours").text
         shop = client.get("/shop")
         assert shop.status_code == 200 and "Signed in as Robin Rider" in shop.text
         started = client.post("/v1/conversations", json={"display_name": "Al", "language": "en"})

@@ -92,8 +92,8 @@ def test_that_eval_intents_can_score_on_a_share_of_the_training_data(
     ("arguments", "message"),
     [
         (["eval", "intents", "--train", "/no/such.csv", "--test", "/no/such.csv"], "does not"),
-        (["understand", "--pack", "no-such-pack", "hello"], "was not found"),
-        (["train", "--pack", "no-such-pack"], "was not found"),
+        (["understand", "--pack", "no-such-pack", "hello"], "No pack named 'no-such-pack'"),
+        (["train", "--pack", "no-such-pack"], "installed packs: "),
     ],
 )
 def test_that_bad_arguments_exit_with_code_2_and_one_sentence(

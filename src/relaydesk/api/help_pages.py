@@ -55,7 +55,14 @@ def _knowledge(request: Request) -> KnowledgeBase | None:
     return knowledge if isinstance(knowledge, KnowledgeBase) else None
 
 
-def _render_index(knowledge: KnowledgeBase, languages: list[str], heading: str) -> HTMLResponse:
+def _site_title(request: Request) -> str:
+    """The pack's name for its help centre (the app factory sets it)."""
+    return str(getattr(request.app.state, "help_centre_title", "Help centre"))
+
+
+def _render_index(
+    knowledge: KnowledgeBase, languages: list[str], heading: str, site_title: str
+) -> HTMLResponse:
     sections = [
         _Section(code, _language_name(code), knowledge.articles(code)) for code in languages
     ]
@@ -66,6 +73,7 @@ def _render_index(knowledge: KnowledgeBase, languages: list[str], heading: str) 
             language=languages[0] if len(languages) == 1 else "en",
             heading=heading,
             sections=sections,
+            site_title=site_title,
         )
     )
     return HTMLResponse(html)
@@ -77,8 +85,8 @@ def help_index(request: Request) -> HTMLResponse | JSONResponse:
     knowledge = _knowledge(request)
     if knowledge is None:
         return _not_found("The help centre is not available.")
-    title = getattr(request.app.state, "help_centre_title", "Help centre")
-    return _render_index(knowledge, knowledge.languages(), str(title))
+    title = _site_title(request)
+    return _render_index(knowledge, knowledge.languages(), title, title)
 
 
 @router.get("/help/{language}", response_class=HTMLResponse, response_model=None)
@@ -87,7 +95,7 @@ def help_language_index(request: Request, language: str) -> HTMLResponse | JSONR
     knowledge = _knowledge(request)
     if knowledge is None or language not in knowledge.languages():
         return _not_found("There are no help articles in that language.")
-    return _render_index(knowledge, [language], _language_name(language))
+    return _render_index(knowledge, [language], _language_name(language), _site_title(request))
 
 
 @router.get("/help/{language}/{article_id}", response_class=HTMLResponse, response_model=None)
@@ -111,6 +119,7 @@ def help_article(request: Request, language: str, article_id: str) -> HTMLRespon
             body_html=_MARKDOWN.render(article.body),
             translations=translations,
             language_names={code: _language_name(code) for code in knowledge.languages()},
+            site_title=_site_title(request),
         )
     )
     return HTMLResponse(html)

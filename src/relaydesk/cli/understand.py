@@ -338,10 +338,19 @@ def _pack_dir(pack: str | None) -> Path:
 
 
 def _references(pack: str | None) -> tuple[ReferencePattern, ...]:
-    """The installed pack's reference numbers; none for a pack given as a folder."""
-    from relaydesk.pack import PackError, load_pack
+    """The pack's reference numbers; a pack given as a folder is looked up among the
+    installed packs by its data folder (none if no installed pack keeps its data there)."""
+    from relaydesk.pack import PackError, installed_packs, load_pack
 
     if pack is not None and Path(pack).is_dir():
+        folder = Path(pack).resolve()
+        for installed in installed_packs():
+            try:
+                loaded = load_pack(installed.name)
+            except PackError:
+                continue  # a broken pack elsewhere does not stop this command
+            if Path(loaded.data_dir).resolve() == folder:
+                return tuple(loaded.references)
         return ()
     try:
         return tuple(load_pack(pack or settings_or_exit().pack).references)
