@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from relaydesk.api.customer_auth import identity_signature
 from relaydesk.api.deps import ServicesDep
@@ -22,6 +22,9 @@ shop_router = APIRouter(tags=["widget"])
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "web" / "widget"
 WIDGET_PARTS = frozenset({"view", "chat", "transport"})
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# Branding.colours keys -> the widget's CSS variables (buttons carry white text on these)
+BRAND_COLOURS = {"accent": "--rd-accent", "accent_dark": "--rd-accent-dark"}
 # Short enough that a new release reaches visitors within minutes.
 ASSET_CACHE = "public, max-age=300"
 
@@ -38,8 +41,20 @@ def widget_script() -> FileResponse:
 
 
 @router.get("/widget.css", include_in_schema=False)
-def widget_styles() -> FileResponse:
-    return _asset("widget.css", "text/css; charset=utf-8")
+def widget_styles(services: ServicesDep) -> Response:
+    """The widget's styles in the pack's colours (only well-formed hex colours are used)."""
+    css = (WIDGET_DIR / "widget.css").read_text(encoding="utf-8")
+    colours = services.pack.branding.colours
+    overrides = [
+        f"{variable}: {colours[key]};"
+        for key, variable in BRAND_COLOURS.items()
+        if HEX_COLOUR.match(colours.get(key, ""))
+    ]
+    if overrides:
+        css += "\n/* the pack's colours */\n.rd { " + " ".join(overrides) + " }\n"
+    return Response(
+        css, media_type="text/css; charset=utf-8", headers={"Cache-Control": ASSET_CACHE}
+    )
 
 
 @router.get("/widget/{part}.js", include_in_schema=False)

@@ -30,7 +30,8 @@ class Branding:
     help_centre_title: str
     # The widget's first line, by language; "en" is required and is the fallback.
     widget_greeting: Mapping[str, str]
-    # CSS colours the widget and the demo page use: "accent", "accent_text", "background".
+    # Hex colours: "accent" and "accent_dark" (hover) for the widget's buttons, which carry
+    # white text, so pick colours with enough contrast against white.
     colours: Mapping[str, str] = field(default_factory=dict)
 
     def greeting(self, language: str | None) -> str:

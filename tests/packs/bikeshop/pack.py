@@ -151,7 +151,7 @@ BRANDING = Branding(
     company_name="Ridgeway Bikes",
     help_centre_title="Ridgeway Bikes workshop help",
     widget_greeting={"en": "Hi! Ask me about your bike's repair."},
-    colours={"accent": "#0b6e4f", "accent_text": "#ffffff"},
+    colours={"accent": "#0b6e4f", "accent_dark": "#084c37"},
 )
 
 

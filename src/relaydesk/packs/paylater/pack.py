@@ -33,7 +33,7 @@ BRANDING = Branding(
         "es": "¡Hola! Pregúntame lo que quieras sobre tus pedidos y pagos.",
         "fr": "Bonjour ! Posez-moi vos questions sur vos commandes et paiements.",
     },
-    colours={"accent": "#1f4fd1", "accent_text": "#ffffff", "background": "#f6f7f9"},
+    colours={"accent": "#1f4fd1", "accent_dark": "#173b9e"},
 )
 DEMO = DemoParts(
     customers=(
