@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.understanding.entities import ReferencePattern
 from relaydesk.pack import API_VERSION, AssistantSetup, Branding, DemoParts
 from relaydesk.packs.retail.assistant import PACK_DIR, build_retail_parts
 from relaydesk.packs.retail.backend import create_store_schema, seed_store, store_is_seeded
@@ -39,6 +40,7 @@ class RetailPack:
     branding: Branding = BRANDING
     data_dir: Path = PACK_DIR
     knowledge_dir: Path = PACK_DIR / "knowledge"
+    references: tuple[ReferencePattern, ...] = ()  # its ids are read by its own dialogue/
     skills: tuple[str, ...] = ("orders",)
     demo: DemoParts | None = None
 
