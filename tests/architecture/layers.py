@@ -20,7 +20,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api", "testing"),
     ("desk", "llm", "pack"),
     ("security",),
-    ("assistant", "analytics"),
+    ("analytics",),  # may read the assistant's models (insights embed questions)
+    ("assistant",),
     ("store", "bus", "tools"),
     ("domain", "settings"),
 )

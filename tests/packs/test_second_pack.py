@@ -92,7 +92,7 @@ def test_an_agent_runs_the_second_packs_tool_for_the_customer_through_the_desk(
 def test_the_widget_help_centre_and_demo_page_carry_the_second_packs_branding(
     pack: Pack, workshop_assistant: PackAssistant, tmp_path: Path
 ) -> None:
-    settings = Settings(data_dir=tmp_path, environment="test")
+    settings = Settings(data_dir=tmp_path, environment="test", demo_shop=True)
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     engine.dispose()
