@@ -181,7 +181,7 @@ def offer_quick_replies(page: Any) -> None:
     page.route(MESSAGES_PATH, offer_choices)
 
 
-def test_quick_reply_buttons_send_their_value(open_shop: Any) -> None:
+def test_quick_reply_buttons_show_the_label_the_customer_tapped(open_shop: Any) -> None:
     widget = open_shop()
     page = widget.page
     offer_quick_replies(page)
@@ -191,7 +191,8 @@ def test_quick_reply_buttons_send_their_value(open_shop: Any) -> None:
     page.unroute(MESSAGES_PATH)
     buttons.first.click()
     expect(widget.messages("assistant")).to_have_count(2)
-    assert widget.message_texts("you") == ["can I push my payment back?", "yes"]
+    # the customer's bubble says what they tapped; the assistant maps it back to "yes"
+    assert widget.message_texts("you") == ["can I push my payment back?", "Yes, do it"]
     expect(buttons).to_have_count(0)
 
 
@@ -242,7 +243,8 @@ def test_quick_replies_a_person_and_the_rating_work_from_the_keyboard_alone(
     tab_to(page, yes)
     page.keyboard.press("Enter")
     expect(widget.messages("assistant")).to_have_count(2)
-    assert widget.message_texts("you") == ["can I push my payment back?", "yes"]
+    # the customer's bubble says what they tapped; the assistant maps it back to "yes"
+    assert widget.message_texts("you") == ["can I push my payment back?", "Yes, do it"]
     expect(widget.input).to_be_focused()  # the buttons went away; the focus did not get lost
 
     tab_to(page, page.get_by_role("button", name="Talk to a person"))

@@ -56,6 +56,8 @@ def why_unanswered(turn: Sequence[Any]) -> str | None:
     )
     if signal.get("intent") in CONVERSATIONAL:
         return None  # a "yes" or "thanks" not understood is no question the articles miss
+    if signal.get("unanswered") or "no_answer" in said:
+        return "no_answer"
     if signal.get("out_of_scope"):
         return "out_of_scope"
     if "clarify" in said:

@@ -54,3 +54,18 @@ def latest_state(history: Sequence[Event]) -> DialogueState:
 def remember(values: list[Any], value: Any, keep: int = 6) -> list[Any]:
     """Append and keep only the newest `keep` values."""
     return [*values, value][-keep:]
+
+
+def chosen_value(history: Sequence[Event], text: str) -> str:
+    """The value of the quick reply the customer tapped: the widget sends the label they saw
+    ("Ja"), so the transcript shows their words; the turn reads the value ("yes")."""
+    for event in reversed(history):
+        if event.kind is EventKind.MESSAGE and event.source is Source.ASSISTANT:
+            for choice in event.data.get("choices") or []:
+                label, value = choice.get("label"), choice.get("value")
+                if isinstance(label, str) and isinstance(value, str) and (
+                    label.strip().casefold() == text.strip().casefold()
+                ):
+                    return value
+            return text
+    return text

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from relaydesk.assistant.dialogue import ActiveFlow, DialogueState, latest_state, remember
+from relaydesk.assistant.dialogue import (
+    ActiveFlow,
+    DialogueState,
+    chosen_value,
+    latest_state,
+    remember,
+)
 from relaydesk.assistant.flow_runner import FlowRunner
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.turn import Escalation, TurnContext, TurnResult
@@ -22,6 +28,7 @@ SMALL_TALK = {"greeting": "greeting", "thanks": "thanks_reply", "goodbye": "good
 FAREWELLS = frozenset({"thanks", "goodbye"})  # with a question open, these close it
 SWITCH_CONFIDENCE = 0.6  # a new topic must be this clear to interrupt an active flow
 MAX_REMINDERS = 2  # a question the customer stepped around this often is dropped
+PERSON_CHOICE = "person"  # the value of the one-tap way to a person
 
 
 class PackAssistant:
@@ -31,7 +38,8 @@ class PackAssistant:
         self.parts = parts
 
     def take_turn(self, context: TurnContext) -> TurnResult:
-        text = context.message.text or ""
+        typed = context.message.text or ""
+        text = chosen_value(context.history, typed)
         state = latest_state(context.history)
         known_language = state.language or context.conversation.language
         understanding = self.parts.understander.understand(
@@ -42,7 +50,9 @@ class PackAssistant:
         turn.conversation_id = context.conversation.id
         turn.claimer = context.claim
         turn.language = settle_language(
-            understanding.language, known_language, answering=_answers_a_question(state)
+            understanding.language,
+            known_language,
+            answering=_answers_a_question(state) or text != typed,  # a tapped choice is no text
         )
         state.language = turn.language
         state.frustration = remember(state.frustration, round(understanding.frustration, 3))
@@ -59,6 +69,8 @@ class PackAssistant:
             self.parts.llm.reconsider(turn, text)  # only acts when the classifier is unsure
         u, state = turn.understanding, turn.state
         escalation = self.parts.policy.before_acting(u, state)
+        if text == PERSON_CHOICE:  # the customer tapped "Talk to a person"
+            escalation = Escalation(reason="asked_for_human", priority=2)
         if escalation is not None:
             self._hand_over(turn, escalation)
             return
@@ -127,7 +139,24 @@ class PackAssistant:
         if self._answer_from_knowledge(turn, text):
             state.low_confidence_streak = 0
             return
-        self._clarify(turn)
+        if low and state.low_confidence_streak == 0:
+            self._clarify(turn)
+        else:
+            self._no_answer(turn)
+
+    def _no_answer(self, turn: TurnBuilder) -> None:
+        """A clear question without an answer, or a second unclear one: say so honestly, say
+        what the assistant can do, offer a person in one tap; never a second "rephrase"."""
+        state = turn.state
+        state.low_confidence_streak += 1
+        escalation = self.parts.policy.after_low_confidence(state)
+        if escalation is not None and self.parts.policy.is_low_confidence(turn.understanding):
+            self._hand_over(turn, escalation)
+            return
+        catalog = self.parts.composer.catalog
+        person = {"label": catalog.render("choice.person", turn.language), "value": PERSON_CHOICE}
+        turn.say_text(catalog.render("no_answer", turn.language), [], "no_answer", [person])
+        turn.unanswered = True  # recorded for the operator's knowledge gaps
 
     def _advance(self, turn: TurnBuilder, active: ActiveFlow, text: str) -> None:
         spec = self.parts.flows.named(active.name)

@@ -36,6 +36,7 @@ class TurnBuilder:
         self.guard_problems: list[str] = []
         self.conversation_id: str | None = None
         self.claimer: Callable[[str], bool] | None = None  # see TurnContext.claim
+        self.unanswered = False  # a question the assistant had no answer for
         # What an optional language model did this turn: latency, tokens, rejections.
         self.model_notes: list[dict[str, Any]] = []
 
@@ -119,10 +120,11 @@ class TurnBuilder:
         link = self.article_link(article_id)
         if link is None:
             return text
-        translated = self.parts.knowledge.get(article_id, self.base_language) is not None
-        key = "knowledge.answer" if translated else "knowledge.answer_in_english"
+        article = self.parts.knowledge.get(article_id, self.base_language)
+        key = "knowledge.answer" if article is not None else "knowledge.answer_in_english"
+        title = article.title if article is not None else ""  # a link reads as its title
         return self.parts.composer.catalog.render(
-            key, self.language, snippet=text, url=link, title=""
+            key, self.language, snippet=text, url=link, title=title
         )
 
     def verified(self, customer_id: str) -> None:
@@ -194,6 +196,7 @@ class TurnBuilder:
                 "language": self.language,
                 "entities": [{"kind": e.kind, "value": e.value} for e in u.entities],
                 "guard_problems": self.guard_problems,
+                **({"unanswered": True} if self.unanswered else {}),
                 **({"llm": self.model_notes} if self.model_notes else {}),
                 STATE_KEY: self.state.model_dump(mode="json"),
             },

@@ -279,9 +279,10 @@
     (choices || []).forEach(function (choice) {
       if (!choice || typeof choice.label !== "string") return;
       var button = el("button", { type: "button", className: "rd-choice", text: choice.label });
-      var value = typeof choice.value === "string" ? choice.value : choice.label;
+      // The customer's bubble shows what they tapped ("Ja"); the assistant maps it back to
+      // the choice's value, so "yes" is never put in their mouth.
       button.addEventListener("click", function () {
-        self.handlers.send(value);
+        self.handlers.send(choice.label);
         self.input.focus();  // the buttons go away with the answer
       });
       self.choices.appendChild(button);
