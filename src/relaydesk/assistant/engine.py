@@ -29,6 +29,7 @@ FAREWELLS = frozenset({"thanks", "goodbye"})  # with a question open, these clos
 SWITCH_CONFIDENCE = 0.6  # a new topic must be this clear to interrupt an active flow
 MAX_REMINDERS = 2  # a question the customer stepped around this often is dropped
 PERSON_CHOICE = "person"  # the value of the one-tap way to a person
+QUESTION_MARKS = "?\uff1f\u00bf\u061f"  # a clear question is answered or said unanswerable
 
 
 class PackAssistant:
@@ -139,7 +140,8 @@ class PackAssistant:
         if self._answer_from_knowledge(turn, text):
             state.low_confidence_streak = 0
             return
-        if low and state.low_confidence_streak == 0:
+        clear_question = not low and any(mark in text for mark in QUESTION_MARKS)
+        if state.low_confidence_streak == 0 and not clear_question:
             self._clarify(turn)
         else:
             self._no_answer(turn)
@@ -150,7 +152,7 @@ class PackAssistant:
         state = turn.state
         state.low_confidence_streak += 1
         escalation = self.parts.policy.after_low_confidence(state)
-        if escalation is not None and self.parts.policy.is_low_confidence(turn.understanding):
+        if escalation is not None:  # twice without an answer: a person takes over
             self._hand_over(turn, escalation)
             return
         catalog = self.parts.composer.catalog
