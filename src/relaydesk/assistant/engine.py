@@ -75,6 +75,8 @@ class PackAssistant:
         if escalation is not None:
             self._hand_over(turn, escalation)
             return
+        if u.frustration >= self.parts.policy.frustration_acknowledged:
+            turn.say("empathy.ack")  # one short acknowledgement before the answer
         if state.flow is not None:
             self._answer_pending(turn, state.flow, text)
             return

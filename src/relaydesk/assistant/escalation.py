@@ -109,6 +109,8 @@ class EscalationPolicy(BaseModel):
     frustration_high: float = Field(default=0.65, ge=0, le=1)
     frustration_rising: float = Field(default=0.35, ge=0, le=1)  # rise over the last 3 messages
     frustration_rising_floor: float = Field(default=0.5, ge=0, le=1)
+    # Below a hand-over, frustration this high gets one short acknowledgement first.
+    frustration_acknowledged: float = Field(default=0.3, ge=0, le=1)
     low_confidence: float = Field(default=0.5, ge=0, le=1)  # less likely than not: ask
     low_confidence_strikes: int = Field(default=2, ge=1)
     flow_failures: int = Field(default=2, ge=1)
