@@ -11,6 +11,7 @@ from relaydesk.assistant.dialogue import (
 )
 from relaydesk.assistant.flow_runner import FlowRunner
 from relaydesk.assistant.parts import AssistantParts
+from relaydesk.assistant.requests import split_requests
 from relaydesk.assistant.turn import Escalation, TurnContext, TurnResult
 from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.assistant.understanding import Understanding
@@ -57,13 +58,41 @@ class PackAssistant:
         )
         state.language = turn.language
         state.frustration = remember(state.frustration, round(understanding.frustration, 3))
-        self._decide(turn, text)
+        requests = self._separate_requests(turn, text, known_language)
+        for part, part_understanding in requests or [(text, understanding)]:
+            turn.understanding = part_understanding
+            self._decide(turn, part)
+            if turn.escalation is not None or turn.close or state.flow is not None:
+                break  # a hand-over, a goodbye or a question back ends the list here
+        turn.understanding = understanding
         # Unfinished business with the same intent again and again is a loop, not progress.
         unfinished = not (turn.done_tools - turn.previews) and turn.escalation is None
         state.last_intents = (
             remember(state.last_intents, understanding.intent or "unknown") if unfinished else []
         )
         return turn.result()
+
+    def _separate_requests(
+        self, turn: TurnBuilder, text: str, language: str | None
+    ) -> list[tuple[str, Understanding]]:
+        """Two or three clear, different requests in one message, to be handled in order; an
+        empty list when the message is one request or a question is open."""
+        parts = split_requests(text)
+        if turn.state.flow is not None or len(parts) < 2:
+            return []
+        understood = [
+            (part, self.parts.understander.understand(part, conversation_language=language))
+            for part in parts
+        ]
+        intents = [u.intent for _, u in understood]
+        flows = [self.parts.flows.for_intent(intent) for intent in intents]
+        # Requests the pack has flows for; only the last may end with a question back.
+        clear = all(
+            flow is not None and (flow.confirm is None or i == len(flows) - 1)
+            and not u.out_of_scope and u.confidence >= SWITCH_CONFIDENCE
+            for i, (flow, (_, u)) in enumerate(zip(flows, understood, strict=True))
+        )
+        return understood if clear and len(set(intents)) == len(intents) else []
 
     def _decide(self, turn: TurnBuilder, text: str) -> None:
         if self.parts.llm is not None:
@@ -75,7 +104,8 @@ class PackAssistant:
         if escalation is not None:
             self._hand_over(turn, escalation)
             return
-        if u.frustration >= self.parts.policy.frustration_acknowledged:
+        acknowledged = any(data.get("reply_key") == "empathy.ack" for *_, data in turn.replies)
+        if u.frustration >= self.parts.policy.frustration_acknowledged and not acknowledged:
             turn.say("empathy.ack")  # one short acknowledgement before the answer
         if state.flow is not None:
             self._answer_pending(turn, state.flow, text)
