@@ -79,15 +79,18 @@ def test_a_waiting_customer_leaves_an_email_and_the_agent_sees_it(
     # The agent's reply also goes to the address left, by email.
     console.get_by_label("Reply to the customer").fill("Hi Ann, Maja here: refund sent.")
     console.get_by_role("button", name="Send reply").click()
-    mailed = wait_for_email(mail_server, "ann@example.com")
+    mailed = wait_for_email(mail_server, "ann@example.com", containing="Maja here")
     assert "Maja here: refund sent." in mailed.get_content()
 
 
-def wait_for_email(mail: SmtpTestServer, to: str, timeout: float = 20.0) -> EmailMessage:
+def wait_for_email(
+    mail: SmtpTestServer, to: str, containing: str, timeout: float = 20.0
+) -> EmailMessage:
+    """The email to `to` that says `containing`: the mail server is shared by other tests."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for message in mail.recorder.messages:
-            if message["To"] == to:
+            if message["To"] == to and containing in message.get_content():
                 return message
         time.sleep(0.2)
     raise AssertionError(f"no email to {to} arrived")
