@@ -125,7 +125,8 @@ def build_services(
     routing = RoutingDesk(store, queue, agents, bus, email_replies=settings.email_sending)
     approval_desk = ApprovalDesk(store, approvals, routing, bus, approval_executor)
     desk = ConversationDesk(
-        store, bus, assistant, settings.max_message_chars, proposals=approval_desk
+        store, bus, assistant, settings.max_message_chars, proposals=approval_desk,
+        waiting=routing,
     )
     work = AgentWorkDesk(
         store,

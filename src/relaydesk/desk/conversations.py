@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from relaydesk.assistant.turn import Assistant, Escalation, TurnContext, TurnResult
+from relaydesk.assistant.understanding.human_request import asks_for_human
 from relaydesk.bus.base import EventBus, conversation_topic
 from relaydesk.desk.text import clean_message_text
 from relaydesk.domain.errors import Conflict
@@ -57,6 +58,12 @@ class ProposalSink(Protocol):
     ) -> str: ...
 
 
+class WaitingLine(Protocol):
+    """Where a waiting customer's place in the queue is looked up and told."""
+
+    def tell_position(self, conversation_id: ConversationId, message: Event) -> list[Event]: ...
+
+
 class ConversationDesk:
     def __init__(
         self,
@@ -65,12 +72,14 @@ class ConversationDesk:
         assistant: Assistant,
         max_message_chars: int = 4000,
         proposals: ProposalSink | None = None,
+        waiting: WaitingLine | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
         self.assistant = assistant
         self.max_message_chars = max_message_chars
         self.proposals = proposals
+        self.waiting = waiting
 
     def start_conversation(
         self,
@@ -181,6 +190,10 @@ class ConversationDesk:
 
     def _answer_stored(self, stored: StoredMessage) -> list[Event]:
         conversation, message = stored.conversation, stored.message
+        waiting = conversation.owner is Owner.QUEUED and self.waiting is not None
+        if waiting and asks_for_human(message.text or ""):
+            assert self.waiting is not None
+            return self.waiting.tell_position(conversation.id, message)  # asked again: tell now
         if conversation.owner is not Owner.ASSISTANT:
             return []  # a person owns it, or it waits for one: the assistant stays silent
         context = TurnContext(

@@ -33,6 +33,7 @@ from relaydesk.domain.model import (
     AgentId,
     Conversation,
     ConversationId,
+    Event,
     EventKind,
     NewEvent,
     Owner,
@@ -152,6 +153,31 @@ class RoutingDesk:
                 conversation.id, [notice], idempotency_key=f"queued:{conversation.version}"
             )
         self._notify(conversation.id)
+
+    def tell_position(self, conversation_id: ConversationId, message: Event) -> list[Event]:
+        """A waiting customer asks for a person again: the current place and wait, at once."""
+        conversation = self.store.get_conversation(conversation_id)
+        entry = self.queue.entry_for(conversation_id)
+        if conversation.owner is not Owner.QUEUED or entry is None:
+            return []
+        position = self.position_of(entry)
+        minutes = self.expected_wait_minutes(entry, position)
+        anyone = self._anyone_suitable_online(entry)
+        notice = NewEvent(
+            kind=EventKind.MESSAGE,
+            source=Source.SYSTEM,
+            text=wait_notice(conversation.language, minutes, anyone, self.email_replies),
+            data={"wait_minutes": minutes, "queue_position": position},
+        )
+        try:
+            told = self.store.append(
+                conversation_id, [notice], idempotency_key=f"position:{message.id}",
+                caused_by=message.id,
+            )
+        except DuplicateKey:
+            return self.store.events_caused_by(message.id)
+        self._notify(conversation_id)
+        return told
 
     def position_of(self, entry: QueueEntry) -> int:
         waiting = self.queue.waiting()
