@@ -45,6 +45,10 @@ class TurnBuilder:
         text = self.parts.composer.catalog.render(key, self.language, **params)
         self.say_text(text, [claims] if claims else [], key=key)
 
+    def can_say(self, key: str) -> bool:
+        """Whether the pack's catalog has this reply (some keys are not required yet)."""
+        return key in self.parts.composer.catalog.message_keys()
+
     def say_text(
         self, text: str, claims: list[str], key: str, choices: list[dict[str, str]] | None = None
     ) -> None:
