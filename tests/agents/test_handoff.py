@@ -251,3 +251,68 @@ def test_a_yes_to_the_confirmation_does_not_replace_what_the_customer_wants() ->
         event(91, EventKind.SIGNAL, Source.ASSISTANT, intent="affirm", confidence=0.99),
     ]
     assert summarize(confirmed, "en").intent == "refund_status"
+
+
+def test_the_summary_names_the_pending_confirmation_and_the_unanswered_question() -> None:
+    def event(
+        seq: int,
+        kind: EventKind,
+        source: Source,
+        text: str | None = None,
+        caused_by: str | None = None,
+        **data: object,
+    ) -> Event:
+        return Event(
+            id=f"e{seq}",
+            conversation_id="c1",
+            seq=seq,
+            kind=kind,
+            source=source,
+            text=text,
+            data=data,
+            created_at=datetime.now(UTC),
+            caused_by=caused_by,
+        )
+
+    pending = {
+        "flow": {
+            "name": "postpone_payment",
+            "awaiting": "confirm",
+            "slots": {"order_id": "ORD-100001", "days": 7},
+        }
+    }
+    events = [
+        event(1, EventKind.MESSAGE, Source.CUSTOMER, "can I push it back a week?"),
+        event(
+            2,
+            EventKind.SIGNAL,
+            Source.ASSISTANT,
+            caused_by="e1",
+            intent="postpone_payment",
+            dialogue=pending,
+        ),
+        event(3, EventKind.MESSAGE, Source.CUSTOMER, "do you ship to Iceland?"),
+        event(
+            4,
+            EventKind.SIGNAL,
+            Source.ASSISTANT,
+            caused_by="e3",
+            intent="faq",
+            unanswered=True,
+            dialogue=pending,
+        ),
+        event(5, EventKind.MESSAGE, Source.CUSTOMER, "I want a person"),
+        event(
+            6,
+            EventKind.SIGNAL,
+            Source.ASSISTANT,
+            caused_by="e5",
+            intent="talk_to_human",
+            dialogue={"flow": None},
+        ),
+    ]
+    actions = summarize(events).suggested_actions
+    assert actions[0] == (
+        "Pending: postpone payment was waiting for a yes (days 7, order_id ORD-100001)"
+    )
+    assert actions[1] == 'Unanswered: "do you ship to Iceland?"'

@@ -115,6 +115,34 @@ def _pending_approvals(events: Sequence[Event]) -> list[dict[str, Any]]:
     return [data for data in latest.values() if data.get("status") == "pending"]
 
 
+def _open_question(signals: Sequence[Event]) -> str | None:
+    """What the assistant last asked and never got an answer to: a step for the person."""
+    # The newest turn, or the one before it when the newest handed over (and closed it).
+    for signal in list(reversed(signals))[:2]:
+        state = signal.data.get("dialogue")
+        flow = state.get("flow") if isinstance(state, dict) else None
+        if isinstance(flow, dict) and flow.get("awaiting"):
+            name = str(flow.get("name", "?")).replace("_", " ")
+            raw = flow.get("slots")
+            slots: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            values = ", ".join(f"{k} {v}" for k, v in sorted(slots.items()) if v is not None)
+            waited = "a yes" if flow["awaiting"] == "confirm" else str(flow["awaiting"])
+            return f"Pending: {name} was waiting for {waited}" + (f" ({values})" if values else "")
+    return None
+
+
+def _unanswered(events: Sequence[Event]) -> list[str]:
+    """The customer's questions the assistant said it had no answer for, oldest first."""
+    asked = {e.id: e.text for e in events if e.kind is EventKind.MESSAGE and e.text}
+    return [
+        f"Unanswered: \"{asked[signal.caused_by][:200]}\""
+        for signal in events
+        if signal.kind is EventKind.SIGNAL
+        and signal.data.get("unanswered")
+        and signal.caused_by in asked
+    ]
+
+
 def _suggestions(
     reason: str | None, frustration: float, tried: list[ToolAttempt], pending: list[dict[str, Any]]
 ) -> list[str]:
@@ -162,9 +190,13 @@ def summarize(events: Sequence[Event], language: str | None = None) -> Handoff:
         detail=escalation.get("detail"),
         frustration=frustration,
         language=language,
-        suggested_actions=_suggestions(
-            str(reason) if reason else None, frustration, tried, _pending_approvals(events)
-        ),
+        suggested_actions=[
+            *filter(None, [_open_question(signals)]),
+            *_unanswered(events),
+            *_suggestions(
+                str(reason) if reason else None, frustration, tried, _pending_approvals(events)
+            ),
+        ],
     )
 
 
