@@ -138,10 +138,19 @@ def unbacked_claims(turn: TurnRecord, backing: dict[str, str]) -> list[str]:
         key = event.data.get("reply_key") if event.kind is EventKind.MESSAGE else None
         if key in backing and backing[key] not in done:
             problems.append(f"{turn.case_id}: {key} without a {backing[key]} result")
+    # "You asked for 90 days, but ...": a refusal that echoes the value asked claims nothing
+    refusals = {event.text for event in turn.events if _is_refusal(event)}
     for event in turn.shown:
-        if event.text and (match := CLAIM_PATTERNS.search(event.text)):
+        if not event.text or event.text in refusals:
+            continue
+        if match := CLAIM_PATTERNS.search(event.text):
             problems.append(f"{turn.case_id}: says {match.group(0)!r}: {event.text!r}")
     return problems
+
+
+def _is_refusal(event: Event) -> bool:
+    key = event.data.get("reply_key") if event.kind is EventKind.MESSAGE else None
+    return isinstance(key, str) and ".denied." in key
 
 
 def foreign_links(turn: TurnRecord, demo: PackAssistant) -> list[str]:
