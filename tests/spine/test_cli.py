@@ -43,3 +43,13 @@ def test_an_invalid_environment_setting_exits_2(monkeypatch: pytest.MonkeyPatch)
     result = runner.invoke(app, ["chat"])
     assert result.exit_code == 2
     assert "must be set to a real secret" in result.output
+
+
+def test_demo_with_an_unknown_pack_exits_2_naming_the_installed_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RELAYDESK_PACK", "paylater")  # restored after --pack changes it
+    result = runner.invoke(app, ["demo", "--pack", "nosuch"])
+    assert result.exit_code == 2
+    assert "No pack named 'nosuch' is installed" in result.output
+    assert "paylater" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -49,6 +50,16 @@ PortOption = Annotated[int | None, typer.Option(min=1, max=65535, help="Port to 
 DataDirOption = Annotated[
     Path | None, typer.Option("--data-dir", help="Where the SQLite file and caches live.")
 ]
+PackChoice = Annotated[
+    str | None,
+    typer.Option("--pack", help="The domain pack to run (relaydesk packs list); RELAYDESK_PACK."),
+]
+
+
+def choose_pack(pack: str | None) -> None:
+    """--pack wins over RELAYDESK_PACK; set in the environment so worker processes see it."""
+    if pack is not None:
+        os.environ["RELAYDESK_PACK"] = pack
 
 
 @db_app.command("upgrade")
@@ -83,6 +94,7 @@ def serve(
     port: PortOption = None,
     data_dir: DataDirOption = None,
     workers: WorkersOption = None,
+    pack: PackChoice = None,
 ) -> None:
     """Migrate the database, then serve the API on HOST:PORT with one or more workers."""
     import uvicorn
@@ -99,6 +111,7 @@ def serve(
     from relaydesk.store.engine import make_engine
     from relaydesk.store.migrate import upgrade
 
+    choose_pack(pack)
     settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
     refuse_default_secrets_off_loopback(settings)
     workers = workers or default_workers(settings)
@@ -134,10 +147,16 @@ def serve(
 
 
 @app.command()
-def demo(host: HostOption = None, port: PortOption = None, data_dir: DataDirOption = None) -> None:
+def demo(
+    host: HostOption = None,
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+    pack: PackChoice = None,
+) -> None:
     """Migrate, seed the demo company, and serve it with links to try."""
     from relaydesk.cli.demo import run_demo
 
+    choose_pack(pack)
     settings = settings_or_exit(host=host, port=port, data_dir=data_dir)
     refuse_default_secrets_off_loopback(settings)
     run_demo(settings)
