@@ -53,3 +53,17 @@ def test_demo_with_an_unknown_pack_exits_2_naming_the_installed_ones(
     assert result.exit_code == 2
     assert "No pack named 'nosuch' is installed" in result.output
     assert "paylater" in result.output
+
+
+def test_the_demo_banner_of_a_pack_without_a_shop_links_its_help_centre(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from types import SimpleNamespace
+
+    from relaydesk.cli.demo import print_links
+    from relaydesk.settings import Settings
+
+    print_links(Settings(port=8123), SimpleNamespace(demo=None))  # type: ignore[arg-type]
+    printed = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/help" in printed and "/shop" not in printed
+    assert "relaydesk chat --url http://127.0.0.1:8123\n" in printed

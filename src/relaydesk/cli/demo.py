@@ -86,9 +86,16 @@ def ensure_demo_agents(services: Services) -> None:
 def print_links(settings: Settings, pack: Pack) -> None:
     base = settings.base_url
     demo = pack.demo
-    first = demo.customers[0].customer_id if demo and demo.customers else "CUSTOMER-ID"
+    has_shop = demo is not None and demo.render_shop is not None
+    # a pack without a demo page is tried in the terminal chat and its help centre
+    first_line = (
+        f"[bold]Demo shop with the chat:[/bold]  {base}/shop"
+        if has_shop
+        else f"[bold]Help centre:[/bold]              {base}/help"
+    )
+    customer = f" --customer {demo.customers[0].customer_id}" if demo and demo.customers else ""
     lines = [
-        f"[bold]Demo shop with the chat:[/bold]  {base}/shop",
+        first_line,
         f"[bold]Agent console:[/bold]            {base}/console",
         f"    agent {DEMO_AGENT[0]} / {DEMO_AGENT[2]}",
         f"    supervisor {DEMO_SUPERVISOR[0]} / {DEMO_SUPERVISOR[2]}",
@@ -98,7 +105,7 @@ def print_links(settings: Settings, pack: Pack) -> None:
     console.print(Panel.fit("\n".join(lines), title="relaydesk demo is running"))
     # outside the panel and never wrapped, so the command can be copied whole
     console.print(
-        f"Chat from a terminal: relaydesk chat --url {base} --customer {first}",
+        f"Chat from a terminal: relaydesk chat --url {base}{customer}",
         soft_wrap=True,
         highlight=False,
     )
