@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -12,7 +11,8 @@ from sqlalchemy import Connection, Engine
 
 from relaydesk.packs.retail.operations.queries import load_order, lock_user
 from relaydesk.packs.retail.policy import OrderFacts, own_order
-from relaydesk.tools import PolicyDecision, ToolContext, ToolSpec, check_deadline, enforce
+from relaydesk.tools import PolicyDecision, ToolContext, ToolSpec
+from relaydesk.tools.transactional import transactional_tool
 
 P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -32,22 +32,6 @@ Decide = Callable[[Connection, Ctx, P], tuple[PolicyDecision, Facts]]
 Apply = Callable[[Connection, Ctx, P, Facts], R]
 
 
-@contextmanager
-def _reading(ctx: Ctx) -> Iterator[Connection]:
-    with ctx.deps.engine.connect() as conn:
-        yield conn
-
-
-@contextmanager
-def _writing(ctx: Ctx) -> Iterator[Connection]:
-    with ctx.deps.engine.begin() as conn:
-        if ctx.customer_id is not None:
-            lock_user(conn, ctx.customer_id)
-        yield conn
-        # Raising here rolls the transaction back: a caller that gave up never sees a write.
-        check_deadline(ctx)
-
-
 def guarded_tool(
     *,
     name: str,
@@ -58,23 +42,11 @@ def guarded_tool(
     apply: Apply[P, Facts, R],
     mutates: bool,
 ) -> ToolSpec[P, R]:
-    """A tool whose run() always re-decides its policy in the transaction that applies it."""
-
-    def policy(ctx: Ctx, call: P) -> PolicyDecision:
-        with _reading(ctx) as conn:
-            return decide(conn, ctx, call)[0]
-
-    def run(ctx: Ctx, call: P) -> R:
-        opener = _writing if mutates else _reading
-        with opener(ctx) as conn:
-            decision, facts = decide(conn, ctx, call)
-            enforce(decision, ctx)
-            return apply(conn, ctx, call, facts)
-
-    return ToolSpec(
+    """A tool whose run() re-decides its policy in the transaction that applies it."""
+    return transactional_tool(
         name=name, description=description, params=params, result=result,
-        policy=policy, run=run, mutates=mutates,
-    )
+        decide=decide, apply=apply, mutates=mutates, lock_customer=lock_user,
+    )  # fmt: skip
 
 
 def customer_order(

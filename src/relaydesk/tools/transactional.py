@@ -1,0 +1,74 @@
+"""Tools over a SQL backend whose run re-decides the policy in the transaction that applies it.
+
+A pack's preview (`policy`) and its run read the same facts through the same `decide`, so what
+the customer was told and what happens cannot drift; a write takes the pack's per-customer
+lock first, so two concurrent calls for one customer see each other's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from relaydesk.tools.spec import PolicyDecision, ToolContext, ToolSpec, check_deadline, enforce
+
+P = TypeVar("P", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
+Facts = TypeVar("Facts")
+
+
+Ctx = ToolContext[Any]
+LockCustomer = Callable[[Connection, str], None]
+
+
+def transactional_tool(
+    *,
+    name: str,
+    description: str,
+    params: type[P],
+    result: type[R],
+    decide: Callable[[Connection, Ctx, P], tuple[PolicyDecision, Facts]],
+    apply: Callable[[Connection, Ctx, P, Facts], R],
+    mutates: bool,
+    lock_customer: LockCustomer,
+) -> ToolSpec[P, R]:
+    """A tool whose run() always re-decides its policy in the transaction that applies it;
+    `ctx.deps.engine` is the backend."""
+
+    @contextmanager
+    def reading(ctx: Ctx) -> Iterator[Connection]:
+        with ctx.deps.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def writing(ctx: Ctx) -> Iterator[Connection]:
+        with ctx.deps.engine.begin() as conn:
+            if ctx.customer_id is not None:
+                lock_customer(conn, ctx.customer_id)
+            yield conn
+            # Raising here rolls the transaction back: a caller that gave up never sees a write.
+            check_deadline(ctx)
+
+    def policy(ctx: Ctx, call: P) -> PolicyDecision:
+        with reading(ctx) as conn:
+            return decide(conn, ctx, call)[0]
+
+    def run(ctx: Ctx, call: P) -> R:
+        with (writing if mutates else reading)(ctx) as conn:
+            decision, facts = decide(conn, ctx, call)
+            enforce(decision, ctx)
+            return apply(conn, ctx, call, facts)
+
+    return ToolSpec(
+        name=name,
+        description=description,
+        params=params,
+        result=result,
+        policy=policy,
+        run=run,
+        mutates=mutates,
+    )
