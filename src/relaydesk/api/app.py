@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -59,6 +61,15 @@ from relaydesk.store.agents import AgentStore
 from relaydesk.store.approvals import ApprovalStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.queue import QueueStore
+
+
+async def threads_finished(timeout_s: float = 2.0) -> None:
+    """Waits for work in the default thread pool, so no connection is returned to a pool
+    after it was disposed (it would be dropped unclosed)."""
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    with anyio.move_on_after(timeout_s):
+        while limiter.borrowed_tokens:
+            await anyio.sleep(0.01)
 
 
 def build_bus(settings: Settings) -> EventBus:
@@ -176,6 +187,7 @@ def create_app(
                 yield
         services.bus.close()
         limiter.close()
+        await threads_finished()  # a socket's last database call may still be in a thread
         services.store.engine.dispose()
 
     # The interactive docs load Swagger UI from a CDN: not in production.
