@@ -125,3 +125,47 @@ def test_a_confirmation_is_claimed_once_even_when_asked_again(
         and event.data["tool"] == "postpone_payment"
     ]
     assert len(done) == 1
+
+
+def test_a_postponement_acts_on_the_instalment_shown_not_on_the_next_one_at_run_time(
+    demo_assistant: PackAssistant, store_and_backend: Engine
+) -> None:
+    engine = store_and_backend
+    desk = desk_for(assistant_on(demo_assistant, engine), engine)
+    conversation = desk.start_conversation(
+        customer_ref="cust-alice", display_name="Alice", language="en"
+    )
+    asked = desk.receive_customer_message(
+        conversation.id, "can I push my next payment back 3 days?", "q"
+    )
+    question = next(e for e in asked.replies if e.kind is EventKind.MESSAGE)
+    assert question.data["reply_key"] == "ask_confirm_postpone"
+    preview = next(
+        e for e in asked.replies
+        if e.kind is EventKind.TOOL_RESULT and e.data["tool"] == "next_payment"
+    )
+    order_id = preview.data["result"]["order_id"]
+    shown_seq = preview.data["result"]["instalment"]["seq"]
+    plan_id = "PL-" + order_id.removeprefix("ORD-")
+    with engine.begin() as conn:  # paid in the app between the question and the yes
+        conn.execute(
+            tables.instalments.update()
+            .where(tables.instalments.c.plan_id == plan_id, tables.instalments.c.seq == shown_seq)
+            .values(status="paid", paid_on=TODAY)
+        )
+
+    answered = desk.receive_customer_message(conversation.id, "yes", "yes")
+
+    results = [
+        e for e in answered.replies
+        if e.kind is EventKind.TOOL_RESULT and e.data["tool"] == "postpone_payment"
+    ]
+    assert [r.data["status"] for r in results] == ["denied"]
+    assert results[0].data["params"]["seq"] == shown_seq
+    assert results[0].data["decision"]["reason"] == "postpone.already_paid"
+    with engine.connect() as conn:
+        moved = conn.execute(
+            select(tables.instalments.c.seq)
+            .where(tables.instalments.c.plan_id == plan_id, tables.instalments.c.postponed)
+        ).all()
+    assert moved == []  # the next instalment was not postponed in its place

@@ -139,17 +139,18 @@ def changes_contact_details(ctx: ToolContext[Any]) -> PolicyDecision | None:
 
 
 def decide_postpone(
-    config: PolicyConfig, order: OrderFacts, new_due_on: date, today: date
+    config: PolicyConfig, order: OrderFacts, new_due_on: date, today: date, seq: int | None = None
 ) -> PolicyDecision:
-    """Postpone the next instalment: once per order, a few days, never when overdue."""
-    target = order.next_unpaid
+    """Postpone the next instalment (or the one `seq` names, as a confirmation showed it):
+    once per order, a few days, never when overdue."""
+    target = postponed_instalment(order, seq)
     if order.plan_status is None:
         return deny("postpone.no_plan")
     if order.plan_status == "paused" and order.paused_until and order.paused_until >= today:
         return deny("postpone.paused", paused_until=order.paused_until.isoformat())
     if order.has_overdue:
         return deny("postpone.overdue")
-    if target is None:
+    if target is None or target.status == "paid":
         return deny("postpone.already_paid")
     if order.postponements >= config.postpones_per_order:
         return deny("postpone.already_used", max_per_order=config.postpones_per_order)
@@ -169,6 +170,11 @@ def decide_postpone(
         new_due_on=new_due_on.isoformat(),
         days=days,
     )
+
+
+def postponed_instalment(order: OrderFacts, seq: int | None) -> InstalmentFacts | None:
+    """The instalment a postponement moves: the one named, else the next unpaid."""
+    return order.next_unpaid if seq is None else _instalment(order, seq)
 
 
 def decide_pay_now(order: OrderFacts, seq: int | None, method: MethodFacts | None,

@@ -34,6 +34,7 @@ from relaydesk.packs.paylater.policy import (
     decide_pause,
     decide_pay_now,
     decide_postpone,
+    postponed_instalment,
     verified,
 )
 from relaydesk.tools import PolicyDecision, ToolError, allow, deny
@@ -187,7 +188,7 @@ def pay_instalment(
 def _new_due_on(order: OrderFacts, params: PostponePaymentParams, today: date) -> date:
     if params.new_due_on is not None:
         return params.new_due_on
-    target = order.next_unpaid
+    target = postponed_instalment(order, params.seq)
     return (target.due_on if target else today) + timedelta(days=params.days or 0)
 
 
@@ -199,15 +200,16 @@ def decide_postponement(
         return decision, None
     today = ctx.deps.clock()
     new_due_on = _new_due_on(order, params, today)
-    return decide_postpone(ctx.deps.config, order, new_due_on, today), order
+    return decide_postpone(ctx.deps.config, order, new_due_on, today, params.seq), order
 
 
 def postpone_payment(
     conn: Connection, ctx: Ctx, params: PostponePaymentParams, order: OrderFacts | None
 ) -> PostponePaymentResult:
-    """Move the next instalment's due date and mark the order's one postponement as used."""
+    """Move the instalment's due date (the one confirmed, else the next unpaid) and mark the
+    order's one postponement as used."""
     order = need(order)
-    target = need(order.next_unpaid)
+    target = need(postponed_instalment(order, params.seq))
     new_due_on = _new_due_on(order, params, ctx.deps.clock())
     conn.execute(
         update(t.instalments)

@@ -174,6 +174,7 @@ class PostponePaymentParams(Params):
     order_id: OrderId
     days: int | None = Field(default=None, ge=1, le=365)
     new_due_on: date | None = None
+    seq: int | None = Field(default=None, ge=1, le=4)  # None: the next unpaid one
 
     @model_validator(mode="after")
     def _exactly_one_target(self) -> PostponePaymentParams:
