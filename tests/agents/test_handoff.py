@@ -9,7 +9,7 @@ import pytest
 
 from agents.helpers import Desks
 from relaydesk.desk.handoff import summarize
-from relaydesk.domain.agents import AlreadyDecided, ApprovalStatus
+from relaydesk.domain.agents import AgentAccount, AlreadyDecided, ApprovalStatus
 from relaydesk.domain.errors import Forbidden
 from relaydesk.domain.model import (
     ConversationId,
@@ -144,6 +144,11 @@ class RecordingExecutor:
     def explain_rejection(self, conversation_id: str, tool: str, reason: str) -> list[NewEvent]:
         text = f"Sorry: {reason}"
         return [NewEvent(kind=EventKind.MESSAGE, source=Source.ASSISTANT, text=text)]
+
+    def beyond_limit(
+        self, conversation_id: str, tool: str, params: dict[str, Any], approver: AgentAccount
+    ) -> str | None:
+        return None
 
 
 def test_an_approval_runs_the_action_exactly_once_with_who_approved(desks: Desks) -> None:

@@ -134,7 +134,7 @@ def person_first_replies(events: Sequence[Event]) -> tuple[float, ...]:
         transition = _transition(event)
         if transition in ("escalate", "release"):
             waiting_since = waiting_since or event.created_at
-        elif transition in ("close", "hand_back"):
+        elif transition in ("close", "hand_back", "resume"):
             waiting_since = None
         elif waiting_since and event.kind is EventKind.MESSAGE and event.source is Source.AGENT:
             replies.append((event.created_at - waiting_since).total_seconds())
@@ -153,7 +153,7 @@ def queue_waits(events: Sequence[Event]) -> tuple[float, ...]:
         elif transition == "claim" and waiting_since is not None:
             waits.append((event.created_at - waiting_since).total_seconds())
             waiting_since = None
-        elif transition == "close":
+        elif transition in ("close", "resume"):
             waiting_since = None
     return tuple(waits)
 

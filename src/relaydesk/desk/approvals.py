@@ -3,6 +3,11 @@
 The assistant side calls `ApprovalDesk.propose`; an agent or supervisor decides; the
 injected `ApprovedActionExecutor` then runs the action (or explains the refusal) and the
 events it returns are appended with the decision, so the customer is kept informed.
+
+Who decides: anyone who may read the conversation (its holder, an agent whose queue it is in,
+whatever their load, or a supervisor), and for an approval only someone whose own role limit
+covers the action. A decision returns the conversation to its owner: a person who holds it
+keeps it; one still waiting only for the decision goes back to the assistant.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ from typing import Any, Protocol
 from relaydesk.bus.base import EventBus, conversation_topic
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.agents import AgentAccount, ApprovalRequest, ApprovalStatus
-from relaydesk.domain.errors import Forbidden, InvalidInput
+from relaydesk.domain.errors import Conflict, Forbidden, InvalidInput
 from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Owner, Source
+from relaydesk.domain.ownership import Transition, apply_transition
 from relaydesk.store.approvals import ApprovalStore
 from relaydesk.store.conversations import ConversationStore
 
 log = logging.getLogger(__name__)
+
+APPROVAL_ESCALATION = "needs_approval"  # the escalation reason of an action awaiting approval
 
 
 class ApprovedActionExecutor(Protocol):
@@ -29,6 +37,12 @@ class ApprovedActionExecutor(Protocol):
     ) -> list[NewEvent]: ...
 
     def explain_rejection(self, conversation_id: str, tool: str, reason: str) -> list[NewEvent]: ...
+
+    def beyond_limit(
+        self, conversation_id: str, tool: str, params: dict[str, Any], approver: AgentAccount
+    ) -> str | None:
+        """Why this person may not approve the action, None when their role's limit covers it."""
+        ...
 
 
 class AcknowledgingExecutor:
@@ -53,6 +67,11 @@ class AcknowledgingExecutor:
                 text=f"We are sorry, we could not approve this request: {reason}",
             )
         ]
+
+    def beyond_limit(
+        self, conversation_id: str, tool: str, params: dict[str, Any], approver: AgentAccount
+    ) -> str | None:
+        return None  # without a pack's policy there are no limits to compare
 
 
 class ApprovalDesk:
@@ -112,11 +131,19 @@ class ApprovalDesk:
         return request.id
 
     def pending_for(self, agent: AgentAccount) -> list[ApprovalRequest]:
-        """Supervisors see every pending request; agents those in conversations they hold."""
+        """Supervisors see every pending request; agents those they may decide, whatever
+        their load: in conversations they hold or that wait in their queue."""
+        pending = self.approvals.pending()
         if agent.supervises:
-            return self.approvals.pending()
-        held = [c.id for c in self.routing.agents.held_conversations(agent.id)]
-        return self.approvals.pending(held) if held else []
+            return pending
+        return [r for r in pending if self._may_read(agent, r.conversation_id)]
+
+    def _may_read(self, agent: AgentAccount, conversation_id: ConversationId) -> bool:
+        try:
+            self.routing.require_can_read(agent, self.store.get_conversation(conversation_id))
+        except Forbidden:
+            return False
+        return True
 
     def approve(
         self, approval_id: str, agent: AgentAccount, reason: str | None = None
@@ -151,13 +178,21 @@ class ApprovalDesk:
     ) -> ApprovalRequest:
         request = self.approvals.get(approval_id)
         conversation = self.store.get_conversation(request.conversation_id)
-        holds = conversation.owner is Owner.AGENT and conversation.agent_id == agent.id
-        if not (holds or agent.supervises):
+        held_by_other = conversation.owner is Owner.AGENT and conversation.agent_id != agent.id
+        if not agent.supervises and (
+            held_by_other or not self._may_read(agent, conversation.id)
+        ):
             raise Forbidden("Only the agent holding the conversation or a supervisor decides.")
         if request.requested_by is not None and (
             request.requested_by == agent.id or not agent.supervises
         ):
             raise Forbidden("A supervisor other than the requester decides on a person's request.")
+        if status is ApprovalStatus.APPROVED and request.status is ApprovalStatus.PENDING:
+            beyond = self.executor.beyond_limit(
+                request.conversation_id, request.tool, request.params, agent
+            )
+            if beyond is not None:
+                raise Forbidden(beyond)
         return self.approvals.decide(approval_id, status, agent.id, reason, self.routing.clock())
 
     def _record(
@@ -180,8 +215,46 @@ class ApprovalDesk:
                 "reason": reason,
             },
         )
-        self.store.append(request.conversation_id, [decision, *follow_up])
+        events = [decision, *follow_up]
+        if status is ApprovalStatus.FAILED:  # a person must look at it: it stays queued
+            self.store.append(request.conversation_id, events)
+        else:
+            self._append_and_return(request.conversation_id, events)
         self._notify(request.conversation_id)
+
+    def _append_and_return(self, conversation_id: ConversationId, events: list[NewEvent]) -> None:
+        """Append the decision; a conversation waiting only for it goes back to the assistant."""
+        conversation = self.store.get_conversation(conversation_id)
+        entry = self.routing.queue.entry_for(conversation_id)
+        waiting_for_this = (
+            conversation.owner is Owner.QUEUED
+            and entry is not None
+            and entry.reason == APPROVAL_ESCALATION
+        )
+        if waiting_for_this:
+            change = apply_transition(conversation.owner, Transition.RESUME)
+            back = NewEvent(
+                kind=EventKind.OWNER_CHANGED,
+                source=Source.SYSTEM,
+                text="You are back with our assistant, who can help with anything else.",
+                data={
+                    "transition": change.transition.value,
+                    "from": Owner.QUEUED.value,
+                    "to": Owner.ASSISTANT.value,
+                    "reason": "approval_decided",
+                },
+            )
+            try:
+                self.store.append(
+                    conversation_id, [*events, back], owner_change=(change, conversation.version)
+                )
+            except Conflict:  # a person claimed it meanwhile: they keep it
+                pass
+            else:
+                self.routing.queue.mark_left(conversation_id, self.routing.clock())
+                self.routing.publish_queue_change()
+                return
+        self.store.append(conversation_id, events)
 
     def _notify(self, conversation_id: ConversationId) -> None:
         try:

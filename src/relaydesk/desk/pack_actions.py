@@ -13,6 +13,7 @@ from relaydesk.assistant.compose import MissingValue
 from relaydesk.assistant.dialogue import latest_state
 from relaydesk.assistant.flows import FlowSpec
 from relaydesk.assistant.parts import AssistantParts
+from relaydesk.domain.agents import AgentAccount
 from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Source
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.tools import ToolContext, ToolOutcome
@@ -58,6 +59,32 @@ class PackActions:
                 return self.parts.composer.catalog.render(flow.approved, language, **values)
             except (KeyError, IndexError, ValueError):  # a value the reply needs is missing
                 return None
+
+    def beyond_limit(
+        self, conversation_id: str, tool: str, params: dict[str, Any], approver: AgentAccount
+    ) -> str | None:
+        """Why this person may not approve the action, None when their role's limit covers it.
+
+        The tool's own policy decides, run as if the approver made the call themselves: what
+        would need someone else's approval for them is beyond what they may approve.
+        """
+        context: ToolContext[Any] = ToolContext(
+            customer_id=self._customer_id(conversation_id),
+            actor="agent",
+            actor_id=approver.id,
+            role=approver.role.value,
+            deps=self.parts.tool_deps,
+        )
+        decision = self.parts.tools.check(tool, params, context, self.parts.tool_timeout_s)
+        if decision.outcome != "needs_approval":
+            return None
+        details = decision.details
+        if {"amount", "limit", "currency"} <= details.keys():
+            return (
+                f"{details['amount']} {details['currency']} is above your approval limit of "
+                f"{details['limit']} {details['currency']}; someone whose role allows it decides."
+            )
+        return "Your role's limits do not cover this action; someone whose role allows it decides."
 
     def explain_rejection(self, conversation_id: str, tool: str, reason: str) -> list[NewEvent]:
         language = self._language(conversation_id)

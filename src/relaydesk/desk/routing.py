@@ -405,6 +405,10 @@ class RoutingDesk:
         except Exception:
             log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
 
+    def publish_queue_change(self) -> None:
+        """Tell consoles the queue changed (a conversation left it without a person)."""
+        self._publish_queue()
+
     def _publish_queue(self) -> None:
         try:
             self.bus.publish(QUEUE_TOPIC, {"changed": "queue"})

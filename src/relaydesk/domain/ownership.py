@@ -1,4 +1,8 @@
-"""The conversation owner state machine: assistant -> queued -> agent -> assistant | closed."""
+"""The conversation owner state machine: assistant -> queued -> agent -> assistant | closed.
+
+`resume` takes a waiting conversation back to the assistant when what it waited for was
+decided without a person taking it (an approval decided from the approval queue).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ class Transition(StrEnum):
     HAND_BACK = "hand_back"
     CLOSE = "close"
     REOPEN = "reopen"
+    RESUME = "resume"
 
 
 _ALLOWED: dict[Transition, tuple[frozenset[Owner], Owner]] = {
@@ -26,6 +31,7 @@ _ALLOWED: dict[Transition, tuple[frozenset[Owner], Owner]] = {
     Transition.HAND_BACK: (frozenset({Owner.AGENT}), Owner.ASSISTANT),
     Transition.CLOSE: (frozenset({Owner.ASSISTANT, Owner.QUEUED, Owner.AGENT}), Owner.CLOSED),
     Transition.REOPEN: (frozenset({Owner.CLOSED}), Owner.ASSISTANT),
+    Transition.RESUME: (frozenset({Owner.QUEUED}), Owner.ASSISTANT),
 }
 
 

@@ -55,6 +55,9 @@ class ToolContext(Generic[DepsT]):
     actor_id: str | None
     deps: DepsT
     approved_by: str | None = None  # the human who approved this very call
+    # The person's role ("agent", "supervisor", "admin") when a person calls or approves:
+    # a policy may give roles different limits.
+    role: str | None = None
     deadline: float | None = None  # time.monotonic() value after which work must not commit
     # True when the customer proved who they are only with details they typed (an email and
     # an order number), not a signature from the operator's site: enough to read, not to

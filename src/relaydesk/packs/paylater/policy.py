@@ -36,6 +36,10 @@ class PolicyConfig(BaseModel):
     refund_agent_limit: dict[str, Decimal] = Field(
         default_factory=lambda: {"EUR": Decimal("1000"), "SEK": Decimal("11000")}
     )
+    # A supervisor's (or administrator's) own limit: what they may refund or approve.
+    refund_supervisor_limit: dict[str, Decimal] = Field(
+        default_factory=lambda: {"EUR": Decimal("10000"), "SEK": Decimal("110000")}
+    )
     refund_processing_days: int = Field(default=5, ge=0)
     # What the assistant may refund one customer without a person, over refund_cap_days
     # (its own refunds, every order together); beyond it, a person approves.
@@ -52,9 +56,20 @@ class PolicyConfig(BaseModel):
     )
 
     def refund_limit(self, actor: str, currency: str) -> Decimal | None:
-        """The largest refund this actor may give without approval, None if none is set."""
-        limits = self.refund_agent_limit if actor == "agent" else self.refund_auto_limit
+        """The largest refund this actor ("assistant", "agent" or "supervisor") may give (or
+        approve) without someone above them, None if none is set."""
+        limits = {
+            "agent": self.refund_agent_limit,
+            "supervisor": self.refund_supervisor_limit,
+        }.get(actor, self.refund_auto_limit)
         return limits.get(currency)
+
+
+def limit_holder(ctx: ToolContext[Any]) -> str:
+    """Whose limits apply: the assistant's, an agent's, or a supervisor's (admins too)."""
+    if ctx.actor == "agent" and ctx.role in ("supervisor", "admin"):
+        return "supervisor"
+    return ctx.actor
 
 
 @dataclass(frozen=True)

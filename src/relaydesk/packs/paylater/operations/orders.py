@@ -25,6 +25,7 @@ from relaydesk.packs.paylater.policy import (
     OrderFacts,
     decide_dispute,
     decide_refund,
+    limit_holder,
     verified,
 )
 from relaydesk.tools import PolicyDecision, allow, deny
@@ -126,7 +127,7 @@ def decide_request_refund(
     minor = _refund_minor(order, params)
     recent = refunded_recently(conn, ctx, order.customer_id)
     reason = refund_reason(order, params)
-    decision = decide_refund(ctx.deps.config, ctx.actor, order, minor, reason, recent)
+    decision = decide_refund(ctx.deps.config, limit_holder(ctx), order, minor, reason, recent)
     return decision, order
 
 
