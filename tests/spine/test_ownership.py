@@ -30,3 +30,10 @@ def test_illegal_transitions_are_refused_with_a_reason(
 ) -> None:
     with pytest.raises(IllegalTransition, match="cannot"):
         apply_transition(owner, transition)
+
+
+def test_a_queued_conversation_whose_approval_was_decided_resumes_with_the_assistant() -> None:
+    change = apply_transition(Owner.QUEUED, Transition.RESUME)
+    assert (change.before, change.after) == (Owner.QUEUED, Owner.ASSISTANT)
+    with pytest.raises(IllegalTransition, match="cannot resume"):
+        apply_transition(Owner.AGENT, Transition.RESUME)
