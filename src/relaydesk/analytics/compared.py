@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 
+from relaydesk.analytics.gap_closing import KnowledgeSearch
 from relaydesk.analytics.insight_store import insight
 from relaydesk.analytics.queries import _aware, report_from_store
 from relaydesk.analytics.report import Report, ReportFilter
@@ -46,9 +47,11 @@ def compared_report(
     wanted: ReportFilter,
     embedder: Embedder | None = None,
     sla_first_response_s: float = 300.0,
+    knowledge: KnowledgeSearch | None = None,
 ) -> Report:
     """The report from the first data on, with the previous period's values beside it, and
-    (given the assistant's embedder) knowledge gaps, contact reasons and spikes."""
+    (given the assistant's embedder) knowledge gaps, contact reasons and spikes; given the
+    assistant's knowledge, gaps it now answers are marked closed."""
     first = first_activity(engine)
     wanted = from_first_data(wanted, first)
     current = report_from_store(engine, wanted, sla_first_response_s)
@@ -60,5 +63,5 @@ def compared_report(
     if embedder is not None:
         # A previous period only partly covered by data would make every intent look new.
         baseline = before if before is not None and first and first <= before.since else None
-        current = replace(current, insight=insight(engine, wanted, baseline, embedder))
+        current = replace(current, insight=insight(engine, wanted, baseline, embedder, knowledge))
     return current

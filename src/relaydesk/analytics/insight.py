@@ -76,6 +76,13 @@ def cluster_gaps(
     questions: Sequence[Unanswered], embedder: Embedder, similar: float = SIMILAR
 ) -> list[dict[str, Any]]:
     """Questions grouped by meaning, largest group first."""
+    return [cluster.as_dict() for cluster in group_gaps(questions, embedder, similar)]
+
+
+def group_gaps(
+    questions: Sequence[Unanswered], embedder: Embedder, similar: float = SIMILAR
+) -> list[GapCluster]:
+    """The clusters themselves (their questions too), largest first."""
     if not questions:
         return []
     vectors = embedder.embed_queries([q.text for q in questions])
@@ -92,8 +99,7 @@ def cluster_gaps(
         clusters[best].vectors.append(vector)
         mean = np.mean(clusters[best].vectors, axis=0)
         centroids[best] = mean / (np.linalg.norm(mean) or 1.0)
-    found = [cluster.as_dict() for cluster in clusters]
-    return sorted(found, key=lambda c: (-c["count"], c["label"]))
+    return sorted(clusters, key=lambda c: (-len(c.questions), c._central()))
 
 
 def poisson_tail(observed: int, expected: float) -> float:

@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from relaydesk.analytics.gap_closing import KnowledgeSearch, mark_closed
 from relaydesk.analytics.insight import (
     LOW_CONFIDENCE,
     Unanswered,
-    cluster_gaps,
     contact_reasons,
     find_spikes,
+    group_gaps,
     per_day,
 )
 from relaydesk.analytics.queries import _aware
@@ -110,9 +111,14 @@ def period_days(wanted: ReportFilter) -> list[date]:
 
 
 def insight(
-    engine: Engine, wanted: ReportFilter, previous: ReportFilter | None, embedder: Embedder
+    engine: Engine,
+    wanted: ReportFilter,
+    previous: ReportFilter | None,
+    embedder: Embedder,
+    knowledge: KnowledgeSearch | None = None,
 ) -> dict[str, Any]:
-    """Knowledge gaps, contact reasons against the previous period, and spikes."""
+    """Knowledge gaps (closed where `knowledge` now answers them), contact reasons against the
+    previous period, and spikes."""
     start = previous.since if previous else wanted.since
     rows = _rows(engine, start, wanted.until, wanted)
     pairs = contacts(rows)
@@ -121,8 +127,11 @@ def insight(
     baseline = {intent: before.count(intent) for intent in set(before)}
     baseline_days = len(period_days(previous)) if previous else 0
     gaps = unanswered(rows, wanted)
+    clusters = [(cluster.as_dict(), cluster.questions) for cluster in group_gaps(gaps, embedder)]
     return {
-        "knowledge_gaps": cluster_gaps(gaps, embedder),
+        "knowledge_gaps": (
+            mark_closed(clusters, knowledge) if knowledge else [gap for gap, _ in clusters]
+        ),
         "unanswered": len(gaps),
         "contact_reasons": contact_reasons(current, baseline if previous else None),
         "spikes": [

@@ -78,7 +78,9 @@ async def _report(
     embedder = services.console.embedder.get
     target_s = services.settings.sla_first_response_minutes * 60
     return await run_in_threadpool(
-        lambda: compared_report(services.store.engine, wanted, embedder(), target_s)
+        lambda: compared_report(
+            services.store.engine, wanted, embedder(), target_s, services.console.knowledge
+        )
     )
 
 

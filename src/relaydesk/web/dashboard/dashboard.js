@@ -196,17 +196,23 @@
     if (!insight || !insight.knowledge_gaps) return;
     document.getElementById("gaps-total").textContent = "(" + insight.unanswered + " messages)";
     renderTable("table-gaps", {
-      columns: ["questions", "like", "other examples", "languages", "why", ""],
+      columns: ["questions", "like", "other examples", "languages", "why", "status", ""],
       rows: insight.knowledge_gaps.slice(0, 20).map((gap) => [
         gap.count, gap.label,
         gap.examples.filter((e) => e !== gap.label).join(" · ") || null,
         Object.entries(gap.languages).map(([k, v]) => k + " " + v).join(", "),
         Object.entries(gap.why).map(([k, v]) => k.replaceAll("_", " ") + " " + v).join(", "),
+        gap.closed_by ? "closed: now answered by “" + gap.closed_by.title + "”" : "open",
       ]),
     });
     document.querySelectorAll("#table-gaps tr").forEach((row, index) => {
       const gap = insight.knowledge_gaps[index - 1];
       if (!gap) return;
+      if (gap.closed_by) {
+        row.classList.add("gap-closed");
+        row.append(document.createElement("td"));
+        return;
+      }
       const language = Object.keys(gap.languages)[0] || "en";
       const params = new URLSearchParams({ question: gap.label, language: language === "?" ? "en" : language });
       gap.examples.forEach((example) => params.append("example", example));
