@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import date
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,6 +18,77 @@ from pydantic_settings import (
 )
 
 DEFAULT_SECRET = "change-me-in-production"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class OpeningHoursSetting(BaseModel):
+    """One team's opening hours as written in the TOML file or a JSON variable:
+    {"timezone": "Europe/Stockholm", "days": {"mon-fri": "09:00-17:00", "sat": "10:00-14:00"},
+    "holidays": ["2026-12-24"]}; a day not named is closed, "closed" says so explicitly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = "UTC"
+    days: dict[str, str]
+    holidays: list[date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            problem = f"{value!r} is not a time zone name like 'Europe/Stockholm'."
+            raise ValueError(problem) from None
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _readable_days(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, spans in value.items():
+            _weekdays(key)
+            _spans(spans)
+        return value
+
+    def week(self) -> list[list[tuple[int, int]]]:
+        """Opening spans per weekday, Monday first, as minutes after midnight."""
+        week: list[list[tuple[int, int]]] = [[] for _ in WEEKDAYS]
+        for key, spans in self.days.items():
+            for day in _weekdays(key):
+                week[day].extend(_spans(spans))
+        return [sorted(spans) for spans in week]
+
+
+def _weekdays(key: str) -> list[int]:
+    """"mon", "mon-fri" or "sat,sun" as weekday numbers (Monday 0)."""
+    found: list[int] = []
+    for part in key.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in WEEKDAYS or (last and last not in WEEKDAYS):
+            raise ValueError(f"{key!r} is not a weekday or range like 'mon-fri'.")
+        start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+        if end < start:
+            raise ValueError(f"{key!r} runs backwards; write it from the earlier day.")
+        found.extend(range(start, end + 1))
+    return found
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """"09:00-12:00, 13:00-17:00" as minute spans; "closed" as none."""
+    if text.strip().lower() == "closed":
+        return []
+    spans: list[tuple[int, int]] = []
+    for part in text.replace(" ", "").split(","):
+        match = _SPAN.match(part)
+        if match is None:
+            raise ValueError(f"{part!r} is not a time span like '09:00-17:00'.")
+        h1, m1, h2, m2 = (int(group) for group in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end <= start or end > 24 * 60:
+            raise ValueError(f"{part!r} must end after it starts, at 24:00 at the latest.")
+        spans.append((start, end))
+    return spans
 
 
 class Settings(BaseSettings):
@@ -59,6 +133,10 @@ class Settings(BaseSettings):
     # Service-level targets the console counts down to (docs/console.md).
     sla_first_response_minutes: float = Field(default=5, gt=0)
     sla_reply_minutes: float = Field(default=5, gt=0)
+    # When people work (docs/console.md): "default" and any team (a skill) with its own hours.
+    # Empty: always. Outside them a waiting customer is told when people are back, and the
+    # SLA clocks stop.
+    business_hours: dict[str, OpeningHoursSetting] = Field(default_factory=dict)
     # The domain pack, by its entry-point name (`relaydesk packs list`); None: the only one.
     pack: str | None = None
     # The demo shop at /shop signs visitors in as demo customers: `relaydesk demo` turns it on.

@@ -48,6 +48,7 @@ from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.console_desks import build_console_desks
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.handoff import summarize
+from relaydesk.desk.opening_hours import team_hours
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.pack import AssistantSetup, Pack, load_pack
@@ -133,7 +134,10 @@ def build_services(
         customer_profiles = customer_profiles or actions
         agent_tools = agent_tools or actions
     agents, queue, approvals = AgentStore(engine), QueueStore(engine), ApprovalStore(engine)
-    routing = RoutingDesk(store, queue, agents, bus, email_replies=settings.email_sending)
+    routing = RoutingDesk(
+        store, queue, agents, bus,
+        email_replies=settings.email_sending, hours=team_hours(settings.business_hours),
+    )
     approval_desk = ApprovalDesk(store, approvals, routing, bus, approval_executor)
     desk = ConversationDesk(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk,

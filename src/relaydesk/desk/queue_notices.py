@@ -1,7 +1,7 @@
 """What a waiting customer is told, in their language (the widget's 35, English otherwise).
 
 Hand-over notices (a person joined, back with the assistant, closed) are owner changes whose
-data the widget words itself; only these three are plain messages. The texts live in
+data the widget words itself; only these are plain messages. The texts live in
 queue_notices.json, one object per notice keyed by language.
 """
 
@@ -37,6 +37,15 @@ def wait_notice(
     if anyone_online:
         return _pick("wait", language).format(minutes=minutes)
     text = _pick("nobody_online", language).format(minutes=minutes)
+    if not email_replies:
+        return text
+    joiner = "" if text.endswith(_NO_SPACE_AFTER) else " "
+    return text + joiner + _pick("email_offer", language)
+
+
+def closed_notice(language: str | None, back_at: str, email_replies: bool = True) -> str:
+    """Outside business hours: when people are back, and the email alternative if possible."""
+    text = _pick("closed", language).format(back_at=back_at)
     if not email_replies:
         return text
     joiner = "" if text.endswith(_NO_SPACE_AFTER) else " "

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from relaydesk.bus.base import EventBus, conversation_topic
-from relaydesk.desk.queue_notices import follow_up_notice, wait_notice
+from relaydesk.desk.opening_hours import back_at_words
+from relaydesk.desk.queue_notices import closed_notice, follow_up_notice, wait_notice
 from relaydesk.domain.agents import (
     AgentAccount,
     AgentStatus,
@@ -28,6 +29,7 @@ from relaydesk.domain.agents import (
     skill_for,
     suits,
 )
+from relaydesk.domain.business_hours import ALWAYS_OPEN, TeamHours
 from relaydesk.domain.errors import Conflict, Forbidden, InvalidInput
 from relaydesk.domain.model import (
     AgentId,
@@ -83,6 +85,7 @@ class RoutingDesk:
         policy: RoutingPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
         email_replies: bool = True,
+        hours: TeamHours = ALWAYS_OPEN,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -91,6 +94,7 @@ class RoutingDesk:
         self.policy = policy or RoutingPolicy()
         self.clock = clock
         self.email_replies = email_replies  # may a waiting customer be offered email?
+        self.hours = hours  # when people work, per team (a skill)
 
     # --- entering the queue ---
 
@@ -136,17 +140,31 @@ class RoutingDesk:
             version=conversation.version,
         )
 
-    def _tell_wait(self, conversation: Conversation, entry: QueueEntry) -> None:
+    def _wait_notice(self, conversation: Conversation, entry: QueueEntry) -> NewEvent:
+        """The place and expected wait; outside business hours, when people are back."""
         position = self.position_of(entry)
+        back_at = self.hours.closed_until(entry.skill, self.clock())
+        if back_at is not None:
+            hours = self.hours.for_team(entry.skill)
+            assert hours is not None  # closed_until says closed only for configured hours
+            words = back_at_words(back_at, hours, conversation.language)
+            return NewEvent(
+                kind=EventKind.MESSAGE,
+                source=Source.SYSTEM,
+                text=closed_notice(conversation.language, words, self.email_replies),
+                data={"queue_position": position, "back_at": back_at.isoformat()},
+            )
         minutes = self.expected_wait_minutes(entry, position)
         anyone = self._anyone_suitable_online(entry)
-        text = wait_notice(conversation.language, minutes, anyone, self.email_replies)
-        notice = NewEvent(
+        return NewEvent(
             kind=EventKind.MESSAGE,
             source=Source.SYSTEM,
-            text=text,
+            text=wait_notice(conversation.language, minutes, anyone, self.email_replies),
             data={"wait_minutes": minutes, "queue_position": position},
         )
+
+    def _tell_wait(self, conversation: Conversation, entry: QueueEntry) -> None:
+        notice = self._wait_notice(conversation, entry)
         # Keyed by the escalation: two processes queueing it at once tell the customer once.
         with contextlib.suppress(DuplicateKey):
             self.store.append(
@@ -160,15 +178,7 @@ class RoutingDesk:
         entry = self.queue.entry_for(conversation_id)
         if conversation.owner is not Owner.QUEUED or entry is None:
             return []
-        position = self.position_of(entry)
-        minutes = self.expected_wait_minutes(entry, position)
-        anyone = self._anyone_suitable_online(entry)
-        notice = NewEvent(
-            kind=EventKind.MESSAGE,
-            source=Source.SYSTEM,
-            text=wait_notice(conversation.language, minutes, anyone, self.email_replies),
-            data={"wait_minutes": minutes, "queue_position": position},
-        )
+        notice = self._wait_notice(conversation, entry)
         try:
             told = self.store.append(
                 conversation_id, [notice], idempotency_key=f"position:{message.id}",

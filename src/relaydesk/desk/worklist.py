@@ -3,6 +3,8 @@
 A row's clock is the customer's wait for a person: from entering the queue until an agent's
 first reply (the first-response target), then from the first customer message an agent has
 not answered yet (the reply target). A conversation whose customer is answered has no clock.
+Only the team's business hours count: outside them the clock is paused and the target moves on
+by the closed time.
 """
 
 from __future__ import annotations
@@ -46,14 +48,17 @@ class WorkItem:
     position: int | None = None  # in the queue
     priority: int | None = None
     skill: str | None = None
+    paused_until: datetime | None = None  # outside business hours: the clock stops until then
 
     def waited_seconds(self, now: datetime) -> float:
         return (now - self.waiting_since).total_seconds() if self.waiting_since else 0.0
 
     def sla_state(self, now: datetime, targets: SlaTargets) -> str:
-        """ok, soon or breached; "none" when nobody waits."""
+        """ok, soon, breached or paused (outside business hours); "none" when nobody waits."""
         if self.due_at is None:
             return "none"
+        if self.paused_until is not None and self.due_at > now:
+            return "paused"
         left = (self.due_at - now).total_seconds()
         full = targets.first_response if self.target == "first response" else targets.reply
         if left < 0:
@@ -123,9 +128,19 @@ class Worklist:
             if item.entry.conversation_id in facts
         ]
 
+    def _due(
+        self, team: str | None, since: datetime | None, span: timedelta
+    ) -> tuple[datetime | None, datetime | None]:
+        """When the target breaks counting open time only, and until when the clock is paused."""
+        if since is None:
+            return None, None
+        hours = self.routing.hours
+        return hours.due(team, since, span), hours.closed_until(team, self.clock())
+
     def _item(self, conversation_id: ConversationId, facts: ConversationFacts) -> WorkItem:
         since, target = waiting_clock(facts, self.targets)
         span = self.targets.first_response if target == "first response" else self.targets.reply
+        due_at, paused_until = self._due(facts.skill, since, span)
         return WorkItem(
             conversation_id=conversation_id,
             customer_name=facts.customer_name,
@@ -134,12 +149,16 @@ class Worklist:
             intent=latest_intent(facts.signals),
             preview=facts.first_message,
             waiting_since=since,
-            due_at=since + span if since else None,
+            due_at=due_at,
             target=target if since else None,
+            paused_until=paused_until,
         )
 
     def _queued(self, item: QueueItem, facts: ConversationFacts) -> WorkItem:
         entry = item.entry
+        due_at, paused_until = self._due(
+            entry.skill, entry.enqueued_at, self.targets.first_response
+        )
         return WorkItem(
             conversation_id=entry.conversation_id,
             customer_name=facts.customer_name,
@@ -148,9 +167,10 @@ class Worklist:
             intent=latest_intent(facts.signals),
             preview=facts.first_message,
             waiting_since=entry.enqueued_at,
-            due_at=entry.enqueued_at + self.targets.first_response,
+            due_at=due_at,
             target="first response",
             position=item.position,
             priority=entry.priority,
             skill=entry.skill,
+            paused_until=paused_until,
         )

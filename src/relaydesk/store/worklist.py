@@ -29,6 +29,7 @@ class ConversationFacts:
     last_agent_message: tuple[int, datetime] | None = None
     signals: list[dict[str, Any]] = field(default_factory=list)  # oldest first
     first_message: str = ""
+    skill: str | None = None  # the team the latest escalation needs
 
 
 class WorklistStore:
@@ -57,6 +58,7 @@ class WorklistStore:
                     queue_entries.c.conversation_id,
                     queue_entries.c.reason,
                     queue_entries.c.enqueued_at,
+                    queue_entries.c.skill,
                 )
                 .where(queue_entries.c.conversation_id.in_(conversation_ids))
                 .order_by(queue_entries.c.enqueued_at)
@@ -112,4 +114,5 @@ def _facts(head: Any, entry: Any, rows: list[Any]) -> ConversationFacts:
         last_agent_message=answered,
         signals=signals,
         first_message=first_message,
+        skill=entry.skill if entry is not None else None,
     )
