@@ -158,6 +158,9 @@ class Settings(BaseSettings):
     llm_understanding: bool = False
     llm_knowledge: bool = False
     llm_summary: bool = False
+    # Translation in the console: customer messages into agent_language, replies back.
+    llm_translation: bool = False
+    agent_language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
     # Email channel and webhooks (docs/channels.md). Sending is on once smtp_host and
     # email_address are set; reading once imap_host is set too.
     email_address: str | None = None

@@ -51,6 +51,7 @@ from relaydesk.desk.handoff import summarize
 from relaydesk.desk.opening_hours import team_hours
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.routing import RoutingDesk
+from relaydesk.desk.translations import ConsoleTranslation
 from relaydesk.pack import AssistantSetup, Pack, load_pack
 from relaydesk.pack.assembly import build_pack_assistant
 from relaydesk.security.audit import AuditLog
@@ -60,6 +61,7 @@ from relaydesk.security.transcripts import conversation_store
 from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.approvals import ApprovalStore
+from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.queue import QueueStore
 
@@ -100,6 +102,20 @@ def build_note_writer(
     claims = assistant.parts.claim_patterns if isinstance(assistant, PackAssistant) else ()
     company = pack.branding.company_name
     return build_handoff_writer(settings, summarize, company=company, claims=claims)
+
+
+def build_translation(
+    settings: Settings, pack: Pack, store: ConversationStore
+) -> ConsoleTranslation | None:
+    """Translation between customers and agents, when a model and its role are on."""
+    if not settings.llm_base_url or not settings.llm_translation:
+        return None
+    from relaydesk.llm.setup import build_translator  # optional extra `llm`
+
+    translator = build_translator(settings, company=pack.branding.company_name)
+    if translator is None:
+        return None
+    return ConsoleTranslation(store, translator, settings.agent_language)
 
 
 def build_services(
@@ -153,6 +169,7 @@ def build_services(
         tools=agent_tools,
         max_message_chars=settings.max_message_chars,
         note_writer=build_note_writer(settings, pack, assistant),
+        translation=build_translation(settings, pack, store),
     )
     agent_desk = AgentDesk(agents, settings.secret_key, audit=AuditLog(engine))
     return Services(

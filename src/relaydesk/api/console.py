@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import jinja2
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.concurrency import run_in_threadpool
@@ -24,10 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from relaydesk.api import admin, agent, agent_stream, follow_up
 from relaydesk.api.agent import SESSION_COOKIE, set_session_cookie
 from relaydesk.api.deps import ServicesDep, client_address
+from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentSession
-from relaydesk.domain.agents import Disposition, Presence
+from relaydesk.desk.translations import translations_by_seq
+from relaydesk.domain.agents import AgentAccount, Disposition, Presence
 from relaydesk.domain.errors import DomainError, InvalidInput, Unauthorized
-from relaydesk.domain.model import ConversationId
+from relaydesk.domain.model import Conversation, ConversationId
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -255,7 +257,24 @@ def conversation_page(
             view.events, view.conversation.language
         ),
         result_card=services.console.result_card,
+        translations=translations_by_seq(view.events),
+        translate_to=_translate_to(services.agent_work, view.conversation, session.agent),
     )
+
+
+def _translate_to(
+    work: AgentWorkDesk, conversation: Conversation, agent: AgentAccount
+) -> str | None:
+    translation = work.translation
+    return translation.target_for(conversation, agent) if translation is not None else None
+
+
+@router.post("/conversations/{conversation_id}/translate")
+def translate_new(conversation_id: str, session: FormSession, services: ServicesDep) -> Response:
+    """New customer messages translated for the agent; the translations arrive on the socket."""
+    cid = ConversationId(conversation_id)
+    added = services.agent_work.translate_new_messages(cid, session.agent)
+    return JSONResponse({"translated": added})
 
 
 def _here(conversation_id: str) -> str:

@@ -12,6 +12,7 @@ from relaydesk.desk.handoff import summarize
 from relaydesk.desk.handoff_notes import StoredNote, conversation_seq, note_event, stored_note
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.desk.text import clean_message_text
+from relaydesk.desk.translations import ConsoleTranslation
 from relaydesk.domain.agents import (
     AgentAccount,
     ApprovalRequest,
@@ -114,8 +115,10 @@ class AgentWorkDesk:
         tools: AgentToolRunner | None = None,
         max_message_chars: int = 4000,
         note_writer: NoteWriter | None = None,
+        translation: ConsoleTranslation | None = None,
     ) -> None:
         self.note_writer = note_writer
+        self.translation = translation  # with a model: between the customer's and agent's language
         self.store = store
         self.routing = routing
         self.queue = queue
@@ -131,6 +134,8 @@ class AgentWorkDesk:
         self.routing.require_can_read(agent, conversation)
         customer = self.store.get_customer(conversation.customer_id)
         events = self.store.events_after(conversation_id, 0, TRANSCRIPT_LIMIT)
+        if self.translation is not None:
+            events += self.translation.translate_incoming(conversation, agent, events)
         return ConversationView(
             conversation=conversation,
             customer=customer,
@@ -201,8 +206,36 @@ class AgentWorkDesk:
         text: str,
         idempotency_key: str | None = None,
     ) -> Event:
-        """Send the customer a message as this person (once per key)."""
-        return self._write_text(EventKind.MESSAGE, conversation_id, agent, text, idempotency_key)
+        """Send the customer a message as this person (once per key), translated into the
+        customer's language when translation is on and the agent does not read theirs."""
+        if self.translation is None:
+            return self._write_text(
+                EventKind.MESSAGE, conversation_id, agent, text, idempotency_key
+            )
+        conversation = self.store.get_conversation(conversation_id)
+        require_can_act(agent, conversation)
+        cleaned = clean_message_text(text, self.max_message_chars)
+        outgoing = self.translation.outgoing(conversation, agent, cleaned)
+        written = NewEvent(
+            kind=EventKind.MESSAGE,
+            source=Source.AGENT,
+            text=outgoing.text,
+            data={"agent_name": agent.display_name, **outgoing.data},
+            actor_id=agent.id,
+        )
+        return self._write(conversation_id, agent, written, idempotency_key)
+
+    def translate_new_messages(self, conversation_id: ConversationId, agent: AgentAccount) -> int:
+        """Translate customer messages that arrived while the agent had the page open."""
+        if self.translation is None:
+            return 0
+        conversation = self.store.get_conversation(conversation_id)
+        self.routing.require_can_read(agent, conversation)
+        events = self.store.events_after(conversation_id, 0, TRANSCRIPT_LIMIT)
+        added = self.translation.translate_incoming(conversation, agent, events)
+        if added:
+            self._notify(conversation_id)
+        return len(added)
 
     def note(
         self,

@@ -17,6 +17,7 @@ from relaydesk.llm.handoff_note import HandoffWriter, Summarizer
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.roles import LanguageModelRoles, RoleSwitches
 from relaydesk.llm.stats import LlmCollector, LlmStats
+from relaydesk.llm.translation import Translator
 from relaydesk.settings import Settings
 
 
@@ -84,6 +85,23 @@ def build_handoff_writer(
         company=company,
         summarize=summarize,
         claims=claims,
+    )
+
+
+def build_translator(
+    settings: Settings, stats: LlmStats | None = None, company: str = "our company"
+) -> Translator | None:
+    """The console's translator when the translation role is on, else None."""
+    if not settings.llm_base_url or not settings.llm_translation:
+        return None
+    identifier = build_language_identifier()
+    return Translator(
+        client=chat_client(settings, settings.llm_base_url),
+        language_of=lambda text: identifier.identify(text),
+        deadline=Deadline(settings.llm_first_token_s, settings.llm_deadline_s),
+        stats=stats or LlmStats(),
+        mask=load_masker(),
+        company=company,
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("understanding", "knowledge", "summary")
+ROLES = ("understanding", "knowledge", "summary", "translation")
 
 
 @dataclass

@@ -112,6 +112,10 @@
         return text(data.summary || data.tool) + ": " + text(data.status) +
           (data.reason ? " (" + data.reason + ")" : "");
       case "signal":
+        if (data.translation) {
+          return "translation of message " + text(data.translation.of_seq) + ": " +
+            text(((data.llm || [])[0] || {}).outcome || "?");
+        }
         return "understood: " + text(data.intent || "?") + " (" + text(data.confidence || 0) +
           "), frustration " + text(data.frustration || 0);
       default:
@@ -172,6 +176,28 @@
       root.prepend(bar);
     }
 
+    // With translation on, a new customer message is translated for the agent; the
+    // translation comes back on this socket and is shown under the message it translates.
+    function translated(event) {
+      if (!root.dataset.translate) return;
+      const data = event.data || {};
+      if (event.kind === "message" && event.source === "customer") {
+        const url = "/console/conversations/" + encodeURIComponent(root.dataset.conversation) + "/translate";
+        fetch(url, { method: "POST", credentials: "same-origin",
+          body: new URLSearchParams({ csrf_token: root.dataset.csrf }) });
+      } else if (event.kind === "signal" && data.translation && data.translation.text) {
+        const message = transcript.querySelector('li[data-seq="' + data.translation.of_seq + '"]');
+        if (!message) return;
+        const line = document.createElement("span");
+        line.className = "translation";
+        line.dataset.testid = "translation";
+        line.lang = text(data.translation.to);
+        line.textContent = "Translated (" + text(data.translation.from) + " → " +
+          text(data.translation.to) + "): " + text(data.translation.text);
+        message.append(line);
+      }
+    }
+
     function connect() {
       const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
       const url = scheme + window.location.host + "/v1/agent/conversations/" +
@@ -191,6 +217,7 @@
         } else if (frame.type === "event" && frame.event.seq > cursor) {
           cursor = frame.event.seq;
           transcript.append(renderEvent(frame.event));
+          translated(frame.event);
           transcript.scrollTop = transcript.scrollHeight;
           const changed = frame.event.kind === "owner_changed" ||
             (frame.event.kind === "approval" && frame.event.data.status === "pending");
