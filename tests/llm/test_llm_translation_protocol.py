@@ -79,11 +79,12 @@ def test_protocol_a_slow_model_leaves_no_translation(fake_openai: FakeOpenAI) ->
 
 
 @contextmanager
-def console(tmp_path: Path, base_url: str | None) -> Iterator[TestClient]:
+def console(tmp_path: Path, base_url: str | None, **extra: object) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'translation.sqlite3'}"
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
+    chosen: dict[str, object] = {"llm_translation": base_url is not None, **extra}
     settings = Settings(
         database_url=url,
         data_dir=tmp_path,
@@ -91,9 +92,9 @@ def console(tmp_path: Path, base_url: str | None) -> Iterator[TestClient]:
         assistant="acknowledge",
         llm_base_url=base_url,
         llm_model="fake",
-        llm_translation=base_url is not None,
         llm_first_token_s=FAST.first_token_s,
         llm_deadline_s=FAST.total_s,
+        **chosen,  # type: ignore[arg-type]
     )
     app = create_app(settings, AcknowledgingAssistant())
     app.state.services.agents.hasher = FAST_HASHER
