@@ -145,11 +145,12 @@ def test_the_dashboard_says_what_to_fix_next(
     assert reasons.locator("tr").count() > 2  # header plus the simulated intents
     assert "intent" in reasons.locator("th").first.inner_text()
     gaps = page.get_by_test_id("knowledge-gaps")
-    assert gaps.locator("th").count() == 6
+    assert gaps.locator("th").count() == 7
     biggest = gaps.locator("tr").nth(1).locator("td").all_inner_texts()
     assert int(biggest[0]) >= 2 and (
         "Canada" in biggest[1] or "bitcoin" in biggest[1].lower() or "crypto" in biggest[1].lower()
     ), biggest
+    assert biggest[5] == "open"  # no article of the demo company answers it
     draft = gaps.locator("tr").nth(1).get_by_role("link", name="Write an article")
     with page.expect_download() as downloading:
         draft.click()
