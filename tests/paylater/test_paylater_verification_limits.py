@@ -47,7 +47,9 @@ def test_delays_grow_with_every_further_failure(demo_engine: Engine, today: date
     waits = []
     for n in range(6):
         check(demo_engine, today, limits, f"guess{n}@example.com", ALICE_PLAN_ORDER_ID)
-        waits.append(limits.wait_s("someone@example.com", ALICE_PLAN_ORDER_ID))
+        waits.append(limits.local.wait_s(
+            VerificationLimits.account_scopes("someone@example.com", ALICE_PLAN_ORDER_ID)
+        ))
         clock.now += waits[-1]
     assert waits == [0, 0, 0, 30, 60, 120]
 
@@ -79,3 +81,26 @@ def test_contact_details_change_only_for_a_signed_in_customer(
         "denied", "contact.needs_person"
     )
     assert signed.done and signed.result == {"email": "alice.other@example.org"}
+
+
+def test_one_conversation_guessing_many_accounts_waits_after_three_failures(
+    demo_engine: Engine, today: date
+) -> None:
+    clock = Clock()
+    limits = VerificationLimits(clock)
+
+    def check_in_conversation(email: str, order: str) -> bool:
+        outcome = call(
+            demo_engine, today, "verify_customer", {"email": email, "order_id": order},
+            customer_id=None, verification=limits, conversation_id="conv_guess",
+        )
+        return bool(outcome.result and outcome.result["verified"])
+
+    for n in range(3):
+        assert not check_in_conversation(f"guess{n}@example.com", f"ORD-10095{n}")
+    assert check_in_conversation(ALICE_EMAIL, ALICE_PLAN_ORDER_ID)  # three are free
+    for n in range(3, 5):
+        assert not check_in_conversation(f"guess{n}@example.com", f"ORD-10095{n}")
+    assert not check_in_conversation(ALICE_EMAIL, ALICE_PLAN_ORDER_ID)
+    clock.now += 61
+    assert check_in_conversation(ALICE_EMAIL, ALICE_PLAN_ORDER_ID)

@@ -57,6 +57,7 @@ from relaydesk.pack.assembly import build_pack_assistant
 from relaydesk.security.audit import AuditLog
 from relaydesk.security.middleware import install_request_guards
 from relaydesk.security.secrets import require_real_secrets_off_loopback
+from relaydesk.security.stored_attempts import StoredAttempts
 from relaydesk.security.transcripts import conversation_store
 from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore
@@ -157,7 +158,7 @@ def build_services(
     approval_desk = ApprovalDesk(store, approvals, routing, bus, approval_executor)
     desk = ConversationDesk(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk,
-        waiting=routing,
+        waiting=routing, attempts=StoredAttempts(store.engine),
     )
     work = AgentWorkDesk(
         store,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from relaydesk.api.customer_auth import conversation_token, identity_matches
-from relaydesk.api.deps import CustomerConversation, ServicesDep
+from relaydesk.api.deps import ClientAddress, CustomerConversation, ServicesDep
 from relaydesk.api.schemas import (
     ConversationOut,
     EventOut,
@@ -68,10 +68,11 @@ def send_message(
     idempotency_key: IdempotencyKey,
     services: ServicesDep,
     response: Response,
+    address: ClientAddress,
 ) -> MessageReceiptOut:
     """Store the message durably, then answer; a retried key returns the first result."""
     receipt = services.conversations.receive_customer_message(
-        conversation_id, body.text, idempotency_key
+        conversation_id, body.text, idempotency_key, client_address=address or None
     )
     if receipt.duplicate:
         response.headers["Idempotent-Replayed"] = "true"

@@ -54,6 +54,9 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
 def bearer_token(authorization: str | None) -> str | None:
     if authorization and authorization.lower().startswith("bearer "):
         return authorization[7:].strip()

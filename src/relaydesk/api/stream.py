@@ -41,6 +41,7 @@ async def stream_conversation(
     await websocket.accept()
     cid = ConversationId(conversation_id)
     desk = services.conversations
+    address = websocket.client.host if websocket.client else None
 
     def read_after(cursor: int, limit: int) -> Any:
         return desk.customer_events_after(cid, cursor, limit)
@@ -61,7 +62,7 @@ async def stream_conversation(
         except ValidationError as error:
             raise InvalidInput("Send {type: 'message', text, idempotency_key}.") from error
         receipt = await run_in_threadpool(
-            desk.receive_customer_message, cid, incoming.text, incoming.idempotency_key
+            desk.receive_customer_message, cid, incoming.text, incoming.idempotency_key, address
         )
         return {
             "type": "ack",

@@ -51,6 +51,8 @@ class PackAssistant:
         turn = TurnBuilder(self.parts, understanding, state, customer_id)
         turn.conversation_id = context.conversation.id
         turn.claimer = context.claim
+        turn.client_address = context.client_address
+        turn.attempts = context.attempts
         turn.language = settle_language(
             understanding.language,
             known_language,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from relaydesk.domain.model import Conversation, Customer, Event, EventKind, NewEvent, Source
+from relaydesk.tools.attempts import AttemptLimits
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class TurnContext:
     # Consumes a one-time key (a confirmation) for good; False when it was already used.
     # The desk backs it with the store, so two concurrent turns cannot both get True.
     claim: Callable[[str], bool] | None = None
+    # Where the message came from (the client's IP; None by email or from a script), and
+    # the shared failure counts that identity checks consult (per conversation, address,
+    # account): both reach the tools through their ToolContext.
+    client_address: str | None = None
+    attempts: AttemptLimits | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from relaydesk.assistant.turn import Escalation, TurnResult
 from relaydesk.assistant.understanding import Understanding
 from relaydesk.domain.model import EventKind, NewEvent, Source
 from relaydesk.tools import PolicyDecision, ToolContext, ToolOutcome
+from relaydesk.tools.attempts import AttemptLimits
 
 
 class TurnBuilder:
@@ -36,6 +37,8 @@ class TurnBuilder:
         self.guard_problems: list[str] = []
         self.conversation_id: str | None = None
         self.claimer: Callable[[str], bool] | None = None  # see TurnContext.claim
+        self.client_address: str | None = None  # see TurnContext.client_address
+        self.attempts: AttemptLimits | None = None  # see TurnContext.attempts
         self.unanswered = False  # a question the assistant had no answer for
         # What an optional language model did this turn: latency, tokens, rejections.
         self.model_notes: list[dict[str, Any]] = []
@@ -67,6 +70,9 @@ class TurnBuilder:
                 self.customer_id is not None
                 and self.customer_id == self.state.verified_customer_id
             ),
+            conversation_id=self.conversation_id,
+            client_address=self.client_address,
+            attempts=self.attempts,
         )
 
     def check_tool(self, name: str, params: dict[str, Any]) -> PolicyDecision:

@@ -25,6 +25,7 @@ from relaydesk.domain.model import (
 from relaydesk.domain.ownership import Transition, apply_transition
 from relaydesk.domain.visibility import for_customer
 from relaydesk.store.conversations import ConversationStore, DuplicateKey, StoredMessage
+from relaydesk.tools.attempts import AttemptLimits
 
 log = logging.getLogger(__name__)
 HISTORY_WINDOW = 50
@@ -73,6 +74,7 @@ class ConversationDesk:
         max_message_chars: int = 4000,
         proposals: ProposalSink | None = None,
         waiting: WaitingLine | None = None,
+        attempts: AttemptLimits | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -80,6 +82,7 @@ class ConversationDesk:
         self.max_message_chars = max_message_chars
         self.proposals = proposals
         self.waiting = waiting
+        self.attempts = attempts
 
     def start_conversation(
         self,
@@ -94,7 +97,11 @@ class ConversationDesk:
         return self.store.create_conversation(customer.id, channel, language)
 
     def receive_customer_message(
-        self, conversation_id: ConversationId, text: str, idempotency_key: str
+        self,
+        conversation_id: ConversationId,
+        text: str,
+        idempotency_key: str,
+        client_address: str | None = None,
     ) -> MessageReceipt:
         """Store the message durably (once per key), then let the owner answer it.
 
@@ -113,16 +120,19 @@ class ConversationDesk:
                     conversation_id, message, key, HISTORY_WINDOW
                 )
             except DuplicateKey:
-                return self._replay(conversation_id, key)
+                return self._replay(conversation_id, key, client_address)
             if stored is not None:
                 self._notify(conversation_id)
-                return MessageReceipt(stored.message, self._answer_stored(stored), False)
+                answered = self._answer_stored(stored, client_address)
+                return MessageReceipt(stored.message, answered, False)
             conversation = self.store.get_conversation(conversation_id)  # NotFound if none
             if conversation.owner is Owner.CLOSED:
                 self._reopen(conversation)
         raise Conflict("The conversation kept closing meanwhile; please send the message again.")
 
-    def _replay(self, conversation_id: ConversationId, key: str) -> MessageReceipt:
+    def _replay(
+        self, conversation_id: ConversationId, key: str, client_address: str | None
+    ) -> MessageReceipt:
         """A retried key: the first message, and its answer (taken now if a crash lost it)."""
         found = self.store.find_by_key(conversation_id, key)
         assert found is not None  # DuplicateKey is raised only when it exists
@@ -130,7 +140,7 @@ class ConversationDesk:
         replies = self.store.events_caused_by(found.id)
         if not replies:
             # A retry after a crash between storing and answering.
-            replies = self._answer(conversation_id, found)
+            replies = self._answer(conversation_id, found, client_address)
         return MessageReceipt(message=found, replies=replies, duplicate=True)
 
     def request_human(self, conversation_id: ConversationId) -> Conversation:
@@ -182,13 +192,16 @@ class ConversationDesk:
             self.store.append(conversation.id, [note], owner_change=(change, conversation.version))
         return self.store.get_conversation(conversation.id)
 
-    def _answer(self, conversation_id: ConversationId, message: Event) -> list[Event]:
+    def _answer(
+        self, conversation_id: ConversationId, message: Event, client_address: str | None
+    ) -> list[Event]:
         conversation = self.store.get_conversation(conversation_id)
         customer = self.store.get_customer(conversation.customer_id)
         history = self.store.events_after(conversation_id, max(0, message.seq - HISTORY_WINDOW - 1))
-        return self._answer_stored(StoredMessage(message, conversation, customer, history))
+        stored = StoredMessage(message, conversation, customer, history)
+        return self._answer_stored(stored, client_address)
 
-    def _answer_stored(self, stored: StoredMessage) -> list[Event]:
+    def _answer_stored(self, stored: StoredMessage, client_address: str | None) -> list[Event]:
         conversation, message = stored.conversation, stored.message
         waiting = conversation.owner is Owner.QUEUED and self.waiting is not None
         if waiting and asks_for_human(message.text or ""):
@@ -202,6 +215,8 @@ class ConversationDesk:
             history=stored.history,
             message=message,
             claim=lambda key: self._claim(conversation.id, message, key),
+            client_address=client_address,
+            attempts=self.attempts,
         )
         result = self._take_turn(context)
         try:

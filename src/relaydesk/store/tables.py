@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -290,4 +291,14 @@ webhook_deliveries = Table(
     ),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     Index("ix_webhook_deliveries_conversation", "endpoint_id", "conversation_id", "position"),
+)
+
+# Failed attempts (identity checks) per scope, for growing delays shared by every process.
+# Scopes are stored hashed: they name emails, order numbers and addresses.
+failed_attempts = Table(
+    "failed_attempts",
+    metadata,
+    Column("scope_hash", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", Float, nullable=False),  # seconds since the epoch
 )

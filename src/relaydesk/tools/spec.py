@@ -9,6 +9,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
+from relaydesk.tools.attempts import AttemptLimits
+
 DepsT = TypeVar("DepsT")
 P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -63,6 +65,11 @@ class ToolContext(Generic[DepsT]):
     # an order number), not a signature from the operator's site: enough to read, not to
     # change contact details.
     proven_by_details: bool = False
+    # The conversation and the client's address the call comes from (None when unknown),
+    # and the shared failure counts for checks that must not be guessed at speed.
+    conversation_id: str | None = None
+    client_address: str | None = None
+    attempts: AttemptLimits | None = None
 
     def past_deadline(self) -> bool:
         """True once the caller has stopped waiting for this call."""

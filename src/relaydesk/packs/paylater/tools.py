@@ -14,6 +14,7 @@ from relaydesk.packs.paylater.operations.base import PaylaterDeps, guarded_tool
 from relaydesk.packs.paylater.policy import PolicyConfig
 from relaydesk.packs.paylater.verification_limits import VerificationLimits
 from relaydesk.tools import ToolContext, ToolRegistry, ToolSpec
+from relaydesk.tools.attempts import AttemptLimits
 from relaydesk.tools.spec import Actor
 
 __all__ = ["PaylaterDeps", "build_paylater_tools", "paylater_context"]
@@ -30,15 +31,7 @@ def build_paylater_tools() -> ToolRegistry:
 def _account_tools() -> list[ToolSpec[Any, Any]]:
     """Identity, contact details and saved payment methods."""
     return [
-        guarded_tool(
-            name="verify_customer",
-            description="Check a customer's email together with one of their order numbers.",
-            params=s.VerifyCustomerParams,
-            result=s.VerifyCustomerResult,
-            decide=account.decide_verify,
-            apply=account.verify_customer,
-            mutates=False,
-        ),
+        account.verification_tool(),
         guarded_tool(
             name="update_email",
             description="Change the account's email address.",
@@ -191,6 +184,9 @@ def paylater_context(
     clock: Callable[[], date] = date.today,
     verification: VerificationLimits | None = None,
     proven_by_details: bool = False,
+    conversation_id: str | None = None,
+    client_address: str | None = None,
+    attempts: AttemptLimits | None = None,
 ) -> ToolContext[PaylaterDeps]:
     """A call context for the demo tools (customer_id is the verified customer, or None)."""
     deps = PaylaterDeps(
@@ -206,4 +202,7 @@ def paylater_context(
         deps=deps,
         approved_by=approved_by,
         proven_by_details=proven_by_details,
+        conversation_id=conversation_id,
+        client_address=client_address,
+        attempts=attempts,
     )

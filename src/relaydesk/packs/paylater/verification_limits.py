@@ -1,70 +1,65 @@
-"""Growing delays for anonymous identity checks, per target account.
+"""Growing delays for anonymous identity checks: per conversation, address and target account.
 
-A visitor proves who they are with an email and one of that customer's order numbers. Each
-conversation gives up after a few tries (the flow hands over to a person), so a guesser
-opens many conversations: the counts here follow the email and the order number tried,
-across conversations. After a few failures for either, further checks for it are refused
-for a while, growing with every failure; while refused, even the right pair is refused, and
-the visitor hears the same "that didn't match" as for a wrong pair. Counts are per process.
+A visitor proves who they are with an email and one of that customer's order numbers. A
+guesser spreads guesses over conversations and addresses, so every failed check counts
+under each scope it touches: the conversation, the client's address, the email and the
+order number tried. After a few failures under any of them, checks touching it wait,
+30 s doubling to an hour from the last failure; while they wait even the right pair is
+refused, and the visitor hears the same "that didn't match" as for a wrong pair.
+
+The counts are relaydesk's shared ones (`ToolContext.attempts`, in the database, so every
+server process sees them); a call made outside a conversation (a script, a test) uses the
+in-process counts the pack's deps carry.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
-FREE_FAILURES = 3
-FIRST_DELAY_S = 30.0
-LONGEST_DELAY_S = 3600.0
-FORGET_AFTER_S = 24 * 3600.0
+from relaydesk.tools import ToolContext
+from relaydesk.tools.attempts import AttemptLimits, AttemptScope, MemoryAttempts
 
-
-@dataclass
-class _Failures:
-    count: int
-    last: float
+ACCOUNT_FREE_FAILURES = 3  # per email and per order number, across conversations
+CONVERSATION_FREE_FAILURES = 3
+# An office or a mobile carrier puts many honest customers behind one address.
+ADDRESS_FREE_FAILURES = 10
 
 
 class VerificationLimits:
-    """Counts failed checks per email and per order number."""
+    """Which scopes a check counts under, and the counts it consults."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._failures: dict[str, _Failures] = {}
-        self._lock = threading.Lock()
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        self.local: AttemptLimits = MemoryAttempts(clock) if clock else MemoryAttempts()
 
-    @staticmethod
-    def _keys(email: str, order_id: str) -> tuple[str, str]:
-        return f"email:{email.strip().lower()}", f"order:{order_id.strip().upper()}"
-
-    def wait_s(self, email: str, order_id: str) -> float:
-        """Seconds before either detail may be checked again (0: now)."""
-        now = self._clock()
-        with self._lock:
-            found = [self._failures.get(key) for key in self._keys(email, order_id)]
-        return max(self._wait(failures, now) for failures in found)
+    def counts(self, ctx: ToolContext[Any]) -> AttemptLimits:
+        return ctx.attempts if ctx.attempts is not None else self.local
 
     @staticmethod
-    def _wait(found: _Failures | None, now: float) -> float:
-        if found is None or found.count <= FREE_FAILURES:
-            return 0.0
-        doublings = min(found.count - FREE_FAILURES - 1, 20)
-        delay = min(LONGEST_DELAY_S, FIRST_DELAY_S * (1 << doublings))
-        return max(0.0, found.last + delay - now)
+    def account_scopes(email: str, order_id: str) -> list[AttemptScope]:
+        return [
+            AttemptScope(f"verify:email:{email.strip().lower()}", ACCOUNT_FREE_FAILURES),
+            AttemptScope(f"verify:order:{order_id.strip().upper()}", ACCOUNT_FREE_FAILURES),
+        ]
 
-    def failed(self, email: str, order_id: str) -> None:
-        now = self._clock()
-        with self._lock:
-            for key in self._keys(email, order_id):
-                found = self._failures.get(key)
-                if found is None or now - found.last > FORGET_AFTER_S:
-                    found = self._failures[key] = _Failures(0, now)
-                found.count += 1
-                found.last = now
+    def scopes(self, ctx: ToolContext[Any], email: str, order_id: str) -> list[AttemptScope]:
+        scopes = self.account_scopes(email, order_id)
+        if ctx.conversation_id:
+            key = f"verify:conversation:{ctx.conversation_id}"
+            scopes.append(AttemptScope(key, CONVERSATION_FREE_FAILURES))
+        if ctx.client_address:
+            key = f"verify:address:{ctx.client_address}"
+            scopes.append(AttemptScope(key, ADDRESS_FREE_FAILURES))
+        return scopes
 
-    def succeeded(self, email: str, order_id: str) -> None:
-        with self._lock:
-            for key in self._keys(email, order_id):
-                self._failures.pop(key, None)
+    def wait_s(self, ctx: ToolContext[Any], email: str, order_id: str) -> float:
+        """Seconds before this check may run (0: now)."""
+        return self.counts(ctx).wait_s(self.scopes(ctx, email, order_id))
+
+    def failed(self, ctx: ToolContext[Any], email: str, order_id: str) -> None:
+        self.counts(ctx).failed(self.scopes(ctx, email, order_id))
+
+    def succeeded(self, ctx: ToolContext[Any], email: str, order_id: str) -> None:
+        # Only the account's counts: a guesser who knows one real pair must not be able
+        # to wipe their own address's or conversation's record with it.
+        self.counts(ctx).succeeded(self.account_scopes(email, order_id))

@@ -32,41 +32,53 @@ from relaydesk.packs.paylater.policy import (
     decide_method_change,
     verified,
 )
-from relaydesk.tools import PolicyDecision, allow, deny
+from relaydesk.tools import PolicyDecision, ToolSpec, allow, deny, enforce
 
 OPEN_PLAN = ("active", "paused")
 
 # --- verify_customer ---------------------------------------------------------------------
 
 
-def decide_verify(
-    conn: Connection, ctx: Ctx, params: VerifyCustomerParams
-) -> tuple[PolicyDecision, None]:
+def decide_verify(ctx: Ctx, params: VerifyCustomerParams) -> PolicyDecision:
     # Anyone may try, at a pace; the answer never says which detail was wrong, nor that
     # the check was refused for now (the flow says the same "that didn't match").
-    if ctx.deps.verification.wait_s(params.email, params.order_id) > 0:
-        return deny("verify.throttled"), None
-    return allow(), None
+    if ctx.deps.verification.wait_s(ctx, params.email, params.order_id) > 0:
+        return deny("verify.throttled")
+    return allow()
 
 
-def verify_customer(
-    conn: Connection, ctx: Ctx, params: VerifyCustomerParams, _facts: None
-) -> VerifyCustomerResult:
+def verify_customer(ctx: Ctx, params: VerifyCustomerParams) -> VerifyCustomerResult:
     """Match an email and one of that customer's order numbers."""
-    row = conn.execute(
-        select(t.customers.c.id, t.customers.c.name, t.customers.c.language)
-        .join(t.orders, t.orders.c.customer_id == t.customers.c.id)
-        .where(t.customers.c.email == params.email, t.orders.c.id == params.order_id)
-    ).first()
+    enforce(decide_verify(ctx, params), ctx)
+    with ctx.deps.engine.connect() as conn:
+        row = conn.execute(
+            select(t.customers.c.id, t.customers.c.name, t.customers.c.language)
+            .join(t.orders, t.orders.c.customer_id == t.customers.c.id)
+            .where(t.customers.c.email == params.email, t.orders.c.id == params.order_id)
+        ).first()
+    # Counted once the backend's connection is closed: relaydesk's shared counts may live
+    # in the same SQLite file, whose writer must not wait on our own reader.
     if row is None:
-        ctx.deps.verification.failed(params.email, params.order_id)
+        ctx.deps.verification.failed(ctx, params.email, params.order_id)
         return VerifyCustomerResult(verified=False)
-    ctx.deps.verification.succeeded(params.email, params.order_id)
+    ctx.deps.verification.succeeded(ctx, params.email, params.order_id)
     return VerifyCustomerResult(
         verified=True,
         customer_id=row.id,
         first_name=row.name.split(" ")[0],
         language=row.language,
+    )
+
+
+def verification_tool() -> ToolSpec[VerifyCustomerParams, VerifyCustomerResult]:
+    return ToolSpec(
+        name="verify_customer",
+        description="Check a customer's email together with one of their order numbers.",
+        params=VerifyCustomerParams,
+        result=VerifyCustomerResult,
+        policy=decide_verify,
+        run=verify_customer,
+        mutates=False,
     )
 
 
