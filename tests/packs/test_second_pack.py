@@ -117,20 +117,26 @@ def test_the_widget_help_centre_and_demo_page_carry_the_second_packs_branding(
         assert "/help/en/opening-hours" in str(reply.json())
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["cancelled", "confirmation.used", "value_refused", "no_answer", "choice.person",
+     "empathy.ack", "knowledge.answer_in_english"],
+)  # fmt: skip
 def test_a_reply_the_engine_needs_and_the_pack_lacks_is_one_sentence_at_load(
-    workshop_assistant: PackAssistant, tmp_path: Path
+    workshop_assistant: PackAssistant, tmp_path: Path, key: str
 ) -> None:
     locale = tmp_path / "locale" / "en" / "LC_MESSAGES"
     locale.mkdir(parents=True)
     source = (DATA / "locale" / "en" / "LC_MESSAGES" / "messages.po").read_text()
-    without = source.replace('msgid "cancelled"\n', 'msgid "cancelled_once"\n')
+    without = source.replace(f'msgid "{key}"\n', f'msgid "{key}_renamed"\n')
+    assert without != source
     (locale / "messages.po").write_text(without)
     catalog = ReplyCatalog.load_sources(tmp_path / "locale")
     parts = replace(workshop_assistant.parts, composer=Composer(catalog))
     with pytest.raises(PackError) as error:
         check_assistant_parts("bikeshop", parts)
     assert str(error.value) == (
-        "The pack 'bikeshop' has no reply 'cancelled' in its 'en' catalog, and the engine needs it."
+        f"The pack 'bikeshop' has no reply '{key}' in its 'en' catalog, and the engine needs it."
     )
 
 

@@ -108,7 +108,7 @@ class PackAssistant:
             return
         acknowledged = any(data.get("reply_key") == "empathy.ack" for *_, data in turn.replies)
         frustrated = u.frustration >= self.parts.policy.frustration_acknowledged
-        if frustrated and not acknowledged and turn.can_say("empathy.ack"):
+        if frustrated and not acknowledged:
             turn.say("empathy.ack")  # one short acknowledgement before the answer
         if state.flow is not None:
             self._answer_pending(turn, state.flow, text)
@@ -189,9 +189,6 @@ class PackAssistant:
         escalation = self.parts.policy.after_low_confidence(state)
         if escalation is not None:  # twice without an answer: a person takes over
             self._hand_over(turn, escalation)
-            return
-        if not (turn.can_say("no_answer") and turn.can_say("choice.person")):
-            turn.say("clarify")  # a pack without the honest reply keeps its older one
             return
         catalog = self.parts.composer.catalog
         person = {"label": catalog.render("choice.person", turn.language), "value": PERSON_CHOICE}

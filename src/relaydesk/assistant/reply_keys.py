@@ -23,13 +23,8 @@ ENGINE_REPLY_KEYS = (
     "confirm_no",
     "action.denied",  # a policy refused and the pack has no more specific reply
     "knowledge.answer",  # an answer from an article, with its link
+    "knowledge.answer_in_english",  # an answer from the English article, said so
     "knowledge.article_in_english",  # only the English article exists
-)
-# Also said by the engine, but not yet required at load because a shipped pack (retail)
-# lacks them; a pack without one fails at that moment instead of at start-up. Move each
-# into ENGINE_REPLY_KEYS once every shipped pack has it (tests/architecture keeps this list
-# and the engine's code in step).
-NOT_YET_REQUIRED_REPLY_KEYS = (
     "confirmation.used",  # a second yes to one question
     "value_refused",  # a value the tool cannot take
     "no_answer",  # a clear question without an answer

@@ -49,7 +49,7 @@ class TurnBuilder:
         self.say_text(text, [claims] if claims else [], key=key)
 
     def can_say(self, key: str) -> bool:
-        """Whether the pack's catalog has this reply (some keys are not required yet)."""
+        """Whether the pack's catalog has this reply."""
         return key in self.parts.composer.catalog.message_keys()
 
     def say_text(
