@@ -39,7 +39,7 @@ from load_clients import Customer, Target, customer_for
 from load_procs import memory_report, server_cpu_seconds
 from load_server import ServerUnderTest, start_server
 
-from relaydesk.simulation.personas import LANGUAGE_WEIGHTS, PHRASES
+from relaydesk.packs.paylater.personas import LANGUAGE_WEIGHTS, PHRASES
 
 TURN_KEYS = ("next_payment", "fees", "postpone", "yes")  # none of them asks for a person
 MESSAGES_PER_VISIT = 3

@@ -116,7 +116,7 @@ def test_an_agent_cannot_read_conversations_outside_their_queue_or_assignments(
     add_agent(client, "Boss", role=Role.SUPERVISOR)
     holder, other, boss = bearer(client, "Holder"), bearer(client, "Other"), bearer(client, "Boss")
     cid, _ = customer_escalates(client)
-    fraud = escalate(services_of(client).store, "sensitive_fraud")
+    fraud = escalate(services_of(client).store, "sensitive_fraud", skill="fraud")
     services_of(client).routing.sync_queue()
 
     assert client.post(f"/v1/agent/conversations/{cid}/claim", headers=holder).status_code == 200

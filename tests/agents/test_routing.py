@@ -79,11 +79,12 @@ def test_sensitive_and_frustrated_customers_are_served_before_earlier_simple_one
     simple = desks.escalated("asked_for_human")
     desks.clock.advance(60)
     upset = desks.escalated("frustration", frustration=0.9)
-    fraud = desks.escalated("sensitive_fraud")
+    fraud = desks.escalated("sensitive_fraud", skill="fraud")  # the pack names the skill
     desks.routing.sync_queue()
     order = [entry.conversation_id for entry in desks.queue.waiting()]
     assert order == [fraud.id, upset.id, simple.id]
     assert desks.queue.entry_for(fraud.id).skill == "fraud"  # type: ignore[union-attr]
+    assert desks.queue.entry_for(upset.id).skill is None  # type: ignore[union-attr]
 
 
 def test_automatic_assignment_prefers_skill_and_language_then_the_lighter_load(
@@ -95,7 +96,7 @@ def test_automatic_assignment_prefers_skill_and_language_then_the_lighter_load(
     for agent in (generalist, specialist):
         desks.agents.set_presence(agent, Presence.ONLINE)
     desks.agents.set_presence(away, Presence.AWAY)
-    hardship = desks.escalated("sensitive_hardship", language="sv")
+    hardship = desks.escalated("sensitive_hardship", skill="hardship", language="sv")
     plain = desks.escalated("asked_for_human", language="sv")
     desks.routing.sync_queue()
     assigned = dict(desks.routing.auto_assign())
@@ -146,7 +147,7 @@ def test_an_agent_at_capacity_cannot_claim_more(desks: Desks) -> None:
 def test_an_agent_cannot_claim_outside_their_skills_but_a_supervisor_can(desks: Desks) -> None:
     agent = desks.add("Plain")
     supervisor = desks.add("Boss", role=Role.SUPERVISOR)
-    fraud = desks.escalated("sensitive_fraud")
+    fraud = desks.escalated("sensitive_fraud", skill="fraud")
     with pytest.raises(Forbidden):
         desks.routing.claim(fraud.id, agent)
     assert desks.routing.queue_for(agent) == []

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from relaydesk.assistant.engine import PackAssistant
-from relaydesk.assistant.escalation import SENSITIVE_DEFAULTS, SENSITIVE_PHRASE_DEFAULTS
 from relaydesk.assistant.flows import FlowSpec, load_flows
 from relaydesk.assistant.replies import ReplyCatalog
-from relaydesk.packs.paylater.assistant import PACK_DIR
+from relaydesk.packs.paylater.assistant import PACK_DIR, SENSITIVE_INTENTS, SENSITIVE_PHRASES
 from relaydesk.packs.paylater.pack import paylater_pack
 from relaydesk.testing.conversation_runner import ConversationTestRunner
 from relaydesk.testing.conversation_spec import ConversationTest, Step, load_conversation_tests
@@ -22,7 +21,7 @@ FOLDER = Path(__file__).resolve().parents[1] / "conversations"
 CASES = load_conversation_tests(FOLDER)
 FLOWS = load_flows(PACK_DIR / "flows.yaml").flows
 SENSITIVE_REASONS = {
-    reason for reason, _skill in [*SENSITIVE_DEFAULTS.values(), *SENSITIVE_PHRASE_DEFAULTS.values()]
+    reason for reason, _skill in [*SENSITIVE_INTENTS.values(), *SENSITIVE_PHRASES.values()]
 }
 ESCALATIONS = sorted(
     SENSITIVE_REASONS

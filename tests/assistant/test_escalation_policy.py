@@ -1,6 +1,7 @@
 from relaydesk.assistant.dialogue import DialogueState
 from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.understanding import Understanding
+from relaydesk.packs.paylater.assistant import SENSITIVE_INTENTS
 
 
 def understood(
@@ -23,7 +24,7 @@ def understood(
     )
 
 
-POLICY = EscalationPolicy()
+POLICY = EscalationPolicy(sensitive=SENSITIVE_INTENTS)
 
 
 def test_asking_for_a_person_wins_over_everything_else() -> None:

@@ -7,7 +7,8 @@ import pytest
 from relaydesk.assistant.dialogue import DialogueState
 from relaydesk.assistant.escalation import EscalationPolicy, sensitive_topic
 from relaydesk.assistant.understanding import Understanding
-from relaydesk.domain.agents import queue_priority, skill_for
+from relaydesk.domain.agents import queue_priority
+from relaydesk.packs.paylater.assistant import SENSITIVE_INTENTS, SENSITIVE_PHRASES
 
 LEGAL_THREATS = {
     "en": "If this is not fixed I will take legal action.",
@@ -72,7 +73,7 @@ def understood(text: str, intent: str | None = "next_payment") -> Understanding:
 
 
 def test_the_phrase_names_the_reason_and_the_skill_over_the_intent() -> None:
-    policy = EscalationPolicy()
+    policy = EscalationPolicy(sensitive=SENSITIVE_INTENTS, sensitive_phrases=SENSITIVE_PHRASES)
     legal = policy.before_acting(understood("I'll sue you", "complaint"), DialogueState())
     assert legal is not None
     assert (legal.reason, legal.skill) == ("sensitive_legal", "complaints")
@@ -104,8 +105,13 @@ def test_asking_for_a_person_still_comes_first() -> None:
     assert escalation is not None and escalation.reason == "asked_for_human"
 
 
-def test_the_new_sensitive_reasons_are_routed_early_and_to_the_right_skill() -> None:
+def test_the_new_sensitive_reasons_are_routed_early() -> None:
     assert queue_priority("sensitive_vulnerability", 3) > queue_priority("asked_for_human", 3)
     assert queue_priority("sensitive_legal", 3) > queue_priority("flow_failed", 3)
-    assert skill_for("sensitive_vulnerability", None) == "hardship"
-    assert skill_for("sensitive_legal", None) == "complaints"
+
+
+def test_without_a_pack_naming_a_skill_a_sensitive_topic_goes_to_any_agent() -> None:
+    escalation = EscalationPolicy().before_acting(understood("I'll sue you"), DialogueState())
+    assert escalation is not None
+    assert (escalation.reason, escalation.skill) == ("sensitive_legal", None)
+

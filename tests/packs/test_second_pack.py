@@ -99,6 +99,9 @@ def test_the_widget_help_centre_and_demo_page_carry_the_second_packs_branding(
     with TestClient(create_app(settings, workshop_assistant, pack=pack)) as client:
         greeting = client.get("/widget/i18n/en.json").json()["greeting"]
         assert greeting == "Hi! Ask me about your bike's repair."
+        # A language the pack did not write a greeting in gets core's, which names no business.
+        german = client.get("/widget/i18n/de.json").json()["greeting"]
+        assert german == "Hallo! Wie kann ich Ihnen heute helfen?"
         assert ".rd { --rd-accent: #0b6e4f; --rd-accent-dark: #084c37; }" in client.get(
             "/widget.css"
         ).text

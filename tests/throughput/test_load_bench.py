@@ -78,7 +78,7 @@ def test_a_rate_with_more_than_one_percent_errors_crosses_the_bound_however_fast
 
 
 def languages_of(message: str) -> set[str]:
-    from relaydesk.simulation.personas import PHRASES
+    from relaydesk.packs.paylater.personas import PHRASES
 
     lowered = message.lower()
     return {
@@ -89,7 +89,7 @@ def languages_of(message: str) -> set[str]:
 
 
 def test_a_visit_speaks_one_language_and_never_asks_for_a_person() -> None:
-    from relaydesk.simulation.personas import PHRASES
+    from relaydesk.packs.paylater.personas import PHRASES
 
     rng = random.Random(3)
     asking = [phrase.lower() for phrase in PHRASES["en"]["person"]]
@@ -137,7 +137,7 @@ def test_the_process_tree_of_this_test_includes_a_child_it_started() -> None:
 
 
 def test_plain_phrases_are_the_simulators_own_words_unchanged() -> None:
-    from relaydesk.simulation.personas import PHRASES
+    from relaydesk.packs.paylater.personas import PHRASES
 
     known = {phrase for keys in PHRASES.values() for phrases in keys.values() for phrase in phrases}
     rng = random.Random(9)

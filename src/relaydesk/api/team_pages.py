@@ -25,7 +25,7 @@ def include_team_pages(app: FastAPI) -> None:
 
 
 def listed(text: str) -> list[str]:
-    """'billing, fraud  payments' -> ['billing', 'fraud', 'payments']."""
+    """'billing, returns  complaints' -> ['billing', 'returns', 'complaints']."""
     return [item for item in re.split(r"[,\s]+", text) if item]
 
 

@@ -11,18 +11,12 @@ from relaydesk.assistant.turn import Escalation
 from relaydesk.assistant.understanding import Understanding
 from relaydesk.assistant.understanding.phrases import fold, phrase_pattern
 
-SENSITIVE_DEFAULTS = {
-    "hardship": ("sensitive_hardship", "hardship"),
-    "bereavement": ("sensitive_bereavement", "hardship"),
-    "fraud": ("sensitive_fraud", "fraud"),
-    "complaint": ("complaint", "complaints"),
-}
-
 # Topics a phrase reveals whatever the intent: a customer who mentions dementia while asking
-# about a payment still needs a person. Checked in this order, before the intents above.
-SENSITIVE_PHRASE_DEFAULTS = {
-    "vulnerability": ("sensitive_vulnerability", "hardship"),
-    "legal_threat": ("sensitive_legal", "complaints"),
+# about something else still needs a person. Checked in this order, before a pack's sensitive
+# intents. The skill (None: any agent) is the pack's to name, as its agents' skills are.
+SENSITIVE_PHRASE_DEFAULTS: dict[str, tuple[str, str | None]] = {
+    "vulnerability": ("sensitive_vulnerability", None),
+    "legal_threat": ("sensitive_legal", None),
 }
 
 _VULNERABILITY = (
@@ -115,9 +109,10 @@ class EscalationPolicy(BaseModel):
     low_confidence_strikes: int = Field(default=2, ge=1)
     flow_failures: int = Field(default=2, ge=1)
     repeated_intent: int = Field(default=3, ge=2)  # the same request this often: a loop
-    sensitive: dict[str, tuple[str, str]] = Field(default_factory=lambda: dict(SENSITIVE_DEFAULTS))
+    # intent -> (reason, skill): the pack's intents that always go to a person
+    sensitive: dict[str, tuple[str, str | None]] = Field(default_factory=dict)
     # topic -> (reason, skill) for the phrase lists in SENSITIVE_PHRASES; drop one to ignore it
-    sensitive_phrases: dict[str, tuple[str, str]] = Field(
+    sensitive_phrases: dict[str, tuple[str, str | None]] = Field(
         default_factory=lambda: dict(SENSITIVE_PHRASE_DEFAULTS)
     )
 

@@ -22,7 +22,7 @@ class SlotSpec(BaseModel):
     # Where to find it when the customer has not said it: e.g. "preview.order_id".
     default: str | None = None
     choices: list[str] = Field(default_factory=list)  # quick replies: values to offer
-    # The reply key prefix of the choices' labels: "dispute.reason" -> dispute.reason.<value>
+    # The reply key prefix of the choices' labels: "size.label" -> size.label.<value>
     choice_labels: str | None = None
 
     @model_validator(mode="after")
@@ -61,13 +61,13 @@ class FlowSpec(BaseModel):
     preview_params: dict[str, str] = Field(default_factory=dict)
     confirm: ReplySpec | None = None
     # Tool parameters taken from what the customer confirmed (`check.*`, `preview.*`), so the
-    # tool acts on the object that was shown: `seq: check.seq` pays the instalment shown.
+    # tool acts on the object that was shown: `seq: check.seq` acts on the item shown.
     tool_params: dict[str, str] = Field(default_factory=dict)
     # Refusals that concern one value: the customer is asked for that value again.
     ask_again_on: dict[str, str] = Field(default_factory=dict)  # reason suffix -> slot
     done: ReplySpec
     empty: ReplySpec | None = None  # a query tool that found nothing
-    denied_prefix: str | None = None  # "postpone.denied" -> postpone.denied.<reason>
+    denied_prefix: str | None = None  # "return.denied" -> return.denied.<reason>
     preview_none: str | None = None  # the preview found nothing ({"found": false}) to act on
     needs_approval: str = "escalated_handover"  # a person must approve the action first
     approved: str | None = None  # told after a person approved it, when done cannot be filled

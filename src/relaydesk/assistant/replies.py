@@ -1,6 +1,6 @@
 """Replies in the customer's language: gettext catalogs keyed by stable symbolic message keys.
 
-English is the canonical catalog (msgid "next_payment.answer", msgstr the English text); every
+English is the canonical catalog (msgid "orders.list", msgstr the English text); every
 other language falls back to it one string at a time, so a half-translated catalog still works.
 """
 

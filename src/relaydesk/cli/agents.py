@@ -42,7 +42,7 @@ def add(
     name: Annotated[str, typer.Option("--name", help="Shown to customers.")] = "",
     role: Annotated[Role, typer.Option(help="agent, supervisor or admin.")] = Role.AGENT,
     skill: Annotated[
-        list[str] | None, typer.Option("--skill", help="Repeat: payments, disputes, fraud...")
+        list[str] | None, typer.Option("--skill", help="Repeat: billing, returns, complaints...")
     ] = None,
     language: Annotated[
         list[str] | None, typer.Option("--language", help="Repeat: en, sv, de... (any if none)")

@@ -34,7 +34,7 @@ def report(
     since: Annotated[str, typer.Option(help="Start: 7d, 24h, 2w or a date (UTC).")] = "7d",
     until: Annotated[str | None, typer.Option(help="End (default now): same forms.")] = None,
     language: Annotated[str | None, typer.Option(help="Only this language, e.g. sv.")] = None,
-    intent: Annotated[str | None, typer.Option(help="Only this intent, e.g. next_payment.")] = None,
+    intent: Annotated[str | None, typer.Option(help="Only this intent, e.g. order_status.")] = None,
     channel: Annotated[str | None, typer.Option(help="Only this channel, e.g. web.")] = None,
     output: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.TABLE,
     table: Annotated[str, typer.Option(help="With --format csv: which table.")] = "summary",

@@ -45,7 +45,7 @@ def simulate(
     concurrency: Annotated[int, typer.Option(help="Customers talking at the same time.")] = 12,
     seed: Annotated[int, typer.Option(help="Same seed, same customers.")] = 7,
     spike: Annotated[
-        int, typer.Option(help="Extra customers asking about fees on the last day (a spike).")
+        int, typer.Option(help="Extra customers asking about one topic on the last day (a spike).")
     ] = 0,
     unanswered: Annotated[
         int, typer.Option(help="Extra customers asking what the assistant cannot answer.")
@@ -56,10 +56,11 @@ def simulate(
 ) -> None:
     """Simulate customers and agents working through the API on a compressed clock.
 
-    Customers in eight languages ask questions, postpone payments, get frustrated, ask for
-    a person or need a refund approved; simulated agents claim, answer, approve, hand back
-    and close; customers rate. Afterwards their timestamps are spread over DAYS days (see
-    docs/metrics.md) and the dashboard and `relaydesk report` show the numbers.
+    Customers follow the pack's personas (its demo parts): they ask questions, run flows,
+    get frustrated, ask for a person or need an action approved; simulated agents claim,
+    answer, approve, hand back and close; customers rate. Afterwards their timestamps are
+    spread over DAYS days (see docs/metrics.md) and the dashboard and `relaydesk report`
+    show the numbers.
     """
     from relaydesk.simulation.runner import SimulationConfig
 

@@ -26,7 +26,6 @@ from relaydesk.domain.agents import (
     best_agent,
     queue_priority,
     require_can_read,
-    skill_for,
     suits,
 )
 from relaydesk.domain.business_hours import ALWAYS_OPEN, TeamHours
@@ -134,7 +133,7 @@ class RoutingDesk:
             conversation_id=conversation.id,
             priority=priority,
             reason=reason,
-            skill=skill_for(reason, skill if isinstance(skill, str) else None),
+            skill=skill if isinstance(skill, str) else None,  # as the pack's escalation named it
             language=conversation.language,
             enqueued_at=self.clock(),
             version=conversation.version,

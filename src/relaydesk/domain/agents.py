@@ -155,24 +155,9 @@ _REASON_WEIGHT = {
     "low_confidence": 5,
 }
 
-_SKILL_BY_REASON = {
-    "sensitive_fraud": "fraud",
-    "sensitive_hardship": "hardship",
-    "sensitive_bereavement": "hardship",
-    "sensitive_vulnerability": "hardship",
-    "sensitive_legal": "complaints",
-    "complaint": "complaints",
-}
-
-
 def queue_priority(reason: str, priority: int, frustration: float = 0.0) -> int:
     """Higher first: sensitive and frustrated before the rest, then the escalation's priority."""
     return _REASON_WEIGHT.get(reason, 0) + 10 * priority + round(20 * max(0.0, frustration))
-
-
-def skill_for(reason: str, skill: str | None) -> str | None:
-    """The skill a conversation needs: as escalated, or implied by why it was escalated."""
-    return skill or _SKILL_BY_REASON.get(reason)
 
 
 def language_matches(agent: AgentAccount, language: str | None) -> bool:

@@ -11,6 +11,8 @@ from relaydesk.pack.contract import (
     DemoCustomer,
     DemoParts,
     Pack,
+    Persona,
+    Personas,
     ShopPage,
     SimulationParts,
 )
@@ -32,6 +34,8 @@ __all__ = [
     "InstalledPack",
     "Pack",
     "PackError",
+    "Persona",
+    "Personas",
     "ShopPage",
     "SimulationParts",
     "installed_packs",

@@ -71,13 +71,45 @@ class ShopPage:
 
 
 @dataclass(frozen=True)
-class SimulationParts:
-    """What `relaydesk simulate` needs to know about the pack's seeded backend."""
+class Persona:
+    """One kind of simulated customer: what they say, in order, and how they leave."""
 
+    weight: int  # relative share of the traffic
+    steps: tuple[str, ...]  # phrase keys, or names of a Personas.draws entry
+    ending: str  # goodbye | close | none | agent
+    english_only: bool = False  # phrases written in English only
+    # Asks about one of the backend's approval references ({reference} in its phrases);
+    # the simulated agent then decides the approval request it leads to.
+    needs_approval: bool = False
+
+
+@dataclass(frozen=True)
+class Personas:
+    """The simulator's customers for this business: their phrases, personas and languages."""
+
+    language_weights: Mapping[str, int]
+    # language -> phrase key -> ways to say it; "en" is required and is the fallback
+    phrases: Mapping[str, Mapping[str, tuple[str, ...]]]
+    personas: Mapping[str, Persona]
+    agent_replies: Mapping[str, str]  # the agent's first reply, by language ("en" required)
+    # A step naming one of these is drawn from its phrase keys each time ("question" ->
+    # one of the questions the assistant can answer).
+    draws: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    thanks_key: str = "thanks"  # the phrase key a customer leaves with
+    spike_key: str = "question"  # what the injected burst (`--spike`) asks about
+    unanswered: tuple[str, ...] = ()  # questions the pack's articles do not answer
+
+
+@dataclass(frozen=True)
+class SimulationParts:
+    """What `relaydesk simulate` needs to know about the pack's customers and seeded backend."""
+
+    personas: Personas
     count_customers: Callable[[Engine], int]  # seeded customers it holds; 0 without a backend
     customer_ref: Callable[[int], str]  # the id of the n-th seeded customer (from 1)
-    # Per seeded customer (first n), an order whose refund needs a person's approval, or None.
-    approval_orders: Callable[[int], list[str | None]]
+    # Per seeded customer (first n), a reference whose action needs a person's approval, or
+    # None; a persona with needs_approval asks about it.
+    approval_refs: Callable[[int], list[str | None]]
 
 
 @dataclass(frozen=True)

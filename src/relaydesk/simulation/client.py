@@ -146,7 +146,7 @@ class AgentClient:
         if approve:
             self._post(at, f"/approvals/{approval_id}/approve", {"reason": None})
         else:
-            reason = "The order is outside our refund terms."
+            reason = "This is outside what our terms allow."
             self._post(at, f"/approvals/{approval_id}/reject", {"reason": reason})
 
     def hand_back(self, at: datetime, conversation_id: str) -> None:

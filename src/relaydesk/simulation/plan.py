@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from relaydesk.pack import Personas
 from relaydesk.simulation.personas import (
-    LANGUAGE_WEIGHTS,
     Script,
+    choose_language,
     choose_persona,
     script_for,
     spike_script,
@@ -63,10 +64,11 @@ def plan_visits(
     customers: int,
     days: int,
     end: datetime,
+    personas: Personas,
     *,
     seed: int = 7,
     backend_customers: int | None = None,
-    refund_orders: Sequence[str | None] = (),
+    approval_refs: Sequence[str | None] = (),
     seeded_customer: Callable[[int], str] = numbered_customer,
     spike: int = 0,
     unanswered: int = 0,
@@ -74,17 +76,18 @@ def plan_visits(
     """Every visit of `customers` customers over the `days` before `end`, in arrival order.
 
     Some customers come back 1-10 days later about the same thing (repeat inquiries); a
-    return that would fall after `end` does not happen. `refund_orders[i]` is a large order
-    customer i+1 may ask a refund for (an approval), or None.
+    return that would fall after `end` does not happen. `approval_refs[i]` is a reference
+    customer i+1 may ask about that needs a person's approval, or None.
     """
     rng = random.Random(seed)
     start = end - timedelta(days=days)
     backend = backend_customers or customers
     visits: list[Visit] = []
     for number in range(1, customers + 1):
-        language = rng.choices(list(LANGUAGE_WEIGHTS), weights=list(LANGUAGE_WEIGHTS.values()))[0]
-        order = refund_orders[number - 1] if number - 1 < len(refund_orders) else None
-        script = script_for(rng, choose_persona(rng), language, order)
+        language = choose_language(rng, personas)
+        ref = approval_refs[number - 1] if number - 1 < len(approval_refs) else None
+        persona = choose_persona(rng, personas, has_reference=ref is not None)
+        script = script_for(rng, personas, persona, language, ref)
         channel = rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0]
         first = Visit(
             number,
@@ -94,33 +97,39 @@ def plan_visits(
             script,
         )
         visits.append(first)
-        if rng.random() < RETURN_SHARE and script.persona != "large_refund":
+        if rng.random() < RETURN_SHARE and not script.needs_approval:
             later = first.arrives + timedelta(days=rng.uniform(*RETURN_DAYS))
             if later < end:
                 visits.append(replace(first, arrives=later, returning=True))
-    visits += _injected(rng, customers, start, end, backend, seeded_customer, spike, unanswered)
+    injected = _Injected(personas, backend, seeded_customer, spike, unanswered)
+    visits += injected.visits(rng, customers, start, end)
     visits.sort(key=lambda visit: visit.arrives)
     return visits
 
 
-def _injected(
-    rng: random.Random,
-    after: int,
-    start: datetime,
-    end: datetime,
-    backend: int,
-    seeded: Callable[[int], str],
-    spike: int,
-    unanswered: int,
-) -> list[Visit]:
-    """`spike` extra customers asking about fees on the last day, and `unanswered` customers
-    over the whole stretch asking what the assistant cannot answer."""
-    extra = []
-    last_day = max(start, end - timedelta(days=1))
-    for offset in range(spike + unanswered):
-        number = after + offset + 1
-        burst = offset < spike
-        arrives = _arrival(rng, last_day if burst else start, end)
-        script = spike_script(rng) if burst else unanswered_script(rng)
-        extra.append(Visit(number, customer_ref(number, backend, seeded), "web", arrives, script))
-    return extra
+@dataclass(frozen=True)
+class _Injected:
+    """`spike` extra customers asking about one topic on the last day, and `unanswered`
+    customers over the whole stretch asking what the assistant cannot answer."""
+
+    personas: Personas
+    backend: int
+    seeded: Callable[[int], str]
+    spike: int
+    unanswered: int
+
+    def visits(self, rng: random.Random, after: int, start: datetime, end: datetime) -> list[Visit]:
+        extra = []
+        last_day = max(start, end - timedelta(days=1))
+        for offset in range(self.spike + self.unanswered):
+            number = after + offset + 1
+            burst = offset < self.spike
+            arrives = _arrival(rng, last_day if burst else start, end)
+            script = (
+                spike_script(rng, self.personas)
+                if burst
+                else unanswered_script(rng, self.personas)
+            )
+            ref = customer_ref(number, self.backend, self.seeded)
+            extra.append(Visit(number, ref, "web", arrives, script))
+        return extra

@@ -36,7 +36,7 @@ class SimulationConfig:
     capacity: int = 3
     concurrency: int = 12
     seed: int = 7
-    spike: int = 0  # extra customers asking about fees on the last day
+    spike: int = 0  # extra customers asking about the pack's spike topic on the last day
     unanswered: int = 0  # extra customers asking what the assistant cannot answer
 
 
@@ -71,14 +71,15 @@ def plan(
     config: SimulationConfig, backend_customers: int, now: datetime, parts: SimulationParts
 ) -> list[Visit]:
     end = now - END_MARGIN
-    orders = parts.approval_orders(min(config.customers, backend_customers))
+    refs = parts.approval_refs(min(config.customers, backend_customers))
     return plan_visits(
         config.customers,
         config.days,
         end,
+        parts.personas,
         seed=config.seed,
         backend_customers=backend_customers,
-        refund_orders=orders,
+        approval_refs=refs,
         seeded_customer=parts.customer_ref,
         spike=config.spike,
         unanswered=config.unanswered,

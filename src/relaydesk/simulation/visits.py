@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 
 from relaydesk.simulation.client import AgentClient, AgentLogin, ApiError, CustomerClient, later
-from relaydesk.simulation.personas import AGENT_REPLIES, thanks
 from relaydesk.simulation.plan import Visit
 from relaydesk.simulation.staffing import AgentPool
 
@@ -114,15 +113,14 @@ class VisitRunner:
             if error.status == 409:
                 return "taken by someone else"
             raise
-        language = visit.script.language
-        agent.reply(later(claim_at, 20, 90, rng), conversation, AGENT_REPLIES[language])
-        approved = visit.script.persona == "large_refund" and self._decide_approval(
+        agent.reply(later(claim_at, 20, 90, rng), conversation, visit.script.agent_reply)
+        approved = visit.script.needs_approval and self._decide_approval(
             rng, agent, conversation, claim_at
         )
         done = max(claim_at + handle, customer.timeline.now + timedelta(seconds=30))
         if rng.random() < HAND_BACK_SHARE:
             agent.hand_back(done, conversation)
-            reply = customer.send(later(done, 20, 60, rng), thanks(language))
+            reply = customer.send(later(done, 20, 60, rng), visit.script.farewell)
             if _owner_after(reply, "assistant") != "closed":
                 customer.close(later(customer.timeline.now, 5, 30, rng))
         else:

@@ -11,7 +11,8 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s])")
 
 # Prefix truncation is a stemmer that works the same in every language we ship:
-# "refunds", "refunded" and "refunding" meet at "refund"; "Zahlungen" and "Zahlung" at "zahlun".
+# "refunds", "refunded" and "refunding" meet at "refund"; "Bestellungen" and "Bestellung"
+# at "bestel".
 STEM_LENGTH = 6
 
 # Only the most frequent function words; BM25's idf handles the rest.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Entity:
-    kind: str  # order_id | refund_id | dispute_id | amount | date | email | phone
+    kind: str  # amount | date | email | phone, or a pack's reference kind
     value: str  # normalised: ISO date, '49.90 EUR', upper-case ids, lower-case email, +digits
     text: str  # as the customer wrote it
     start: int

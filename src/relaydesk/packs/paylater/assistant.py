@@ -37,6 +37,18 @@ OUTCOME_KEYS = (
     "address.updated",
     "payment_method.changed",
 )
+# Intents that always go to a person, with the reason recorded and the skill asked for.
+SENSITIVE_INTENTS: dict[str, tuple[str, str | None]] = {
+    "hardship": ("sensitive_hardship", "hardship"),
+    "bereavement": ("sensitive_bereavement", "hardship"),
+    "fraud": ("sensitive_fraud", "fraud"),
+    "complaint": ("complaint", "complaints"),
+}
+# The sensitive topics core finds by phrase, routed to this company's teams.
+SENSITIVE_PHRASES: dict[str, tuple[str, str | None]] = {
+    "vulnerability": ("sensitive_vulnerability", "hardship"),
+    "legal_threat": ("sensitive_legal", "complaints"),
+}
 
 
 def slots_to_params(tool: str, slots: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +99,9 @@ def build_paylater_parts(
         tools=build_paylater_tools(),
         tool_deps=PaylaterDeps(engine=engine, config=config or PolicyConfig(), clock=clock),
         guard=ReplyGuard(known_links=links),
-        policy=EscalationPolicy(),
+        policy=EscalationPolicy(
+            sensitive=SENSITIVE_INTENTS, sensitive_phrases=SENSITIVE_PHRASES
+        ),
         base_url=base_url,
         outcome_keys=OUTCOME_KEYS,
         param_adapter=slots_to_params,

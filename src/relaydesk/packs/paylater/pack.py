@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,13 +27,8 @@ from relaydesk.packs.paylater.slot_kinds import REFERENCES
 BRANDING = Branding(
     company_name="Paylater",
     help_centre_title="Paylater help centre",
-    widget_greeting={
-        "en": "Hi! Ask me anything about your orders and payments.",
-        "sv": "Hej! Fråga mig om dina beställningar och betalningar.",
-        "de": "Hallo! Fragen Sie mich alles zu Ihren Bestellungen und Zahlungen.",
-        "es": "¡Hola! Pregúntame lo que quieras sobre tus pedidos y pagos.",
-        "fr": "Bonjour ! Posez-moi vos questions sur vos commandes et paiements.",
-    },
+    # The widget's first line in every language the widget speaks.
+    widget_greeting=json.loads((PACK_DIR / "widget_greetings.json").read_text(encoding="utf-8")),
     colours={"accent": "#1f4fd1", "accent_dark": "#173b9e"},
 )
 DEMO = DemoParts(

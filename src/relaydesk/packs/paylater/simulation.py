@@ -7,6 +7,7 @@ from sqlalchemy import Engine, func, select
 from relaydesk.pack import SimulationParts
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.backend.seed import build_backend_rows
+from relaydesk.packs.paylater.personas import PAYLATER_PERSONAS
 
 REFUND_AUTO_LIMIT_MINOR = {"EUR": 10_000, "SEK": 110_000}
 REFUND_AGENT_LIMIT_MINOR = {"EUR": 100_000, "SEK": 1_100_000}
@@ -51,7 +52,8 @@ def refund_orders(customers: int) -> list[str | None]:
 
 
 SIMULATION = SimulationParts(
+    personas=PAYLATER_PERSONAS,
     count_customers=count_seeded_customers,
     customer_ref=seeded_customer_ref,
-    approval_orders=refund_orders,
+    approval_refs=refund_orders,
 )
