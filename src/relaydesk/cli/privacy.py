@@ -1,4 +1,4 @@
-"""`relaydesk privacy export|erase|audit`: customers' data requests from the command line."""
+"""`relaydesk privacy export|erase|compact|audit`: customers' data requests, from the CLI."""
 
 from __future__ import annotations
 
@@ -87,6 +87,14 @@ def export(
 def erase(
     customer: CustomerArgument,
     yes: Annotated[bool, typer.Option("--yes", help="Do it without asking again.")] = False,
+    compact: Annotated[
+        bool,
+        typer.Option(
+            "--compact",
+            help="On PostgreSQL, then rewrite the tables so no old row version keeps the "
+            "originals (locks each table while it runs).",
+        ),
+    ] = False,
     operator: OperatorOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -97,13 +105,32 @@ def erase(
         fail("Nothing erased.", code=1)
     with _engine(data_dir) as engine:
         try:
-            report = PrivacyDesk(engine).erase(customer, _actor(operator))
+            report = PrivacyDesk(engine).erase(customer, _actor(operator), compact=compact)
         except DomainError as error:
             fail(error.message)
+        postgres = engine.dialect.name == "postgresql"
     console.print(
         f"Erased {report.customer_id}: {report.conversations} conversations, "
         f"{report.events} events and {report.approvals} approvals redacted."
     )
+    if postgres and not compact:
+        console.print(
+            "PostgreSQL keeps the old row versions in its files until the tables are "
+            "rewritten: run `relaydesk privacy compact` (it locks each table while it runs)."
+        )
+
+
+def compact(data_dir: DataDirOption = None) -> None:
+    """On PostgreSQL, rewrite the tables holding personal data (VACUUM FULL), so erased
+    values leave their files; each table is locked while it is rewritten."""
+    from relaydesk.security.privacy import PrivacyDesk
+
+    with _engine(data_dir) as engine:
+        tables = PrivacyDesk(engine).compact()
+    if not tables:
+        console.print("Nothing to do: SQLite zeroes what an erasure frees.")
+        return
+    console.print(f"Rewrote {len(tables)} tables: {', '.join(tables)}.")
 
 
 def audit(
@@ -126,5 +153,6 @@ def register(app: typer.Typer) -> None:
     privacy_app = typer.Typer(help="Customers' data: export, erasure, audit.", no_args_is_help=True)
     privacy_app.command("export")(export)
     privacy_app.command("erase")(erase)
+    privacy_app.command("compact")(compact)
     privacy_app.command("audit")(audit)
     app.add_typer(privacy_app, name="privacy")

@@ -86,6 +86,20 @@ def structural(data: dict[str, Any]) -> dict[str, Any]:
     return {**kept, "erased": True}
 
 
+# Every table an erasure rewrites a value in (their old row versions hold the originals).
+PERSONAL_TABLES = (
+    "customers",
+    "events",
+    "approvals",
+    "queue_entries",
+    "outbox_emails",
+    "email_threads",
+    "inbound_emails",
+    "email_attachments",
+    "webhook_deliveries",
+)
+
+
 class PrivacyDesk:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -110,12 +124,14 @@ class PrivacyDesk:
         self._audit(actor, "privacy.export", row["id"], {"conversations": len(ids)})
         return found
 
-    def erase(self, customer: str, actor: Actor) -> ErasureReport:
+    def erase(self, customer: str, actor: Actor, *, compact: bool = False) -> ErasureReport:
         """Redact the customer's personal data in one transaction; safe to repeat.
 
         Their conversations' tokens are revoked in the same transaction. On SQLite the
         redaction zeroes the space it frees and the write-ahead log is checkpointed and
-        truncated afterwards, so no copy of the originals stays in either file.
+        truncated afterwards, so no copy of the originals stays in either file. On
+        PostgreSQL the old row versions stay in the tables' files until they are rewritten:
+        `compact` does that at once (see `compact`).
         """
         sqlite = self.engine.dialect.name == "sqlite"
         with self.engine.begin() as conn:
@@ -141,7 +157,26 @@ class PrivacyDesk:
             self._audit(actor, "privacy.erase", row["id"], report.as_dict(), conn)
         if sqlite:
             self._truncate_write_ahead_log()
+        elif compact:
+            self.compact()
         return report
+
+    def compact(self) -> list[str]:
+        """On PostgreSQL, rewrite the tables that hold personal data; the tables rewritten.
+
+        An UPDATE leaves the old row version in the table's file, and a plain VACUUM only
+        marks its space reusable (the bytes stay until overwritten); VACUUM FULL writes each
+        table anew without them. It locks each table while it runs, so it is a separate,
+        explicit step (`relaydesk privacy erase --compact`, `relaydesk privacy compact`).
+        SQLite needs none: erasure zeroes freed space there.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return []
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM: no BEGIN
+            for table in PERSONAL_TABLES:
+                conn.exec_driver_sql(f'VACUUM FULL "{table}"')
+        return list(PERSONAL_TABLES)
 
     def _truncate_write_ahead_log(self) -> None:
         """Copy the log into the database (over the old pages) and empty it."""
