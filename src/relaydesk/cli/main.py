@@ -11,6 +11,7 @@ import typer
 from relaydesk.cli import agents as agents_command
 from relaydesk.cli import chat as chat_command
 from relaydesk.cli import conversation_tests
+from relaydesk.cli import digest as digest_command
 from relaydesk.cli import email as email_command
 from relaydesk.cli import packs as packs_command
 from relaydesk.cli import privacy as privacy_command
@@ -38,6 +39,7 @@ app.command("chat")(chat_command.chat)
 agents_command.register(app)
 conversation_tests.register(app)
 report_command.register(app)
+digest_command.register(app)
 simulate_command.register(app)
 privacy_command.register(app)
 understand_command.register(app)
