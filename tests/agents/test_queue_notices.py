@@ -7,7 +7,13 @@ import json
 import re
 from pathlib import Path
 
-from relaydesk.desk.queue_notices import follow_up_notice, notice_languages, wait_notice
+from relaydesk.desk.queue_notices import (
+    WaitKind,
+    follow_up_notice,
+    notice_languages,
+    queue_notice,
+    wait_notice,
+)
 
 WIDGET_I18N = Path(__file__).resolve().parents[2] / "src" / "relaydesk" / "web" / "widget" / "i18n"
 
@@ -27,6 +33,27 @@ def test_every_notice_keeps_its_placeholder_and_is_translated() -> None:
         if language != "en":
             assert waiting != wait_notice("en", 7, anyone_online=True), language
             assert not re.search(r"\{\w+\}", waiting + nobody + follow_up), language
+
+
+def test_every_kind_of_wait_is_worded_in_every_language_with_its_numbers() -> None:
+    for language in sorted(notice_languages()):
+        for kind in WaitKind:
+            text = queue_notice(language, kind, 17, position=4, email_replies=False)
+            assert not re.search(r"\{\w+\}", text), (language, kind)
+            if kind is not WaitKind.NO_LANGUAGE:
+                assert "17" in text, (language, kind)
+            if kind is WaitKind.ALL_BUSY:
+                assert "4" in text, language
+            if language != "en":
+                assert text != queue_notice("en", kind, 17, 4, False), (language, kind)
+
+
+def test_only_a_long_wait_offers_email() -> None:
+    offer = "leave your email address"
+    assert offer in queue_notice("en", WaitKind.NOBODY_ONLINE, 5)
+    assert offer in queue_notice("en", WaitKind.NO_LANGUAGE, 5)
+    assert offer not in queue_notice("en", WaitKind.ALL_BUSY, 5, 2)
+    assert offer not in queue_notice("en", WaitKind.NO_LANGUAGE, 5, email_replies=False)
 
 
 def test_a_japanese_customer_is_told_the_wait_in_japanese() -> None:

@@ -9,19 +9,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from relaydesk.bus.base import EventBus, conversation_topic
-from relaydesk.desk.opening_hours import back_at_words
-from relaydesk.desk.queue_notices import closed_notice, follow_up_notice, wait_notice
+from relaydesk.desk.queue_notices import follow_up_notice
+from relaydesk.desk.waiting import WaitTeller, language_spoken
 from relaydesk.domain.agents import (
     AgentAccount,
     AgentStatus,
     AtCapacity,
-    Presence,
     QueueEntry,
     best_agent,
     queue_priority,
@@ -48,7 +46,6 @@ from relaydesk.store.queue import QueueStore
 log = logging.getLogger(__name__)
 
 QUEUE_TOPIC = "desk:queue"
-DEFAULT_WAIT_MINUTES = 5
 RELEASED_BONUS = 25
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,63}")
 
@@ -59,7 +56,8 @@ class RoutingPolicy:
 
     presence_timeout: timedelta = timedelta(seconds=45)
     relax_after: timedelta = timedelta(minutes=5)
-    history: timedelta = timedelta(days=1)
+    # How long a person typically holds a conversation: waits are estimated from it.
+    handle_time: timedelta = timedelta(minutes=8)
 
 
 @dataclass(frozen=True)
@@ -94,6 +92,12 @@ class RoutingDesk:
         self.clock = clock
         self.email_replies = email_replies  # may a waiting customer be offered email?
         self.hours = hours  # when people work, per team (a skill)
+        self.teller = WaitTeller(
+            queue,
+            agents,
+            handle_minutes=self.policy.handle_time.total_seconds() / 60,
+            email_replies=email_replies,
+        )
 
     # --- entering the queue ---
 
@@ -141,26 +145,7 @@ class RoutingDesk:
 
     def _wait_notice(self, conversation: Conversation, entry: QueueEntry) -> NewEvent:
         """The place and expected wait; outside business hours, when people are back."""
-        position = self.position_of(entry)
-        back_at = self.hours.closed_until(entry.skill, self.clock())
-        if back_at is not None:
-            hours = self.hours.for_team(entry.skill)
-            assert hours is not None  # closed_until says closed only for configured hours
-            words = back_at_words(back_at, hours, conversation.language)
-            return NewEvent(
-                kind=EventKind.MESSAGE,
-                source=Source.SYSTEM,
-                text=closed_notice(conversation.language, words, self.email_replies),
-                data={"queue_position": position, "back_at": back_at.isoformat()},
-            )
-        minutes = self.expected_wait_minutes(entry, position)
-        anyone = self._anyone_suitable_online(entry)
-        return NewEvent(
-            kind=EventKind.MESSAGE,
-            source=Source.SYSTEM,
-            text=wait_notice(conversation.language, minutes, anyone, self.email_replies),
-            data={"wait_minutes": minutes, "queue_position": position},
-        )
+        return self.teller.notice(conversation, entry, self.hours, self.clock())
 
     def _tell_wait(self, conversation: Conversation, entry: QueueEntry) -> None:
         notice = self._wait_notice(conversation, entry)
@@ -189,28 +174,11 @@ class RoutingDesk:
         return told
 
     def position_of(self, entry: QueueEntry) -> int:
-        waiting = self.queue.waiting()
-        for index, other in enumerate(waiting, start=1):
-            if other.conversation_id == entry.conversation_id:
-                return index
-        return len(waiting) + 1
+        return self.teller.position_of(entry)
 
-    def expected_wait_minutes(self, entry: QueueEntry, position: int) -> int:
-        """Median recent wait, scaled by how many wait ahead per suitable online agent."""
-        waits = self.queue.recent_waits(self.clock() - self.policy.history)
-        typical = statistics.median(waits) / 60 if waits else DEFAULT_WAIT_MINUTES
-        helpers = max(1, len(self._suitable_online(entry)))
-        return max(1, round(typical * max(1.0, position / helpers)))
-
-    def _suitable_online(self, entry: QueueEntry) -> list[AgentStatus]:
-        return [
-            status
-            for status in self.agents.statuses()
-            if status.presence is not Presence.OFFLINE and suits(status.agent, entry)
-        ]
-
-    def _anyone_suitable_online(self, entry: QueueEntry) -> bool:
-        return bool(self._suitable_online(entry))
+    def _unspoken(self, entry: QueueEntry, statuses: list[AgentStatus]) -> bool:
+        """Nobody on the team speaks the customer's language: any agent may take it now."""
+        return not language_spoken(statuses, entry.language)
 
     def leave_follow_up(self, conversation_id: ConversationId, email: str) -> Conversation:
         """A waiting customer leaves an email address: a person follows up if nobody comes."""
@@ -245,10 +213,16 @@ class RoutingDesk:
     def queue_for(self, agent: AgentAccount) -> list[QueueItem]:
         """What this agent may pick: entries they suit (everything for a supervisor)."""
         now = self.clock()
+        statuses = self.agents.statuses()
         mine = [
             (position, entry)
             for position, entry in enumerate(self.queue.waiting(), start=1)
-            if suits(agent, entry, relaxed=self._waited_long(entry))
+            if suits(
+                agent,
+                entry,
+                relaxed=self._waited_long(entry),
+                any_language=self._unspoken(entry, statuses),
+            )
         ]
         previews = self.queue.previews([entry.conversation_id for _, entry in mine])
         return [
@@ -271,7 +245,8 @@ class RoutingDesk:
                 entry = self.queue.entry_for(conversation.id)
         if entry is not None and agent.active and self._waited_long(entry):
             return  # a long wait opens the conversation to every agent
-        require_can_read(agent, conversation, entry)
+        unspoken = entry is not None and self._unspoken(entry, self.agents.statuses())
+        require_can_read(agent, conversation, entry, any_language=unspoken)
 
     def _waited_long(self, entry: QueueEntry) -> bool:
         return self.clock() - entry.enqueued_at >= self.policy.relax_after
@@ -344,10 +319,16 @@ class RoutingDesk:
     def auto_assign(self) -> list[tuple[ConversationId, AgentId]]:
         """Give waiting conversations, most urgent first, to the best online agent with room."""
         assigned: list[tuple[ConversationId, AgentId]] = []
-        statuses = {status.agent.id: status for status in self.agents.statuses()}
+        team = self.agents.statuses()
+        statuses = {status.agent.id: status for status in team}
         for entry in self.queue.waiting():
             relaxed = self._waited_long(entry)
-            chosen = best_agent(list(statuses.values()), entry, relaxed=relaxed)
+            chosen = best_agent(
+                list(statuses.values()),
+                entry,
+                relaxed=relaxed,
+                any_language=self._unspoken(entry, team),
+            )
             if chosen is None:
                 continue
             try:

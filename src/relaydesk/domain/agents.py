@@ -167,11 +167,14 @@ def language_matches(agent: AgentAccount, language: str | None) -> bool:
     return base in {known.split("-")[0].lower() for known in agent.languages}
 
 
-def suits(agent: AgentAccount, entry: QueueEntry, *, relaxed: bool = False) -> bool:
+def suits(
+    agent: AgentAccount, entry: QueueEntry, *, relaxed: bool = False, any_language: bool = False
+) -> bool:
     """Whether this agent may take this queued conversation.
 
     `relaxed` (after a long wait) drops the skill and language requirements: a conversation
-    nobody suitable can take still reaches somebody.
+    nobody suitable can take still reaches somebody. `any_language` drops the language alone,
+    for a language nobody on the team speaks: waiting would not bring a speaker.
     """
     if not agent.active:
         return False
@@ -179,11 +182,15 @@ def suits(agent: AgentAccount, entry: QueueEntry, *, relaxed: bool = False) -> b
         return True
     if entry.skill is not None and entry.skill not in agent.skills:
         return False
-    return language_matches(agent, entry.language)
+    return any_language or language_matches(agent, entry.language)
 
 
 def best_agent(
-    candidates: Sequence[AgentStatus], entry: QueueEntry, *, relaxed: bool = False
+    candidates: Sequence[AgentStatus],
+    entry: QueueEntry,
+    *,
+    relaxed: bool = False,
+    any_language: bool = False,
 ) -> AgentStatus | None:
     """The online agent with room who suits the entry best: skill, then language, then load."""
 
@@ -200,20 +207,28 @@ def best_agent(
         for status in candidates
         if status.presence is Presence.ONLINE
         and status.load < status.agent.capacity
-        and suits(status.agent, entry, relaxed=relaxed)
+        and suits(status.agent, entry, relaxed=relaxed, any_language=any_language)
     ]
     return max(fitting, key=score, default=None)
 
 
 def require_can_read(
-    agent: AgentAccount, conversation: Conversation, entry: QueueEntry | None
+    agent: AgentAccount,
+    conversation: Conversation,
+    entry: QueueEntry | None,
+    *,
+    any_language: bool = False,
 ) -> None:
     """An agent reads what they hold or could take from their queue; supervisors read all."""
     if agent.supervises:
         return
     if conversation.owner is Owner.AGENT and conversation.agent_id == agent.id:
         return
-    if conversation.owner is Owner.QUEUED and entry is not None and suits(agent, entry):
+    if (
+        conversation.owner is Owner.QUEUED
+        and entry is not None
+        and suits(agent, entry, any_language=any_language)
+    ):
         return
     raise Forbidden("This conversation is outside your queue and assignments.")
 

@@ -117,20 +117,6 @@ class QueueStore:
         newest = {row.conversation_id: row.follow_up_email for row in rows}
         return {cid: email for cid, email in newest.items() if email}
 
-    def recent_waits(self, since: datetime, limit: int = 50) -> list[float]:
-        """Seconds the most recent assigned entries waited, newest first."""
-        with self.engine.begin() as conn:
-            rows = conn.execute(
-                select(queue_entries.c.enqueued_at, queue_entries.c.assigned_at)
-                .where(
-                    queue_entries.c.assigned_at.is_not(None),
-                    queue_entries.c.assigned_at >= since,
-                )
-                .order_by(queue_entries.c.assigned_at.desc())
-                .limit(limit)
-            ).all()
-        return [(_aware(row.assigned_at) - _aware(row.enqueued_at)).total_seconds() for row in rows]
-
     def unqueued_escalations(self, limit: int = 100) -> list[tuple[ConversationId, int]]:
         """Queued conversations (id, version) without a waiting entry for their escalation."""
         entry = queue_entries.alias("entry")
