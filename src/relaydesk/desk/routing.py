@@ -96,7 +96,6 @@ class RoutingDesk:
             queue,
             agents,
             handle_minutes=self.policy.handle_time.total_seconds() / 60,
-            email_replies=email_replies,
         )
 
     # --- entering the queue ---
@@ -145,7 +144,9 @@ class RoutingDesk:
 
     def _wait_notice(self, conversation: Conversation, entry: QueueEntry) -> NewEvent:
         """The place and expected wait; outside business hours, when people are back."""
-        return self.teller.notice(conversation, entry, self.hours, self.clock())
+        return self.teller.notice(
+            conversation, entry, self.hours, self.clock(), self.email_replies
+        )
 
     def _tell_wait(self, conversation: Conversation, entry: QueueEntry) -> None:
         notice = self._wait_notice(conversation, entry)

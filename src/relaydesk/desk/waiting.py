@@ -82,13 +82,10 @@ def estimate_wait(
 class WaitTeller:
     """Tells a waiting customer their place, the expected wait and why, in their language."""
 
-    def __init__(
-        self, queue: QueueStore, agents: AgentStore, *, handle_minutes: float, email_replies: bool
-    ) -> None:
+    def __init__(self, queue: QueueStore, agents: AgentStore, *, handle_minutes: float) -> None:
         self.queue = queue
         self.agents = agents
         self.handle_minutes = handle_minutes
-        self.email_replies = email_replies  # may a waiting customer be offered email?
 
     def estimate(self, entry: QueueEntry) -> WaitEstimate:
         statuses = self.agents.statuses()
@@ -104,9 +101,15 @@ class WaitTeller:
         return len(waiting) + 1
 
     def notice(
-        self, conversation: Conversation, entry: QueueEntry, hours: TeamHours, now: datetime
+        self,
+        conversation: Conversation,
+        entry: QueueEntry,
+        hours: TeamHours,
+        now: datetime,
+        email_replies: bool,
     ) -> NewEvent:
-        """The place and expected wait; outside business hours, when people are back."""
+        """The place and expected wait; outside business hours, when people are back. Email
+        is offered only when relaydesk can send it (`email_replies`)."""
         back_at = hours.closed_until(entry.skill, now)
         if back_at is not None:
             team_hours = hours.for_team(entry.skill)
@@ -115,12 +118,12 @@ class WaitTeller:
             return NewEvent(
                 kind=EventKind.MESSAGE,
                 source=Source.SYSTEM,
-                text=closed_notice(conversation.language, words, self.email_replies),
+                text=closed_notice(conversation.language, words, email_replies),
                 data={"queue_position": self.position_of(entry), "back_at": back_at.isoformat()},
             )
         wait = self.estimate(entry)
         text = queue_notice(
-            conversation.language, wait.kind, wait.minutes, wait.position, self.email_replies
+            conversation.language, wait.kind, wait.minutes, wait.position, email_replies
         )
         return NewEvent(
             kind=EventKind.MESSAGE,
