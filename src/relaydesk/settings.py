@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import date
@@ -58,6 +59,17 @@ class OpeningHoursSetting(BaseModel):
             for day in _weekdays(key):
                 week[day].extend(_spans(spans))
         return [sorted(spans) for spans in week]
+
+
+def _on_this_machine(host: str) -> bool:
+    """A loopback name or address: a plain connection to it never crosses a network."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _weekdays(key: str) -> list[int]:
@@ -193,6 +205,25 @@ class Settings(BaseSettings):
     channel_lease_s: float = Field(default=60.0, gt=0)
     # Run the outbox sender, webhook dispatcher and mailbox reader inside `serve`.
     channel_workers: bool = True
+    # Security `none` sends mail passwords and mail in clear text: refused for a server
+    # that is not on this machine unless this says the network is trusted.
+    email_allow_plaintext: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_plain_mail_connections_off_loopback(self) -> Settings:
+        if self.email_allow_plaintext:
+            return self
+        for kind, host, security in (
+            ("IMAP", self.imap_host, self.imap_security),
+            ("SMTP", self.smtp_host, self.smtp_security),
+        ):
+            if host and security == "none" and not _on_this_machine(host):
+                raise ValueError(
+                    f"RELAYDESK_{kind}_SECURITY=none would send the {kind} password and mail "
+                    f"unencrypted to {host}; use tls or starttls, or set "
+                    "RELAYDESK_EMAIL_ALLOW_PLAINTEXT=true for a trusted network."
+                )
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_development(self) -> Settings:
