@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +12,7 @@ from relaydesk.analytics.facts import ConversationHistory
 from relaydesk.analytics.metrics import AgentInfo, build_report
 from relaydesk.analytics.report import Report, ReportFilter
 from relaydesk.analytics.stats import percentile
+from relaydesk.domain.business_hours import OpeningHours, TeamHours
 from relaydesk.domain.errors import InvalidInput
 from relaydesk.domain.model import Source
 
@@ -280,3 +282,20 @@ def test_the_sla_breach_rate_counts_first_replies_by_a_person_later_than_the_tar
         [quick, late.build(), unanswered.build()], WEEK, sla_first_response_s=300
     )
     assert found.value("sla_first_response_breach_rate") == 0.5  # 199 s on time, 399 s late
+
+
+def test_with_business_hours_the_sla_breach_rate_counts_open_time_only() -> None:
+    weekday = ((9 * 60, 17 * 60),)
+    office = OpeningHours(ZoneInfo("UTC"), (weekday,) * 5 + ((), ()))  # type: ignore[arg-type]
+    friday_evening = DAY0 + timedelta(days=4, hours=7, minutes=58)  # Fri 16:58, two min left
+    weekend = HistoryBuilder("w1", start=friday_evening).customer(0).escalate(1)
+    over_the_weekend = weekend.agent_reply(timedelta(days=2, hours=16, minutes=3)).build()
+    monday = HistoryBuilder("m1", "cus_2", start=DAY0 + timedelta(hours=1)).customer(0)
+    slow_on_monday = monday.escalate(1).agent_reply(601).build()  # ten minutes, all open
+    histories = [over_the_weekend, slow_on_monday]
+
+    wall_clock = build_report(histories, WEEK, sla_first_response_s=300)
+    open_time = build_report(histories, WEEK, sla_first_response_s=300, hours=TeamHours(office))
+
+    assert wall_clock.value("sla_first_response_breach_rate") == 1.0
+    assert open_time.value("sla_first_response_breach_rate") == 0.5  # Mon 09:01 is 3 min open

@@ -17,6 +17,7 @@ from relaydesk.analytics.insight_store import insight
 from relaydesk.analytics.queries import _aware, report_from_store
 from relaydesk.analytics.report import Report, ReportFilter
 from relaydesk.assistant.embeddings import Embedder
+from relaydesk.domain.business_hours import TeamHours
 from relaydesk.store.tables import conversations
 
 
@@ -48,16 +49,18 @@ def compared_report(
     embedder: Embedder | None = None,
     sla_first_response_s: float = 300.0,
     knowledge: KnowledgeSearch | None = None,
+    hours: TeamHours | None = None,
 ) -> Report:
     """The report from the first data on, with the previous period's values beside it, and
     (given the assistant's embedder) knowledge gaps, contact reasons and spikes; given the
-    assistant's knowledge, gaps it now answers are marked closed."""
+    assistant's knowledge, gaps it now answers are marked closed; given business hours, the
+    SLA breach rate counts open time only."""
     first = first_activity(engine)
     wanted = from_first_data(wanted, first)
-    current = report_from_store(engine, wanted, sla_first_response_s)
+    current = report_from_store(engine, wanted, sla_first_response_s, hours)
     before = None if first is None or first >= wanted.since else previous_period(wanted)
     if before is not None:
-        earlier = report_from_store(engine, before, sla_first_response_s)
+        earlier = report_from_store(engine, before, sla_first_response_s, hours)
         values = {metric.key: metric.value for metric in earlier.metrics}
         current = replace(current, previous=values, previous_filter=before)
     if embedder is not None:

@@ -32,6 +32,20 @@ class ConversationHistory:
 
 
 @dataclass(frozen=True)
+class FirstReplyWait:
+    """From an entry into the queue to the first agent message after it, and for which team
+    (the skill it waited for): business hours are the team's."""
+
+    since: datetime
+    until: datetime
+    team: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        return (self.until - self.since).total_seconds()
+
+
+@dataclass(frozen=True)
 class HandleSpan:
     """One stretch of an agent holding a conversation: from claim to leaving it."""
 
@@ -72,7 +86,7 @@ class ConversationFacts:
     turn_ms: tuple[float, ...]
     ratings: tuple[Rating, ...] = field(default=())
     model_calls: tuple[ModelCall, ...] = field(default=())
-    person_first_replies: tuple[float, ...] = field(default=())
+    person_first_replies: tuple[FirstReplyWait, ...] = field(default=())
 
     @property
     def escalated(self) -> bool:
@@ -125,19 +139,23 @@ def first_response_seconds(events: Sequence[Event]) -> float | None:
     return None if answer is None else (answer.created_at - asked.created_at).total_seconds()
 
 
-def person_first_replies(events: Sequence[Event]) -> tuple[float, ...]:
-    """Seconds from each entry into the queue to the first message an agent sent after it
-    (entries left without any agent message, handed back or closed, are not counted)."""
-    replies: list[float] = []
+def person_first_replies(events: Sequence[Event]) -> tuple[FirstReplyWait, ...]:
+    """Each entry into the queue until the first message an agent sent after it (entries left
+    without any agent message, handed back or closed, are not counted)."""
+    replies: list[FirstReplyWait] = []
     waiting_since: datetime | None = None
+    team: str | None = None
     for event in events:
         transition = _transition(event)
+        if transition == "escalate":  # the skill as the escalation named it, as routing reads it
+            skill = event.data.get("skill")
+            team = skill if isinstance(skill, str) else None
         if transition in ("escalate", "release"):
             waiting_since = waiting_since or event.created_at
         elif transition in ("close", "hand_back", "resume"):
             waiting_since = None
         elif waiting_since and event.kind is EventKind.MESSAGE and event.source is Source.AGENT:
-            replies.append((event.created_at - waiting_since).total_seconds())
+            replies.append(FirstReplyWait(waiting_since, event.created_at, team))
             waiting_since = None
     return tuple(replies)
 

@@ -8,10 +8,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from relaydesk.analytics.facts import ConversationFacts, ConversationHistory, facts_of
+from relaydesk.analytics.facts import (
+    ConversationFacts,
+    ConversationHistory,
+    FirstReplyWait,
+    facts_of,
+)
 from relaydesk.analytics.model_calls import model_table
 from relaydesk.analytics.report import Metric, Report, ReportFilter, ReportTable
 from relaydesk.analytics.stats import mean, percent, percentile, rounded, share
+from relaydesk.domain.business_hours import TeamHours
 
 REPEAT_WINDOW = timedelta(days=7)
 DEFAULT_SLA_FIRST_RESPONSE_S = 300.0  # settings.sla_first_response_minutes, in seconds
@@ -309,14 +315,23 @@ def _summary(
     wanted: ReportFilter,
     utilisation: float | None,
     sla_first_response_s: float,
+    hours: TeamHours | None = None,
 ) -> list[Metric]:
     values = _volume(facts, repeated) | _times(facts)
-    replies = [seconds for f in facts for seconds in f.person_first_replies]
-    late = sum(seconds > sla_first_response_s for seconds in replies)
+    replies = [wait for f in facts for wait in f.person_first_replies]
+    late = sum(_counted_seconds(wait, hours) > sla_first_response_s for wait in replies)
     values["sla_first_response_breach_rate"] = rounded(share(late, len(replies)))
     resolved = int(values["assistant_resolved"] or 0)
     values |= _people(facts, resolved, wanted.days, utilisation)
     return [Metric(key, label, values[key], unit) for key, label, unit in METRICS]
+
+
+def _counted_seconds(wait: FirstReplyWait, hours: TeamHours | None) -> float:
+    """The wait as the SLA counts it: open business hours only, when the team has hours."""
+    team_hours = hours.for_team(wait.team) if hours is not None else None
+    if team_hours is None:
+        return wait.seconds
+    return team_hours.open_time_between(wait.since, wait.until).total_seconds()
 
 
 def build_report(
@@ -324,6 +339,7 @@ def build_report(
     wanted: ReportFilter,
     agents: Mapping[str, AgentInfo] | None = None,
     sla_first_response_s: float = DEFAULT_SLA_FIRST_RESPONSE_S,
+    hours: TeamHours | None = None,
 ) -> Report:
     """The report for `wanted` from conversation histories.
 
@@ -343,5 +359,5 @@ def build_report(
         "intents": breakdown_table(facts, repeated, "intent", "By intent"),
         "model": model_table(call for f in facts for call in f.model_calls),
     }
-    summary = _summary(facts, repeated, wanted, utilisation, sla_first_response_s)
+    summary = _summary(facts, repeated, wanted, utilisation, sla_first_response_s, hours)
     return Report(wanted, summary, tables, FORMULAS)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from relaydesk.analytics.facts import ConversationHistory
 from relaydesk.analytics.metrics import REPEAT_WINDOW, AgentInfo, build_report
 from relaydesk.analytics.report import Report, ReportFilter
+from relaydesk.domain.business_hours import TeamHours
 from relaydesk.domain.model import ConversationId, Event, EventId, EventKind, Source
 from relaydesk.store.tables import agents, conversations, events
 
@@ -92,11 +93,15 @@ def load_agents(engine: Engine) -> dict[str, AgentInfo]:
 
 
 def report_from_store(
-    engine: Engine, wanted: ReportFilter, sla_first_response_s: float = 300.0
+    engine: Engine,
+    wanted: ReportFilter,
+    sla_first_response_s: float = 300.0,
+    hours: TeamHours | None = None,
 ) -> Report:
-    """The report for `wanted`, reading a week past its end to find repeat inquiries."""
+    """The report for `wanted`, reading a week past its end to find repeat inquiries; with
+    business hours, the SLA breach rate counts open time only."""
     histories = load_histories(engine, wanted.since, wanted.until + REPEAT_WINDOW)
-    return build_report(histories, wanted, load_agents(engine), sla_first_response_s)
+    return build_report(histories, wanted, load_agents(engine), sla_first_response_s, hours)
 
 
 def filter_values(engine: Engine) -> dict[str, Sequence[str]]:

