@@ -47,7 +47,7 @@ class PackAssistant:
         understanding = self.parts.understander.understand(
             text, conversation_language=known_language
         )
-        customer_id = context.customer.external_ref or state.verified_customer_id
+        customer_id = context.customer.signed_in_ref or state.verified_customer_id
         turn = TurnBuilder(self.parts, understanding, state, customer_id)
         turn.conversation_id = context.conversation.id
         turn.claimer = context.claim

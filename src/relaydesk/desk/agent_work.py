@@ -180,10 +180,10 @@ class AgentWorkDesk:
         return StoredNote(note.summary, list(note.suggested_replies))
 
     def _profile(self, customer: Customer) -> dict[str, Any]:
-        if not customer.external_ref:
+        if not customer.signed_in_ref:
             return {}
         try:
-            return self.profiles.profile(customer.external_ref)
+            return self.profiles.profile(customer.signed_in_ref)
         except Exception:
             log.warning("The customer profile could not be read", exc_info=True)
             return {"error": "The account data could not be loaded."}

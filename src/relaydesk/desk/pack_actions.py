@@ -133,8 +133,8 @@ class PackActions:
     def _customer_id(self, conversation_id: str) -> str | None:
         conversation = self.store.get_conversation(ConversationId(conversation_id))
         customer = self.store.get_customer(conversation.customer_id)
-        if customer.external_ref:
-            return customer.external_ref
+        if customer.signed_in_ref:
+            return customer.signed_in_ref
         history = self.store.events_after(conversation.id, max(0, conversation.last_seq - 200))
         return latest_state(history).verified_customer_id
 

@@ -48,6 +48,20 @@ class Customer:
     language: str | None = None
     external_ref: str | None = None
 
+    @property
+    def signed_in_ref(self) -> str | None:
+        """The operator's id for this customer when their site vouched for it; None for a
+        reference a channel made up to recognise a sender (`email:<address>`): anyone can
+        write a From line, so it proves nothing."""
+        ref = self.external_ref
+        if ref is None or ref.startswith(CHANNEL_REF_PREFIXES):
+            return None
+        return ref
+
+
+# References a channel gives the customers it recognises by address, not identities.
+CHANNEL_REF_PREFIXES = ("email:",)
+
 
 @dataclass(frozen=True)
 class Agent:
