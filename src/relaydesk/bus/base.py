@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 Message = dict[str, Any]
+log = logging.getLogger(__name__)
 
 
 class Subscription(Protocol):
@@ -25,3 +27,12 @@ class EventBus(Protocol):
 
 def conversation_topic(conversation_id: str) -> str:
     return f"conversation:{conversation_id}"
+
+
+def notify_changed(bus: EventBus, conversation_id: str) -> None:
+    """Tell a conversation's subscribers it changed. Best effort: subscribers also poll the
+    store, so a lost notification only delays delivery and never fails the change itself."""
+    try:
+        bus.publish(conversation_topic(conversation_id), {"conversation_id": conversation_id})
+    except Exception:
+        log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.desk.handoff import summarize
 from relaydesk.desk.handoff_notes import StoredNote, conversation_seq, note_event, stored_note
 from relaydesk.desk.routing import RoutingDesk
@@ -234,7 +234,7 @@ class AgentWorkDesk:
         events = self.store.events_after(conversation_id, 0, TRANSCRIPT_LIMIT)
         added = self.translation.translate_incoming(conversation, agent, events)
         if added:
-            self._notify(conversation_id)
+            notify_changed(self.bus, conversation_id)
         return len(added)
 
     def note(
@@ -279,7 +279,7 @@ class AgentWorkDesk:
             found = self.store.find_by_key(conversation_id, key or "")
             assert found is not None  # DuplicateKey is raised only when it exists
             event = found
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return event
 
     def run_tool(
@@ -305,7 +305,7 @@ class AgentWorkDesk:
             actor_id=agent.id,
         )
         self.store.append(conversation_id, [call, result])
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return outcome
 
     def hand_back(
@@ -326,7 +326,7 @@ class AgentWorkDesk:
             )
         )
         self.store.append(conversation_id, events, owner_change=(change, conversation.version))
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return self.store.get_conversation(conversation_id)
 
     def close(
@@ -357,7 +357,7 @@ class AgentWorkDesk:
         )
         self.store.append(conversation_id, events, owner_change=(change, conversation.version))
         self.queue.mark_left(conversation_id, self.routing.clock())
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return self.store.get_conversation(conversation_id)
 
     def _optional_note(self, agent: AgentAccount, note: str | None) -> list[NewEvent]:
@@ -365,11 +365,3 @@ class AgentWorkDesk:
             return []
         text = clean_message_text(note, self.max_message_chars)
         return [NewEvent(kind=EventKind.NOTE, source=Source.AGENT, text=text, actor_id=agent.id)]
-
-    def _notify(self, conversation_id: ConversationId) -> None:
-        try:
-            self.bus.publish(
-                conversation_topic(conversation_id), {"conversation_id": conversation_id}
-            )
-        except Exception:
-            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.agents import AgentAccount, ApprovalRequest, ApprovalStatus
 from relaydesk.domain.errors import Conflict, Forbidden, InvalidInput
@@ -127,7 +127,7 @@ class ApprovalDesk:
                 actor_id=requester,
             )
             self.store.append(conversation_id, [pending])
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return request.id
 
     def pending_for(self, agent: AgentAccount) -> list[ApprovalRequest]:
@@ -220,7 +220,7 @@ class ApprovalDesk:
             self.store.append(request.conversation_id, events)
         else:
             self._append_and_return(request.conversation_id, events)
-        self._notify(request.conversation_id)
+        notify_changed(self.bus, request.conversation_id)
 
     def _append_and_return(self, conversation_id: ConversationId, events: list[NewEvent]) -> None:
         """Append the decision; a conversation waiting only for it goes back to the assistant."""
@@ -255,11 +255,3 @@ class ApprovalDesk:
                 self.routing.publish_queue_change()
                 return
         self.store.append(conversation_id, events)
-
-    def _notify(self, conversation_id: ConversationId) -> None:
-        try:
-            self.bus.publish(
-                conversation_topic(conversation_id), {"conversation_id": conversation_id}
-            )
-        except Exception:
-            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)

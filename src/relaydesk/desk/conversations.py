@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from relaydesk.assistant.turn import Assistant, Escalation, TurnContext, TurnResult
 from relaydesk.assistant.understanding.human_request import asks_for_human
-from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.desk.text import clean_message_text
 from relaydesk.domain.errors import Conflict
 from relaydesk.domain.model import (
@@ -122,7 +122,7 @@ class ConversationDesk:
             except DuplicateKey:
                 return self._replay(conversation_id, key, client_address)
             if stored is not None:
-                self._notify(conversation_id)
+                notify_changed(self.bus, conversation_id)
                 answered = self._answer_stored(stored, client_address)
                 return MessageReceipt(stored.message, answered, False)
             conversation = self.store.get_conversation(conversation_id)  # NotFound if none
@@ -136,7 +136,7 @@ class ConversationDesk:
         """A retried key: the first message, and its answer (taken now if a crash lost it)."""
         found = self.store.find_by_key(conversation_id, key)
         assert found is not None  # DuplicateKey is raised only when it exists
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         replies = self.store.events_caused_by(found.id)
         if not replies:
             # A retry after a crash between storing and answering.
@@ -158,7 +158,7 @@ class ConversationDesk:
                 [escalation_event(escalation, Source.CUSTOMER)],
                 owner_change=(change, conversation.version),
             )
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return self.store.get_conversation(conversation_id)
 
     def close_by_customer(self, conversation_id: ConversationId) -> Conversation:
@@ -170,7 +170,7 @@ class ConversationDesk:
         event = close_event(Source.CUSTOMER, conversation.owner, "ended_by_customer")
         with contextlib.suppress(Conflict):  # someone else closed or claimed it meanwhile
             self.store.append(conversation_id, [event], owner_change=(change, conversation.version))
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return self.store.get_conversation(conversation_id)
 
     def customer_events_after(
@@ -224,7 +224,7 @@ class ConversationDesk:
         except (DuplicateKey, Conflict):
             return self.store.events_caused_by(message.id)
         self._queue_proposals(conversation.id, replies)
-        self._notify(conversation.id)
+        notify_changed(self.bus, conversation.id)
         return replies
 
     def _claim(self, conversation_id: ConversationId, message: Event, key: str) -> bool:
@@ -300,15 +300,6 @@ class ConversationDesk:
             owner_change=owner_change,
             language=result.language,
         )
-
-    def _notify(self, conversation_id: ConversationId) -> None:
-        try:
-            self.bus.publish(
-                conversation_topic(conversation_id), {"conversation_id": conversation_id}
-            )
-        except Exception:
-            # Subscribers also poll the store, so a lost notification only delays delivery.
-            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
 
 
 def close_event(source: Source, before: Owner, disposition: str) -> NewEvent:

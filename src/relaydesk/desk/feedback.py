@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.domain.errors import Conflict, InvalidInput
 from relaydesk.domain.model import ConversationId, Event, EventKind, NewEvent, Owner, Source
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
-
-log = logging.getLogger(__name__)
 
 MIN_SCORE, MAX_SCORE = 1, 5
 MAX_COMMENT_CHARS = 2000
@@ -61,7 +58,7 @@ class FeedbackDesk:
             )
         except DuplicateKey as error:
             raise Conflict("This conversation has already been rated.") from error
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return CsatRating(event=event, close_seq=close.seq)
 
     def _last_close(self, conversation_id: ConversationId, last_seq: int) -> Event | None:
@@ -74,14 +71,6 @@ class FeedbackDesk:
             if event.kind is EventKind.OWNER_CHANGED and event.data.get("to") == Owner.CLOSED.value
         ]
         return closes[-1] if closes else None
-
-    def _notify(self, conversation_id: ConversationId) -> None:
-        try:
-            self.bus.publish(
-                conversation_topic(conversation_id), {"conversation_id": conversation_id}
-            )
-        except Exception:
-            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
 
 
 def _clean_comment(comment: str | None) -> str | None:

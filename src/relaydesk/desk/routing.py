@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from relaydesk.bus.base import EventBus, conversation_topic
+from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.desk.queue_notices import follow_up_notice
 from relaydesk.desk.waiting import WaitTeller, language_spoken
 from relaydesk.domain.agents import (
@@ -155,7 +155,7 @@ class RoutingDesk:
             self.store.append(
                 conversation.id, [notice], idempotency_key=f"queued:{conversation.version}"
             )
-        self._notify(conversation.id)
+        notify_changed(self.bus, conversation.id)
 
     def tell_position(self, conversation_id: ConversationId, message: Event) -> list[Event]:
         """A waiting customer asks for a person again: the current place and wait, at once."""
@@ -171,7 +171,7 @@ class RoutingDesk:
             )
         except DuplicateKey:
             return self.store.events_caused_by(message.id)
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return told
 
     def position_of(self, entry: QueueEntry) -> int:
@@ -206,7 +206,7 @@ class RoutingDesk:
         key = f"follow-up:{conversation.version}:{email.lower()}"
         with contextlib.suppress(DuplicateKey):
             self.store.append(conversation_id, [note, thanks], idempotency_key=key)
-        self._notify(conversation_id)
+        notify_changed(self.bus, conversation_id)
         return self.store.get_conversation(conversation_id)
 
     # --- the queue as agents see it ---
@@ -313,7 +313,7 @@ class RoutingDesk:
         now = self.clock()
         self.queue.mark_assigned(conversation.id, agent.id, now)
         self.agents.touch(agent.id, now, wake=True)
-        self._notify(conversation.id)
+        notify_changed(self.bus, conversation.id)
         self._publish_queue()
         return self.store.get_conversation(conversation.id)
 
@@ -387,14 +387,6 @@ class RoutingDesk:
         self.sync_queue()
         self.release_absent_agents()
         self.auto_assign()
-
-    def _notify(self, conversation_id: ConversationId) -> None:
-        try:
-            self.bus.publish(
-                conversation_topic(conversation_id), {"conversation_id": conversation_id}
-            )
-        except Exception:
-            log.warning("Could not publish a notification for %s", conversation_id, exc_info=True)
 
     def publish_queue_change(self) -> None:
         """Tell consoles the queue changed (a conversation left it without a person)."""
