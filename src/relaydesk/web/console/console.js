@@ -178,23 +178,38 @@
 
     // With translation on, a new customer message is translated for the agent; the
     // translation comes back on this socket and is shown under the message it translates.
+    function line(testid, className, words) {
+      const span = document.createElement("span");
+      span.className = className;
+      if (testid) span.dataset.testid = testid;
+      span.textContent = words;
+      return span;
+    }
+
     function translated(event) {
       if (!root.dataset.translate) return;
       const data = event.data || {};
-      if (event.kind === "message" && event.source === "customer") {
+      const item = transcript.querySelector('li[data-seq="' + event.seq + '"]');
+      if (event.kind === "message" && event.source === "agent" && item) {
+        if (data.original) {
+          item.append(line("written-as", "translation", "Written as (" +
+            text(data.original.language) + "): " + text(data.original.text)));
+        } else if (data.translation_failed) {
+          item.append(line(null, "translation failed",
+            "Sent as written: the translation failed (" + text(data.translation_failed) + ")"));
+        }
+      } else if (event.kind === "message" && event.source === "customer") {
         const url = "/console/conversations/" + encodeURIComponent(root.dataset.conversation) + "/translate";
         fetch(url, { method: "POST", credentials: "same-origin",
           body: new URLSearchParams({ csrf_token: root.dataset.csrf }) });
       } else if (event.kind === "signal" && data.translation && data.translation.text) {
         const message = transcript.querySelector('li[data-seq="' + data.translation.of_seq + '"]');
         if (!message) return;
-        const line = document.createElement("span");
-        line.className = "translation";
-        line.dataset.testid = "translation";
-        line.lang = text(data.translation.to);
-        line.textContent = "Translated (" + text(data.translation.from) + " → " +
-          text(data.translation.to) + "): " + text(data.translation.text);
-        message.append(line);
+        const shown = line("translation", "translation", "Translated (" +
+          text(data.translation.from) + " → " + text(data.translation.to) + "): " +
+          text(data.translation.text));
+        shown.lang = text(data.translation.to);
+        message.append(shown);
       }
     }
 
