@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from agents.helpers import Desks
+from agents.helpers import FAST_HASHER, PASSWORD, Desks
+from agents.test_console_pages import sign_in
+from relaydesk.api.app import create_app
+from relaydesk.assistant.turn import AcknowledgingAssistant
 from relaydesk.desk.opening_hours import team_hours
 from relaydesk.desk.worklist import SlaTargets, Worklist
+from relaydesk.domain.agents import Role
 from relaydesk.domain.model import EventKind, Source
 from relaydesk.settings import OpeningHoursSetting, Settings
+from relaydesk.store.engine import make_engine
+from relaydesk.store.migrate import upgrade
 from relaydesk.store.worklist import WorklistStore
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -166,3 +174,37 @@ def test_the_sla_clock_is_paused_outside_hours_and_the_target_moves_past_the_clo
     desks.clock.now = local(2026, 12, 5, 10, 4).astimezone(UTC)  # open again, and late
     (row,) = board.queue(maria)
     assert row.sla_state(desks.clock(), TARGETS) == "breached"
+
+
+def test_supervisors_see_each_teams_hours_and_whether_it_is_open_on_the_team_page(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'hours.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    today = datetime.now(UTC).date()
+    hours = {
+        "default": {"timezone": "UTC", "days": {"mon-sun": "09:00-17:00"}, "holidays": [today]},
+        "billing": {"timezone": "UTC", "days": {"mon-sun": "00:00-24:00"}},
+    }
+    settings = Settings(
+        database_url=url,
+        data_dir=tmp_path,
+        environment="test",
+        assistant="acknowledge",
+        business_hours=hours,  # type: ignore[arg-type]
+    )
+    app = create_app(settings, AcknowledgingAssistant())
+    app.state.services.agents.hasher = FAST_HASHER
+    with TestClient(app) as client:
+        app.state.services.agents.add_agent(
+            email="sam@example.com", display_name="Sam", password=PASSWORD, role=Role.SUPERVISOR
+        )
+        sign_in(client, "sam@example.com")
+        page = client.get("/console/team").text
+    section = page.split('data-testid="business-hours"')[1].split("</section>")[0]
+    default, billing = section.split("<tr>")[2:4]
+    assert "mon-sun 09:00-17:00" in default and today.isoformat() in default
+    assert "closed until" in default and "09:00 UTC" in default
+    assert "billing" in billing and ">open<" in billing

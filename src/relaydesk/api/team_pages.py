@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from relaydesk.api.console import FormSession, PageSession, after, render, to_login
 from relaydesk.api.deps import ServicesDep
+from relaydesk.desk.opening_hours import hours_overview
 from relaydesk.domain.agents import Role
 from relaydesk.domain.model import AgentId, ConversationId
 
@@ -43,6 +44,9 @@ def team_page(session: PageSession, services: ServicesDep, notice: str | None = 
         notice=notice,
         team=services.console.team.roster(session.agent),
         roles=[Role.AGENT] if session.agent.role is Role.SUPERVISOR else list(Role),
+        hours=hours_overview(
+            services.settings.business_hours, services.routing.hours, services.routing.clock()
+        ),
     )
 
 

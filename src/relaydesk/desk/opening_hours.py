@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -41,3 +42,31 @@ def back_at_words(moment: datetime, hours: OpeningHours, language: str | None) -
     day = format_skeleton("MMMEd", moment, tzinfo=hours.zone, locale=locale)
     time = format_skeleton("Hm", moment, tzinfo=hours.zone, locale=locale)
     return f"{day} {time} ({hours.zone})"
+
+
+@dataclass(frozen=True)
+class TeamHoursRow:
+    """One team's hours as the team page shows them."""
+
+    team: str
+    timezone: str
+    days: dict[str, str]
+    holidays: list[date]  # the coming ones
+    closed_until: datetime | None  # None: open now
+
+
+def hours_overview(
+    settings: Mapping[str, OpeningHoursSetting], hours: TeamHours, now: datetime
+) -> list[TeamHoursRow]:
+    """Every configured team, the default first, with whether it is open now."""
+    names = sorted(settings, key=lambda name: (name != DEFAULT_TEAM, name))
+    return [
+        TeamHoursRow(
+            team=name,
+            timezone=settings[name].timezone,
+            days=dict(settings[name].days),
+            holidays=sorted(day for day in settings[name].holidays if day >= now.date())[:6],
+            closed_until=hours.closed_until(None if name == DEFAULT_TEAM else name, now),
+        )
+        for name in names
+    ]
