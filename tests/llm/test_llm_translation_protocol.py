@@ -174,3 +174,17 @@ def test_without_a_model_nothing_is_translated(tmp_path: Path) -> None:
         events = services.store.events_after(conversation.id, 0, 100)
     assert services.agent_work.translation is None and "data-translate" not in page
     assert not [e for e in events if "translation" in e.data or "original" in e.data]
+
+
+def test_protocol_a_slow_model_is_asked_once_per_opening_not_once_per_message(
+    fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    with console(tmp_path, fake_openai.base_url) as client:
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        conversation, sam = german_customer_and_english_supervisor(services)
+        services.conversations.receive_customer_message(conversation.id, "Hallo?", "k2")
+        fake_openai.script(Scripted(IN_ENGLISH, first_delay_s=2.0), "Hello?")
+        view = services.agent_work.open(conversation.id, sam)
+        asked = len(fake_openai.requests)
+    assert asked == 1  # the second message waits for the next opening
+    assert not [e for e in view.events if "translation" in e.data]

@@ -21,7 +21,9 @@ from relaydesk.domain.model import Conversation, Event, EventKind, NewEvent, Sou
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
 
 TRANSLATION_KEY = "translation"
-RECENT_MESSAGES = 10  # older messages are not translated on opening; the agent has the summary
+# Older messages are not translated on opening (the agent has the summary): each one is a model
+# call the page waits for.
+RECENT_MESSAGES = 5
 
 
 class TranslationResult(Protocol):
@@ -92,17 +94,23 @@ class ConsoleTranslation:
         ][-RECENT_MESSAGES:]
         added: list[Event] = []
         for message in waiting:
-            if message.seq not in done:
-                added += self._translate_message(conversation, message, target)
+            if message.seq in done:
+                continue
+            translated = self._translate_message(conversation, message, target)
+            if translated is None:
+                break  # the model is slow or down: the page does not wait for it again
+            added += translated
         return added
 
     def _translate_message(
         self, conversation: Conversation, message: Event, target: str
-    ) -> list[Event]:
+    ) -> list[Event] | None:
+        """The stored translation event; None when the model was unavailable (asked again on
+        the next opening or message)."""
         assert message.text is not None
         result = self.translator.translate(message.text, conversation.language, target)
         if result.record.get("outcome") == "unavailable":
-            return []  # tried again on the next opening or message
+            return None
         translation = NewEvent(
             EventKind.SIGNAL,
             Source.SYSTEM,
