@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 import anyio
 import anyio.to_thread
@@ -29,7 +30,7 @@ from relaydesk.api.console import include_agent_side
 from relaydesk.api.dashboard import include_dashboard
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
-from relaydesk.api.metrics import install_metrics
+from relaydesk.api.metrics import ServiceMetrics, install_metrics
 from relaydesk.api.team_pages import include_team_pages
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.knowledge import KnowledgeBase
@@ -100,7 +101,7 @@ def build_note_writer(
         return None
     from relaydesk.llm.setup import build_handoff_writer  # optional extra `llm`
 
-    claims = assistant.parts.claim_patterns if isinstance(assistant, PackAssistant) else ()
+    claims = assistant.parts.claim_patterns if assistant.parts is not None else ()
     company = pack.branding.company_name
     return build_handoff_writer(settings, summarize, company=company, claims=claims)
 
@@ -119,6 +120,27 @@ def build_translation(
     return ConsoleTranslation(store, translator, settings.agent_language)
 
 
+def with_language_model(
+    settings: Settings,
+    bus: EventBus,
+    pack: Pack,
+    assistant: Assistant,
+    metrics: ServiceMetrics | None,
+) -> Assistant:
+    """The pack's assistant with the configured model roles (their counters on /metrics);
+    the assistant as it is without a model server or a pack."""
+    if assistant.parts is None or not settings.llm_base_url:
+        return assistant
+    from relaydesk.llm.setup import build_turn_roles, register_llm_metrics  # extra `llm`
+
+    roles = build_turn_roles(settings, bus, company=pack.branding.company_name)
+    if roles is None:
+        return assistant
+    if metrics is not None:
+        register_llm_metrics(metrics.registry, roles)
+    return PackAssistant(replace(assistant.parts, llm=roles))
+
+
 def build_services(
     settings: Settings,
     assistant: Assistant | None = None,
@@ -127,6 +149,7 @@ def build_services(
     approval_executor: ApprovedActionExecutor | None = None,
     customer_profiles: CustomerProfileSource | None = None,
     agent_tools: AgentToolRunner | None = None,
+    metrics: ServiceMetrics | None = None,
 ) -> Services:
     """Wire store, bus, assistant and desks from settings and the chosen pack."""
     pack = pack or load_pack(settings.pack)
@@ -137,14 +160,11 @@ def build_services(
     )
     store = conversation_store(engine, settings.transcript_pii)
     bus = build_bus(settings)
-    assistant = assistant or build_assistant(settings, engine, pack)
-    install_channel_hooks(store, settings, assistant)
-    if isinstance(assistant, PackAssistant) and settings.llm_base_url:
-        from relaydesk.llm.setup import attach_language_model  # optional extra `llm`
-
-        company = pack.branding.company_name
-        assistant = attach_language_model(assistant, settings, bus, company=company)
-    if isinstance(assistant, PackAssistant):
+    assistant = with_language_model(
+        settings, bus, pack, assistant or build_assistant(settings, engine, pack), metrics
+    )
+    install_channel_hooks(store, settings, assistant.parts)
+    if assistant.parts is not None:
         # The pack's tools serve people too: approved actions, agents' calls, the profile.
         actions = PackActions(store, assistant.parts)
         approval_executor = approval_executor or actions
@@ -159,6 +179,7 @@ def build_services(
     desk = ConversationDesk(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk,
         waiting=routing, attempts=StoredAttempts(store.engine),
+        observe_turn=metrics.turn_seconds.observe if metrics is not None else None,
     )
     work = AgentWorkDesk(
         store,
@@ -183,13 +204,15 @@ def build_services(
         routing=routing,
         agent_work=work,
         approvals=approval_desk,
-        console=build_console_desks(settings, engine, assistant, work, approval_desk, agent_desk),
+        console=build_console_desks(
+            settings, engine, assistant.parts, work, approval_desk, agent_desk
+        ),
     )
 
 
 def help_centre(assistant: Assistant, pack: Pack) -> KnowledgeBase:
     """The articles the assistant links to, served at /help so every link works."""
-    if isinstance(assistant, PackAssistant):
+    if assistant.parts is not None:
         return assistant.parts.knowledge
     return KnowledgeBase.load(pack.knowledge_dir)
 
@@ -199,7 +222,8 @@ def create_app(
 ) -> FastAPI:
     """The app for `settings`; the pack is the one the settings name unless one is given."""
     require_real_secrets_off_loopback(settings)  # before anything is built or opened
-    services = build_services(settings, assistant, pack=pack)
+    metrics = ServiceMetrics()
+    services = build_services(settings, assistant, pack=pack, metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -244,11 +268,7 @@ def create_app(
     app.include_router(channel_offer_routes.router)
     app.include_router(email_attachment_routes.router)
     include_dashboard(app)
-    metrics = install_metrics(app, services)
-    if settings.llm_base_url:
-        from relaydesk.llm.setup import register_llm_metrics
-
-        register_llm_metrics(metrics.registry, services.conversations.assistant)
+    install_metrics(app, services, metrics)
     app.include_router(help_pages.router)
     landing = home.landing_page(shop_mounted=shop_mounted, docs_on=docs_on)
     app.include_router(home.home_router(landing))

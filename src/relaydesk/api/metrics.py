@@ -1,9 +1,9 @@
 """Prometheus metrics of the service itself: request latency, turn latency, queue, agents.
 
-`install_metrics(app, services)` adds a pure ASGI middleware timing every HTTP request
-(labelled by route template, never the raw path), wraps the assistant to time its turns,
-and serves `GET /metrics` from the app's own registry (no global default registry, so
-several apps in one process, as in tests, do not collide).
+`install_metrics(app, services, metrics)` adds a pure ASGI middleware timing every HTTP
+request (labelled by route template, never the raw path) and serves `GET /metrics` from the
+app's own registry (no global default registry, so several apps in one process, as in
+tests, do not collide). The conversation desk observes turn durations itself.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hmac
 import threading
 import time
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import FastAPI, Header, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relaydesk.api.deps import Services, bearer_token
-from relaydesk.assistant.turn import Assistant, TurnContext, TurnResult
 from relaydesk.domain.agents import Presence
 from relaydesk.domain.errors import NotFound, Unauthorized
 from relaydesk.domain.model import Owner
@@ -35,7 +34,8 @@ SCRAPE_CACHE_SECONDS = 5.0
 
 
 class ServiceMetrics:
-    """The registry and instruments one app instance reports."""
+    """The registry and instruments one app instance reports; the app factory builds it
+    first and hands `turn_seconds.observe` to the conversation desk."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -88,24 +88,6 @@ class DeskGauges(Collector):
         )
 
 
-class TimedAssistant:
-    """The configured assistant, with each turn's duration observed."""
-
-    def __init__(self, inner: Assistant, histogram: Histogram) -> None:
-        self.inner = inner
-        self.histogram = histogram
-
-    def take_turn(self, context: TurnContext) -> TurnResult:
-        started = time.perf_counter()
-        try:
-            return self.inner.take_turn(context)
-        finally:
-            self.histogram.observe(time.perf_counter() - started)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-
 class RequestTimer:
     """Pure ASGI middleware: time HTTP requests, labelled by the matched route's template."""
 
@@ -136,12 +118,10 @@ class RequestTimer:
             )
 
 
-def install_metrics(app: FastAPI, services: Services) -> ServiceMetrics:
-    """Time requests and turns, gauge the queue and agents, and serve GET /metrics."""
-    metrics = ServiceMetrics()
+def install_metrics(app: FastAPI, services: Services, metrics: ServiceMetrics) -> None:
+    """Time requests, gauge the queue and agents, and serve GET /metrics (the desk observes
+    turns into `metrics.turn_seconds` itself, given it when the app was built)."""
     metrics.registry.register(DeskGauges(services))
-    desk = services.conversations
-    desk.assistant = TimedAssistant(desk.assistant, metrics.turn_seconds)
     app.add_middleware(RequestTimer, metrics=metrics)
 
     token = services.settings.metrics_token
@@ -158,4 +138,3 @@ def install_metrics(app: FastAPI, services: Services) -> ServiceMetrics:
         return Response(metrics.expose(), media_type=CONTENT_TYPE_LATEST)
 
     app.state.metrics = metrics
-    return metrics

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relaydesk.domain.model import Conversation, Customer, Event, EventKind, NewEvent, Source
 from relaydesk.tools.attempts import AttemptLimits
+
+if TYPE_CHECKING:
+    from relaydesk.assistant.parts import AssistantParts
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,18 @@ class TurnResult:
 
 
 class Assistant(Protocol):
+    @property
+    def parts(self) -> AssistantParts | None:
+        """The pack's parts it answers with (tools, knowledge, flows); None without a pack."""
+        ...
+
     def take_turn(self, context: TurnContext) -> TurnResult: ...
 
 
 class AcknowledgingAssistant:
     """Replies with a fixed acknowledgement: the turn's plumbing without understanding."""
+
+    parts: AssistantParts | None = None
 
     def take_turn(self, context: TurnContext) -> TurnResult:
         reply = NewEvent(

