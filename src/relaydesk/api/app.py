@@ -26,6 +26,7 @@ from relaydesk.api import email_attachments as email_attachment_routes
 from relaydesk.api import webhooks as webhook_admin
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.canned import include_canned
+from relaydesk.api.channel_pages import include_channel_pages
 from relaydesk.api.console import include_agent_side
 from relaydesk.api.dashboard import include_dashboard
 from relaydesk.api.deps import Services
@@ -263,6 +264,7 @@ def create_app(
     include_agent_side(app)
     include_canned(app)
     include_team_pages(app)
+    include_channel_pages(app)
     app.include_router(privacy.router)
     app.include_router(webhook_admin.router)
     app.include_router(channel_offer_routes.router)

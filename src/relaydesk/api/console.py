@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from relaydesk.api import admin, agent, agent_stream, follow_up
 from relaydesk.api.agent import SESSION_COOKIE, set_session_cookie
 from relaydesk.api.deps import ServicesDep, client_address
+from relaydesk.channels.email.attachments import AttachmentStore
 from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentSession
 from relaydesk.desk.translations import translations_by_seq
@@ -259,6 +260,7 @@ def conversation_page(
         result_card=services.console.result_card,
         translations=translations_by_seq(view.events),
         translate_to=_translate_to(services.agent_work, view.conversation, session.agent),
+        attachments=AttachmentStore(services.store.engine).of_conversation(view.conversation.id),
     )
 
 

@@ -178,6 +178,14 @@ class Outbox:
                 ).scalar_one()
             )
 
+    def recent(self, conversation_id: str | None = None, limit: int = 200) -> list[OutgoingEmail]:
+        """The newest first, for the supervisors' outbox log."""
+        query = select(outbox_emails).order_by(outbox_emails.c.created_at.desc()).limit(limit)
+        if conversation_id is not None:
+            query = query.where(outbox_emails.c.conversation_id == conversation_id)
+        with self.engine.connect() as conn:
+            return [_to_email(row._mapping) for row in conn.execute(query)]
+
     def list(self, conversation_id: str | None = None, limit: int = 200) -> list[OutgoingEmail]:
         query = select(outbox_emails).order_by(outbox_emails.c.created_at).limit(limit)
         if conversation_id is not None:
