@@ -1,7 +1,7 @@
 import pytest
 
 from relaydesk.domain.errors import IllegalTransition
-from relaydesk.domain.model import Owner
+from relaydesk.domain.model import EventKind, Owner, Source
 from relaydesk.domain.ownership import Transition, apply_transition
 
 
@@ -37,3 +37,14 @@ def test_a_queued_conversation_whose_approval_was_decided_resumes_with_the_assis
     assert (change.before, change.after) == (Owner.QUEUED, Owner.ASSISTANT)
     with pytest.raises(IllegalTransition, match="cannot resume"):
         apply_transition(Owner.AGENT, Transition.RESUME)
+
+
+def test_the_owner_changed_event_is_built_from_the_change_itself() -> None:
+    change = apply_transition(Owner.AGENT, Transition.CLOSE)
+    event = change.event(Source.AGENT, text="Closed.", actor_id="agt_1", disposition="resolved")
+    assert (event.kind, event.source, event.text, event.actor_id) == (
+        EventKind.OWNER_CHANGED, Source.AGENT, "Closed.", "agt_1",
+    )  # fmt: skip
+    assert event.data == {
+        "transition": "close", "from": "agent", "to": "closed", "disposition": "resolved",
+    }  # fmt: skip

@@ -28,7 +28,6 @@ from relaydesk.domain.model import (
     Event,
     EventKind,
     NewEvent,
-    Owner,
     Source,
 )
 from relaydesk.domain.ownership import Transition, apply_transition
@@ -317,11 +316,9 @@ class AgentWorkDesk:
         change = apply_transition(conversation.owner, Transition.HAND_BACK)
         events = self._optional_note(agent, note)
         events.append(
-            NewEvent(
-                kind=EventKind.OWNER_CHANGED,
-                source=Source.AGENT,
+            change.event(
+                Source.AGENT,
                 text="You are back with our assistant, who can help with anything else.",
-                data={"transition": change.transition.value, "from": "agent", "to": "assistant"},
                 actor_id=agent.id,
             )
         )
@@ -342,17 +339,11 @@ class AgentWorkDesk:
         change = apply_transition(conversation.owner, Transition.CLOSE)
         events = self._optional_note(agent, note)
         events.append(
-            NewEvent(
-                kind=EventKind.OWNER_CHANGED,
-                source=Source.AGENT,
+            change.event(
+                Source.AGENT,
                 text="This conversation is closed. Write again any time if you need more help.",
-                data={
-                    "transition": change.transition.value,
-                    "from": conversation.owner.value,
-                    "to": Owner.CLOSED.value,
-                    "disposition": disposition.value,
-                },
                 actor_id=agent.id,
+                disposition=disposition.value,
             )
         )
         self.store.append(conversation_id, events, owner_change=(change, conversation.version))

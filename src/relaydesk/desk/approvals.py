@@ -233,16 +233,10 @@ class ApprovalDesk:
         )
         if waiting_for_this:
             change = apply_transition(conversation.owner, Transition.RESUME)
-            back = NewEvent(
-                kind=EventKind.OWNER_CHANGED,
-                source=Source.SYSTEM,
+            back = change.event(
+                Source.SYSTEM,
                 text="You are back with our assistant, who can help with anything else.",
-                data={
-                    "transition": change.transition.value,
-                    "from": Owner.QUEUED.value,
-                    "to": Owner.ASSISTANT.value,
-                    "reason": "approval_decided",
-                },
+                reason="approval_decided",
             )
             try:
                 self.store.append(

@@ -23,7 +23,7 @@ from relaydesk.domain.model import (
     Owner,
     Source,
 )
-from relaydesk.domain.ownership import Transition, apply_transition
+from relaydesk.domain.ownership import OwnerChange, Transition, apply_transition
 from relaydesk.domain.visibility import for_customer
 from relaydesk.store.conversations import ConversationStore, DuplicateKey, StoredMessage
 from relaydesk.tools.attempts import AttemptLimits
@@ -158,7 +158,7 @@ class ConversationDesk:
         with contextlib.suppress(Conflict):  # a concurrent escalation got there first
             self.store.append(
                 conversation_id,
-                [escalation_event(escalation, Source.CUSTOMER)],
+                [escalation_event(change, escalation, Source.CUSTOMER)],
                 owner_change=(change, conversation.version),
             )
         notify_changed(self.bus, conversation_id)
@@ -170,7 +170,7 @@ class ConversationDesk:
         if conversation.owner is Owner.CLOSED:
             return conversation
         change = apply_transition(conversation.owner, Transition.CLOSE)
-        event = close_event(Source.CUSTOMER, conversation.owner, "ended_by_customer")
+        event = change.event(Source.CUSTOMER, disposition="ended_by_customer")
         with contextlib.suppress(Conflict):  # someone else closed or claimed it meanwhile
             self.store.append(conversation_id, [event], owner_change=(change, conversation.version))
         notify_changed(self.bus, conversation_id)
@@ -186,11 +186,7 @@ class ConversationDesk:
 
     def _reopen(self, conversation: Conversation) -> Conversation:
         change = apply_transition(conversation.owner, Transition.REOPEN)
-        note = NewEvent(
-            kind=EventKind.OWNER_CHANGED,
-            source=Source.SYSTEM,
-            data={"transition": change.transition.value, "from": "closed", "to": "assistant"},
-        )
+        note = change.event(Source.SYSTEM)
         with contextlib.suppress(Conflict):  # someone else reopened it first
             self.store.append(conversation.id, [note], owner_change=(change, conversation.version))
         return self.store.get_conversation(conversation.id)
@@ -288,11 +284,11 @@ class ConversationDesk:
         if result.escalation is not None:
             change = apply_transition(conversation.owner, Transition.ESCALATE)
             owner_change = (change, conversation.version)
-            new_events.append(escalation_event(result.escalation))
+            new_events.append(escalation_event(change, result.escalation))
         elif result.close:
             change = apply_transition(conversation.owner, Transition.CLOSE)
             owner_change = (change, conversation.version)
-            new_events.append(close_event(Source.ASSISTANT, conversation.owner, "resolved"))
+            new_events.append(change.event(Source.ASSISTANT, disposition="resolved"))
         if new_events:
             # The turn's latency rides on its first event, where analytics finds it.
             first = new_events[0]
@@ -308,30 +304,13 @@ class ConversationDesk:
         )
 
 
-def close_event(source: Source, before: Owner, disposition: str) -> NewEvent:
-    return NewEvent(
-        kind=EventKind.OWNER_CHANGED,
-        source=source,
-        data={
-            "transition": Transition.CLOSE.value,
-            "from": before.value,
-            "to": Owner.CLOSED.value,
-            "disposition": disposition,
-        },
-    )
-
-
-def escalation_event(escalation: Escalation, source: Source = Source.ASSISTANT) -> NewEvent:
-    return NewEvent(
-        kind=EventKind.OWNER_CHANGED,
-        source=source,
-        data={
-            "transition": Transition.ESCALATE.value,
-            "from": Owner.ASSISTANT.value,
-            "to": Owner.QUEUED.value,
-            "reason": escalation.reason,
-            "priority": escalation.priority,
-            "skill": escalation.skill,
-            "detail": escalation.detail,
-        },
+def escalation_event(
+    change: OwnerChange, escalation: Escalation, source: Source = Source.ASSISTANT
+) -> NewEvent:
+    return change.event(
+        source,
+        reason=escalation.reason,
+        priority=escalation.priority,
+        skill=escalation.skill,
+        detail=escalation.detail,
     )

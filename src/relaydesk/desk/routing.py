@@ -291,18 +291,12 @@ class RoutingDesk:
         self, conversation: Conversation, agent: AgentAccount, *, automatic: bool
     ) -> Conversation:
         change = apply_transition(conversation.owner, Transition.CLAIM)
-        joined = NewEvent(
-            kind=EventKind.OWNER_CHANGED,
-            source=Source.AGENT,
+        joined = change.event(
+            Source.AGENT,
             actor_id=agent.id,
             text=f"{agent.display_name} has joined the conversation.",
-            data={
-                "transition": Transition.CLAIM.value,
-                "from": Owner.QUEUED.value,
-                "to": Owner.AGENT.value,
-                "agent_name": agent.display_name,
-                "automatic": automatic,
-            },
+            agent_name=agent.display_name,
+            automatic=automatic,
         )
         self.store.append(
             conversation.id,
@@ -367,17 +361,11 @@ class RoutingDesk:
 
     def _release(self, conversation: Conversation, why: str) -> None:
         change = apply_transition(conversation.owner, Transition.RELEASE)
-        back = NewEvent(
-            kind=EventKind.OWNER_CHANGED,
-            source=Source.SYSTEM,
+        back = change.event(
+            Source.SYSTEM,
             text="The person helping you had to step away; you are back in the queue.",
-            data={
-                "transition": Transition.RELEASE.value,
-                "from": Owner.AGENT.value,
-                "to": Owner.QUEUED.value,
-                "reason": why,
-                "released_agent": conversation.agent_id,
-            },
+            reason=why,
+            released_agent=conversation.agent_id,
         )
         self.store.append(conversation.id, [back], owner_change=(change, conversation.version))
         self.enqueue(conversation.id, conversation.version + 1)

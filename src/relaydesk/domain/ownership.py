@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from relaydesk.domain.errors import IllegalTransition
-from relaydesk.domain.model import Owner
+from relaydesk.domain.model import EventKind, NewEvent, Owner, Source
 
 
 class Transition(StrEnum):
@@ -40,6 +40,24 @@ class OwnerChange:
     transition: Transition
     before: Owner
     after: Owner
+
+    def event(
+        self,
+        source: Source,
+        *,
+        text: str | None = None,
+        actor_id: str | None = None,
+        **details: object,
+    ) -> NewEvent:
+        """The owner_changed event recording this change: its transition, from and to come
+        from the change itself, `details` say why and how (reason, disposition, agent...)."""
+        data = {
+            "transition": self.transition.value,
+            "from": self.before.value,
+            "to": self.after.value,
+            **details,
+        }
+        return NewEvent(EventKind.OWNER_CHANGED, source, text, data, actor_id)
 
 
 def apply_transition(current: Owner, transition: Transition) -> OwnerChange:
