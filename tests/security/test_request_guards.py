@@ -1,11 +1,13 @@
 """Abuse limits at the door: body size, request rates, origins; cookies and CSRF hold."""
 
+import uuid
 from pathlib import Path
 
 import pytest
 
 from relaydesk.security.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from security.web import app_client, sign_in_every_role, start_conversation
+from support.limits_clock import limiter_clock
 from support.services import REDIS_URL, require_redis
 
 
@@ -75,21 +77,23 @@ def test_one_address_sending_too_many_requests_is_limited_but_health_checks_are_
 
 
 def test_the_memory_limiter_counts_per_key_and_forgets_old_windows() -> None:
-    now = [1000.0]
-    limiter = MemoryRateLimiter(clock=lambda: now[0])
-    assert [limiter.hit("a", 2) for _ in range(3)][:2] == [None, None]
-    assert limiter.hit("a", 2) is not None
-    assert limiter.hit("b", 2) is None
-    now[0] += 120  # two windows on, nothing of the old counts overlaps the last minute
-    assert limiter.hit("a", 2) is None
+    limiter = MemoryRateLimiter()
+    try:
+        with limiter_clock(1000.0) as clock:
+            assert [limiter.hit("a", 2) for _ in range(3)][:2] == [None, None]
+            assert limiter.hit("a", 2) is not None
+            assert limiter.hit("b", 2) is None
+            clock.now += 120  # two windows on, nothing of the old counts overlaps the last minute
+            assert limiter.hit("a", 2) is None
+    finally:
+        limiter.close()
 
 
 def test_the_redis_limiter_shares_its_counts_between_processes() -> None:
     require_redis()
-    now = [1_700_000_000.0 + hash("relaydesk-test") % 1000]
-    prefix = f"relaydesk:test:{now[0]}"
-    first = RedisRateLimiter(REDIS_URL, clock=lambda: now[0], prefix=prefix)
-    second = RedisRateLimiter(REDIS_URL, clock=lambda: now[0], prefix=prefix)
+    prefix = f"relaydesk:test:{uuid.uuid4().hex}"
+    first = RedisRateLimiter(REDIS_URL, prefix=prefix)
+    second = RedisRateLimiter(REDIS_URL, prefix=prefix)
     try:
         assert first.hit("ip:1", 2) is None
         assert second.hit("ip:1", 2) is None

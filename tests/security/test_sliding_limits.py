@@ -2,64 +2,75 @@
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from relaydesk.security.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from relaydesk.security.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from support.limits_clock import limiter_clock
 from support.services import REDIS_URL, require_redis
 
 LIMIT = 1200
 WINDOW_START = 1_800_000_000.0  # a multiple of 60: the start of a fixed minute
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def memory(clock: Clock) -> RateLimiter:
-    return MemoryRateLimiter(clock=clock)
+@pytest.fixture
+def memory_limiter() -> Iterator[MemoryRateLimiter]:
+    limiter = MemoryRateLimiter()
+    yield limiter
+    limiter.close()
 
 
-def redis(clock: Clock) -> RateLimiter:
+@pytest.fixture
+def redis_limiter() -> Iterator[RedisRateLimiter]:
     require_redis()
-    return RedisRateLimiter(REDIS_URL, clock=clock, prefix=f"relaydesk:test:{uuid.uuid4().hex}")
-
-
-@pytest.fixture(params=[memory, redis], ids=["memory", "redis"])
-def limiter_and_clock(
-    request: pytest.FixtureRequest,
-) -> Iterator[tuple[RateLimiter, Clock]]:
-    make: Callable[[Clock], RateLimiter] = request.param
-    clock = Clock(WINDOW_START - 0.5)
-    limiter = make(clock)
-    yield limiter, clock
+    limiter = RedisRateLimiter(REDIS_URL, prefix=f"relaydesk:test:{uuid.uuid4().hex}")
+    yield limiter
     limiter.close()
 
 
 def test_requests_around_a_window_boundary_get_one_allowance_not_two(
-    limiter_and_clock: tuple[RateLimiter, Clock],
+    memory_limiter: MemoryRateLimiter,
 ) -> None:
-    limiter, clock = limiter_and_clock
-    allowed = 0
-    for n in range(2 * LIMIT):  # evenly over the second around the boundary
-        clock.now = WINDOW_START - 0.5 + n / (2 * LIMIT)
-        allowed += limiter.hit("ip:198.51.100.7", LIMIT) is None
+    with limiter_clock(WINDOW_START - 0.5) as clock:
+        allowed = 0
+        for n in range(2 * LIMIT):  # evenly over the second around the boundary
+            clock.now = WINDOW_START - 0.5 + n / (2 * LIMIT)
+            allowed += memory_limiter.hit("ip:198.51.100.7", LIMIT) is None
     assert LIMIT <= allowed <= LIMIT + LIMIT // 100  # a fixed window let 2,400 through
 
 
-def test_a_refused_client_is_told_a_wait_after_which_it_is_served(
-    limiter_and_clock: tuple[RateLimiter, Clock],
+def test_a_burst_just_after_a_window_turns_gets_only_what_has_faded_on_redis(
+    redis_limiter: RedisRateLimiter,
 ) -> None:
-    limiter, clock = limiter_and_clock
+    # Real time: Redis keeps the windows. A fixed one-second window would allow 50 again.
+    first = sum(redis_limiter.hit("ip:198.51.100.8", 50, 1) is None for _ in range(60))
+    time.sleep(1.1)
+    second = sum(redis_limiter.hit("ip:198.51.100.8", 50, 1) is None for _ in range(60))
+    assert first == 50
+    assert 1 <= second <= 25
+
+
+def test_a_refused_client_is_told_a_wait_after_which_it_is_served(
+    memory_limiter: MemoryRateLimiter,
+) -> None:
+    with limiter_clock(WINDOW_START - 0.5) as clock:
+        for _ in range(3):
+            memory_limiter.hit("conversation:c1", 3)
+        wait = memory_limiter.hit("conversation:c1", 3)
+        assert wait is not None and 1 <= wait <= 120
+        clock.now += wait
+        assert memory_limiter.hit("conversation:c1", 3) is None
+
+
+def test_a_refused_client_is_told_a_wait_after_which_it_is_served_on_redis(
+    redis_limiter: RedisRateLimiter,
+) -> None:
     for _ in range(3):
-        limiter.hit("conversation:c1", 3)
-    wait = limiter.hit("conversation:c1", 3)
-    assert wait is not None and 1 <= wait <= 120
-    clock.now += wait
-    assert limiter.hit("conversation:c1", 3) is None
+        redis_limiter.hit("conversation:c1", 3, 1)
+    wait = redis_limiter.hit("conversation:c1", 3, 1)
+    assert wait is not None and 1 <= wait <= 2
+    time.sleep(wait)
+    assert redis_limiter.hit("conversation:c1", 3, 1) is None

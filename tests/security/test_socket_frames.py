@@ -24,6 +24,7 @@ from relaydesk.security.ratelimit import MemoryRateLimiter
 from relaydesk.settings import Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
+from support.limits_clock import limiter_clock
 
 BUDGET = 6  # customer frames per conversation per minute in these tests
 FRAME_CAP = 2048
@@ -53,13 +54,6 @@ frames: st.SearchStrategy[Frame] = st.one_of(
 )
 
 
-class FrozenClock:
-    """The limiter's window never turns during an example."""
-
-    def __call__(self) -> float:
-        return 1_000_000.0
-
-
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data_dir: Path = tmp_path_factory.mktemp("frames")
@@ -77,9 +71,11 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         websocket_max_frame_bytes=FRAME_CAP,
     )
     app = create_app(config, AcknowledgingAssistant())
-    with TestClient(app) as test_client:
-        app.state.limiter = MemoryRateLimiter(clock=FrozenClock())
+    # The limiter's window never turns during the tests.
+    with limiter_clock(1_000_000.0), TestClient(app) as test_client:
+        app.state.limiter = limiter = MemoryRateLimiter()
         yield test_client
+    limiter.close()
 
 
 def start(client: TestClient) -> tuple[str, str]:
