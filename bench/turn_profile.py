@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -110,6 +111,14 @@ def main() -> None:
     parser.add_argument("--redis-url", help="publish on Redis instead of the in-process bus")
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--profile", type=int, default=25, help="functions to list; 0: none")
+    parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="BLAS threads, 1 as in a server process (relaydesk.api.compute_threads); 0: "
+        "the library's default (one per core)",
+    )
     args = parser.parse_args()
     cache = Path(os.environ.get("RELAYDESK_CACHE_DIR", "var/cache"))
     with database(args.database_url) as url:
@@ -120,6 +129,8 @@ def main() -> None:
         assert isinstance(assistant, PackAssistant)
         bus = build_bus(Settings(redis_url=args.redis_url))
         desk = ConversationDesk(conversation_store(engine), bus, assistant)
+        if args.blas_threads:  # after the models are built, as create_app does
+            threadpool_limits(limits=args.blas_threads, user_api="blas")
         play(desk, 30, [])  # warm: first calls load lazily
         counted = RoundTrips(engine)
         timings: list[float] = []
@@ -140,7 +151,7 @@ def main() -> None:
         f"{counted.transactions / turns:.2f} transactions (the pack's tools' reads included)"
     )
     if profiler:
-        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats(args.sort)
         stats.print_stats(args.profile)
 
 

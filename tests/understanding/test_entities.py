@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from relaydesk.assistant.understanding import entities
 from relaydesk.assistant.understanding.entities import ReferencePattern, extract_entities
 from relaydesk.packs.paylater.slot_kinds import REFERENCES
 
@@ -98,3 +99,45 @@ def test_that_reference_numbers_are_the_packs_declaration_not_cores() -> None:
     booking = ReferencePattern("booking_ref", "BK", 4)
     found = extract_entities("my booking is bk 0042, thanks", "en", NOW, [booking])
     assert [(e.kind, e.value, e.text) for e in found] == [("booking_ref", "BK-0042", "bk 0042")]
+
+
+# Phrases with and without dates in several languages, ß and Greek included.
+DATE_CORPUS = [
+    ("kan jag betala den 15 mars", "sv"),
+    ("När är min nästa betalning? Tack!", "sv"),
+    ("Ich zahle morgen, geht das?", "de"),
+    ("Ich möchte übermorgen zahlen. Grüße aus der Straße", "de"),
+    ("Quiero pagar el 5 de enero", "es"),
+    ("¿Cuándo es mi próximo pago?", "es"),
+    ("Je voudrais payer vendredi prochain", "fr"),
+    ("Quand est mon prochain paiement ?", "fr"),
+    ("Μπορώ να πληρώσω την Παρασκευή;", "el"),  # noqa: RUF001
+    ("can I pay on Friday instead?", "en"),
+    ("push it to next month please", "en"),
+    ("Hi, when is my next payment? - Claire", "en"),
+    ("what is the late fee :)", "en"),
+    ("I paid on 3/4 and again yesterday", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), DATE_CORPUS)
+def test_that_skipping_dateparser_on_clauses_without_date_words_finds_the_same_dates(
+    text: str, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skipping = values(text, language)
+    monkeypatch.setattr(entities, "_may_hold_a_date", lambda _clause, _language: True)
+    assert values(text, language) == skipping
+
+
+def test_that_a_message_without_digits_or_date_words_never_reaches_dateparser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    search = entities._search_dates
+    monkeypatch.setattr(
+        entities, "_search_dates", lambda text, *rest: asked.append(text) or search(text, *rest)
+    )
+    values("Hi, what is the late fee? - Claire", "en")
+    assert asked == []
+    values("can I pay on Friday instead?", "en")
+    assert asked == ["can I pay on Friday instead"]

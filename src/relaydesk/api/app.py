@@ -27,6 +27,7 @@ from relaydesk.api import webhooks as webhook_admin
 from relaydesk.api.agent_stream import routing_loop
 from relaydesk.api.canned import include_canned
 from relaydesk.api.channel_pages import include_channel_pages
+from relaydesk.api.compute_threads import one_blas_thread
 from relaydesk.api.console import include_agent_side
 from relaydesk.api.dashboard import include_dashboard
 from relaydesk.api.deps import Services
@@ -225,6 +226,7 @@ def create_app(
     require_real_secrets_off_loopback(settings)  # before anything is built or opened
     metrics = ServiceMetrics()
     services = build_services(settings, assistant, pack=pack, metrics=metrics)
+    one_blas_thread()  # after the models are built: a first start's training may use more
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

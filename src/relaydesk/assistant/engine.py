@@ -82,19 +82,22 @@ class PackAssistant:
         parts = split_requests(text)
         if turn.state.flow is not None or len(parts) < 2:
             return []
-        understood = [
-            (part, self.parts.understander.understand(part, conversation_language=language))
-            for part in parts
-        ]
-        intents = [u.intent for _, u in understood]
-        flows = [self.parts.flows.for_intent(intent) for intent in intents]
-        # Requests the pack has flows for; only the last may end with a question back.
-        clear = all(
-            flow is not None and (flow.confirm is None or i == len(flows) - 1)
-            and not u.out_of_scope and u.confidence >= SWITCH_CONFIDENCE
-            for i, (flow, (_, u)) in enumerate(zip(flows, understood, strict=True))
-        )
-        return understood if clear and len(set(intents)) == len(intents) else []
+        last = len(parts) - 1
+        understood: dict[int, Understanding] = {}
+        # Every part must be clear, so the first unclear one settles it: short pieces (a
+        # signature, "thanks") are the likeliest to be, and the cheapest to understand.
+        for i in sorted(range(len(parts)), key=lambda i: len(parts[i])):
+            u = self.parts.understander.understand(parts[i], conversation_language=language)
+            flow = self.parts.flows.for_intent(u.intent)
+            # Requests the pack has flows for; only the last may end with a question back.
+            clear = (
+                flow is not None and (flow.confirm is None or i == last)
+                and not u.out_of_scope and u.confidence >= SWITCH_CONFIDENCE
+            )  # fmt: skip
+            if not clear or u.intent in {other.intent for other in understood.values()}:
+                return []
+            understood[i] = u
+        return [(part, understood[i]) for i, part in enumerate(parts)]
 
     def _decide(self, turn: TurnBuilder, text: str) -> None:
         if self.parts.llm is not None:

@@ -138,6 +138,8 @@ def _phones(text: str) -> Iterator[Entity]:
 
 def _dates(text: str, language: str, now: datetime | None) -> Iterator[Entity]:
     for offset, clause in _date_clauses(text):
+        if not _may_hold_a_date(clause, language):
+            continue  # no span of it could pass _looks_like_a_date: dateparser is not asked
         for span, parsed in _search_dates(clause, language, now):
             start = clause.find(span)
             if start < 0 or not _looks_like_a_date(span, language):
@@ -159,6 +161,24 @@ def _looks_like_a_date(span: str, language: str) -> bool:
         if word in relative or (word in calendar and (has_digit or len(word) >= 4)):
             return True
     return any(term in folded for term in relative | calendar if not term.isascii())
+
+
+def _may_hold_a_date(clause: str, language: str) -> bool:
+    """False when no part of the clause could pass _looks_like_a_date: it has no digit and
+    none of the language's date words, even inside another word. Most messages hold no
+    date, and dateparser's search costs milliseconds per clause."""
+    folded = clause.casefold()  # as _looks_like_a_date folds a span: ß is ss in both
+    return bool(_DIGIT_GROUP.search(clause) or _date_word_pattern(language).search(folded))
+
+
+@functools.cache
+def _date_word_pattern(language: str) -> re.Pattern[str]:
+    """Any of the language's month, weekday and relative-day words (casefolded), anywhere."""
+    calendar, relative = _date_words(language)
+    words = sorted(calendar | relative, key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!)")  # matches nothing: only digits can make a date
+    return re.compile("|".join(re.escape(word) for word in words))
 
 
 @functools.cache
