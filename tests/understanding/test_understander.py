@@ -114,3 +114,19 @@ def test_that_invalid_utf8_from_a_caller_is_read_leniently(understander: Underst
     from_escaped = understander.understand(raw.decode("utf-8", "surrogateescape"))
     assert from_bytes.wants_human and from_escaped.wants_human
     from_escaped.text.encode("utf-8")
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])  # the light fast path, and n-grams alone
+def test_that_the_full_model_reading_the_fast_models_ngram_rows_predicts_the_same(
+    understander: Understander, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cascade = understander.classifier
+    texts = [e.text for e in load_examples_yaml(TEST_SET) if e.language == language][:40]
+    assert cascade.fast.reads_the_same_ngrams(cascade.full)
+    answered_fast = cascade.fast_answers
+    together = cascade.predict(texts, language=language)  # some sure, some not: rows sliced
+    one_by_one = [cascade.predict([text], language=language)[0] for text in texts]
+    assert 0 < cascade.fast_answers - answered_fast < 2 * len(texts)  # both paths were taken
+    monkeypatch.setattr(cascade, "_shares_ngrams", lambda _model: False)
+    assert cascade.predict(texts, language=language) == together
+    assert [cascade.predict([text], language=language)[0] for text in texts] == one_by_one

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,7 @@ class CascadeClassifier:
         self.confidence = confidence
         self.words_confidence = FAST_PATH_CONFIDENCE
         self.fast_answers = 0
+        self._same_ngrams: dict[tuple[object, ...], bool] = {}
         # the light embedder's training languages (None: any); elsewhere its vectors put
         # unrelated messages together
         self.fast_languages: frozenset[str] | None = None
@@ -73,19 +75,38 @@ class CascadeClassifier:
         `language`: the texts' language, when known."""
         model, confidence = self._fast_path(language)
         answers: list[Prediction | None] = [None] * len(texts)
+        ngrams: list[Any] | None = None
         if model is not None:
+            ngrams = model.ngram_blocks(texts) if self._shares_ngrams(model) else None
             answers = [
                 prediction if _sure(prediction, confidence, confirmed) else None
-                for prediction in model.predict(texts)
+                for prediction in model.predict(texts, ngrams)
             ]
         unsure = [i for i, answer in enumerate(answers) if answer is None]
         self.fast_answers += len(texts) - len(unsure)
         if unsure:
-            for index, prediction in zip(
-                unsure, self.full.predict([texts[i] for i in unsure]), strict=True
-            ):
+            if ngrams is not None and len(unsure) < len(texts):
+                ngrams = [block[unsure] for block in ngrams]
+            full = self.full.predict([texts[i] for i in unsure], ngrams)
+            for index, prediction in zip(unsure, full, strict=True):
                 answers[index] = prediction
         return [answer for answer in answers if answer is not None]
+
+    def _shares_ngrams(self, model: IntentClassifier) -> bool:
+        """Whether the fast model's n-gram rows can be given to the full model (checked once
+        per pair of fitted vectorizers: a model fitted again has new ones)."""
+        key = (*model.ngram_vectorizers, *self.full.ngram_vectorizers)
+        if key not in self._same_ngrams:
+            if len(self._same_ngrams) > 4:  # older pairs were fitted again
+                self._same_ngrams.clear()
+            self._same_ngrams[key] = model.reads_the_same_ngrams(self.full)
+        return self._same_ngrams[key]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_same_ngrams": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update({"_same_ngrams": {}, **state})  # models pickled before it
 
     def _fast_path(self, language: str | None) -> tuple[IntentClassifier | None, float]:
         if self.fast_languages is None or language in self.fast_languages:

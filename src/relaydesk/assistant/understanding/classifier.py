@@ -123,9 +123,11 @@ class IntentClassifier:
             self._calibrate(*validation)
         return self
 
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+    def predict(self, texts: Sequence[str], ngrams: list[Any] | None = None) -> list[Prediction]:
+        """`ngrams`: these texts' ngram_blocks, when already computed by a model that
+        reads_the_same_ngrams as this one."""
         vectors = self._vectors(texts)
-        probabilities = self._probabilities(texts, vectors)
+        probabilities = self._probabilities(texts, vectors, ngrams)
         scores = self._scores(probabilities, vectors)
         familiar = self._familiarity(texts, vectors) >= self.familiar_level
         rows = zip(probabilities, scores, familiar, strict=True)
@@ -135,8 +137,10 @@ class IntentClassifier:
         """Calibrated probabilities over the in-scope intents, one row per text."""
         return self._probabilities(texts, self._vectors(texts))
 
-    def _probabilities(self, texts: Sequence[str], vectors: list[Vectors]) -> Matrix:
-        logits = self._model.decision_function(self._features(texts, vectors))
+    def _probabilities(
+        self, texts: Sequence[str], vectors: list[Vectors], ngrams: list[Any] | None = None
+    ) -> Matrix:
+        logits = self._model.decision_function(self._features(texts, vectors, ngrams))
         logits = np.atleast_2d(logits) / self.temperature
         return softmax(logits)[:, self._in_scope]
 
@@ -233,10 +237,37 @@ class IntentClassifier:
             vectors.append(self._light_embedder.embed_queries(texts))
         return vectors
 
-    def _features(self, texts: Sequence[str], vectors: list[Vectors]) -> Any:
+    def ngram_blocks(self, texts: Sequence[str]) -> list[Any]:
+        """The texts' word and character tf-idf rows (none when n-grams are not used)."""
+        if not self.settings.use_ngrams:
+            return []
+        return [self._word.transform(texts), self._char.transform(texts)]
+
+    @property
+    def ngram_vectorizers(self) -> tuple[object, object]:
+        """The fitted word and character vectorizers: fitting again makes new ones."""
+        return self._word, self._char
+
+    def reads_the_same_ngrams(self, other: IntentClassifier) -> bool:
+        """Both fitted with n-grams of the same vocabularies and weights: the cascade's
+        models are fitted on the same texts, so one model's n-gram rows serve the other."""
+        if not (self.settings.use_ngrams and other.settings.use_ngrams):
+            return False
+        pairs = ((self._word, other._word), (self._char, other._char))
+        return all(
+            hasattr(mine, "idf_") and hasattr(theirs, "idf_")
+            and mine.get_params() == theirs.get_params()
+            and mine.vocabulary_ == theirs.vocabulary_
+            and np.array_equal(mine.idf_, theirs.idf_)
+            for mine, theirs in pairs
+        )  # fmt: skip
+
+    def _features(
+        self, texts: Sequence[str], vectors: list[Vectors], ngrams: list[Any] | None = None
+    ) -> Any:
         blocks: list[Any] = []
         if self.settings.use_ngrams:
-            blocks += [self._word.transform(texts), self._char.transform(texts)]
+            blocks += self.ngram_blocks(texts) if ngrams is None else ngrams
         weights = [self.settings.embedding_weight] if self.settings.use_embeddings else []
         weights += [self.settings.light_embedding_weight] if len(vectors) > len(weights) else []
         blocks += [sparse.csr_matrix(v * w) for v, w in zip(vectors, weights, strict=True)]
