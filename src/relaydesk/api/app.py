@@ -50,15 +50,18 @@ from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk, ApprovedActionExecutor
 from relaydesk.desk.console_desks import build_console_desks
 from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.desk.feedback import FeedbackDesk
 from relaydesk.desk.handoff import summarize
 from relaydesk.desk.opening_hours import team_hours
 from relaydesk.desk.pack_actions import PackActions
+from relaydesk.desk.reports import ReportDesk
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.desk.translations import ConsoleTranslation
 from relaydesk.pack import AssistantSetup, Pack, load_pack
 from relaydesk.pack.assembly import build_pack_assistant
 from relaydesk.security.audit import AuditLog
 from relaydesk.security.middleware import install_request_guards
+from relaydesk.security.privacy import PrivacyDesk
 from relaydesk.security.secrets import require_real_secrets_off_loopback
 from relaydesk.security.stored_attempts import StoredAttempts
 from relaydesk.security.transcripts import conversation_store
@@ -195,7 +198,18 @@ def build_services(
         note_writer=build_note_writer(settings, pack, assistant),
         translation=build_translation(settings, pack, store),
     )
-    agent_desk = AgentDesk(agents, settings.secret_key, audit=AuditLog(engine))
+    audit = AuditLog(engine)
+    agent_desk = AgentDesk(agents, settings.secret_key, audit=audit)
+    console = build_console_desks(
+        settings, engine, assistant.parts, work, approval_desk, agent_desk
+    )
+    reports = ReportDesk(
+        engine,
+        console.embedder.get,
+        settings.sla_first_response_minutes * 60,
+        console.knowledge,
+        routing.hours,
+    )
     return Services(
         settings=settings,
         pack=pack,
@@ -206,9 +220,11 @@ def build_services(
         routing=routing,
         agent_work=work,
         approvals=approval_desk,
-        console=build_console_desks(
-            settings, engine, assistant.parts, work, approval_desk, agent_desk
-        ),
+        console=console,
+        feedback=FeedbackDesk(store, bus),
+        reports=reports,
+        privacy=PrivacyDesk(engine),
+        audit=audit,
     )
 
 

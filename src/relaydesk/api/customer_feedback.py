@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from relaydesk.api.deps import CustomerConversation, ServicesDep
-from relaydesk.desk.feedback import MAX_COMMENT_CHARS, MAX_SCORE, MIN_SCORE, FeedbackDesk
+from relaydesk.desk.feedback import MAX_COMMENT_CHARS, MAX_SCORE, MIN_SCORE
 
 router = APIRouter(prefix="/v1/conversations", tags=["customer"])
 
@@ -27,8 +27,7 @@ def rate_conversation(
     conversation_id: CustomerConversation, body: CsatIn, services: ServicesDep
 ) -> CsatOut:
     """Rate a closed conversation once; a second rating of the same close is a conflict."""
-    feedback = FeedbackDesk(services.store, services.bus)
-    rating = feedback.rate_conversation(conversation_id, body.score, body.comment)
+    rating = services.feedback.rate_conversation(conversation_id, body.score, body.comment)
     return CsatOut(
         score=rating.event.data["csat"],
         comment=rating.event.data["comment"],

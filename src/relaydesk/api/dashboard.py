@@ -17,10 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from relaydesk.analytics.compared import compared_report
 from relaydesk.analytics.insight import article_draft
 from relaydesk.analytics.period import report_filter
-from relaydesk.analytics.queries import filter_values
 from relaydesk.analytics.report import Report
 from relaydesk.api.agent import CurrentAgent
 from relaydesk.api.console import SECURITY_HEADERS, PageSession
@@ -75,18 +73,7 @@ async def _report(
     channel: str | None,
 ) -> Report:
     wanted = report_filter(since, until, language=language, intent=intent, channel=channel)
-    embedder = services.console.embedder.get
-    target_s = services.settings.sla_first_response_minutes * 60
-    return await run_in_threadpool(
-        lambda: compared_report(
-            services.store.engine,
-            wanted,
-            embedder(),
-            target_s,
-            services.console.knowledge,
-            services.routing.hours,
-        )
-    )
+    return await run_in_threadpool(services.reports.report, wanted)
 
 
 @router.get("/report")
@@ -101,7 +88,7 @@ async def read_report(
 ) -> dict[str, Any]:
     """Every metric of the period, the tables behind the charts, and the filter choices."""
     found = await _report(services, since, until, language, intent, channel)
-    choices = await run_in_threadpool(filter_values, services.store.engine)
+    choices = await run_in_threadpool(services.reports.filter_choices)
     masked: dict[str, Any] = mask_data({**found.as_dict(), "choices": choices})
     return masked
 

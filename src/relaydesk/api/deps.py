@@ -14,10 +14,14 @@ from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
 from relaydesk.desk.console_desks import ConsoleDesks
 from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.desk.feedback import FeedbackDesk
+from relaydesk.desk.reports import ReportDesk
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.domain.errors import Unauthorized
 from relaydesk.domain.model import ConversationId
 from relaydesk.pack import Pack
+from relaydesk.security.audit import AuditLog
+from relaydesk.security.privacy import PrivacyDesk
 from relaydesk.settings import Settings
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.revocations import is_revoked
@@ -39,6 +43,10 @@ class Services:
     agent_work: AgentWorkDesk
     approvals: ApprovalDesk
     console: ConsoleDesks  # lists, forms, canned responses: what makes the console usable
+    feedback: FeedbackDesk  # customers' ratings
+    reports: ReportDesk  # the operator's dashboard
+    privacy: PrivacyDesk  # a customer's export and erasure
+    audit: AuditLog  # who did what
 
 
 def get_services(request: Request) -> Services:

@@ -18,14 +18,12 @@ from fastapi import FastAPI, Header, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relaydesk.api.deps import Services, bearer_token
 from relaydesk.domain.agents import Presence
 from relaydesk.domain.errors import NotFound, Unauthorized
 from relaydesk.domain.model import Owner
-from relaydesk.store.tables import conversations
 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 TURN_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -72,12 +70,7 @@ class DeskGauges(Collector):
         self.services = services
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
-        with self.services.store.engine.connect() as conn:
-            waiting = conn.execute(
-                select(func.count())
-                .select_from(conversations)
-                .where(conversations.c.owner == Owner.QUEUED.value)
-            ).scalar_one()
+        waiting = self.services.store.count_owned_by(Owner.QUEUED)
         statuses = self.services.agents.list_agents()
         online = sum(status.presence is Presence.ONLINE for status in statuses)
         yield GaugeMetricFamily(

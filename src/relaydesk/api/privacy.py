@@ -11,8 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from relaydesk.api.agent import CurrentAgent
 from relaydesk.api.deps import ServicesDep
 from relaydesk.domain.agents import AgentAccount, Role, require_role
-from relaydesk.security.audit import AuditLog
-from relaydesk.security.privacy import Actor, PrivacyDesk
+from relaydesk.security.privacy import Actor
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
@@ -29,15 +28,13 @@ Admin = Annotated[AgentAccount, Depends(administrator)]
 @router.get("/privacy/customers/{customer}/export")
 async def export_customer(customer: str, admin: Admin, services: ServicesDep) -> dict[str, Any]:
     """Everything relaydesk holds about one customer, as JSON (audited)."""
-    desk = PrivacyDesk(services.store.engine)
-    return await run_in_threadpool(desk.export, customer, Actor("agent", admin.id))
+    return await run_in_threadpool(services.privacy.export, customer, Actor("agent", admin.id))
 
 
 @router.post("/privacy/customers/{customer}/erase")
 async def erase_customer(customer: str, admin: Admin, services: ServicesDep) -> dict[str, Any]:
     """Redact the customer's personal data, keeping conversations' structure (audited)."""
-    desk = PrivacyDesk(services.store.engine)
-    report = await run_in_threadpool(desk.erase, customer, Actor("agent", admin.id))
+    report = await run_in_threadpool(services.privacy.erase, customer, Actor("agent", admin.id))
     return report.as_dict()
 
 
@@ -50,5 +47,5 @@ async def read_audit_trail(
 ) -> list[dict[str, Any]]:
     """Who did what and when, with the policy's decision, over the last `hours`."""
     since = datetime.now(UTC) - timedelta(hours=hours)
-    trail = await run_in_threadpool(AuditLog(services.store.engine).trail, since, limit)
+    trail = await run_in_threadpool(services.audit.trail, since, limit)
     return [entry.as_dict() for entry in trail]

@@ -405,3 +405,10 @@ class ConversationStore:
                     .where(events.c.conversation_id == conversation_id)
                 ).scalar_one()
             )
+
+    def count_owned_by(self, owner: Owner) -> int:
+        """How many conversations this owner holds (the queue's length, for Owner.QUEUED)."""
+        with self.engine.connect() as conn:
+            counted = select(func.count()).select_from(conversations)
+            found = conn.execute(counted.where(conversations.c.owner == owner.value)).scalar_one()
+        return int(found)
