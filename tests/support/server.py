@@ -27,9 +27,14 @@ def ensure_models_cached() -> None:
 
 class ServerProcess:
     def __init__(
-        self, data_dir: Path, env: dict[str, str] | None = None, serve_args: Sequence[str] = ()
+        self,
+        data_dir: Path,
+        env: dict[str, str] | None = None,
+        serve_args: Sequence[str] = (),
+        command: str = "serve",  # or "demo": migrates, seeds the pack's backend, serves
     ) -> None:
         self.data_dir = data_dir
+        self.command = command
         # One process unless a test asks for more (serve's default is one per core).
         self.serve_args = list(serve_args) or ["--workers", "1"]
         self.port = free_port()
@@ -54,10 +59,7 @@ class ServerProcess:
                 sys.executable,
                 "-m",
                 "relaydesk",
-                "serve",
-                "--port",
-                str(self.port),
-                *self.serve_args,
+                *self._arguments(),
             ],
             env=self.env,
             stdout=log,
@@ -74,6 +76,12 @@ class ServerProcess:
             except httpx.HTTPError:
                 time.sleep(0.1)
         raise RuntimeError("The server did not become healthy in time.")
+
+    def _arguments(self) -> list[str]:
+        if self.command == "demo":  # the demo takes its port from the settings
+            self.env["RELAYDESK_PORT"] = str(self.port)
+            return ["demo"]
+        return [self.command, "--port", str(self.port), *self.serve_args]
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flushing, as a crash would be."""

@@ -37,6 +37,12 @@ class DialogueState(BaseModel):
     frustration: list[float] = Field(default_factory=list)  # recent, newest last
     language: str | None = None
     last_intents: list[str] = Field(default_factory=list)  # recent, newest last
+    # The pack's dialogue step (relaydesk.assistant.steps): its memory, whether it waits for
+    # the customer, what was asked before identity was proven, how often identity was asked.
+    step_memory: dict[str, Any] = Field(default_factory=dict)
+    step_open: bool = False
+    step_waiting: list[str] = Field(default_factory=list)
+    step_identity_asks: int = 0
 
 
 def latest_state(history: Sequence[Event]) -> DialogueState:

@@ -12,6 +12,7 @@ from relaydesk.assistant.dialogue import (
 from relaydesk.assistant.flow_runner import FlowRunner
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.requests import split_requests
+from relaydesk.assistant.step_runner import offers_identity, run_step
 from relaydesk.assistant.turn import Escalation, TurnContext, TurnResult
 from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.assistant.understanding import Understanding
@@ -67,8 +68,13 @@ class PackAssistant:
             if turn.escalation is not None or turn.close or state.flow is not None:
                 break  # a hand-over, a goodbye or a question back ends the list here
         turn.understanding = understanding
-        # Unfinished business with the same intent again and again is a loop, not progress.
-        unfinished = not (turn.done_tools - turn.previews) and turn.escalation is None
+        # Unfinished business with the same intent again and again is a loop, not progress;
+        # a pack's step keeps its own count of what it asked.
+        unfinished = (
+            not (turn.done_tools - turn.previews)
+            and turn.escalation is None
+            and not turn.step_took_turn
+        )
         state.last_intents = (
             remember(state.last_intents, understanding.intent or "unknown") if unfinished else []
         )
@@ -80,7 +86,7 @@ class PackAssistant:
         """Two or three clear, different requests in one message, to be handled in order; an
         empty list when the message is one request or a question is open."""
         parts = split_requests(text)
-        if turn.state.flow is not None or len(parts) < 2:
+        if turn.state.flow is not None or turn.state.step_open or len(parts) < 2:
             return []
         last = len(parts) - 1
         understood: dict[int, Understanding] = {}
@@ -113,6 +119,14 @@ class PackAssistant:
         frustrated = u.frustration >= self.parts.policy.frustration_acknowledged
         if frustrated and not acknowledged:
             turn.say("empathy.ack")  # one short acknowledgement before the answer
+        step = self.parts.dialogue_step
+        if step is not None and state.flow is None and (
+            state.step_open
+            or step.starts(text, u, state.step_memory)
+            or offers_identity(turn, step, text)
+        ):
+            run_step(turn, step, text)  # the pack's own dialogue, behind the same checks
+            return
         if state.flow is not None:
             self._answer_pending(turn, state.flow, text)
             return
@@ -244,6 +258,7 @@ class PackAssistant:
         turn.say("sensitive.ack" if sensitive else "escalated_handover")
         turn.escalate(escalation)
         turn.state.flow = None
+        turn.state.step_open = False
 
 
 def settle_language(detected: str, previous: str | None, answering: bool = False) -> str:

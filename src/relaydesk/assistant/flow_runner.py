@@ -8,15 +8,17 @@ from typing import Any
 from relaydesk.assistant.compose import MissingValue, lookup
 from relaydesk.assistant.dialogue import ActiveFlow
 from relaydesk.assistant.flows import FlowSpec, ReplySpec
+from relaydesk.assistant.identity import identity_values, try_verification
 from relaydesk.assistant.replies import format_amount, placeholders
-from relaydesk.assistant.slots import entity_value, is_no, is_yes
+from relaydesk.assistant.slots import is_no, is_yes
 from relaydesk.assistant.turn import Escalation
 from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.tools import PolicyDecision, ToolOutcome
 
 MAX_ASKS = 2  # the same question twice without an answer is a failure, not a loop
-# Values a customer may change at the confirmation with a bare number ("no wait, 95").
-CORRECTABLE_AT_CONFIRMATION = frozenset({"days", "amount", "last4"})
+# Standard values a customer may change at the confirmation with a bare number ("no wait,
+# 95"); a pack adds its own kinds (AssistantParts.correctable_kinds).
+CORRECTABLE_AT_CONFIRMATION = frozenset({"days", "amount"})
 
 
 class FlowRunner:
@@ -34,7 +36,10 @@ class FlowRunner:
         if awaiting == "confirm" and (is_yes(text, u) or is_no(text, u)):
             return True
         if awaiting == "verify":
-            return any(entity_value(u, kind) for kind in ("email", "order_id"))
+            check = self.turn.parts.verification
+            return check is not None and bool(
+                identity_values(self.turn.parts, check, self.turn, text, awaiting=True)
+            )
         return bool(self._read_slots(text))
 
     def remind(self) -> None:
@@ -53,7 +58,7 @@ class FlowRunner:
             return
         self._fill_slots(text)
         if self.spec.needs_identity and self.turn.customer_id is None:
-            self._verify_identity()
+            self._verify_identity(text)
             return
         self._continue()
 
@@ -73,10 +78,11 @@ class FlowRunner:
     def _read_slots(self, text: str) -> dict[str, Any]:
         """The slot values this message gives that differ from what the flow holds."""
         confirming = self.active.awaiting == "confirm"
+        correctable = CORRECTABLE_AT_CONFIRMATION | self.turn.parts.correctable_kinds
         found: dict[str, Any] = {}
         for slot in self.spec.slots:
             awaiting = self.active.awaiting == f"slot:{slot.name}" or (
-                confirming and slot.kind in CORRECTABLE_AT_CONFIRMATION
+                confirming and slot.kind in correctable
             )
             reader = self.turn.parts.slot_reader(slot.kind)
             value = reader(text, self.turn.understanding, awaiting) if reader else None
@@ -324,25 +330,16 @@ class FlowRunner:
         if escalation is not None:
             self.turn.escalate(escalation)
 
-    def _verify_identity(self) -> None:
-        """Anonymous customers prove who they are with the fields the pack declares."""
-        check = self.turn.parts.verification
-        if check is None:
+    def _verify_identity(self, text: str) -> None:
+        """Anonymous customers prove who they are in one of the ways the pack declares."""
+        if self.turn.parts.verification is None:
             self._give_up()
             return
-        collected = self.turn.state.verify_slots
-        for kind in check.fields:
-            value = entity_value(self.turn.understanding, kind)
-            if value:
-                collected[kind] = value
-        if set(check.fields) <= collected.keys():
-            outcome = self.turn.call_tool(check.tool, dict(collected))
-            collected.clear()
-            result = outcome.result or {}
-            if outcome.done and result.get("verified"):
-                self.turn.verified(str(result["customer_id"]))
-                self._continue()
-                return
+        verified = try_verification(self.turn, text, awaiting=self.active.awaiting == "verify")
+        if verified:
+            self._continue()
+            return
+        if verified is False:
             self.turn.say("verify.failed")
         asked = self.active.asked.get("verify", 0)
         if asked >= MAX_ASKS:

@@ -14,6 +14,7 @@ from relaydesk.assistant.guard import ReplyGuard
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.model_roles import ModelRoles
 from relaydesk.assistant.slots import STANDARD_SLOT_READERS, SlotReader, entity_reader
+from relaydesk.assistant.steps import DialogueStep
 from relaydesk.assistant.understanding import Understander
 from relaydesk.tools import ToolRegistry
 
@@ -29,6 +30,17 @@ class IdentityCheck:
 
     fields: tuple[str, ...]
     tool: str
+    # Other ways to prove it (a name and a postal code beside an email): each is
+    # tried once all its fields are given. A field is read by the slot reader of its kind
+    # (standard, the pack's own, or a reference number's entity).
+    alternatives: tuple[IdentityCheck, ...] = ()
+
+    def ways(self) -> tuple[IdentityCheck, ...]:
+        """Every way to prove identity, this one first."""
+        return (IdentityCheck(self.fields, self.tool), *self.alternatives)
+
+    def all_fields(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f for way in self.ways() for f in way.fields))
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,12 @@ class AssistantParts:
     # The pack's own slot kinds (reasons, card digits...) beside the standard ones and the
     # kinds of its reference numbers (read from the understander's entities).
     slot_kinds: Mapping[str, SlotReader] = field(default_factory=dict)
+    # The pack's slot kinds a customer may correct with a bare value at a confirmation
+    # ("no wait, 95"), beside the standard days and amount.
+    correctable_kinds: frozenset[str] = frozenset()
+    # A dialogue step the pack runs itself, behind the engine's escalation policy, identity
+    # check, tool policies and reply guard (relaydesk.assistant.steps); None: flows only.
+    dialogue_step: DialogueStep | None = None
     # Outcome statements in a model's free text, by the tool that must back them (llm/).
     claim_patterns: tuple[ClaimPattern, ...] = ()
     # An optional language model's roles (relaydesk.llm); None runs the embedded engine alone.

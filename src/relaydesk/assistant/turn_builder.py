@@ -40,6 +40,7 @@ class TurnBuilder:
         self.client_address: str | None = None  # see TurnContext.client_address
         self.attempts: AttemptLimits | None = None  # see TurnContext.attempts
         self.unanswered = False  # a question the assistant had no answer for
+        self.step_took_turn = False  # the pack's dialogue step answered (assistant.steps)
         # What an optional language model did this turn: latency, tokens, rejections.
         self.model_notes: list[dict[str, Any]] = []
 

@@ -38,9 +38,15 @@ def register(app: typer.Typer) -> None:
     """Adds `understand`, `train` and the `eval` group to the main application."""
     app.command("understand")(understand)
     app.command("train")(train)
-    eval_app = typer.Typer(help="Measure understanding on labelled data.", no_args_is_help=True)
+    from relaydesk.cli.tasks import eval_tasks
+
+    eval_app = typer.Typer(
+        help="Measure understanding on labelled data, or a pack's scripted tasks.",
+        no_args_is_help=True,
+    )
     eval_app.command("intents")(eval_intents)
     eval_app.command("multilingual")(eval_multilingual)
+    eval_app.command("tasks")(eval_tasks)
     app.add_typer(eval_app, name="eval")
 
 

@@ -13,8 +13,11 @@ from relaydesk.pack.contract import (
     Pack,
     Persona,
     Personas,
+    ScriptedTask,
     ShopPage,
     SimulationParts,
+    TaskSuite,
+    task_suite,
 )
 from relaydesk.pack.loader import (
     ENTRY_POINT_GROUP,
@@ -36,8 +39,11 @@ __all__ = [
     "PackError",
     "Persona",
     "Personas",
+    "ScriptedTask",
     "ShopPage",
     "SimulationParts",
+    "TaskSuite",
     "installed_packs",
     "load_pack",
+    "task_suite",
 ]

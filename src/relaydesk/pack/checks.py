@@ -66,8 +66,9 @@ def _check_tools(pack_name: str, parts: AssistantParts) -> None:
                 "which is not among its tools."
             )
     check = parts.verification
-    if check is not None and check.tool not in registered:
-        raise PackError(
-            f"The pack '{pack_name}' verifies anonymous customers with '{check.tool}', "
-            "which is not among its tools."
-        )
+    for way in check.ways() if check is not None else ():
+        if way.tool not in registered:
+            raise PackError(
+                f"The pack '{pack_name}' verifies anonymous customers with '{way.tool}', "
+                "which is not among its tools."
+            )

@@ -7,6 +7,7 @@ A pack is an object (usually a frozen dataclass built by a factory named in the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -122,6 +123,41 @@ class DemoParts:
     demo_backend_customers: int = 200
     demo_seed: int = 42
     simulation: SimulationParts | None = None
+
+
+@dataclass(frozen=True)
+class ScriptedTask:
+    """One task of a pack's benchmark: what its customer writes, message by message."""
+
+    task_id: str
+    name: str
+    messages: tuple[str, ...]
+
+
+class TaskSuite(Protocol):
+    """Optional (a pack's `task_suite` member): tasks whose outcome is the backend's end state.
+
+    `relaydesk eval tasks` plays each scripted task through the engine on a fresh backend
+    and asks the pack to judge the end state (e.g. against the task's gold actions replayed
+    on another fresh copy). Unreadable sources raise ValueError with a sentence.
+    """
+
+    def scripted_tasks(self, scripts: Path | None, tasks: Path | None) -> list[ScriptedTask]:
+        """The tasks that have a script, in the tasks' order (None: the pack's own files)."""
+        ...
+
+    def fresh_backend(self) -> AbstractContextManager[Engine]:
+        """A new copy of the backend as the tasks start from it, discarded afterwards."""
+        ...
+
+    def judge(self, task_id: str, played: Engine) -> str | None:
+        """The first difference from the task's expected end state; None when it is solved."""
+        ...
+
+
+def task_suite(pack: object) -> TaskSuite | None:
+    """The pack's task suite, if it has one (an optional member of the contract)."""
+    return getattr(pack, "task_suite", None)
 
 
 class Pack(Protocol):

@@ -108,5 +108,6 @@ def build_paylater_parts(
         profile_tools=("find_orders", "next_payment", "refund_status", "list_payment_methods"),
         verification=IdentityCheck(fields=("email", "order_id"), tool="verify_customer"),
         slot_kinds=SLOT_KINDS,
+        correctable_kinds=frozenset({"last4"}),  # "no, it ends 4242" at the confirmation
         claim_patterns=CLAIMS,
     )

@@ -15,10 +15,13 @@ from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.parts import AssistantParts, IdentityCheck
 from relaydesk.assistant.replies import ReplyCatalog
 from relaydesk.assistant.understanding import load_understander
+from relaydesk.packs.retail.dialogue.step import StoreStep
+from relaydesk.packs.retail.identity import IDENTITY_KINDS, NAME_AND_ZIP
 from relaydesk.packs.retail.operations.base import RetailDeps
 from relaydesk.packs.retail.tools import build_retail_tools
 
 PACK_DIR = Path(__file__).parent
+CONFIRMATION_WORDS = 200  # four items exchanged, each with its options and prices
 
 
 def build_retail_parts(
@@ -36,10 +39,16 @@ def build_retail_parts(
         composer=Composer(ReplyCatalog.load(PACK_DIR / "locale")),
         tools=build_retail_tools(),
         tool_deps=RetailDeps(engine=engine),
-        guard=ReplyGuard(known_links=links),
+        # A change is read back in full (items, options, prices, method) before the yes.
+        guard=ReplyGuard(known_links=links, max_words=CONFIRMATION_WORDS),
         policy=EscalationPolicy(),
         base_url=base_url,
         profile_tools=("list_my_orders",),
-        # The engine's entity kinds know emails; name and zip are read by dialogue/ only.
-        verification=IdentityCheck(fields=("email",), tool="verify_customer"),
+        # The policy: an email, or first name + last name + zip code, before anything else.
+        verification=IdentityCheck(
+            fields=("email",), tool="verify_customer",
+            alternatives=(IdentityCheck(NAME_AND_ZIP, "verify_customer_by_name_zip"),),
+        ),
+        slot_kinds=IDENTITY_KINDS,
+        dialogue_step=StoreStep(),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,8 @@ from relaydesk.assistant.understanding.entities import ReferencePattern
 from relaydesk.pack import API_VERSION, AssistantSetup, Branding, DemoParts
 from relaydesk.packs.retail.assistant import PACK_DIR, build_retail_parts
 from relaydesk.packs.retail.backend import create_store_schema, seed_store, store_is_seeded
+from relaydesk.packs.retail.demo_page import DEMO
+from relaydesk.packs.retail.evaluation.suite import StoreTaskSuite
 from relaydesk.packs.retail.operations.base import RetailDeps
 
 BRANDING = Branding(
@@ -42,7 +44,9 @@ class RetailPack:
     knowledge_dir: Path = PACK_DIR / "knowledge"
     references: tuple[ReferencePattern, ...] = ()  # its ids are read by its own dialogue/
     skills: tuple[str, ...] = ("orders",)
-    demo: DemoParts | None = None
+    demo: DemoParts | None = DEMO  # the demo page; the store's data is db.json as published
+    # Optional member: the benchmark's scripted tasks for `relaydesk eval tasks`.
+    task_suite: StoreTaskSuite = field(default_factory=StoreTaskSuite, compare=False)
 
     def prepare_backend(self, engine: Engine) -> None:
         create_store_schema(engine)

@@ -39,6 +39,13 @@ def _engine_tools() -> list[ToolSpec[Any, Any]]:
             mutates=False,
         ),
         guarded_tool(
+            name="verify_customer_by_name_zip",
+            description="Check who a customer is by first name, last name and zip code.",
+            params=s.FindUserByNameZipParams, result=s.Verification,
+            decide=engine_tools.decide_verification_by_name_zip,
+            apply=engine_tools.verify_customer, mutates=False,
+        ),
+        guarded_tool(
             name="list_my_orders", description="The customer's orders, status and items.",
             params=s.NoParams, result=s.MyOrders,
             decide=engine_tools.decide_my_orders, apply=engine_tools.list_my_orders,

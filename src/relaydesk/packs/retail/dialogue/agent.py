@@ -6,8 +6,9 @@ through the store's tools, so the policy in code has the last word on every chan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
@@ -16,7 +17,7 @@ from relaydesk.packs.retail.dialogue.planning import Plan, method_for, plan_requ
 from relaydesk.packs.retail.dialogue.proposals import Proposal
 from relaydesk.packs.retail.dialogue.refusals import refusal_text
 from relaydesk.packs.retail.tools import build_retail_tools, retail_context
-from relaydesk.tools import ToolOutcome, ToolRegistry
+from relaydesk.tools import PolicyDecision, ToolOutcome, ToolRegistry
 
 ASK_IDENTITY = ("I can help with that. First I need to confirm who you are: what is your "
                 "email address, or your first and last name and your zip code?")
@@ -37,30 +38,88 @@ class Conversation:
     queue: list[Proposal] = field(default_factory=list)
     plan: Plan = field(default_factory=Plan)
     failed: Proposal | None = None  # the last proposal the policy refused, for "then use X"
+    question_open: bool = False  # the last reply asked the customer something
+
+
+class StoreTools(Protocol):
+    """How the assistant reaches the store's tools: each call under the tool's policy."""
+
+    def call(self, name: str, params: dict[str, Any]) -> ToolOutcome: ...
+
+    def check(self, name: str, params: dict[str, Any]) -> PolicyDecision: ...
+
+
+@dataclass(frozen=True)
+class DirectTools:
+    """The store's tools on one database, for the customer the conversation authenticated."""
+
+    engine: Engine
+    registry: ToolRegistry
+    customer: Callable[[], str | None]
+
+    def call(self, name: str, params: dict[str, Any]) -> ToolOutcome:
+        ctx = retail_context(self.engine, self.customer())
+        return self.registry.execute(name, params, ctx, timeout_s=TOOL_TIMEOUT_S)
+
+    def check(self, name: str, params: dict[str, Any]) -> PolicyDecision:
+        ctx = retail_context(self.engine, self.customer())
+        return self.registry.check(name, params, ctx, timeout_s=TOOL_TIMEOUT_S)
 
 
 class StoreAssistant:
-    """Answers one customer, message by message, against the store in `engine`."""
+    """Answers one customer, message by message: against the store in `engine` directly,
+    or through `tools` relaydesk's engine gives it (then `state` is the kept memory)."""
 
-    def __init__(self, engine: Engine, tools: ToolRegistry | None = None) -> None:
-        self.engine = engine
-        self.tools = tools or build_retail_tools()
-        self.state = Conversation()
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        registry: ToolRegistry | None = None,
+        *,
+        tools: StoreTools | None = None,
+        state: Conversation | None = None,
+    ) -> None:
+        self.state = state or Conversation()
+        if tools is None:
+            if engine is None:
+                raise ValueError("the store assistant needs a store or the engine's tools")
+            tools = DirectTools(engine, registry or build_retail_tools(),
+                                lambda: self.state.customer_id)
+        self.tools = tools
         self.calls: list[ToolOutcome] = []
+        self.claims: dict[str, str] = {}  # a reply stating a done change -> its tool
 
     def call(self, name: str, **params: Any) -> ToolOutcome:
-        ctx = retail_context(self.engine, self.state.customer_id)
-        outcome = self.tools.execute(name, params, ctx, timeout_s=TOOL_TIMEOUT_S)
+        outcome = self.tools.call(name, params)
         self.calls.append(outcome)
         return outcome
 
     def respond(self, text: str) -> list[str]:
         """The replies to one customer message."""
+        self.state.question_open = False
         if self.state.customer_id is None:
             return self._authenticate(text)
         if self.state.awaiting is not None:
             return self._answer_confirmation(text)
         return self._plan(text)
+
+    def welcome(self, customer_id: str, text: str) -> list[str]:
+        """The customer was just verified (by relaydesk's engine): load them, then handle
+        what they asked before and with this message."""
+        self.state.customer_id = customer_id
+        self.state.question_open = False
+        self._load_customer()
+        first = self.state.user.get("first_name", "")
+        return [f"Thank you, {first}, you are verified.", *self._plan(text, quiet=True)]
+
+    def waiting(self) -> bool:
+        """Whether something waits for the customer's answer (a yes, a choice, details)."""
+        plan = self.state.plan
+        return bool(
+            self.state.customer_id is None or self.state.awaiting is not None
+            or self.state.queue or self.state.question_open or plan.open_items
+            or plan.retry or plan.cancel_offer or plan.cancels_without_reason
+            or plan.address_wish is not None
+        )
 
     # --- identity ----------------------------------------------------------------------
 
@@ -131,6 +190,7 @@ class StoreAssistant:
         if plan.question:
             replies.append(plan.question)
             plan.question = None
+            self.state.question_open = True
             return replies
         if self.state.queue:
             replies.append(self._propose(self.state.queue.pop(0)))
@@ -146,9 +206,7 @@ class StoreAssistant:
             self.state.failed = proposal
             return ("You don't have that kind of payment method saved. A refund or difference "
                     "can go to the order's original payment method or a gift card you have.")
-        ctx = retail_context(self.engine, self.state.customer_id)
-        decision = self.tools.check(proposal.tool, proposal.params(), ctx,
-                                    timeout_s=TOOL_TIMEOUT_S)
+        decision = self.tools.check(proposal.tool, proposal.params())
         if not decision.allowed:
             self.state.failed = proposal
             more = self._next_text()
@@ -208,7 +266,9 @@ class StoreAssistant:
         if outcome.done:
             self.reload_orders()
             self.state.failed = None
-            return _done_text(proposal)
+            done = _done_text(proposal)
+            self.claims[done] = proposal.tool
+            return done
         self.state.failed = proposal
         return refusal_text(outcome.decision)
 

@@ -1,4 +1,4 @@
-"""Two tools shaped for relaydesk's flow engine: verification by email, the customer's orders."""
+"""Tools shaped for relaydesk's engine: verification (by email, or name and zip), orders."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy import Connection, func, select
 from relaydesk.packs.retail.backend import tables as t
 from relaydesk.packs.retail.operations.base import Ctx, need
 from relaydesk.packs.retail.operations.schemas import (
+    FindUserByNameZipParams,
     MyOrders,
     NoParams,
     OrderLine,
@@ -25,8 +26,20 @@ def decide_verification(
     return allow(), conn.execute(query).scalars().first()
 
 
+def decide_verification_by_name_zip(
+    conn: Connection, _ctx: Ctx, params: FindUserByNameZipParams
+) -> tuple[PolicyDecision, str | None]:
+    # As by email: details that match nobody are an answer, not a refusal.
+    query = select(t.users.c.user_id).where(
+        func.lower(t.users.c.first_name) == params.first_name.lower(),
+        func.lower(t.users.c.last_name) == params.last_name.lower(),
+        t.users.c.zip == params.zip,
+    )
+    return allow(), conn.execute(query.order_by(t.users.c.position)).scalars().first()
+
+
 def verify_customer(
-    _conn: Connection, ctx: Ctx, _params: VerifyByEmailParams, user_id: str | None
+    _conn: Connection, ctx: Ctx, _params: object, user_id: str | None
 ) -> Verification:
     if user_id is None or (ctx.customer_id is not None and ctx.customer_id != user_id):
         return Verification(verified=False)

@@ -1,0 +1,70 @@
+"""The store's assistant as a dialogue step of relaydesk's engine.
+
+The engine proves who the customer is (email, or first name + last name + zip, as the pack
+declares), runs the escalation policy and the reply guard; this step reads the store's
+requests and acts through the engine's tool calls, so every call is under the tool's policy
+and in the conversation's event log. Its memory travels as JSON in the dialogue state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from relaydesk.assistant.step_turn import StepTurn
+from relaydesk.assistant.understanding import Understanding
+from relaydesk.packs.retail.dialogue import words as w
+from relaydesk.packs.retail.dialogue.agent import StoreAssistant
+from relaydesk.packs.retail.dialogue.memory import dump_memory, load_memory
+from relaydesk.tools import PolicyDecision, ToolOutcome
+
+REPLY_KEY = "store.step"  # the step's sentences are English in code for now (docs/retail.md)
+# Intents of the step's own requests (and a customer saying who they are).
+STEP_INTENTS = frozenset({"store_request", "identify"})
+# Intents the engine answers itself even for a customer the step already knows.
+ENGINE_INTENTS = frozenset({"greeting", "thanks", "goodbye", "talk_to_human"})
+
+
+@dataclass(frozen=True)
+class EngineTools:
+    """The store's tools as the engine runs them in this turn."""
+
+    turn: StepTurn
+
+    def call(self, name: str, params: dict[str, Any]) -> ToolOutcome:
+        return self.turn.call_tool(name, params)
+
+    def check(self, name: str, params: dict[str, Any]) -> PolicyDecision:
+        return self.turn.check_tool(name, params)
+
+
+class StoreStep:
+    """Cancel, return, exchange, change items, addresses: the store's requests."""
+
+    needs_identity = True
+
+    def starts(self, text: str, understanding: Understanding, memory: dict[str, Any]) -> bool:
+        if w.order_ids(text) or understanding.intent in STEP_INTENTS:
+            return True
+        if understanding.intent == "faq" and "?" in text and not memory:
+            return False  # "Can I cancel my order?" from someone new: the articles answer it
+        asks = w.wants(text)
+        if asks.cancel or asks.exchange or asks.return_ or asks.address or asks.payment:
+            return True
+        # A customer already talking about their orders goes on doing so.
+        return bool(memory) and understanding.intent not in ENGINE_INTENTS
+
+    def take(self, turn: StepTurn, text: str) -> None:
+        agent = StoreAssistant(tools=EngineTools(turn), state=load_memory(turn.memory))
+        customer = turn.customer_id
+        if customer is not None and agent.state.customer_id != customer:
+            replies = agent.welcome(customer, text)
+            if not turn.just_verified:
+                replies = replies[1:]  # signed in: nothing was verified in this conversation
+        else:
+            replies = agent.respond(text)
+        for reply in replies:
+            claims = [agent.claims[reply]] if reply in agent.claims else []
+            turn.say_text(reply, key=REPLY_KEY, claims=claims)
+        turn.memory = dump_memory(agent.state)
+        turn.open = agent.waiting()
