@@ -17,6 +17,8 @@ from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.desk.approvals import ApprovalDesk
 from relaydesk.desk.routing import RoutingDesk, RoutingPolicy
+from relaydesk.security.login_throttle import LoginThrottle
+from relaydesk.security.stored_attempts import StoredAttempts
 from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.approvals import ApprovalStore
@@ -39,7 +41,10 @@ def desks(database_url: str) -> Iterator[Desks]:
         store=store,
         agent_store=agent_store,
         queue=queue,
-        agents=AgentDesk(agent_store, "test-secret", hasher=FAST_HASHER, clock=clock),
+        agents=AgentDesk(
+            agent_store, "test-secret", hasher=FAST_HASHER, clock=clock,
+            throttle=LoginThrottle(StoredAttempts(engine)),  # as the app wires it
+        ),
         routing=routing,
         work=AgentWorkDesk(store, routing, queue, approvals, bus),
         approvals=ApprovalDesk(store, approvals, routing, bus),

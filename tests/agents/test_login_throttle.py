@@ -6,10 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from agents.helpers import PASSWORD, Desks
-from relaydesk.desk.agents import TooManyAttempts
+from agents.helpers import FAST_HASHER, PASSWORD, Desks
+from relaydesk.desk.agents import AgentDesk, TooManyAttempts
 from relaydesk.domain.errors import Unauthorized
 from relaydesk.security.audit import AuditLog
+from relaydesk.security.login_throttle import LoginThrottle
+from relaydesk.security.stored_attempts import StoredAttempts
+from relaydesk.store.agents import AgentStore
+from relaydesk.store.engine import make_engine
 
 GUESSER = "203.0.113.9"
 OFFICE = "198.51.100.4"
@@ -98,3 +102,22 @@ def test_throttled_attempts_are_audited_with_their_address(desks: Desks) -> None
     assert decisions.count("refused") == 6
     assert decisions.count("throttled") == 1
     assert all(e.details["address"] == GUESSER for e in entries)
+
+
+def test_a_guessers_delay_holds_in_every_server_process(desks: Desks, database_url: str) -> None:
+    desks.add("Maria")
+    guess(desks, 6)
+    # Another process: its own engine and desk on the same database.
+    engine = make_engine(database_url)
+    try:
+        other = AgentDesk(
+            AgentStore(engine), "test-secret", hasher=FAST_HASHER, clock=desks.clock,
+            throttle=LoginThrottle(StoredAttempts(engine)),
+        )
+        with pytest.raises(TooManyAttempts):
+            other.login("maria@example.com", PASSWORD, GUESSER)
+        assert other.login("maria@example.com", PASSWORD, OFFICE).agent.email == (
+            "maria@example.com"
+        )
+    finally:
+        engine.dispose()

@@ -48,7 +48,8 @@ def test_delays_grow_with_every_further_failure(demo_engine: Engine, today: date
     for n in range(6):
         check(demo_engine, today, limits, f"guess{n}@example.com", ALICE_PLAN_ORDER_ID)
         waits.append(limits.local.wait_s(
-            VerificationLimits.account_scopes("someone@example.com", ALICE_PLAN_ORDER_ID)
+            VerificationLimits.account_scopes("someone@example.com", ALICE_PLAN_ORDER_ID),
+            clock.now,
         ))
         clock.now += waits[-1]
     assert waits == [0, 0, 0, 30, 60, 120]

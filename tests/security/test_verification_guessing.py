@@ -81,20 +81,21 @@ def test_failures_counted_by_one_process_delay_the_checks_of_another(database_ur
     # Two engines on one database stand for two server processes.
     first_engine, second_engine = make_engine(database_url), make_engine(database_url)
     upgrade(first_engine)
-    clock = [1_000_000.0]
-    first = StoredAttempts(first_engine, clock=lambda: clock[0])
-    second = StoredAttempts(second_engine, clock=lambda: clock[0])
+    first, second = StoredAttempts(first_engine), StoredAttempts(second_engine)
     account = [AttemptScope("verify:email:alice@example.com", 3)]
+    now = 1_000_000.0
     try:
-        waits = []
+        waits, counts = [], []
         for n in range(6):
-            (first if n % 2 else second).failed(account)
-            waits.append(second.wait_s(account))
+            counts += (first if n % 2 else second).failed(account, now)
+            waits.append(second.wait_s(account, now))
+        assert counts == [1, 2, 3, 4, 5, 6]
         assert waits == [0, 0, 0, 30, 60, 120]
-        clock[0] += 119
-        assert first.wait_s(account) == pytest.approx(1)
+        assert first.wait_s(account, now + 119) == pytest.approx(1)
+        assert first.wait_s(account, now + 24 * 3600 + 1) == 0  # forgotten after a day
+        assert second.failed(account, now + 24 * 3600 + 1) == [1]
         first.succeeded(account)
-        assert second.wait_s(account) == 0
+        assert second.wait_s(account, now) == 0
     finally:
         first_engine.dispose()
         second_engine.dispose()
@@ -104,7 +105,7 @@ def test_the_table_holds_no_email_or_address(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
     try:
-        StoredAttempts(engine).failed([AttemptScope("verify:address:198.51.100.7", 10)])
+        StoredAttempts(engine).failed([AttemptScope("verify:address:198.51.100.7", 10)], 1.0)
         with engine.connect() as conn:
             rows = conn.exec_driver_sql("SELECT * FROM failed_attempts").all()
         assert len(rows) == 1 and "198.51.100.7" not in str(rows)

@@ -60,6 +60,7 @@ from relaydesk.desk.translations import ConsoleTranslation
 from relaydesk.pack import AssistantSetup, Pack, load_pack
 from relaydesk.pack.assembly import build_pack_assistant
 from relaydesk.security.audit import AuditLog
+from relaydesk.security.login_throttle import LoginThrottle
 from relaydesk.security.middleware import install_request_guards
 from relaydesk.security.privacy import PrivacyDesk
 from relaydesk.security.secrets import require_real_secrets_off_loopback
@@ -176,6 +177,8 @@ def build_services(
         customer_profiles = customer_profiles or actions
         agent_tools = agent_tools or actions
     agents, queue, approvals = AgentStore(engine), QueueStore(engine), ApprovalStore(engine)
+    # Failed sign-ins and identity checks, counted in the database for every process.
+    attempts = StoredAttempts(engine)
     routing = RoutingDesk(
         store, queue, agents, bus,
         email_replies=settings.email_sending, hours=team_hours(settings.business_hours),
@@ -183,7 +186,7 @@ def build_services(
     approval_desk = ApprovalDesk(store, approvals, routing, bus, approval_executor)
     desk = ConversationDesk(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk,
-        waiting=routing, attempts=StoredAttempts(store.engine),
+        waiting=routing, attempts=attempts,
         observe_turn=metrics.turn_seconds.observe if metrics is not None else None,
     )
     work = AgentWorkDesk(
@@ -199,7 +202,9 @@ def build_services(
         translation=build_translation(settings, pack, store),
     )
     audit = AuditLog(engine)
-    agent_desk = AgentDesk(agents, settings.secret_key, audit=audit)
+    agent_desk = AgentDesk(
+        agents, settings.secret_key, audit=audit, throttle=LoginThrottle(attempts)
+    )
     console = build_console_desks(
         settings, engine, assistant.parts, work, approval_desk, agent_desk
     )

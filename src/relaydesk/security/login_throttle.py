@@ -9,17 +9,17 @@ further failure, forgotten after an hour without failures:
   minute, so nobody can keep the real person out for longer than that. An address counts
   here only with its free failures, so one guessing address never delays the real person.
 
-Counts live in this process (like the per-process rate limits without Redis).
+The counts are `relaydesk.tools.attempts` scopes: in the database when the app wires
+`StoredAttempts` (every server process and host sees them), in this process otherwise.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from relaydesk.domain.errors import RateLimited
+from relaydesk.tools.attempts import AttemptLimits, AttemptScope, MemoryAttempts
 
 FORGET_AFTER = timedelta(hours=1)
 
@@ -33,83 +33,47 @@ class TooManyAttempts(RateLimited):
         super().__init__(f"Too many failed sign-ins; try again in {self.wait_seconds} {unit}.")
 
 
-@dataclass(frozen=True)
-class BackoffRule:
-    free_failures: int
-    first_delay: timedelta
-    longest_delay: timedelta
-
-    def delay(self, failures: int) -> timedelta:
-        """How long after the last failure the next attempt must wait."""
-        beyond = failures - self.free_failures
-        if beyond <= 0:
-            return timedelta(0)
-        return min(self.longest_delay, self.first_delay * (1 << min(beyond - 1, 30)))
+def _rule(key: str, free: int, longest: timedelta) -> AttemptScope:
+    return AttemptScope(
+        key,
+        free_failures=free,
+        first_delay_s=1.0,
+        longest_delay_s=longest.total_seconds(),
+        forget_after_s=FORGET_AFTER.total_seconds(),
+    )
 
 
-PER_EMAIL_AND_ADDRESS = BackoffRule(5, timedelta(seconds=1), timedelta(minutes=15))
-PER_ADDRESS = BackoffRule(20, timedelta(seconds=1), timedelta(minutes=15))
-PER_EMAIL = BackoffRule(50, timedelta(seconds=1), timedelta(minutes=1))
-
-
-@dataclass
-class _Failures:
-    count: int
-    last: datetime
+PAIR_FREE_FAILURES = 5
 
 
 class LoginThrottle:
     """Counts failed sign-ins and says how long the next attempt must wait."""
 
-    def __init__(self) -> None:
-        self._failures: dict[tuple[str, str], _Failures] = {}
-        self._lock = threading.Lock()
+    def __init__(self, counts: AttemptLimits | None = None) -> None:
+        self._counts = counts or MemoryAttempts()
 
     @staticmethod
-    def _keys(email: str, address: str) -> list[tuple[tuple[str, str], BackoffRule]]:
+    def _scopes(email: str, address: str) -> tuple[AttemptScope, AttemptScope, AttemptScope]:
         email = email.strip().lower()
-        return [
-            (("pair", f"{email}\n{address}"), PER_EMAIL_AND_ADDRESS),
-            (("address", address), PER_ADDRESS),
-            (("email", email), PER_EMAIL),
-        ]
+        return (
+            _rule(f"login:pair:{email}\n{address}", PAIR_FREE_FAILURES, timedelta(minutes=15)),
+            _rule(f"login:address:{address}", 20, timedelta(minutes=15)),
+            _rule(f"login:email:{email}", 50, timedelta(minutes=1)),
+        )
 
     def check(self, email: str, address: str, now: datetime) -> None:
         """TooManyAttempts if any counter still asks this attempt to wait."""
-        waits = []
-        with self._lock:
-            for key, rule in self._keys(email, address):
-                found = self._failures.get(key)
-                if found is None:
-                    continue
-                ready_at = found.last + rule.delay(found.count)
-                if ready_at > now:
-                    waits.append(ready_at - now)
-        if waits:
-            raise TooManyAttempts(max(waits))
+        wait = self._counts.wait_s(self._scopes(email, address), now.timestamp())
+        if wait > 0:
+            raise TooManyAttempts(timedelta(seconds=wait))
 
     def failed(self, email: str, address: str, now: datetime) -> None:
-        with self._lock:
-            pair_count = 0
-            for key, _rule in self._keys(email, address):
-                if key[0] == "email" and pair_count > PER_EMAIL_AND_ADDRESS.free_failures:
-                    continue  # one address counts toward the account only with its free tries
-                found = self._failures.get(key)
-                if found is None or now - found.last > FORGET_AFTER:
-                    found = self._failures[key] = _Failures(0, now)
-                found.count += 1
-                found.last = now
-                if key[0] == "pair":
-                    pair_count = found.count
-            if len(self._failures) > 100_000:  # forget the oldest quiet ones
-                self._forget_before(now - FORGET_AFTER)
+        pair, by_address, by_email = self._scopes(email, address)
+        (pair_count, _) = self._counts.failed([pair, by_address], now.timestamp())
+        if pair_count <= PAIR_FREE_FAILURES:  # one address counts toward the account only
+            self._counts.failed([by_email], now.timestamp())  # with its free tries
 
     def succeeded(self, email: str, address: str) -> None:
         """The right password clears the guesses for this email, not the address's count."""
-        with self._lock:
-            for key, _rule in self._keys(email, address):
-                if key[0] != "address":
-                    self._failures.pop(key, None)
-
-    def _forget_before(self, moment: datetime) -> None:
-        self._failures = {k: v for k, v in self._failures.items() if v.last >= moment}
+        pair, _by_address, by_email = self._scopes(email, address)
+        self._counts.succeeded([pair, by_email])

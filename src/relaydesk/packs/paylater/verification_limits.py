@@ -14,6 +14,7 @@ in-process counts the pack's deps carry.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,8 +30,9 @@ ADDRESS_FREE_FAILURES = 10
 class VerificationLimits:
     """Which scopes a check counts under, and the counts it consults."""
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
-        self.local: AttemptLimits = MemoryAttempts(clock) if clock else MemoryAttempts()
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.local: AttemptLimits = MemoryAttempts()
 
     def counts(self, ctx: ToolContext[Any]) -> AttemptLimits:
         return ctx.attempts if ctx.attempts is not None else self.local
@@ -54,10 +56,10 @@ class VerificationLimits:
 
     def wait_s(self, ctx: ToolContext[Any], email: str, order_id: str) -> float:
         """Seconds before this check may run (0: now)."""
-        return self.counts(ctx).wait_s(self.scopes(ctx, email, order_id))
+        return self.counts(ctx).wait_s(self.scopes(ctx, email, order_id), self.clock())
 
     def failed(self, ctx: ToolContext[Any], email: str, order_id: str) -> None:
-        self.counts(ctx).failed(self.scopes(ctx, email, order_id))
+        self.counts(ctx).failed(self.scopes(ctx, email, order_id), self.clock())
 
     def succeeded(self, ctx: ToolContext[Any], email: str, order_id: str) -> None:
         # Only the account's counts: a guesser who knows one real pair must not be able
