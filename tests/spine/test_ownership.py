@@ -1,8 +1,20 @@
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
 from relaydesk.domain.errors import IllegalTransition
-from relaydesk.domain.model import EventKind, Owner, Source
+from relaydesk.domain.model import (
+    ConversationId,
+    Event,
+    EventId,
+    EventKind,
+    NewEvent,
+    Owner,
+    Source,
+)
 from relaydesk.domain.ownership import Transition, apply_transition
+from relaydesk.domain.payloads import OwnerChanged
 
 
 def test_an_escalated_conversation_waits_in_the_queue() -> None:
@@ -48,3 +60,30 @@ def test_the_owner_changed_event_is_built_from_the_change_itself() -> None:
     assert event.data == {
         "transition": "close", "from": "agent", "to": "closed", "disposition": "resolved",
     }  # fmt: skip
+
+
+def test_an_owner_change_reads_back_as_its_typed_payload() -> None:
+    escalate = apply_transition(Owner.ASSISTANT, Transition.ESCALATE)
+    stored = stored_as(escalate.event(Source.ASSISTANT, reason="frustration", priority=3))
+    read = OwnerChanged.of(stored)
+    assert read is not None and read.is_a(Transition.ESCALATE)
+    assert (read.before, read.after, read.reason, read.priority, read.skill) == (
+        Owner.ASSISTANT, Owner.QUEUED, "frustration", 3, None,
+    )  # fmt: skip
+    assert OwnerChanged.of(replace(stored, kind=EventKind.MESSAGE)) is None
+    odd = OwnerChanged.of(replace(stored, data={"transition": "teleport", "priority": "high"}))
+    assert odd == OwnerChanged(None, None, None)  # another version's words read as unknown
+
+
+def stored_as(new: NewEvent) -> Event:
+    return Event(
+        id=EventId("evt_1"),
+        conversation_id=ConversationId("cnv_1"),
+        seq=1,
+        kind=new.kind,
+        source=new.source,
+        text=new.text,
+        data=new.data,
+        actor_id=new.actor_id,
+        created_at=datetime(2026, 12, 6, tzinfo=UTC),
+    )

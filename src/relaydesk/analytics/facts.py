@@ -13,6 +13,7 @@ from datetime import datetime
 from relaydesk.analytics.model_calls import ModelCall, model_calls
 from relaydesk.analytics.stats import number
 from relaydesk.domain.model import Event, EventKind, Source
+from relaydesk.domain.payloads import OwnerChanged
 
 CONFIDENT = 0.5
 REPLY_SOURCES = frozenset({Source.ASSISTANT, Source.AGENT})
@@ -105,10 +106,13 @@ class ConversationFacts:
 
 
 def _transition(event: Event) -> str | None:
-    if event.kind is not EventKind.OWNER_CHANGED:
-        return None
-    found = event.data.get("transition")
-    return str(found) if found else None
+    change = OwnerChanged.of(event)
+    return change.transition.value if change is not None and change.transition else None
+
+
+def _changed(event: Event) -> OwnerChanged:
+    """The payload of an event already known to be an owner change."""
+    return OwnerChanged.of(event) or OwnerChanged(None, None, None)
 
 
 def intent_of(events: Sequence[Event]) -> str | None:
@@ -148,8 +152,7 @@ def person_first_replies(events: Sequence[Event]) -> tuple[FirstReplyWait, ...]:
     for event in events:
         transition = _transition(event)
         if transition == "escalate":  # the skill as the escalation named it, as routing reads it
-            skill = event.data.get("skill")
-            team = skill if isinstance(skill, str) else None
+            team = _changed(event).skill
         if transition in ("escalate", "release"):
             waiting_since = waiting_since or event.created_at
         elif transition in ("close", "hand_back", "resume"):
@@ -232,8 +235,7 @@ def final_close(events: Sequence[Event]) -> tuple[datetime | None, str | None]:
     for event in reversed(events):
         transition = _transition(event)
         if transition == "close":
-            disposition = event.data.get("disposition")
-            return event.created_at, str(disposition) if disposition else None
+            return event.created_at, _changed(event).disposition
         if transition is not None:
             return None, None
     return None, None
@@ -257,7 +259,7 @@ def facts_of(history: ConversationHistory) -> ConversationFacts:
         started_at=events[0].created_at if events else history.created_at,
         intent=intent_of(events),
         escalation_reasons=tuple(
-            str(e.data.get("reason") or "unknown") for t, e in transitions if t == "escalate"
+            _changed(e).reason or "unknown" for t, e in transitions if t == "escalate"
         ),
         human_involved=human,
         closed_at=closed_at,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.domain.errors import Conflict, InvalidInput
 from relaydesk.domain.model import ConversationId, Event, EventKind, NewEvent, Owner, Source
+from relaydesk.domain.payloads import OwnerChanged
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
 
 MIN_SCORE, MAX_SCORE = 1, 5
@@ -39,9 +40,10 @@ class FeedbackDesk:
         conversation = self.store.get_conversation(conversation_id)
         if conversation.owner is not Owner.CLOSED:
             raise Conflict("A conversation can be rated once it has closed.")
-        close = self._last_close(conversation_id, conversation.last_seq)
-        if close is None:
+        found = self._last_close(conversation_id, conversation.last_seq)
+        if found is None:
             raise Conflict("A conversation can be rated once it has closed.")
+        close, closed = found
         signal = NewEvent(
             kind=EventKind.SIGNAL,
             source=Source.CUSTOMER,
@@ -49,7 +51,7 @@ class FeedbackDesk:
                 "csat": score,
                 "comment": cleaned,
                 "close_seq": close.seq,
-                "closed_from": close.data.get("from"),
+                "closed_from": closed.before.value if closed.before else None,
             },
         )
         try:
@@ -61,14 +63,16 @@ class FeedbackDesk:
         notify_changed(self.bus, conversation_id)
         return CsatRating(event=event, close_seq=close.seq)
 
-    def _last_close(self, conversation_id: ConversationId, last_seq: int) -> Event | None:
+    def _last_close(
+        self, conversation_id: ConversationId, last_seq: int
+    ) -> tuple[Event, OwnerChanged] | None:
         recent = self.store.events_after(
             conversation_id, max(0, last_seq - CLOSE_LOOKBACK), CLOSE_LOOKBACK + 1
         )
         closes = [
-            event
+            (event, change)
             for event in recent
-            if event.kind is EventKind.OWNER_CHANGED and event.data.get("to") == Owner.CLOSED.value
+            if (change := OwnerChanged.of(event)) is not None and change.after is Owner.CLOSED
         ]
         return closes[-1] if closes else None
 

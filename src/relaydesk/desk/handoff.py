@@ -11,6 +11,8 @@ from typing import Any
 
 from relaydesk.domain.agents import Handoff, ToolAttempt
 from relaydesk.domain.model import Event, EventKind, Source
+from relaydesk.domain.ownership import Transition
+from relaydesk.domain.payloads import OwnerChanged
 
 CONFIDENT = 0.5
 FRUSTRATED = 0.6
@@ -18,7 +20,8 @@ FRUSTRATED = 0.6
 
 def _latest_escalation(events: Sequence[Event]) -> dict[str, Any]:
     for event in reversed(events):
-        if event.kind is EventKind.OWNER_CHANGED and event.data.get("transition") == "escalate":
+        change = OwnerChanged.of(event)
+        if change is not None and change.is_a(Transition.ESCALATE):
             return event.data
     return {}
 

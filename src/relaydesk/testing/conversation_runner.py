@@ -23,6 +23,7 @@ from relaydesk.assistant.understanding.language import LanguageIdentifier, build
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.domain.model import Event, EventKind
+from relaydesk.domain.payloads import OwnerChanged
 from relaydesk.pack import Pack
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
@@ -181,7 +182,7 @@ def _check_signals(expect: Expectation, events: list[Event]) -> list[str]:
     signal = next((e.data for e in events if e.kind is EventKind.SIGNAL), {})
     if expect.language is not None and signal.get("language") != expect.language:
         problems.append(f"language {signal.get('language')}, expected {expect.language}")
-    escalations = [e.data.get("reason") for e in events if e.kind is EventKind.OWNER_CHANGED]
+    escalations = [change.reason for e in events if (change := OwnerChanged.of(e)) is not None]
     if expect.escalation is not None and expect.escalation not in escalations:
         problems.append(f"escalation reasons {escalations}, expected {expect.escalation}")
     if expect.choices is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from relaydesk.domain.model import Event, EventKind, Source
+from relaydesk.domain.model import Event, EventKind, Owner, Source
+from relaydesk.domain.payloads import OwnerChanged
 
 EVENT_TYPES = (
     "conversation.started",
@@ -19,26 +20,27 @@ EVENT_TYPES = (
 _SPEAKERS = frozenset({Source.CUSTOMER, Source.ASSISTANT, Source.AGENT})
 
 
+_OWNER_TYPES = {
+    Owner.QUEUED: "conversation.handed_off",
+    Owner.AGENT: "conversation.assigned",
+    Owner.CLOSED: "conversation.closed",
+}
+
+
 def webhook_type(event: Event) -> str | None:
     """The webhook type for a stored event, or None when it is internal."""
     if event.kind is EventKind.MESSAGE:
         return "message.created" if event.source in _SPEAKERS and event.text else None
-    if event.kind is EventKind.OWNER_CHANGED:
-        return {
-            "queued": "conversation.handed_off",
-            "agent": "conversation.assigned",
-            "closed": "conversation.closed",
-        }.get(str(event.data.get("to")), "conversation.reopened" if _reopened(event) else None)
+    change = OwnerChanged.of(event)
+    if change is not None:
+        moved = _OWNER_TYPES.get(change.after) if change.after is not None else None
+        return moved or ("conversation.reopened" if change.before is Owner.CLOSED else None)
     if event.kind is EventKind.APPROVAL:
         decided = event.data.get("status") in {"approved", "rejected"}
         return "approval.decided" if decided else None
     if event.kind is EventKind.SIGNAL and "csat" in event.data:
         return "conversation.rated"
     return None
-
-
-def _reopened(event: Event) -> bool:
-    return event.data.get("from") == "closed"
 
 
 def event_data(kind: str, event: Event) -> dict[str, Any]:

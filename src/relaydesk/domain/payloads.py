@@ -1,0 +1,66 @@
+"""Typed payloads of stored events, read once from an event's `data` by its kind.
+
+Events keep their payload as JSON (`Event.data`); readers ask for it through these types
+instead of `.data.get("...")` with string keys spread over the code. Writers of owner
+changes go through `OwnerChange.event` (domain.ownership).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from relaydesk.domain.model import Event, EventKind, Owner
+from relaydesk.domain.ownership import Transition
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class OwnerChanged:
+    """What an owner_changed event says: the transition, and why and how it happened."""
+
+    transition: Transition | None
+    before: Owner | None
+    after: Owner | None
+    reason: str | None = None  # why it was escalated or released
+    priority: int = 0  # the escalation's own priority
+    skill: str | None = None  # the skill the escalation asks for
+    disposition: str | None = None  # how a close ended
+    agent_name: str | None = None  # who claimed it
+
+    @classmethod
+    def of(cls, event: Event) -> OwnerChanged | None:
+        """The payload of an owner_changed event; None for an event of any other kind."""
+        if event.kind is not EventKind.OWNER_CHANGED:
+            return None
+        data = event.data
+        return cls(
+            transition=_member(Transition, data.get("transition")),
+            before=_member(Owner, data.get("from")),
+            after=_member(Owner, data.get("to")),
+            reason=_text(data.get("reason")),
+            priority=_whole(data.get("priority")),
+            skill=_text(data.get("skill")),
+            disposition=_text(data.get("disposition")),
+            agent_name=_text(data.get("agent_name")),
+        )
+
+    def is_a(self, transition: Transition) -> bool:
+        return self.transition is transition
+
+
+def _member(kind: type[E], value: Any) -> E | None:
+    try:
+        return kind(value) if isinstance(value, str) else None
+    except ValueError:  # written by another version: read as unknown
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _whole(value: Any) -> int:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
