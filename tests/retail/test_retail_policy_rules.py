@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from relaydesk.packs.retail.dialogue.refusals import refusal_text
 from relaydesk.packs.retail.policy import (
     CANCEL_REASONS,
     ItemFacts,
@@ -59,7 +60,7 @@ def test_one_customer_per_conversation() -> None:
     assert one_customer(_ctx(None), "bob").allowed
     assert one_customer(_ctx("ana"), "ana").allowed
     assert one_customer(_ctx("ana"), "bob").reason == "another_customer"
-    assert own_order(_ctx("bob"), _order()).reason == "not_your_order"
+    assert own_order(_ctx("bob"), _order()).reason == "order_not_found"
     assert own_account(_ctx("bob"), "ana").reason == "not_your_account"
 
 
@@ -144,3 +145,10 @@ def test_a_new_payment_method_must_differ_and_a_gift_card_must_cover_the_total()
     twice_paid = _order(payments=(PaymentFacts("payment", 100, "credit_card_1"),
                                   PaymentFacts("payment", 100, "credit_card_2")))
     assert decide_payment_change(twice_paid, GIFT).reason == "not_paid_once"
+
+
+def test_another_customers_order_is_refused_exactly_like_a_made_up_one() -> None:
+    others, unknown = own_order(_ctx("bob"), _order()), own_order(_ctx("bob"), None)
+    assert others == unknown
+    assert refusal_text(others) == refusal_text(unknown)
+    assert "another" not in refusal_text(others).lower()

@@ -101,10 +101,10 @@ def own_order(ctx: ToolContext[Any], order: OrderFacts | None) -> PolicyDecision
     refusal = verified(ctx)
     if refusal is not None:
         return refusal
-    if order is None:
+    # Another customer's order gets the same answer as a made-up one: a guesser learns
+    # nothing about which order numbers exist.
+    if order is None or order.user_id != ctx.customer_id:
         return deny("order_not_found")
-    if order.user_id != ctx.customer_id:
-        return deny("not_your_order")
     return allow()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from relaydesk.tools import PolicyDecision
 
 _SENTENCES = {
+    "order_not_found": "I can't find that order on your account. Please check the order number.",
     "not_pending": "Order {order_id} is {status}: only pending orders can be cancelled or "
                    "modified.",
     "not_delivered": "Order {order_id} is {status}: only delivered orders can be returned or "
