@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from relaydesk.pack import DemoCustomer, DemoParts, ShopPage
+from relaydesk.packs.retail.simulation import SIMULATION
 
 PAGE_DIR = Path(__file__).parent
 
@@ -57,4 +58,4 @@ def render_shop(page: ShopPage) -> str:
     )
 
 
-DEMO = DemoParts(customers=CUSTOMERS, render_shop=render_shop)
+DEMO = DemoParts(customers=CUSTOMERS, render_shop=render_shop, simulation=SIMULATION)
