@@ -12,8 +12,9 @@ from datetime import datetime
 
 from relaydesk.analytics.model_calls import ModelCall, model_calls
 from relaydesk.analytics.stats import number
+from relaydesk.domain.agents import ApprovalStatus
 from relaydesk.domain.model import Event, EventKind, Source
-from relaydesk.domain.payloads import OwnerChanged
+from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged
 
 CONFIDENT = 0.5
 REPLY_SOURCES = frozenset({Source.ASSISTANT, Source.AGENT})
@@ -200,14 +201,14 @@ def approval_decisions(events: Sequence[Event]) -> tuple[int, tuple[float, ...]]
     requested: dict[str, datetime] = {}
     decided: list[float] = []
     for event in events:
-        if event.kind is not EventKind.APPROVAL or not event.data.get("approval_id"):
+        noted = ApprovalNoted.of(event)
+        if noted is None:
             continue
-        approval_id = str(event.data["approval_id"])
-        status = event.data.get("status")
-        if status == "pending":
-            requested.setdefault(approval_id, event.created_at)
-        elif approval_id in requested and status in ("approved", "rejected", "failed"):
-            decided.append((event.created_at - requested.pop(approval_id)).total_seconds())
+        if noted.status is ApprovalStatus.PENDING:
+            requested.setdefault(noted.approval_id, event.created_at)
+        elif noted.approval_id in requested and noted.status is not None:
+            waited = event.created_at - requested.pop(noted.approval_id)
+            decided.append(waited.total_seconds())
     return len(requested) + len(decided), tuple(decided)
 
 

@@ -13,6 +13,7 @@ from relaydesk.assistant.turn import Assistant, Escalation, TurnContext, TurnRes
 from relaydesk.assistant.understanding.human_request import asks_for_human
 from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.desk.text import clean_message_text
+from relaydesk.domain.agents import ApprovalStatus
 from relaydesk.domain.errors import Conflict
 from relaydesk.domain.model import (
     Conversation,
@@ -24,6 +25,7 @@ from relaydesk.domain.model import (
     Source,
 )
 from relaydesk.domain.ownership import OwnerChange, Transition, apply_transition
+from relaydesk.domain.payloads import ApprovalNoted
 from relaydesk.domain.visibility import for_customer
 from relaydesk.store.conversations import ConversationStore, DuplicateKey, StoredMessage
 from relaydesk.tools.attempts import AttemptLimits
@@ -244,13 +246,14 @@ class ConversationDesk:
         if self.proposals is None:
             return
         for event in events:
-            if event.kind is EventKind.APPROVAL and event.data.get("status") == "pending":
+            asked = ApprovalNoted.of(event)
+            if asked is not None and asked.status is ApprovalStatus.PENDING and asked.tool:
                 self.proposals.propose(
                     conversation_id,
-                    str(event.data["tool"]),
-                    dict(event.data.get("params") or {}),
-                    str(event.data.get("summary", "")),
-                    approval_id=str(event.data["approval_id"]),
+                    asked.tool,
+                    asked.params,
+                    asked.summary,
+                    approval_id=asked.approval_id,
                     append_event=False,
                 )
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from relaydesk.domain.agents import Handoff, ToolAttempt
+from relaydesk.domain.agents import ApprovalStatus, Handoff, ToolAttempt
 from relaydesk.domain.model import Event, EventKind, Source
 from relaydesk.domain.ownership import Transition
-from relaydesk.domain.payloads import OwnerChanged
+from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged
 
 CONFIDENT = 0.5
 FRUSTRATED = 0.6
@@ -111,11 +111,12 @@ def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
 
 
 def _pending_approvals(events: Sequence[Event]) -> list[dict[str, Any]]:
-    latest: dict[str, dict[str, Any]] = {}
+    latest: dict[str, tuple[ApprovalNoted, dict[str, Any]]] = {}
     for event in events:
-        if event.kind is EventKind.APPROVAL and event.data.get("approval_id"):
-            latest[str(event.data["approval_id"])] = event.data
-    return [data for data in latest.values() if data.get("status") == "pending"]
+        noted = ApprovalNoted.of(event)
+        if noted is not None:
+            latest[noted.approval_id] = (noted, event.data)
+    return [data for noted, data in latest.values() if noted.status is ApprovalStatus.PENDING]
 
 
 def _open_question(signals: Sequence[Event]) -> str | None:

@@ -7,10 +7,11 @@ changes go through `OwnerChange.event` (domain.ownership).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from relaydesk.domain.agents import ApprovalStatus
 from relaydesk.domain.model import Event, EventKind, Owner
 from relaydesk.domain.ownership import Transition
 
@@ -49,6 +50,43 @@ class OwnerChanged:
 
     def is_a(self, transition: Transition) -> bool:
         return self.transition is transition
+
+
+@dataclass(frozen=True)
+class ApprovalNoted:
+    """What an approval event says: a request for a person's approval, or its decision."""
+
+    approval_id: str
+    status: ApprovalStatus | None
+    tool: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)  # on a request
+    summary: str = ""  # on a request: what the person is asked to approve
+    decided_by: str | None = None  # on a decision
+    reason: str | None = None  # on a decision: why, when given
+
+    @classmethod
+    def of(cls, event: Event) -> ApprovalNoted | None:
+        """The payload of an approval event naming its request; None for anything else."""
+        if event.kind is not EventKind.APPROVAL:
+            return None
+        data = event.data
+        approval_id = _text(data.get("approval_id"))
+        if approval_id is None:
+            return None
+        params = data.get("params")
+        return cls(
+            approval_id=approval_id,
+            status=_member(ApprovalStatus, data.get("status")),
+            tool=_text(data.get("tool")),
+            params=dict(params) if isinstance(params, dict) else {},
+            summary=_text(data.get("summary")) or "",
+            decided_by=_text(data.get("decided_by")),
+            reason=_text(data.get("reason")),
+        )
+
+    @property
+    def decided(self) -> bool:
+        return self.status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED)
 
 
 def _member(kind: type[E], value: Any) -> E | None:

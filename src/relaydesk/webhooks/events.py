@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from relaydesk.domain.model import Event, EventKind, Owner, Source
-from relaydesk.domain.payloads import OwnerChanged
+from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged
 
 EVENT_TYPES = (
     "conversation.started",
@@ -36,8 +36,8 @@ def webhook_type(event: Event) -> str | None:
         moved = _OWNER_TYPES.get(change.after) if change.after is not None else None
         return moved or ("conversation.reopened" if change.before is Owner.CLOSED else None)
     if event.kind is EventKind.APPROVAL:
-        decided = event.data.get("status") in {"approved", "rejected"}
-        return "approval.decided" if decided else None
+        noted = ApprovalNoted.of(event)
+        return "approval.decided" if noted is not None and noted.decided else None
     if event.kind is EventKind.SIGNAL and "csat" in event.data:
         return "conversation.rated"
     return None
