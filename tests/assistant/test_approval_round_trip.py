@@ -3,8 +3,11 @@ stores the amount shown, a plain agent cannot approve beyond her own limit, a su
 can, the refund is made once, and the customer is back with the assistant, not in the queue."""
 
 from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import Engine, select
 
 from agents.helpers import FAST_HASHER
@@ -26,6 +29,8 @@ from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 from relaydesk.store.queue import QueueStore
+from relaydesk.tools import PolicyDecision, ToolContext, ToolRegistry, needs_approval
+from relaydesk.tools.spec import ToolSpec
 from support.demo import TODAY, assistant_on
 
 LARGE_ORDER = "ORD-100004"  # Alice's 1,249 EUR television: above an agent's 1,000 EUR limit
@@ -92,3 +97,39 @@ def test_a_refund_above_an_agents_limit_needs_a_supervisor_and_ends_with_the_ass
     assert "refund" in told[-1].lower()
     answer = desk.receive_customer_message(conversation.id, "thanks, what else is due?", "c")
     assert any(e.kind is EventKind.MESSAGE for e in answer.replies)  # the assistant answers
+
+
+class GiftParams(BaseModel):
+    order_id: str
+
+
+class GiftResult(BaseModel):
+    sent: bool
+
+
+def always_a_person(ctx: ToolContext[Any], params: GiftParams) -> PolicyDecision:
+    return needs_approval("gift.needs_person")  # no role's limit lifts it
+
+
+def test_an_action_no_role_limit_covers_is_decided_by_supervisors_only(
+    demo_assistant: PackAssistant, engine: Engine
+) -> None:
+    registry = ToolRegistry()
+    registry.register(
+        ToolSpec("send_gift", "A goodwill gift.", GiftParams, GiftResult, always_a_person,
+                 lambda ctx, params: GiftResult(sent=True), mutates=True)
+    )
+    parts = replace(assistant_on(demo_assistant, engine).parts, tools=registry)
+    store = ConversationStore(engine)
+    conversation = store.create_conversation(
+        store.ensure_customer("cust-alice", "Alice", "en").id, "web", "en"
+    )
+    people = AgentDesk(AgentStore(engine), "test-secret", hasher=FAST_HASHER)
+    nora = people.add_agent(email="nora@example.com", display_name="Nora", password="x" * 12)
+    sara = people.add_agent(
+        email="sara@example.com", display_name="Sara", password="x" * 12, role=Role.SUPERVISOR
+    )
+    actions = PackActions(store, parts)
+    params = {"order_id": "ORD-100001"}
+    assert actions.beyond_limit(conversation.id, "send_gift", params, nora) is not None
+    assert actions.beyond_limit(conversation.id, "send_gift", params, sara) is None

@@ -13,10 +13,10 @@ from relaydesk.assistant.compose import MissingValue
 from relaydesk.assistant.dialogue import latest_state
 from relaydesk.assistant.flows import FlowSpec
 from relaydesk.assistant.parts import AssistantParts
-from relaydesk.domain.agents import AgentAccount
+from relaydesk.domain.agents import AgentAccount, Role
 from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Source
 from relaydesk.store.conversations import ConversationStore
-from relaydesk.tools import ToolContext, ToolOutcome
+from relaydesk.tools import PolicyDecision, ToolContext, ToolOutcome
 from relaydesk.tools.spec import Actor
 
 
@@ -66,18 +66,17 @@ class PackActions:
         """Why this person may not approve the action, None when their role's limit covers it.
 
         The tool's own policy decides, run as if the approver made the call themselves: what
-        would need someone else's approval for them is beyond what they may approve.
+        would need someone else's approval for them is beyond what they may approve. When no
+        role lifts the approval (the policy has no limit by role, or it is above every one),
+        supervisors decide.
         """
-        context: ToolContext[Any] = ToolContext(
-            customer_id=self._customer_id(conversation_id),
-            actor="agent",
-            actor_id=approver.id,
-            role=approver.role.value,
-            deps=self.parts.tool_deps,
-        )
-        decision = self.parts.tools.check(tool, params, context, self.parts.tool_timeout_s)
+        decision = self._check_as(conversation_id, tool, params, approver, approver.role)
         if decision.outcome != "needs_approval":
             return None
+        if approver.supervises:
+            highest = self._check_as(conversation_id, tool, params, approver, Role.ADMIN)
+            if highest.outcome == "needs_approval":
+                return None
         details = decision.details
         if {"amount", "limit", "currency"} <= details.keys():
             return (
@@ -85,6 +84,23 @@ class PackActions:
                 f"{details['limit']} {details['currency']}; someone whose role allows it decides."
             )
         return "Your role's limits do not cover this action; someone whose role allows it decides."
+
+    def _check_as(
+        self,
+        conversation_id: str,
+        tool: str,
+        params: dict[str, Any],
+        approver: AgentAccount,
+        role: Role,
+    ) -> PolicyDecision:
+        context: ToolContext[Any] = ToolContext(
+            customer_id=self._customer_id(conversation_id),
+            actor="agent",
+            actor_id=approver.id,
+            role=role.value,
+            deps=self.parts.tool_deps,
+        )
+        return self.parts.tools.check(tool, params, context, self.parts.tool_timeout_s)
 
     def explain_rejection(self, conversation_id: str, tool: str, reason: str) -> list[NewEvent]:
         language = self._language(conversation_id)
