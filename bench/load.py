@@ -4,6 +4,7 @@ Usage (from the repository root; --start launches and seeds a server, --url uses
 one whose process ids --server-pid names, so their CPU time can be read):
 
   .venv/bin/python bench/load.py closed --start sqlite --customers 8 --seconds 20
+  .venv/bin/python bench/load.py closed --start sqlite --customers 1,8 --repeats 3
   .venv/bin/python bench/load.py closed --start postgres --workers 2 --customers 16
   .venv/bin/python bench/load.py open --start sqlite --rates 40,80,120,160 --p99-bound-ms 250
   .venv/bin/python bench/load.py closed --url http://127.0.0.1:8000 --server-pid 4242
@@ -26,6 +27,7 @@ import argparse
 import asyncio
 import math
 import random
+import statistics
 import sys
 import time
 from collections import Counter
@@ -234,30 +236,67 @@ async def open_loop(target: Target, rate: float, seconds: float, seed: int) -> T
 
 
 async def measure(args: argparse.Namespace, target: Target, pids: Sequence[int]) -> None:
-    if args.warmup_seconds > 0:
-        await closed_loop(target, args.customers, args.warmup_seconds, seed=args.seed + 1)
-    print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
     if args.mode == "closed":
-        before, started = server_cpu_seconds(pids), time.perf_counter()
-        tally = await closed_loop(target, args.customers, args.seconds, args.seed)
-        summary = summarise(tally, started, before, pids)
-        print(f"closed loop, {args.customers} customers, {args.transport}: {summary.line()}")
-        print_errors(tally)
+        for customers in args.customers:
+            await closed_runs(args, target, pids, customers)
     else:
-        results: list[tuple[float, Summary]] = []
-        for rate in (float(text) for text in args.rates.split(",")):
-            before, started = server_cpu_seconds(pids), time.perf_counter()
-            tally = await open_loop(target, rate, args.seconds, args.seed)
-            summary = summarise(tally, started, before, pids)
-            results.append((rate, summary))
-            print(f"open loop, {rate:6.1f} turns/s offered, {args.transport}: {summary.line()}")
-            print_errors(tally)
-            if knee(results, args.p99_bound_ms)[1] is not None:
-                break
-        within, crossed = knee(results, args.p99_bound_ms)
-        print(f"p99 within {args.p99_bound_ms:.0f} ms up to {within} turns/s; crossed at {crossed}")
-    print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
+        await open_runs(args, target, pids)
     print("server memory:", *memory_report(pids), sep="\n")
+
+
+async def closed_runs(
+    args: argparse.Namespace, target: Target, pids: Sequence[int], customers: int
+) -> None:
+    """`--repeats` runs with `customers` at once on the same server, and their medians."""
+    if args.warmup_seconds > 0:
+        await closed_loop(target, customers, args.warmup_seconds, seed=args.seed + 1)
+    summaries = []
+    for run in range(1, args.repeats + 1):
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        before, started = server_cpu_seconds(pids), time.perf_counter()
+        tally = await closed_loop(target, customers, args.seconds, args.seed + run - 1)
+        summary = summarise(tally, started, before, pids)
+        summaries.append(summary)
+        print(
+            f"closed loop, {customers} customers, {args.transport}, run {run}, "
+            f"load average {' '.join(load)}: {summary.line()}"
+        )
+        print_errors(tally)
+    if len(summaries) > 1:
+        print(f"median of {len(summaries)}, {customers} customers: {median_line(summaries)}")
+
+
+def median_line(summaries: Sequence[Summary]) -> str:
+    """Each figure's median over the runs (not one run's figures)."""
+    median = statistics.median
+    cpu = [s.cpu_s_per_turn for s in summaries if s.cpu_s_per_turn is not None]
+    cpu_text = f"{median(cpu) * 1000:.1f} ms" if cpu else "n/a"
+    return (
+        f"turns/s {median([s.turns_per_s for s in summaries]):7.1f}"
+        f"  p50 {median([s.p50_ms for s in summaries]):7.1f} ms"
+        f"  p90 {median([s.p90_ms for s in summaries]):7.1f} ms"
+        f"  p99 {median([s.p99_ms for s in summaries]):7.1f} ms"
+        f"  errors {sum(s.errors for s in summaries):4d}  server CPU/turn {cpu_text}"
+    )
+
+
+async def open_runs(args: argparse.Namespace, target: Target, pids: Sequence[int]) -> None:
+    if args.warmup_seconds > 0:
+        await closed_loop(target, args.customers[0], args.warmup_seconds, seed=args.seed + 1)
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
+    results: list[tuple[float, Summary]] = []
+    for rate in (float(text) for text in args.rates.split(",")):
+        before, started = server_cpu_seconds(pids), time.perf_counter()
+        tally = await open_loop(target, rate, args.seconds, args.seed)
+        summary = summarise(tally, started, before, pids)
+        results.append((rate, summary))
+        print(f"open loop, {rate:6.1f} turns/s offered, {args.transport}: {summary.line()}")
+        print_errors(tally)
+        if knee(results, args.p99_bound_ms)[1] is not None:
+            break
+    within, crossed = knee(results, args.p99_bound_ms)
+    print(f"p99 within {args.p99_bound_ms:.0f} ms up to {within} turns/s; crossed at {crossed}")
+    print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
 def summarise(
@@ -274,6 +313,13 @@ def print_errors(tally: Tally) -> None:
         print(f"  error x{count}: {kind}")
 
 
+def customer_counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("give one or more counts of at least 1, e.g. 1,8")
+    return counts
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("mode", choices=("closed", "open"))
@@ -281,7 +327,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--server-pid", type=int, action="append", default=[])
     parser.add_argument("--start", choices=("sqlite", "postgres"))
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--customers", type=int, default=8)
+    parser.add_argument(
+        "--customers",
+        type=customer_counts,
+        default=[8],
+        help="at once, closed loop; several (1,8) are measured one after the other",
+    )
+    parser.add_argument("--repeats", type=int, default=1, help="runs per count, and medians")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup-seconds", type=float, default=3.0)
     parser.add_argument("--rates", default="40,80,120,160,200,250,300")

@@ -142,3 +142,20 @@ def test_plain_phrases_are_the_simulators_own_words_unchanged() -> None:
     known = {phrase for keys in PHRASES.values() for phrases in keys.values() for phrase in phrases}
     rng = random.Random(9)
     assert all(m in known for _ in range(50) for m in load.visit_messages(rng, plain=True))
+
+
+def test_repeated_runs_report_each_figures_median_not_one_runs() -> None:
+    runs = []
+    for turns, p99, cpu in ((100, 90.0, 1.0), (300, 30.0, 3.0), (200, 60.0, 5.0)):
+        tally = load.Tally(latencies_ms=[p99] * turns)
+        runs.append(load.Summary.of(tally, seconds=10.0, cpu_seconds=cpu))
+    line = load.median_line(runs)
+    assert "turns/s    20.0" in line and "p99    60.0 ms" in line
+    assert "server CPU/turn 10.0 ms" in line  # 5/200 = 25 ms, 1/100 = 10 ms, 3/300 = 10 ms
+
+
+def test_several_customer_counts_are_given_with_commas() -> None:
+    args = load.parse_args(["closed", "--start", "sqlite", "--customers", "1,8", "--repeats", "3"])
+    assert args.customers == [1, 8] and args.repeats == 3
+    with pytest.raises(SystemExit):
+        load.parse_args(["closed", "--start", "sqlite", "--customers", "0"])
