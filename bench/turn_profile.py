@@ -111,6 +111,12 @@ def main() -> None:
     parser.add_argument("--redis-url", help="publish on Redis instead of the in-process bus")
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--profile", type=int, default=25, help="functions to list; 0: none")
+    parser.add_argument(
+        "--remember",
+        type=int,
+        default=2048,
+        help="intent predictions kept, as relaydesk.api.app.PREDICTIONS_REMEMBERED; 0: none",
+    )
     parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
     parser.add_argument(
         "--blas-threads",
@@ -131,6 +137,9 @@ def main() -> None:
         desk = ConversationDesk(conversation_store(engine), bus, assistant)
         if args.blas_threads:  # after the models are built, as create_app does
             threadpool_limits(limits=args.blas_threads, user_api="blas")
+        remember = getattr(assistant.parts.understander, "remember", None)  # not in older code
+        if remember is not None:
+            remember(args.remember)
         play(desk, 30, [])  # warm: first calls load lazily
         counted = RoundTrips(engine)
         timings: list[float] = []

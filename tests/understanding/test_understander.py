@@ -130,3 +130,32 @@ def test_that_the_full_model_reading_the_fast_models_ngram_rows_predicts_the_sam
     monkeypatch.setattr(cascade, "_shares_ngrams", lambda _model: False)
     assert cascade.predict(texts, language=language) == together
     assert [cascade.predict([text], language=language)[0] for text in texts] == one_by_one
+
+
+def test_that_a_remembered_text_is_not_classified_again_and_gets_the_same_answer(
+    understander: Understander, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cascade = understander.classifier
+    asked: list[str] = []
+    predict = cascade.predict
+    monkeypatch.setattr(
+        cascade, "predict", lambda texts, *rest: asked.extend(texts) or predict(texts, *rest)
+    )
+    first = understander.understand("when is my next payment?")
+    assert understander.understand("when is my next payment?") == first
+    assert len(asked) == 2  # off unless a server turns it on
+    understander.remember(2)
+    try:
+        asked.clear()
+        for text in ("when is my next payment?", "thanks!", "when is my next payment?"):
+            understander.understand(text)
+        assert asked == ["when is my next payment?", "thanks!"]
+        assert understander.understand("when is my next payment?") == first
+        understander.understand("what is the late fee?")  # the third text: "thanks!" goes
+        understander.understand("thanks!")
+        assert asked[-1] == "thanks!" and len(asked) == 4
+        understander.forget()
+        understander.understand("what is the late fee?")
+        assert len(asked) == 5
+    finally:
+        understander.remember(0)

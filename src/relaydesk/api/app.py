@@ -91,12 +91,17 @@ def build_bus(settings: Settings) -> EventBus:
     return MemoryBus()
 
 
+PREDICTIONS_REMEMBERED = 2048  # texts whose intent a server process keeps (a few MB)
+
+
 def build_assistant(settings: Settings, engine: Engine, pack: Pack) -> Assistant:
     """The configured assistant: the domain pack's, or a plain acknowledgement."""
     if settings.assistant == "acknowledge":
         return AcknowledgingAssistant()
     setup = AssistantSetup(engine, settings.base_url, settings.resolved_cache_dir)
-    return build_pack_assistant(pack, setup)
+    assistant = build_pack_assistant(pack, setup)
+    assistant.parts.understander.remember(PREDICTIONS_REMEMBERED)
+    return assistant
 
 
 def build_note_writer(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +51,18 @@ class Understander:
         self._languages = language_identifier
         self._default_language = default_language
         self._references = tuple(references)  # the pack's reference numbers
+        self._recent = RecentPredictions(0)
+
+    def remember(self, predictions: int) -> None:
+        """Keep the intent predictions of the newest `predictions` distinct texts: "yes",
+        "thanks" and a signature recur, and the classifier gives the same answer for the
+        same text and language. Servers turn this on; a benchmark of a turn's full cost or
+        a caller changing the classifier's settings leaves it off."""
+        self._recent = RecentPredictions(predictions)
+
+    def forget(self) -> None:
+        """Drop the remembered predictions."""
+        self._recent.clear()
 
     @property
     def classifier(self) -> CascadeClassifier:
@@ -96,9 +110,45 @@ class Understander:
     def _predict(self, text: str, language: str, asked_in_words: bool) -> Prediction:
         if not _HAS_WORD.search(text):
             return Prediction((), True)  # nothing to classify: emoji, punctuation, blank
+        key = (text[:_MAX_CLASSIFIED_CHARS], language, asked_in_words)
+        remembered = self._recent.get(key)
+        if remembered is not None:
+            return remembered
         # the word list is independent evidence: the fast path may then answer a person
         confirmed = {TALK_TO_HUMAN} if asked_in_words else set()
-        return self._classifier.predict([text[:_MAX_CLASSIFIED_CHARS]], confirmed, language)[0]
+        prediction = self._classifier.predict([key[0]], confirmed, language)[0]
+        self._recent.put(key, prediction)
+        return prediction
+
+
+class RecentPredictions:
+    """The newest predictions by (text, language, asked in words); safe across the server's
+    threads. Size 0 remembers nothing."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, bool], Prediction] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, bool]) -> Prediction | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, bool], prediction: Prediction) -> None:
+        if self._size <= 0:
+            return
+        with self._lock:
+            self._items[key] = prediction
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 def _as_text(text: object) -> str:
