@@ -1,4 +1,4 @@
-"""Approval events read back as their typed payload (domain.payloads)."""
+"""Approval and tool-result events read back as their typed payloads (domain.payloads)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from relaydesk.domain.agents import ApprovalStatus
 from relaydesk.domain.model import ConversationId, Event, EventId, EventKind, Source
-from relaydesk.domain.payloads import ApprovalNoted
+from relaydesk.domain.payloads import ApprovalNoted, ToolRan
 
 
 def approval_event(data: dict[str, Any], kind: EventKind = EventKind.APPROVAL) -> Event:
@@ -47,3 +47,16 @@ def test_other_events_and_events_without_a_request_have_no_approval_payload() ->
     assert ApprovalNoted.of(approval_event({"approval_id": "apr_1"}, EventKind.SIGNAL)) is None
     unknown = ApprovalNoted.of(approval_event({"approval_id": "apr_1", "status": "maybe"}))
     assert unknown is not None and unknown.status is None
+
+
+def test_a_tool_result_reads_back_with_its_tool_status_and_params() -> None:
+    result = approval_event(
+        {"tool": "book_repair", "status": "done", "params": {"part": "chain"}},
+        EventKind.TOOL_RESULT,
+    )
+    ran = ToolRan.of(result)
+    assert ran == ToolRan("book_repair", "done", {"part": "chain"}) and ran.done
+    odd = {"tool": "book_repair", "params": None}
+    refused = ToolRan.of(approval_event(odd, EventKind.TOOL_RESULT))
+    assert refused == ToolRan("book_repair", "?", {}) and not refused.done
+    assert ToolRan.of(approval_event({"tool": "book_repair"})) is None  # an approval event

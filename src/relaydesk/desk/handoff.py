@@ -12,7 +12,7 @@ from typing import Any
 from relaydesk.domain.agents import ApprovalStatus, Handoff, ToolAttempt
 from relaydesk.domain.model import Event, EventKind, Source
 from relaydesk.domain.ownership import Transition
-from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged
+from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged, ToolRan
 
 CONFIDENT = 0.5
 FRUSTRATED = 0.6
@@ -80,10 +80,9 @@ def _gathered(events: Sequence[Event], language: str | None) -> dict[str, Any]:
     if state.get("verified_customer_id"):
         gathered["verified_customer"] = state["verified_customer_id"]
     for event in events:
-        if event.kind is EventKind.TOOL_RESULT and event.data.get("status") == "done":
-            params = event.data.get("params")
-            if isinstance(params, dict):
-                gathered.update({k: v for k, v in params.items() if k not in gathered})
+        ran = ToolRan.of(event)
+        if ran is not None and ran.done:
+            gathered.update({k: v for k, v in ran.params.items() if k not in gathered})
     return {key: value for key, value in gathered.items() if value is not None}  # not asked yet
 
 
@@ -91,15 +90,9 @@ def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
     """Tool calls and their outcomes, then the flows the assistant left unfinished."""
     tried = []
     for event in events:
-        if event.kind is EventKind.TOOL_RESULT:
-            params = event.data.get("params")
-            tried.append(
-                ToolAttempt(
-                    tool=str(event.data.get("tool", "?")),
-                    status=str(event.data.get("status", "?")),
-                    params=params if isinstance(params, dict) else {},
-                )
-            )
+        ran = ToolRan.of(event)
+        if ran is not None:
+            tried.append(ToolAttempt(tool=ran.tool, status=ran.status, params=ran.params))
     state = _dialogue([e for e in events if e.kind is EventKind.SIGNAL])
     raw_failures = state.get("failures")
     failures: dict[str, Any] = raw_failures if isinstance(raw_failures, dict) else {}

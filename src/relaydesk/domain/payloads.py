@@ -89,6 +89,32 @@ class ApprovalNoted:
         return self.status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED)
 
 
+@dataclass(frozen=True)
+class ToolRan:
+    """What a tool_result event says: which tool, how it ended, with which parameters."""
+
+    tool: str
+    status: str  # done | denied | needs_approval | error | invalid (tools.spec.Status)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, event: Event) -> ToolRan | None:
+        """The payload of a tool_result event; None for an event of any other kind."""
+        if event.kind is not EventKind.TOOL_RESULT:
+            return None
+        data = event.data
+        params = data.get("params")
+        return cls(
+            tool=_text(data.get("tool")) or "?",
+            status=_text(data.get("status")) or "?",
+            params=dict(params) if isinstance(params, dict) else {},
+        )
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
 def _member(kind: type[E], value: Any) -> E | None:
     try:
         return kind(value) if isinstance(value, str) else None

@@ -23,7 +23,7 @@ from relaydesk.assistant.understanding.language import LanguageIdentifier, build
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.domain.model import Event, EventKind
-from relaydesk.domain.payloads import OwnerChanged
+from relaydesk.domain.payloads import OwnerChanged, ToolRan
 from relaydesk.pack import Pack
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
@@ -157,22 +157,22 @@ def reply_language(text: str, expected: str | None = None) -> str:
 
 
 def _check_tools(expect: Expectation, events: list[Event]) -> list[str]:
-    results = [e.data for e in events if e.kind is EventKind.TOOL_RESULT]
+    results = [ran for e in events if (ran := ToolRan.of(e)) is not None]
     problems = []
     if expect.tool is not None:
         wanted = expect.tool
         matching = [
             r
             for r in results
-            if r.get("tool") == wanted.name
-            and r.get("status") == wanted.status
-            and all(_same(r.get("params", {}).get(k), v) for k, v in wanted.params.items())
+            if r.tool == wanted.name
+            and r.status == wanted.status
+            and all(_same(r.params.get(k), v) for k, v in wanted.params.items())
         ]
         if not matching:
-            seen = [(r.get("tool"), r.get("status"), r.get("params")) for r in results]
+            seen = [(r.tool, r.status, r.params) for r in results]
             problems.append(f"no {wanted.name} call with {wanted.status} {wanted.params}: {seen}")
     for tool in expect.no_tool_run:
-        if any(r.get("tool") == tool and r.get("status") == "done" for r in results):
+        if any(r.tool == tool and r.done for r in results):
             problems.append(f"{tool} ran but must not")
     return problems
 
