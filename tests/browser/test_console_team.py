@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from relaydesk.desk.agents import AgentDesk
+from relaydesk.domain.agents import Role
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.engine import make_engine
@@ -48,8 +49,10 @@ def agent_page(browser: Any, assistant_server: ServerProcess) -> Iterator[Any]:
     """A second browser, the agent's, signed in to the console."""
     engine = make_engine(database_url(assistant_server))
     try:
+        # a supervisor: 1,249 EUR is above a plain agent's own approval limit (1,000 EUR)
         AgentDesk(AgentStore(engine), "unused").add_agent(
-            email=EMAIL, display_name="Nora Berg", password=PASSWORD, skills=["payments"]
+            email=EMAIL, display_name="Nora Berg", password=PASSWORD, skills=["payments"],
+            role=Role.SUPERVISOR,
         )
     finally:
         engine.dispose()
