@@ -97,6 +97,7 @@ def test_a_visitor_exchanges_a_keyboard_and_a_thermostat_in_the_store_widget(
     for detail in ("Mechanical Keyboard", "backlight none", "Smart Thermostat",
                    "Google Assistant", "Price difference", "only once"):
         assert detail in proposal, proposal
+    expect(widget.page.locator(".rd-choice")).to_have_count(2)  # yes / no, one tap each
     widget.page.screenshot(path=str(artifacts_dir / "retail-task-0-confirmation.png"))
     assert store_end_state(store_demo)["orders"][ORDER]["status"] == "delivered"
 

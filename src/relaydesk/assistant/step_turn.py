@@ -10,6 +10,9 @@ from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.assistant.understanding import Understanding
 from relaydesk.tools import PolicyDecision, ToolOutcome
 
+# The engine's one-tap answers a step may offer, and the value the step then reads.
+_VALUES = {"confirm_yes": "yes", "confirm_no": "no"}
+
 
 class StepTurn:
     """One turn as a dialogue step sees it; it never touches the store or the bus."""
@@ -48,10 +51,19 @@ class StepTurn:
         text = self._turn.parts.composer.catalog.render(key, self._turn.language, **values)
         self._turn.say_text(text, list(claims), key=key)
 
-    def say_text(self, text: str, key: str, claims: Iterable[str] = ()) -> None:
+    def say_text(
+        self, text: str, key: str, claims: Iterable[str] = (), choices: Iterable[str] = ()
+    ) -> None:
         """A reply the step wrote; `claims` names the tools whose success it states, and the
-        guard drops it unless they were done in this turn."""
-        self._turn.say_text(text, list(claims), key=key)
+        guard drops it unless they were done in this turn. `choices` are catalog keys of
+        one-tap answers ("confirm_yes"): the customer sees the label in their language, the
+        step reads the value ("yes")."""
+        catalog = self._turn.parts.composer.catalog
+        buttons = [
+            {"label": catalog.render(choice, self._turn.language), "value": _VALUES[choice]}
+            for choice in choices
+        ]
+        self._turn.say_text(text, list(claims), key=key, choices=buttons or None)
 
     def hand_over(self, reason: str, skill: str | None = None) -> None:
         """A person takes over; the step is closed."""

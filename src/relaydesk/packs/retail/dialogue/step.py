@@ -63,8 +63,11 @@ class StoreStep:
                 replies = replies[1:]  # signed in: nothing was verified in this conversation
         else:
             replies = agent.respond(text)
-        for reply in replies:
+        confirming = agent.state.awaiting is not None  # the last reply asks for a yes
+        for number, reply in enumerate(replies, start=1):
             claims = [agent.claims[reply]] if reply in agent.claims else []
-            turn.say_text(reply, key=REPLY_KEY, claims=claims)
+            last = number == len(replies)
+            choices = ("confirm_yes", "confirm_no") if confirming and last else ()
+            turn.say_text(reply, key=REPLY_KEY, claims=claims, choices=choices)
         turn.memory = dump_memory(agent.state)
         turn.open = agent.waiting()
