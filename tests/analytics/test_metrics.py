@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from analytics.histories import DAY0, HistoryBuilder, resolved_by_assistant
-from relaydesk.analytics.facts import ConversationHistory
+from relaydesk.analytics.facts import ConversationHistory, person_first_replies, queue_waits
 from relaydesk.analytics.metrics import AgentInfo, build_report
 from relaydesk.analytics.report import Report, ReportFilter
 from relaydesk.analytics.stats import percentile
@@ -299,3 +299,19 @@ def test_with_business_hours_the_sla_breach_rate_counts_open_time_only() -> None
 
     assert wall_clock.value("sla_first_response_breach_rate") == 1.0
     assert open_time.value("sla_first_response_breach_rate") == 0.5  # Mon 09:01 is 3 min open
+
+
+def test_a_wait_ended_by_an_approval_decision_is_not_a_wait_for_a_person() -> None:
+    history = (
+        HistoryBuilder("conv_resumed")
+        .customer(0)
+        .escalate(1, "needs_approval")
+        .owner(5, "resume")  # the approval was decided from the approval queue
+        .escalate(30)
+        .claim(32)
+        .agent_reply(33)
+        .build()
+    )
+    assert queue_waits(history.events) == (2.0,)  # only the wait for a person, 30 -> 32
+    (first_reply,) = person_first_replies(history.events)
+    assert (first_reply.until - first_reply.since).total_seconds() == 3.0  # from 30, not 1
