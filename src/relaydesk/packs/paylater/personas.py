@@ -111,12 +111,12 @@ PERSONAS = {
 # Injected on request (`relaydesk simulate --spike N --unanswered N`), so the insight has
 # something to find: questions the demo company's articles do not answer, and a burst of one
 # contact reason on the last simulated day.
+# (Shipping to Canada used to be one; the delivery article answers it now.)
 UNANSWERED = (
-    "Do you ship to Canada?",
-    "Can I get my order delivered in Canada?",
-    "Do you deliver to Canada?",
-    "Can I pay with bitcoin?",
     "Do you accept crypto currency?",
+    "Do you accept crypto currency payments?",
+    "Does Paylater accept crypto currency?",
+    "Do you accept crypto currency like Ethereum?",
 )
 
 PAYLATER_PERSONAS = Personas(
