@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from relaydesk.assistant.dialogue import (
     ActiveFlow,
     DialogueState,
@@ -10,6 +12,7 @@ from relaydesk.assistant.dialogue import (
     remember,
 )
 from relaydesk.assistant.flow_runner import FlowRunner
+from relaydesk.assistant.model_roles import UnderstandingProposal
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.requests import split_requests
 from relaydesk.assistant.step_runner import offers_identity, run_step
@@ -107,7 +110,9 @@ class PackAssistant:
 
     def _decide(self, turn: TurnBuilder, text: str) -> None:
         if self.parts.llm is not None:
-            self.parts.llm.reconsider(turn, text)  # only acts when the classifier is unsure
+            proposal = self.parts.llm.reconsider(turn, text)  # only when the classifier is unsure
+            if proposal is not None:
+                self._take_proposal(turn, proposal)
         u, state = turn.understanding, turn.state
         escalation = self.parts.policy.before_acting(u, state)
         if text == PERSON_CHOICE:  # the customer tapped "Talk to a person"
@@ -229,14 +234,33 @@ class PackAssistant:
             FlowRunner(turn, self.parts.flows.named(parked.name), parked).remind()
             return
 
+    def _take_proposal(self, turn: TurnBuilder, proposal: UnderstandingProposal) -> None:
+        """The model's reading, just confident enough to act (the classifier's own guess is
+        on the model's note); a flow it names starts with the slots it found."""
+        turn.understanding = replace(
+            turn.understanding,
+            intent=proposal.intent,
+            confidence=self.parts.policy.low_confidence,
+            out_of_scope=False,
+        )
+        flow = self.parts.flows.for_intent(proposal.intent)
+        if flow is not None:
+            turn.state.flow = ActiveFlow(name=flow.name, slots=dict(proposal.slots))
+            turn.state.low_confidence_streak = 0
+
     def _answer_from_knowledge(self, turn: TurnBuilder, text: str) -> bool:
         hits = self.parts.knowledge.search(text, turn.language, k=1)
         if not hits:
             return False
         hit = hits[0]
-        if self.parts.llm is not None and self.parts.llm.answer_from_knowledge(turn, text, hit):
-            return True
         url = self.parts.article_link(hit.article.url)
+        phrased = self.parts.llm.answer_from_knowledge(turn, text, hit) if self.parts.llm else None
+        if phrased is not None:
+            reply = self.parts.composer.catalog.render(
+                "knowledge.answer", turn.language, snippet=phrased, url=url, title=hit.article.title
+            )
+            turn.say_text(reply, [], key="knowledge.answer", generated_by="llm")
+            return True
         if hit.article.language != turn.base_language:
             # Only the English article exists: say so in the customer's language, quote none of it.
             turn.say("knowledge.article_in_english", url=url, title=hit.article.title)

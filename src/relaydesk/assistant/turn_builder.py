@@ -54,11 +54,18 @@ class TurnBuilder:
         return key in self.parts.composer.catalog.message_keys()
 
     def say_text(
-        self, text: str, claims: list[str], key: str, choices: list[dict[str, str]] | None = None
+        self,
+        text: str,
+        claims: list[str],
+        key: str,
+        choices: list[dict[str, str]] | None = None,
+        generated_by: str | None = None,  # "llm": the optional model phrased it
     ) -> None:
         data: dict[str, Any] = {"reply_key": key}
         if choices:
             data["choices"] = choices
+        if generated_by is not None:
+            data["generated_by"] = generated_by
         self.replies.append((text, claims, data))
 
     def _tool_context(self) -> ToolContext[Any]:

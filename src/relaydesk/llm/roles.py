@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from relaydesk.assistant.claims import GENERIC_CLAIMS
-from relaydesk.assistant.dialogue import ActiveFlow
 from relaydesk.assistant.guard import trim_to_words
 from relaydesk.assistant.knowledge import Hit
 from relaydesk.assistant.knowledge.text import plain
+from relaydesk.assistant.model_roles import UnderstandingProposal
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.llm.checks import LanguageOf, ModelOutputGuard
@@ -79,7 +79,7 @@ class LanguageModelRoles:
         claims = (*GENERIC_CLAIMS, *parts.claim_patterns)
         return ModelOutputGuard(parts.guard, self.language_of, self.canary, claims)
 
-    def reconsider(self, turn: TurnBuilder, text: str) -> None:
+    def reconsider(self, turn: TurnBuilder, text: str) -> UnderstandingProposal | None:
         """Ask for an intent and slots when the classifier is unsure and no flow is open."""
         u, policy = turn.understanding, turn.parts.policy
         if (
@@ -89,7 +89,7 @@ class LanguageModelRoles:
             or not policy.is_low_confidence(u)
             or not text.strip()
         ):
-            return
+            return None
         schema = self._schema(turn.parts)
         note: dict[str, Any] = {
             "role": "understanding",
@@ -98,29 +98,21 @@ class LanguageModelRoles:
         messages = understanding_messages(self.mask(text), schema.intents(), self.company)
         completion = self._call(turn, note, messages, schema.json_schema())
         if completion is None:
-            return
+            return None
         try:
             intent, slots, dropped = schema.parse(completion.text, text)
         except InvalidProposal as exc:
             note["text"] = completion.text[:REJECTED_TEXT_CHARS]
             self._finish(turn, note, "rejected", str(exc))
-            return
+            return None
         note.update(proposed=intent, slots=slots, dropped=dropped)
-        if intent != NONE:
-            # Just confident enough to act (the classifier's own guess is on the note).
-            turn.understanding = replace(
-                u, intent=intent, confidence=policy.low_confidence, out_of_scope=False
-            )
-            flow = turn.parts.flows.for_intent(intent)
-            if flow is not None:
-                turn.state.flow = ActiveFlow(name=flow.name, slots=slots)
-                turn.state.low_confidence_streak = 0
         self._finish(turn, note, "accepted")
+        return None if intent == NONE else UnderstandingProposal(intent, slots)
 
-    def answer_from_knowledge(self, turn: TurnBuilder, text: str, hit: Hit) -> bool:
-        """A guarded answer phrased from the article, with its link; False on any doubt."""
+    def answer_from_knowledge(self, turn: TurnBuilder, text: str, hit: Hit) -> str | None:
+        """A guarded answer phrased from the article; None on any doubt."""
         if not self.switches.knowledge:
-            return False
+            return None
         parts, article = turn.parts, hit.article
         body = plain(article.body)
         # Not the question (an instruction injected there must not count as grounding), nor
@@ -141,14 +133,9 @@ class LanguageModelRoles:
         answer = None if completion is None else self._checked(turn, note, completion, checked)
         if answer is None:
             _retract(stream)
-            return False
-        reply = parts.composer.catalog.render(
-            "knowledge.answer", turn.language, snippet=answer, url=url, title=article.title
-        )
-        turn.say_text(reply, [], key="knowledge.answer")
-        turn.replies[-1][2]["generated_by"] = "llm"
+            return None
         self._finish(turn, note, "accepted")
-        return True
+        return answer
 
     def _checked(
         self, turn: TurnBuilder, note: dict[str, Any], completion: Completion, checked: Checked
