@@ -1,5 +1,6 @@
 """`RELAYDESK_PACK=bikeshop relaydesk demo` serves the test pack's own business: its branding,
-its help centre, its demo page and its conversations, through the CLI in a child process.
+its help centre, its demo page and its conversations, through the CLI in a child process;
+`relaydesk packs list` shows it installed and chosen beside the demo company.
 
 The pack is installed the way pip installs any distribution, as far as discovery goes: a
 `.dist-info` folder with its entry point on the child's path, next to the pack's package.
@@ -39,18 +40,24 @@ def install_metadata(site: Path) -> None:
     )
 
 
+def installed_env(tmp_path: Path) -> dict[str, str]:
+    """A child's environment with the bikeshop pack installed and chosen."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(TESTS)]),
+        "RELAYDESK_PACK": "bikeshop",
+        "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
+        "COLUMNS": "200",
+    }
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[str]:
     """The demo of the bikeshop pack on a free local port; its base URL."""
     build_test_assistant(load_pack("bikeshop", [ENTRY]), shared_cache_dir())  # models cached
     install_metadata(tmp_path / "site")
     port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(TESTS)]),
-        "RELAYDESK_PACK": "bikeshop",
-        "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
-    }
+    env = installed_env(tmp_path)
     command = [str(RELAYDESK), "demo", "--port", str(port), "--data-dir", str(tmp_path / "var")]
     with open(tmp_path / "demo.log", "wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -109,3 +116,19 @@ def test_the_demo_of_another_pack_serves_its_branding_and_its_conversations(demo
         # the demo seeded the pack's own backend: Sam's chain repair is ready tomorrow
         answered = say(http, cid, token, "sam@example.com and BK-0002", "k3")
         assert "Your bike (BK-0002) will be ready on" in answered
+
+
+def test_packs_list_shows_the_installed_test_pack_beside_the_demo_company(tmp_path: Path) -> None:
+    install_metadata(tmp_path / "site")
+    listed = subprocess.run(
+        [str(RELAYDESK), "packs", "list"],
+        env=installed_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    bikeshop = next(line for line in listed.stdout.splitlines() if " bikeshop " in line)
+    assert "relaydesk-bikeshop" in bikeshop and "0.1.0" in bikeshop and "yes" in bikeshop
+    assert any(" paylater " in line for line in listed.stdout.splitlines())
