@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from relaydesk.assistant.understanding.cascade import FAST_PATH_CONFIDENCE, train_cascade
@@ -240,3 +242,23 @@ def test_that_made_up_words_are_left_to_the_full_model() -> None:
     assert e5.embedded == []
     cascade.predict(["blorp fizzle wug"])
     assert e5.embedded == ["blorp fizzle wug"]
+
+
+
+class NotFiniteEmbedder(HashingEmbedder):
+    """A broken model: its vectors hold NaN."""
+
+    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        vectors = super().embed_queries(texts).copy()
+        vectors[:, 0] = np.nan
+        return vectors
+
+
+def test_that_an_embedder_returning_a_vector_that_is_not_finite_is_an_error(
+    hashing_embedder: HashingEmbedder,
+) -> None:
+    classifier = trained(hashing_embedder)
+    assert classifier.predict(["I would like to pay my bill"])[0].intent == "pay"
+    classifier.attach(NotFiniteEmbedder())
+    with pytest.raises(ValueError, match="not finite"):
+        classifier.predict(["I would like to pay my bill"])

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+from sklearn import config_context
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -140,7 +141,12 @@ class IntentClassifier:
     def _probabilities(
         self, texts: Sequence[str], vectors: list[Vectors], ngrams: list[Any] | None = None
     ) -> Matrix:
-        logits = self._model.decision_function(self._features(texts, vectors, ngrams))
+        if not all(np.isfinite(block).all() for block in vectors):
+            raise ValueError("An embedder returned a vector that is not finite.")
+        # scikit-learn's own finiteness checks cost about 1 ms per message: the vectors are
+        # checked above and tf-idf weights of word counts are finite
+        with config_context(assume_finite=True):
+            logits = self._model.decision_function(self._features(texts, vectors, ngrams))
         logits = np.atleast_2d(logits) / self.temperature
         return softmax(logits)[:, self._in_scope]
 
@@ -241,7 +247,8 @@ class IntentClassifier:
         """The texts' word and character tf-idf rows (none when n-grams are not used)."""
         if not self.settings.use_ngrams:
             return []
-        return [self._word.transform(texts), self._char.transform(texts)]
+        with config_context(assume_finite=True):  # counts of words are finite
+            return [self._word.transform(texts), self._char.transform(texts)]
 
     @property
     def ngram_vectorizers(self) -> tuple[object, object]:
