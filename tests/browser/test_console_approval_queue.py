@@ -5,13 +5,14 @@ made, and the customer is back with the assistant instead of "number 1 in the qu
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from browser.conftest import WidgetPage, server_database_url
+from browser.conftest import WidgetPage, server_database_url, start_assistant_server
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.store.agents import AgentStore
@@ -37,6 +38,15 @@ def refund_amounts(server: ServerProcess) -> list[int]:
     finally:
         engine.dispose()
     return [row.amount_minor for row in rows]
+
+
+@pytest.fixture(scope="module")
+def assistant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """Its own server: the test needs Ines to be the only agent online and Alice's television
+    unrefunded, and the session's shared server keeps what other tests leave behind."""
+    process = start_assistant_server(tmp_path_factory.mktemp("approval-queue-server"))
+    yield process
+    process.stop()
 
 
 def wait_until_full(console: Any) -> None:
