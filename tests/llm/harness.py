@@ -28,6 +28,16 @@ class Drafts:
         self.published.append(message)
 
 
+# Closed after each test (tests/llm/conftest.py): a client dropped with a kept-alive
+# connection in its pool leaves an unclosed socket behind.
+OPENED_CLIENTS: list[ChatClient] = []
+
+
+def close_opened_clients() -> None:
+    while OPENED_CLIENTS:
+        OPENED_CLIENTS.pop().close()
+
+
 def model_roles(
     base_url: str,
     deadline: Deadline,
@@ -37,8 +47,10 @@ def model_roles(
     structured_output: str = "json_schema",
 ) -> LanguageModelRoles:
     identifier = build_language_identifier()
+    client = ChatClient(base_url, "test-key", model, 160, structured_output)
+    OPENED_CLIENTS.append(client)
     return LanguageModelRoles(
-        client=ChatClient(base_url, "test-key", model, 160, structured_output),
+        client=client,
         language_of=lambda text: identifier.identify(text),
         switches=switches,
         deadline=deadline,

@@ -75,6 +75,10 @@ class ChatClient:
         # Built now, not on the first call: importing the package takes about a second.
         self._client: Any = _openai_client(self.base_url, self.api_key)
 
+    def close(self) -> None:
+        """Close the pooled connections; a call still streaming in a worker ends with an error."""
+        self._client.close()
+
     def complete(
         self,
         messages: Messages,
