@@ -136,11 +136,17 @@ def test_erasure_redacts_texts_and_names_but_keeps_every_event_and_the_cursor(
         assert refused.status_code == 401  # the erased conversation's token is revoked
         store = client.app.state.services.store
         after = store.events_after(ConversationId(conversation), 0)
-        assert report["conversations"] == 1 and report["events"] == len(before["events"])
-        assert [e.seq for e in after] == [e["seq"] for e in before["events"]]
-        assert after[-1].seq == before["cursor"]
-        texts = [e.text for e in after if e.text]
+        # The routing loop may add a queue notice between the read above and the erasure, or
+        # after it: every event the customer saw is kept, redacted, in place.
+        assert report["conversations"] == 1 and report["events"] >= len(before["events"])
+        erased, later = after[: report["events"]], after[report["events"] :]
+        assert [e.seq for e in erased][: len(before["events"])] == [
+            e["seq"] for e in before["events"]
+        ]
+        assert erased[len(before["events"]) - 1].seq == before["cursor"]
+        texts = [e.text for e in erased if e.text]
         assert texts and set(texts) == {"[erased]"}
+        assert all(e.source.value == "system" for e in later)  # nothing of the customer's
         owner_changes = [e.data for e in after if e.kind.value == "owner_changed"]
         assert owner_changes and owner_changes[-1]["to"] == "queued"
         engine = client.app.state.services.store.engine
@@ -149,7 +155,7 @@ def test_erasure_redacts_texts_and_names_but_keeps_every_event_and_the_cursor(
                 select(customers.c.display_name).where(customers.c.id == customer_id)
             ).scalar_one()
             kinds = conn.execute(select(events.c.kind)).scalars().all()
-        assert name == "[erased]" and len(kinds) == report["events"]
+        assert name == "[erased]" and len(kinds) == len(after)
         trail = client.get("/v1/admin/audit", headers=admin).json()
         assert [e["action"] for e in trail if e["subject"] == customer_id] == ["privacy.erase"]
 
