@@ -25,6 +25,8 @@ def retail() -> Pack:
     return load_pack("retail")
 
 
+# About four minutes: with the crash tests in `make test-long`, which CI runs after `make test`.
+@pytest.mark.long
 def test_the_scripted_tasks_through_the_engine(retail: Pack) -> None:
     suite = task_suite(retail)
     assert suite is not None
