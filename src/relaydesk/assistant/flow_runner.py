@@ -119,8 +119,7 @@ class FlowRunner:
         if slot is None or slot.name not in self.active.slots:
             return False
         value = self.active.slots.pop(slot.name)
-        if self.turn.can_say("value_refused"):
-            self.turn.say("value_refused", value=value)
+        self.turn.say("value_refused", value=value)
         self._ask(slot.name)
         return True
 
@@ -201,8 +200,7 @@ class FlowRunner:
     def _confirmed(self) -> None:
         """Run the confirmed operation once: a second yes to the same question does nothing."""
         if not self.turn.claim(f"confirm:{self.active.confirmation}"):
-            self.turn.say("confirmation.used" if self.turn.can_say("confirmation.used")
-                          else "action.denied")
+            self.turn.say("confirmation.used")
             self._finish()
             return
         self._run_tool()
