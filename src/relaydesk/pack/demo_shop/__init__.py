@@ -16,7 +16,7 @@ from relaydesk.pack.contract import ShopPage
 class ShopProduct:
     name: str
     price: str
-    detail: str  # the line under the price: instalments, variants...
+    detail: str  # the line under the price: how to pay, which variants...
     colour: str  # the swatch standing in for a photo
 
 
