@@ -210,6 +210,13 @@ class Settings(BaseSettings):
     email_allow_plaintext: bool = False
 
     @model_validator(mode="after")
+    def _pack_the_demo_was_seeded_for(self) -> Settings:
+        # `relaydesk simulate` or `report` in another terminal act on the demo's data as is.
+        if self.pack is None:
+            self.pack = seeded_pack(self.data_dir)
+        return self
+
+    @model_validator(mode="after")
     def _refuse_plain_mail_connections_off_loopback(self) -> Settings:
         if self.email_allow_plaintext:
             return self
@@ -272,6 +279,22 @@ class Settings(BaseSettings):
         toml_file = os.environ.get("RELAYDESK_CONFIG", "relaydesk.toml")
         toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
         return (init_settings, env_settings, toml, file_secret_settings)
+
+
+SEEDED_PACK_FILE = "pack"
+
+
+def seeded_pack(data_dir: Path) -> str | None:
+    """The pack `relaydesk demo` last seeded this data directory for, if any."""
+    try:
+        return (data_dir / SEEDED_PACK_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def remember_seeded_pack(data_dir: Path, name: str) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / SEEDED_PACK_FILE).write_text(name + "\n", encoding="utf-8")
 
 
 def load_settings(**overrides: object) -> Settings:

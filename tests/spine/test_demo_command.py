@@ -80,6 +80,8 @@ def test_the_demo_prints_its_links_and_serves_the_shop_the_console_and_the_dashb
     )
     assert login.status_code == 200, login.text
     assert f'src="{demo.url}/widget.js"' in httpx.get(f"{demo.url}/shop").text
+    # `relaydesk simulate` in another terminal finds the business this data was seeded for
+    assert (demo.log.parent / "pack").read_text().strip() == os.environ["RELAYDESK_PACK"]
 
 
 def test_the_demo_names_its_real_address_in_the_chat_hint_and_leads_from_the_root_to_the_shop(

@@ -16,7 +16,7 @@ from relaydesk.cli.preparing import StartupSteps
 from relaydesk.domain.agents import Role
 from relaydesk.domain.errors import Conflict, InvalidInput
 from relaydesk.pack import Pack, PackError, load_pack
-from relaydesk.settings import Settings
+from relaydesk.settings import Settings, remember_seeded_pack
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 
@@ -46,6 +46,7 @@ def run_demo(settings: Settings) -> None:
         steps.say(f"Seeding {pack.branding.company_name}...")
         seed_demo_company(engine, pack)
         engine.dispose()
+        remember_seeded_pack(settings.data_dir, pack.name)
         steps.say("Loading the assistant (the first start prepares its models)...")
         try:
             app = create_app(settings, pack=pack)
