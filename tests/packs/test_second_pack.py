@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -149,3 +150,28 @@ def test_a_slot_kind_nobody_can_read_is_refused_at_load(
     parts = replace(workshop_assistant.parts, slot_kinds={})
     with pytest.raises(PackError, match="slot 'part' of kind 'bike_part'"):
         check_assistant_parts("bikeshop", parts)
+
+
+class _StepSayingOneMoreKey:
+    """A dialogue step that says a key the workshop's catalogs do not have."""
+
+    needs_identity = False
+    reply_keys = frozenset({"workshop.step_said"})
+
+    def starts(self, text: str, understanding: Any, memory: dict[str, Any]) -> bool:
+        return False
+
+    def take(self, turn: Any, text: str) -> None:
+        turn.open = False
+
+
+def test_a_reply_the_packs_dialogue_step_says_and_its_catalog_lacks_is_refused_at_load(
+    workshop_assistant: PackAssistant,
+) -> None:
+    parts = replace(workshop_assistant.parts, dialogue_step=_StepSayingOneMoreKey())
+    with pytest.raises(PackError) as error:
+        check_assistant_parts("bikeshop", parts)
+    assert str(error.value) == (
+        "The pack 'bikeshop' has no reply 'workshop.step_said' in its 'en' catalog, "
+        "and the engine needs it."
+    )

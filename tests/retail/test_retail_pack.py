@@ -40,4 +40,4 @@ def test_the_engine_runs_the_stores_conversation_tests(
     outcomes = [runner.run(path, test) for path, test in load_conversation_tests(CONVERSATIONS)]
     failures = [f"{o.name}: {problem}" for o in outcomes for problem in o.failures]
     assert not failures, failures
-    assert len(outcomes) == 8
+    assert len(outcomes) == 9

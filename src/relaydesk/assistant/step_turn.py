@@ -46,10 +46,16 @@ class StepTurn:
     def can_say(self, key: str) -> bool:
         return self._turn.can_say(key)
 
-    def say(self, key: str, claims: Iterable[str] = (), **values: Any) -> None:
-        """A reply from the pack's catalog in the conversation's language."""
-        text = self._turn.parts.composer.catalog.render(key, self._turn.language, **values)
-        self._turn.say_text(text, list(claims), key=key)
+    def say(
+        self, key: str, claims: Iterable[str] = (), choices: Iterable[str] = (), **values: Any
+    ) -> None:
+        """A reply from the pack's catalog in the conversation's language (`claims` and
+        `choices` as in `say_text`)."""
+        self.say_text(self.text(key, **values), key=key, claims=claims, choices=choices)
+
+    def text(self, key: str, **values: Any) -> str:
+        """A catalog text in the conversation's language, for a part of a longer reply."""
+        return self._turn.parts.composer.catalog.render(key, self._turn.language, **values)
 
     def say_text(
         self, text: str, key: str, claims: Iterable[str] = (), choices: Iterable[str] = ()

@@ -22,6 +22,11 @@ class DialogueStep(Protocol):
         """Whether the customer must be verified before the step sees their request."""
         ...
 
+    @property
+    def reply_keys(self) -> frozenset[str]:
+        """Every catalog key the step says; the pack does not load when a catalog lacks one."""
+        ...
+
     def starts(self, text: str, understanding: Understanding, memory: dict[str, Any]) -> bool:
         """Whether this message (with no step open) is for the step; `memory` is what the
         step kept from earlier in the conversation."""

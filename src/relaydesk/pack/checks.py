@@ -26,6 +26,8 @@ def required_reply_keys(parts: AssistantParts) -> set[str]:
     keys = set(ENGINE_REPLY_KEYS) | flow_reply_keys(parts.flows)
     if parts.verification is not None:
         keys.update(VERIFICATION_REPLY_KEYS)
+    if parts.dialogue_step is not None:
+        keys.update(parts.dialogue_step.reply_keys)
     return keys
 
 

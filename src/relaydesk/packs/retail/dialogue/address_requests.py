@@ -16,6 +16,7 @@ from relaydesk.packs.retail.dialogue.addresses import (
 )
 from relaydesk.packs.retail.dialogue.items import items_named
 from relaydesk.packs.retail.dialogue.proposals import Proposal
+from relaydesk.packs.retail.dialogue.sentences import Say
 
 if TYPE_CHECKING:
     from relaydesk.packs.retail.dialogue.agent import StoreAssistant
@@ -43,7 +44,7 @@ def address_request(agent: StoreAssistant, text: str, plan: Plan) -> None:
     wish.user = wish.user or user_target
     wish.orders += [o for o in orders if o not in wish.orders]
     if not wish.user and not wish.orders:
-        plan.question = "Which order's address should change, or is it your default address?"
+        plan.question = Say("store.address.which")
         plan.address_wish = wish
         return
     if wish.address is not None and not wish.address["state"]:
@@ -54,8 +55,8 @@ def address_request(agent: StoreAssistant, text: str, plan: Plan) -> None:
             wish.address["state"] = state_named(text.replace(wish.address["city"], "")) or ""
     if wish.address is None or not wish.address["state"]:
         plan.address_wish = wish
-        plan.question = ("Which state is that in?" if wish.address is not None
-                         else "What is the new address?")
+        plan.question = Say("store.address.state" if wish.address is not None
+                            else "store.address.new")
         return
     for order_id in wish.orders:
         plan.ready.append(Proposal("order_address", order_id, address=dict(wish.address)))

@@ -15,14 +15,15 @@ from sqlalchemy import Engine
 from relaydesk.packs.retail.dialogue import words as w
 from relaydesk.packs.retail.dialogue.planning import Plan, method_for, plan_requests
 from relaydesk.packs.retail.dialogue.proposals import Proposal
-from relaydesk.packs.retail.dialogue.refusals import refusal_text
+from relaydesk.packs.retail.dialogue.refusals import refusal
+from relaydesk.packs.retail.dialogue.sentences import Say, in_language
 from relaydesk.packs.retail.tools import build_retail_tools, retail_context
 from relaydesk.tools import PolicyDecision, ToolOutcome, ToolRegistry
 
-ASK_IDENTITY = ("I can help with that. First I need to confirm who you are: what is your "
-                "email address, or your first and last name and your zip code?")
-NOT_FOUND = ("I could not find an account with those details. Could you check your email, "
-             "or your first and last name and zip code?")
+# Played without the engine, the assistant asks who the customer is in the engine's words.
+ASK_IDENTITY = Say("ask_verify_identity")
+NOT_FOUND = Say("verify.failed")
+ANYTHING_ELSE = Say("store.anything_else")
 TOOL_TIMEOUT_S = 10.0
 
 
@@ -86,7 +87,6 @@ class StoreAssistant:
                                 lambda: self.state.customer_id)
         self.tools = tools
         self.calls: list[ToolOutcome] = []
-        self.claims: dict[str, str] = {}  # a reply stating a done change -> its tool
 
     def call(self, name: str, **params: Any) -> ToolOutcome:
         outcome = self.tools.call(name, params)
@@ -94,7 +94,11 @@ class StoreAssistant:
         return outcome
 
     def respond(self, text: str) -> list[str]:
-        """The replies to one customer message."""
+        """The replies to one customer message, in English (played without the engine)."""
+        return [in_language(say) for say in self.answer(text)]
+
+    def answer(self, text: str) -> list[Say]:
+        """The replies to one customer message, as sentences of the pack's catalogs."""
         self.state.question_open = False
         if self.state.customer_id is None:
             return self._authenticate(text)
@@ -102,14 +106,14 @@ class StoreAssistant:
             return self._answer_confirmation(text)
         return self._plan(text)
 
-    def welcome(self, customer_id: str, text: str) -> list[str]:
+    def welcome(self, customer_id: str, text: str) -> list[Say]:
         """The customer was just verified (by relaydesk's engine): load them, then handle
         what they asked before and with this message."""
         self.state.customer_id = customer_id
         self.state.question_open = False
         self._load_customer()
         first = self.state.user.get("first_name", "")
-        return [f"Thank you, {first}, you are verified.", *self._plan(text, quiet=True)]
+        return [_verified(first), *self._plan(text, quiet=True)]
 
     def waiting(self) -> bool:
         """Whether something waits for the customer's answer (a yes, a choice, details)."""
@@ -123,7 +127,7 @@ class StoreAssistant:
 
     # --- identity ----------------------------------------------------------------------
 
-    def _authenticate(self, text: str) -> list[str]:
+    def _authenticate(self, text: str) -> list[Say]:
         found = self._find_customer(text)
         if found is None:
             self.state.before_identity.append(text)
@@ -134,8 +138,7 @@ class StoreAssistant:
         self._load_customer()
         earlier = " ".join([*self.state.before_identity, text])
         self.state.before_identity.clear()
-        first = self.state.user["first_name"]
-        return [f"Thank you, {first}, you are verified.", *self._plan(earlier, quiet=True)]
+        return [_verified(self.state.user["first_name"]), *self._plan(earlier, quiet=True)]
 
     def _find_customer(self, text: str) -> bool | None:
         """True when found, False when the details match nobody, None when none were given."""
@@ -173,7 +176,7 @@ class StoreAssistant:
 
     # --- requests ------------------------------------------------------------------------
 
-    def _plan(self, text: str, quiet: bool = False) -> list[str]:
+    def _plan(self, text: str, quiet: bool = False) -> list[Say]:
         plan = plan_requests(self, text, self.state.plan)
         self.state.plan = plan
         self.state.queue.extend(plan.ready)
@@ -186,38 +189,37 @@ class StoreAssistant:
         if not self.state.queue and not plan.question and self.state.failed is not None:
             retried = self._retry_failed(text)
             if retried:
-                return [*replies, retried]
+                return [*replies, *retried]
         if plan.question:
             replies.append(plan.question)
             plan.question = None
             self.state.question_open = True
             return replies
         if self.state.queue:
-            replies.append(self._propose(self.state.queue.pop(0)))
+            replies += self._propose(self.state.queue.pop(0))
         elif not replies and not quiet:
-            replies.append("Is there anything else I can help you with?")
+            replies.append(ANYTHING_ELSE)
         elif not replies:
-            replies.append("How can I help you today?")
+            replies.append(Say("store.how_can_i_help"))
         return replies
 
-    def _propose(self, proposal: Proposal) -> str:
-        """List the change for a yes, unless the policy would refuse it: then say why."""
+    def _propose(self, proposal: Proposal) -> list[Say]:
+        """List the change for a yes, unless the policy would refuse it: then say why (and
+        go on to the next change waiting)."""
         if proposal.method is None and proposal.kind in ("return", "exchange", "modify"):
             self.state.failed = proposal
-            return ("You don't have that kind of payment method saved. A refund or difference "
-                    "can go to the order's original payment method or a gift card you have.")
+            return [Say("store.no_such_method")]
         decision = self.tools.check(proposal.tool, proposal.params())
         if not decision.allowed:
             self.state.failed = proposal
-            more = self._next_text()
-            return " ".join([refusal_text(decision), *more])
+            return [refusal(decision), *self._next_proposal()]
         self.state.awaiting = proposal
-        return f"{proposal.describe()} Would you like me to go ahead? (yes/no)"
+        return [Say("store.confirm", {"proposal": proposal.describe()})]
 
-    def _next_text(self) -> list[str]:
-        return [self._propose(self.state.queue.pop(0))] if self.state.queue else []
+    def _next_proposal(self) -> list[Say]:
+        return self._propose(self.state.queue.pop(0)) if self.state.queue else []
 
-    def _answer_confirmation(self, text: str) -> list[str]:
+    def _answer_confirmation(self, text: str) -> list[Say]:
         proposal = self.state.awaiting
         assert proposal is not None
         if w.is_yes(text):
@@ -226,10 +228,10 @@ class StoreAssistant:
         asks = w.wants(text)
         if w.is_no(text) and not (asks.cancel or asks.exchange or asks.return_):
             self.state.awaiting = None
-            return ["All right, I have not made that change.", *self._next()]
+            return [Say("store.not_changed"), *self._next()]
         hint = w.payment_hint(text)
         if hint and not (asks.cancel or asks.exchange or asks.return_):
-            return [self._propose(self._with_method(proposal, hint))]
+            return self._propose(self._with_method(proposal, hint))
         # Something else: the request changes; plan again with what was proposed in mind.
         self.state.awaiting = None
         self.state.plan.reopen(proposal)
@@ -238,10 +240,10 @@ class StoreAssistant:
         if self.state.awaiting is None and len(self.state.queue) == queued and \
                 not self.state.plan.open_items and proposal.kind not in ("exchange", "modify"):
             # Nothing new came of it: the proposal still stands.
-            return [self._propose(proposal)]
+            return self._propose(proposal)
         return replies
 
-    def _retry_failed(self, text: str) -> str | None:
+    def _retry_failed(self, text: str) -> list[Say] | None:
         """'Fine, refund it to my gift card then': the refused proposal with that method."""
         failed = self.state.failed
         hint = w.payment_hint(text)
@@ -256,34 +258,19 @@ class StoreAssistant:
         proposal.method = method_for(self, order, hint)
         return proposal
 
-    def _next(self) -> list[str]:
-        if self.state.queue:
-            return [self._propose(self.state.queue.pop(0))]
-        return ["Is there anything else I can help you with?"]
+    def _next(self) -> list[Say]:
+        return self._next_proposal() or [ANYTHING_ELSE]
 
-    def _carry_out(self, proposal: Proposal) -> str:
+    def _carry_out(self, proposal: Proposal) -> Say:
         outcome = self.call(proposal.tool, **proposal.params())
         if outcome.done:
             self.reload_orders()
             self.state.failed = None
-            done = _done_text(proposal)
-            self.claims[done] = proposal.tool
-            return done
+            values = {} if proposal.kind == "user_address" else {"order_id": proposal.order_id}
+            return Say(f"store.done.{proposal.kind}", values, claims=proposal.tool)
         self.state.failed = proposal
-        return refusal_text(outcome.decision)
+        return refusal(outcome.decision)
 
 
-def _done_text(proposal: Proposal) -> str:
-    if proposal.kind == "order_address":
-        return f"The shipping address of order {proposal.order_id} is changed."
-    if proposal.kind == "user_address":
-        return "Your default address is changed."
-    if proposal.kind == "cancel":
-        return f"Order {proposal.order_id} is cancelled."
-    if proposal.kind == "return":
-        return (f"The return for order {proposal.order_id} is requested; you will get an email "
-                "on how to send the items back.")
-    if proposal.kind == "exchange":
-        return (f"The exchange for order {proposal.order_id} is requested; you will get an "
-                "email on how to send the items back.")
-    return f"The items of order {proposal.order_id} are changed."
+def _verified(first_name: str) -> Say:
+    return Say("store.verified", {"first_name": first_name})

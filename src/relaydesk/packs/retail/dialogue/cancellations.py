@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from relaydesk.packs.retail.dialogue import words as w
 from relaydesk.packs.retail.dialogue.items import items_named, which_items, whole_order
 from relaydesk.packs.retail.dialogue.proposals import Proposal
+from relaydesk.packs.retail.dialogue.sentences import Listed, Say
 
 if TYPE_CHECKING:
     from relaydesk.packs.retail.dialogue.agent import StoreAssistant
@@ -63,10 +64,12 @@ def _offer_whole_orders(
     elif whole:
         plan.cancels_without_reason.extend(whole)
     plan.cancel_offer = [o["order_id"] for o in partial]
-    plan.question = " ".join(
-        f"Only whole orders can be cancelled: order {o['order_id']} also has "
-        + ", ".join(i["name"] for i in o["items"] if all(i is not h[2] for h in hits))
-        + "." for o in partial) + " Would you like to cancel the whole order?"
+    also = tuple(
+        Say("store.cancel.whole_only", {
+            "order_id": o["order_id"],
+            "items": ", ".join(i["name"] for i in o["items"] if all(i is not h[2] for h in hits)),
+        }) for o in partial)
+    plan.question = Say("store.cancel.ask_whole", {"orders": Listed(also, joiner=" ")})
     return True
 
 
@@ -75,7 +78,7 @@ def answer_cancel_offer(text: str, plan: Plan) -> None:
     if w.is_yes(text) or (offered and whole_order(text) and w.wants(text).cancel):
         plan.cancels_without_reason.extend(offered)
     elif offered:
-        plan.said.append("All right, I won't cancel it.")
+        plan.said.append(Say("store.cancel.kept"))
 
 
 def cancel_reasons(agent: StoreAssistant, text: str, plan: Plan) -> None:
@@ -83,8 +86,7 @@ def cancel_reasons(agent: StoreAssistant, text: str, plan: Plan) -> None:
         return
     reason = w.cancel_reason(text) or plan.cancel_reason
     if reason is None:
-        plan.question = ("May I ask why you want to cancel: is it no longer needed, or was it "
-                         "ordered by mistake?")
+        plan.question = Say("store.cancel.ask_reason")
         return
     plan.cancel_reason = reason
     for order_id in plan.cancels_without_reason:

@@ -7,6 +7,7 @@ from typing import Any
 
 from relaydesk.packs.retail.dialogue import words as w
 from relaydesk.packs.retail.dialogue.matching import mentioned_at, mentions, wanted_options
+from relaydesk.packs.retail.dialogue.sentences import Say
 
 Hit = tuple[int, dict[str, Any], dict[str, Any]]  # (where named, order, item)
 
@@ -166,12 +167,12 @@ CHANGEABLE = {"exchange": "delivered", "modify": "pending", "return": "delivered
               "cancel": "pending"}
 
 
-def which_items(kind: str, orders: list[dict[str, Any]]) -> str:
+def which_items(kind: str, orders: list[dict[str, Any]]) -> Say:
     status = CHANGEABLE[kind]
     listed = "; ".join(
         f"{order['order_id']}: " + ", ".join(item["name"] for item in order["items"])
         for order in orders if order["status"] == status
     )
     if not listed:
-        return f"I don't see a {status} order that could be handled that way."
-    return f"Which items would you like to {kind}? Your {status} orders: {listed}."
+        return Say(f"store.no_order.{status}")
+    return Say(f"store.which_items.{kind}", {"orders": listed})

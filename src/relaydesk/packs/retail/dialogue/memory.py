@@ -19,9 +19,11 @@ from relaydesk.packs.retail.dialogue.agent import Conversation
 from relaydesk.packs.retail.dialogue.matching import Choice
 from relaydesk.packs.retail.dialogue.planning import OpenItem, Plan
 from relaydesk.packs.retail.dialogue.proposals import Proposal
+from relaydesk.packs.retail.dialogue.sentences import Listed, Say
 
 _KINDS: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (Conversation, Plan, OpenItem, Proposal, AddressWish, Choice)
+    cls.__name__: cls
+    for cls in (Conversation, Plan, OpenItem, Proposal, AddressWish, Choice, Say, Listed)
 }
 _TAG = "~"  # a key no tool result uses
 

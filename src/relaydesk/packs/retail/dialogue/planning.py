@@ -26,7 +26,8 @@ from relaydesk.packs.retail.dialogue.items import (
 )
 from relaydesk.packs.retail.dialogue.matching import choose_variant, mentioned_at
 from relaydesk.packs.retail.dialogue.proposals import Proposal, options_text
-from relaydesk.packs.retail.dialogue.refusals import refusal_text
+from relaydesk.packs.retail.dialogue.refusals import refusal
+from relaydesk.packs.retail.dialogue.sentences import STATUSES, Listed, Say, status
 from relaydesk.tools import deny
 
 if TYPE_CHECKING:
@@ -54,8 +55,8 @@ class Plan:
         default_factory=dict)
     cancels_without_reason: list[str] = field(default_factory=list)
     method_hint: str | None = None
-    said: list[str] = field(default_factory=list)
-    question: str | None = None
+    said: list[Say] = field(default_factory=list)
+    question: Say | None = None
     question_order: str | None = None  # the order an open item's question is about
     soft_question: bool = False  # "which items?": not asked when something is ready instead
     retry: tuple[str, str] | None = None  # (kind, words) of a request waiting for "which one"
@@ -112,8 +113,7 @@ def _unknown_orders(agent: StoreAssistant, text: str, plan: Plan) -> None:
     numbers = re.findall(r"(?<![\w#])#?W?(\d{7})\b", text, flags=re.IGNORECASE)
     for digits in numbers:
         if f"#W{digits}" not in agent.state.orders:
-            plan.said.append(f"I can't find an order {digits} among your orders. Could you "
-                             "check the number? Order numbers start with #W.")
+            plan.said.append(Say("store.unknown_order", {"digits": digits}))
 
 
 def _tracking(agent: StoreAssistant, text: str, plan: Plan) -> None:
@@ -128,14 +128,10 @@ def _tracking(agent: StoreAssistant, text: str, plan: Plan) -> None:
     wanted = wanted or ([plan.last_order] if plan.last_order else [])
     for order_id in wanted:
         numbers = [n for f in orders[order_id]["fulfillments"] for n in f["tracking_id"]]
-        status = orders[order_id]["status"]
+        values = {"order_id": order_id, "status": status(orders[order_id]["status"])}
         plan.said.append(
-            f"Order {order_id} is {status}; tracking number: {', '.join(numbers)}." if numbers
-            else f"Order {order_id} is {status} and has no tracking number yet.")
-
-
-STATUSES = ("pending", "processed", "delivered", "cancelled", "return requested",
-            "exchange requested", "pending (item modified)")
+            Say("store.tracking", {**values, "numbers": ", ".join(numbers)}) if numbers
+            else Say("store.no_tracking", values))
 
 
 def _leftover_returns(agent: StoreAssistant, plan: Plan) -> None:
@@ -174,9 +170,11 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
     plan.last_items = hits
     if unclear:
         plan.retry = (kind, text)
-        plan.question = "Which one do you mean: " + "; or ".join(
-            f"the {i['name']} ({options_text(i['options'])}, ${i['price']}) in {o['order_id']}"
-            for _p, o, i in unclear) + "?"
+        listed = tuple(
+            Say("store.which_one.item", {"name": i["name"], "options": options_text(i["options"]),
+                                         "price": i["price"], "order_id": o["order_id"]})
+            for _p, o, i in unclear)
+        plan.question = Say("store.which_one", {"items": Listed(listed, joiner_key="store.or")})
         return
     plan.topic = None
     plan.last_order = hits[0][1]["order_id"]
@@ -190,7 +188,7 @@ def _request(agent: StoreAssistant, text: str, kind: str, plan: Plan) -> None:
         if _already_collected(plan, order["order_id"], item) or left_alone(text, item):
             continue
         if SAME_ITEM.search(segment) or (SAME_ITEM.search(text) and len(hits) == 1):
-            plan.said.append(refusal_text(deny("same_item")))
+            plan.said.append(refusal(deny("same_item")))
             plan.topic = "exchange"  # the next words may well name the options instead
             continue
         _choose(agent, OpenItem(change, order["order_id"], item, segment), plan)
@@ -250,10 +248,8 @@ def _no_items(
     wrong = [o for o in named_elsewhere if o["status"] != CHANGEABLE[kind]]
     if wrong and kind in ("return", "exchange"):
         plan.last_order = wrong[0]["order_id"]
-        plan.said.append(
-            f"Order {wrong[0]['order_id']} is {wrong[0]['status']}: only delivered orders can "
-            f"be returned or exchanged, and only pending ones cancelled or modified."
-        )
+        plan.said.append(Say("store.wrong_status", {"order_id": wrong[0]["order_id"],
+                                                    "status": status(wrong[0]["status"])}))
         return
     plan.topic = kind
     plan.question = which_items(kind, orders)
@@ -287,12 +283,11 @@ def _choose(agent: StoreAssistant, wanted: OpenItem, plan: Plan) -> None:
     plan.question_order = wanted.order_id
     options = choice.candidates or [v for v in variants if v["available"]]
     listed = "; ".join(f"{options_text(v['options'])} (${v['price']})" for v in options[:8])
-    asked = options_text(choice.wanted) if choice.wanted else "those options"
-    plan.question = (
-        f"For the {wanted.item['name']} ({options_text(wanted.item['options'])}), "
-        f"{'several' if choice.candidates else 'no'} available variants match {asked}. "
-        f"Available: {listed}. Which would you like?"
-    )
+    asked = options_text(choice.wanted) if choice.wanted else Say("store.those_options")
+    key = "store.variants.several" if choice.candidates else "store.variants.none"
+    plan.question = Say(key, {"name": wanted.item["name"],
+                              "options": options_text(wanted.item["options"]),
+                              "wanted": asked, "variants": listed})
 
 
 def _answer_open_items(agent: StoreAssistant, text: str, plan: Plan) -> None:

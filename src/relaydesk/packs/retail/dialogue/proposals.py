@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from relaydesk.packs.retail.dialogue.addresses import address_text
+from relaydesk.packs.retail.dialogue.sentences import Say, cancel_reason
 
 CHANGE_TOOLS = {"exchange": "exchange_delivered_order_items",
                 "modify": "modify_pending_order_items"}
@@ -16,13 +17,14 @@ def options_text(options: dict[str, str]) -> str:
     return ", ".join(f"{key} {value}" for key, value in options.items())
 
 
-def method_text(method: dict[str, Any]) -> str:
-    source = method["source"]
+def method_text(method: dict[str, Any]) -> Say:
+    source = method.get("source")
     if source == "credit_card":
-        return f"{str(method.get('brand') or 'credit').title()} card ending {method['last_four']}"
+        return Say("store.method.card", {"brand": str(method.get("brand") or "credit").title(),
+                                         "last_four": method["last_four"]})
     if source == "gift_card":
-        return f"gift card (balance ${method['balance']})"
-    return "PayPal"
+        return Say("store.method.gift_card", {"balance": method["balance"]})
+    return Say("store.method.paypal")
 
 
 @dataclass
@@ -69,30 +71,32 @@ class Proposal:
         new = sum((Decimal(str(v["price"])) for v in self.new_items), Decimal(0))
         return new - sum((Decimal(str(i["price"])) for i in self.items), Decimal(0))
 
-    def describe(self) -> str:
+    def describe(self) -> Say:
         """The details the customer confirms: items, new options, prices, money, method."""
-        if self.kind in ("order_address", "user_address"):
-            where = ("your default address" if self.kind == "user_address"
-                     else f"the shipping address of order {self.order_id}")
-            return f"Change {where} to {address_text(self.address or {})}."
+        address = address_text(self.address or {}) if self.address is not None else ""
+        if self.kind == "order_address":
+            return Say("store.propose.order_address",
+                       {"order_id": self.order_id, "address": address})
+        if self.kind == "user_address":
+            return Say("store.propose.user_address", {"address": address})
         if self.kind == "cancel":
             listed = ", ".join(item["name"] for item in self.items)
-            return (f"Cancel the whole order {self.order_id} ({listed}), reason: {self.reason}; "
-                    "the full amount is refunded to the original payment method.")
+            return Say("store.propose.cancel", {"order_id": self.order_id, "items": listed,
+                                                "reason": cancel_reason(self.reason or "")})
+        method = method_text(self.method or {})
         if self.kind == "return":
             total = sum((Decimal(str(i["price"])) for i in self.items), Decimal(0))
             listed = "; ".join(f"{i['name']} ({options_text(i['options'])}) ${i['price']}"
                                for i in self.items)
-            return (f"Return from order {self.order_id}: {listed}. Refund ${total} to your "
-                    f"{method_text(self.method or {})}.")
+            return Say("store.propose.return", {"order_id": self.order_id, "items": listed,
+                                                "total": total, "method": method})
         lines = "; ".join(
             f"{old['name']} ({options_text(old['options'])}) ${old['price']} -> "
             f"({options_text(new['options'])}) ${new['price']}"
             for old, new in zip(self.items, self.new_items, strict=True)
         )
         difference = self.difference()
-        money = (f"you pay ${difference}" if difference > 0 else f"you get ${-difference} back")
-        verb = "Exchange" if self.kind == "exchange" else "Change"
-        return (f"{verb} in order {self.order_id}: {lines}. Price difference: {money}, with "
-                f"your {method_text(self.method or {})}. This can be done only once for this "
-                "order, so please make sure these are all the items you want to change.")
+        money = (Say("store.money.pay", {"amount": difference}) if difference > 0
+                 else Say("store.money.back", {"amount": -difference}))
+        return Say(f"store.propose.{self.kind}", {"order_id": self.order_id, "items": lines,
+                                                   "money": money, "method": method})

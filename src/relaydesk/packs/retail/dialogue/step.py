@@ -16,9 +16,10 @@ from relaydesk.assistant.understanding import Understanding
 from relaydesk.packs.retail.dialogue import words as w
 from relaydesk.packs.retail.dialogue.agent import StoreAssistant
 from relaydesk.packs.retail.dialogue.memory import dump_memory, load_memory
+from relaydesk.packs.retail.dialogue.refusals import REFUSAL_KEYS
+from relaydesk.packs.retail.dialogue.sentences import STEP_REPLY_KEYS, values_of
 from relaydesk.tools import PolicyDecision, ToolOutcome
 
-REPLY_KEY = "store.step"  # the step's sentences are English in code for now (docs/retail.md)
 # Intents of the step's own requests (and a customer saying who they are).
 STEP_INTENTS = frozenset({"store_request", "identify"})
 # Intents the engine answers itself even for a customer the step already knows.
@@ -42,6 +43,7 @@ class StoreStep:
     """Cancel, return, exchange, change items, addresses: the store's requests."""
 
     needs_identity = True
+    reply_keys = STEP_REPLY_KEYS | REFUSAL_KEYS  # checked in every catalog at pack load
 
     def starts(self, text: str, understanding: Understanding, memory: dict[str, Any]) -> bool:
         if w.order_ids(text) or understanding.intent in STEP_INTENTS:
@@ -62,12 +64,13 @@ class StoreStep:
             if not turn.just_verified:
                 replies = replies[1:]  # signed in: nothing was verified in this conversation
         else:
-            replies = agent.respond(text)
+            replies = agent.answer(text)
         confirming = agent.state.awaiting is not None  # the last reply asks for a yes
         for number, reply in enumerate(replies, start=1):
-            claims = [agent.claims[reply]] if reply in agent.claims else []
+            claims = [reply.claims] if reply.claims else []
             last = number == len(replies)
             choices = ("confirm_yes", "confirm_no") if confirming and last else ()
-            turn.say_text(reply, key=REPLY_KEY, claims=claims, choices=choices)
+            # Nested sentences (a status, a payment method) in the conversation's language too.
+            turn.say(reply.key, claims=claims, choices=choices, **values_of(reply, turn.text))
         turn.memory = dump_memory(agent.state)
         turn.open = agent.waiting()

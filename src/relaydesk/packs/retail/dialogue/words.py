@@ -1,4 +1,9 @@
-"""Reading what a customer writes: ids, identity, yes and no, what they want done."""
+"""Reading what a customer writes: ids, identity, yes and no, what they want done.
+
+English first; yes, no, the kinds of request and the cancellation reasons are also read in
+the other languages the store answers in (de, es, fr, sv), whose customers the step answers
+from the catalogs. Product names and options are the catalogue's English ones.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +20,12 @@ _NAME = re.compile(
 )
 _YES = re.compile(
     r"^\s*(?:yes|yeah|yep|yup|sure|correct|confirm(?:ed)?|go ahead|please do|please proceed|"
-    r"proceed|ok|okay|that's right|that is right|do it|sounds good)\b",
+    r"proceed|ok|okay|that's right|that is right|do it|sounds good|"
+    r"ja|jawohl|gerne|sí|oui|japp)\b",
     re.IGNORECASE,
 )
-_NO = re.compile(r"^\s*(?:no|nope|don't|do not|not now|never mind|nevermind|wait|hold on|stop)\b",
-                 re.IGNORECASE)
+_NO = re.compile(r"^\s*(?:no|nope|don't|do not|not now|never mind|nevermind|wait|hold on|stop|"
+                 r"nein|nej)\b", re.IGNORECASE)
 
 
 def words(text: str) -> list[str]:
@@ -92,11 +98,13 @@ def wants(text: str) -> Wants:
     """The requests a message names (several at once are common)."""
     low = text.lower()
     return Wants(
-        cancel=bool(re.search(r"\b(cancel|remove)", low))
+        cancel=bool(re.search(r"\b(cancel|remove|stornier|annul|avbeställ)", low))
         and not re.search(r"\b(?:don't|do not|not|no|never)\s+(?:want to\s+)?cancel", low),
         exchange=bool(re.search(r"\b(exchange|swap|switch|modify|change|replace|upgrade)\b"
-                                r"|\bnew (?:pair|one)\b", low)),
-        return_=bool(re.search(r"\b(return|send (?:it|them) back)", low)),
+                                r"|\bnew (?:pair|one)\b|\b(?:um)?tauschen\b|\bbyta\b|échanger",
+                                low)),
+        return_=bool(re.search(r"\b(return|send (?:it|them) back|zurück(?:geben|schicken|senden)"
+                               r"|returnera|retourner|devolver)", low)),
         address=bool(re.search(r"\baddress", low)) and bool(
             re.search(r"\b(change|update|modify|switch|move|correct|fix|set)\b", low)),
         payment=bool(re.search(r"\b(payment method|pay with|pay for it with|charge)", low)),
@@ -106,9 +114,12 @@ def wants(text: str) -> Wants:
 def cancel_reason(text: str) -> str | None:
     """One of the two reasons the policy accepts, if the customer's words say it."""
     low = text.lower()
-    if "mistake" in low or "by accident" in low or "accidentally" in low:
+    if re.search(r"mistake|by accident|accidentally|versehen|irrtümlich|av misstag|par erreur"
+                 r"|por error", low):
         return "ordered by mistake"
-    if re.search(r"no longer need|don't need|do not need|not need (?:it|them)|don't want", low):
+    if re.search(r"no longer need|don't need|do not need|not need (?:it|them)|don't want"
+                 r"|nicht mehr (?:benötig|brauch)|behöver (?:den |dem |det )?inte|"
+                 r"plus besoin|ya no (?:lo |la |los |las )?necesito", low):
         return "no longer needed"
     return None
 
