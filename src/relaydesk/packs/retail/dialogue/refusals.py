@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from relaydesk.packs.retail.dialogue.sentences import Say, status
 from relaydesk.tools import PolicyDecision
 
@@ -32,7 +34,7 @@ def refusal(decision: PolicyDecision | None) -> Say:
     needed = _DETAILS.get(decision.reason)
     if needed is None or any(name not in decision.details for name in needed):
         return Say("store.refused.other", {"reason": decision.reason.replace("_", " ")})
-    values = {name: decision.details[name] for name in needed}
+    values: dict[str, Any] = {name: decision.details[name] for name in needed}
     if "status" in values:
         values["status"] = status(str(values["status"]))
     return Say(f"store.refused.{decision.reason}", values)
