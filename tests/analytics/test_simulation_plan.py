@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from relaydesk.packs.paylater.personas import PAYLATER_PERSONAS as BOOK
 from relaydesk.packs.paylater.simulation import seeded_customer_ref
@@ -91,12 +93,16 @@ def test_arrivals_follow_the_hour_of_day_profile_whatever_time_the_week_ends() -
     assert hours[20] > 4 * hours[2]
 
 
-def test_an_injected_spike_lands_on_the_last_day_and_unanswered_questions_spread_out() -> None:
-    end = datetime(2026, 11, 30, 12, tzinfo=UTC)
+@pytest.mark.parametrize("hour, minute", [(0, 5), (12, 0), (23, 55)])
+def test_an_injected_spike_lands_on_the_last_whole_day_and_unanswered_questions_spread_out(
+    hour: int, minute: int
+) -> None:
+    end = datetime(2026, 11, 30, hour, minute, tzinfo=UTC)
     visits = plan_visits(20, 7, end, BOOK, seed=5, spike=9, unanswered=4)
     burst = [v for v in visits if v.script.persona == "spike"]
     asked = [v for v in visits if v.script.persona == "unanswered"]
-    assert len(burst) == 9 and all(end - timedelta(days=1) <= v.arrives < end for v in burst)
+    # One calendar day, whatever the time: reports count per day.
+    assert len(burst) == 9 and {v.arrives.date() for v in burst} == {date(2026, 11, 29)}
     assert len(asked) == 4 and all(end - timedelta(days=7) <= v.arrives < end for v in asked)
     assert len({v.number for v in visits}) == len({(v.number, v.returning) for v in visits})
 

@@ -109,8 +109,11 @@ def plan_visits(
 
 @dataclass(frozen=True)
 class _Injected:
-    """`spike` extra customers asking about one topic on the last day, and `unanswered`
-    customers over the whole stretch asking what the assistant cannot answer."""
+    """`spike` extra customers asking about one topic on the last whole (UTC) day, and
+    `unanswered` customers over the whole stretch asking what the assistant cannot answer.
+
+    The burst keeps to one calendar day because reports count per day: spread over the
+    24 hours before `end` it would straddle midnight and halve itself."""
 
     personas: Personas
     backend: int
@@ -120,11 +123,14 @@ class _Injected:
 
     def visits(self, rng: random.Random, after: int, start: datetime, end: datetime) -> list[Visit]:
         extra = []
-        last_day = max(start, end - timedelta(days=1))
+        last_day = (end - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        burst_start, burst_end = max(start, last_day), min(end, last_day + timedelta(days=1))
         for offset in range(self.spike + self.unanswered):
             number = after + offset + 1
             burst = offset < self.spike
-            arrives = _arrival(rng, last_day if burst else start, end)
+            arrives = (
+                _arrival(rng, burst_start, burst_end) if burst else _arrival(rng, start, end)
+            )
             script = (
                 spike_script(rng, self.personas)
                 if burst
