@@ -16,6 +16,7 @@ from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.desk.handoff import summarize
 from relaydesk.domain.agents import Role
 from relaydesk.llm.client import ChatClient, Deadline
+from relaydesk.llm.console_model import ConsoleModel
 from relaydesk.llm.handoff_note import HandoffWriter
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.stats import LlmStats
@@ -30,11 +31,13 @@ ASK_FOR_PERSON = "I want to talk to a person about my order ORD-100001, I'm ann@
 def writer(base_url: str) -> HandoffWriter:
     identifier = build_language_identifier()
     return HandoffWriter(
-        ChatClient(base_url, "test-key", "fake"),
-        lambda text: identifier.identify(text),
-        FAST,
-        LlmStats(),
-        load_masker(),
+        ConsoleModel(
+            ChatClient(base_url, "test-key", "fake"),
+            lambda text: identifier.identify(text),
+            FAST,
+            LlmStats(),
+            load_masker(),
+        ),
         summarize=summarize,
         claims=CLAIMS,  # the demo company's, as the app passes them from its assistant
     )
@@ -83,7 +86,7 @@ def test_protocol_a_slow_or_broken_summary_leaves_the_structured_hand_off_alone(
     assert slow.summarise(events).record["reason"] == "first_token_timeout"
     broken = slow.summarise(events)
     assert broken.summary is None and broken.record["llm_rejected"] == "malformed_json"
-    assert slow.stats.snapshot()["summary"]["unavailable"] == {"first_token_timeout": 1}
+    assert slow.model.stats.snapshot()["summary"]["unavailable"] == {"first_token_timeout": 1}
 
 
 def test_protocol_the_agent_sees_the_models_checked_note_beside_the_structured_hand_off(

@@ -19,6 +19,7 @@ from relaydesk.domain.agents import AgentAccount, Role
 from relaydesk.domain.model import Conversation, EventKind, Source
 from relaydesk.domain.visibility import for_customer
 from relaydesk.llm.client import ChatClient, Deadline
+from relaydesk.llm.console_model import ConsoleModel
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.stats import LlmStats
 from relaydesk.llm.translation import Translator
@@ -36,11 +37,13 @@ IN_ENGLISH = "I would like to change my delivery address, write to ⟦1⟧, orde
 def translator(base_url: str) -> Translator:
     identifier = build_language_identifier()
     return Translator(
-        ChatClient(base_url, "test-key", "fake"),
-        lambda text: identifier.identify(text),
-        FAST,
-        LlmStats(),
-        load_masker(),
+        ConsoleModel(
+            ChatClient(base_url, "test-key", "fake"),
+            lambda text: identifier.identify(text),
+            FAST,
+            LlmStats(),
+            load_masker(),
+        )
     )
 
 

@@ -46,6 +46,15 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
 
+    def timings(self) -> dict[str, float | int]:
+        """What a role's record keeps of the call: latency and tokens."""
+        return {
+            "first_token_ms": round(self.first_token_ms, 1),
+            "total_ms": round(self.total_ms, 1),
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }
+
 
 @dataclass(frozen=True)
 class Chunk:

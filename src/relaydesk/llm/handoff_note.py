@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +21,9 @@ from relaydesk.assistant.claims import GENERIC_CLAIMS, ClaimPattern
 from relaydesk.assistant.guard import ReplyGuard
 from relaydesk.domain.agents import Handoff
 from relaydesk.domain.model import Event, EventKind, Source
-from relaydesk.llm.checks import LanguageOf, ModelOutputGuard, same_language
-from relaydesk.llm.client import ChatClient, Deadline, ModelUnavailable
+from relaydesk.llm.checks import ModelOutputGuard, same_language
+from relaydesk.llm.console_model import ConsoleModel
 from relaydesk.llm.prompts import summary_messages
-from relaydesk.llm.stats import LlmStats
 
 RECENT_MESSAGES = 6
 SUMMARY_WORDS = 60
@@ -54,48 +52,33 @@ class HandoffWriter:
 
     def __init__(
         self,
-        client: ChatClient,
-        language_of: LanguageOf,
-        deadline: Deadline,
-        stats: LlmStats,
-        mask: Callable[[str], str],
-        company: str = "our company",
+        model: ConsoleModel,
         *,
         summarize: Summarizer,
         claims: Sequence[ClaimPattern] = (),
     ) -> None:
-        self.client = client
+        self.model = model
         self.summarize = summarize
-        self.deadline = deadline
-        self.stats = stats
-        self.mask = mask
-        self.company = company
-        self.canary = f"RD-{secrets.token_hex(4)}"
         self.guard = ModelOutputGuard(
-            ReplyGuard(frozenset()), language_of, self.canary, (*GENERIC_CLAIMS, *claims)
+            ReplyGuard(frozenset()), model.language_of, model.canary, (*GENERIC_CLAIMS, *claims)
         )
-        self.language_of = language_of
 
     def summarise(self, events: Sequence[Event], language: str | None = None) -> HandoffNote:
         """A checked note; its summary is None when the model failed or said something false."""
         facts = self._facts(events, language)
         language = facts["language"] or "en"
         record: dict[str, Any] = {"role": "summary"}
-        messages = summary_messages(facts, language, SUMMARY_WORDS, self.canary, self.company)
-        try:
-            completion = self.client.complete(messages, self.deadline)
-        except ModelUnavailable as exc:
-            return self._done(record, "unavailable", reason=exc.reason)
-        record.update(
-            first_token_ms=round(completion.first_token_ms, 1),
-            total_ms=round(completion.total_ms, 1),
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
+        messages = summary_messages(
+            facts, language, SUMMARY_WORDS, self.model.canary, self.model.company
         )
+        completion = self.model.complete(messages, record)
+        if completion is None:
+            return HandoffNote(summary=None, record=record)
         try:
             written = _Written.model_validate(json.loads(_FENCE.sub("", completion.text.strip())))
         except (json.JSONDecodeError, ValidationError):
-            return self._done(record, "rejected", rejected="malformed_json")
+            self.model.settle(record, "rejected", rejected="malformed_json")
+            return HandoffNote(summary=None, record=record)
         sources = [json.dumps(facts, ensure_ascii=False, default=str)]
         done = {t["tool"] for t in facts["tried"] if t["status"] == "done"}
         verdict = self.guard.check_note(written.summary, sources, done)
@@ -103,8 +86,10 @@ class HandoffWriter:
         record["dropped_replies"] = dropped
         if not verdict.passed:
             record["problems"] = verdict.problems
-            return self._done(record, "rejected", rejected=verdict.problems[0], replies=replies)
-        return self._done(record, "accepted", summary=verdict.text, replies=replies)
+            self.model.settle(record, "rejected", rejected=verdict.problems[0])
+            return HandoffNote(summary=None, suggested_replies=replies, record=record)
+        self.model.settle(record, "accepted")
+        return HandoffNote(summary=verdict.text, suggested_replies=replies, record=record)
 
     def _replies(
         self, replies: list[str], sources: list[str], done: set[str], language: str
@@ -114,7 +99,7 @@ class HandoffWriter:
         for reply in replies:
             verdict = self.guard.check_note(reply, sources, done)
             problems = list(verdict.problems)
-            guess = self.language_of(reply)
+            guess = self.model.language_of(reply)
             if len(reply.split()) >= 4 and not same_language(guess.language, language):
                 problems.append(f"wrong_language:{guess.language}")
             if problems:
@@ -126,34 +111,17 @@ class HandoffWriter:
     def _facts(self, events: Sequence[Event], language: str | None) -> dict[str, Any]:
         handoff = self.summarize(events, language)
         said = [
-            self.mask(e.text or "")
+            self.model.mask(e.text or "")
             for e in events
             if e.kind is EventKind.MESSAGE and e.source is Source.CUSTOMER
         ]
         return {
-            "customer_wants": self.mask(handoff.wants or ""),
+            "customer_wants": self.model.mask(handoff.wants or ""),
             "intent": handoff.intent,
-            "gathered": {k: self.mask(str(v)) for k, v in handoff.gathered.items()},
+            "gathered": {k: self.model.mask(str(v)) for k, v in handoff.gathered.items()},
             "tried": [{"tool": t.tool, "status": t.status} for t in handoff.tried],
             "escalation_reason": handoff.reason,
             "frustration": round(handoff.frustration, 1),
             "language": handoff.language,
             "customer_said_last": said[-RECENT_MESSAGES:],
         }
-
-    def _done(
-        self,
-        record: dict[str, Any],
-        outcome: str,
-        reason: str | None = None,
-        rejected: str | None = None,
-        summary: str | None = None,
-        replies: list[str] | None = None,
-    ) -> HandoffNote:
-        record["outcome"] = outcome
-        if reason is not None:
-            record["reason"] = reason
-        if rejected is not None:
-            record["llm_rejected"] = rejected
-        self.stats.record(record)
-        return HandoffNote(summary=summary, suggested_replies=replies or [], record=record)

@@ -175,12 +175,7 @@ class LanguageModelRoles:
                 note["total_ms"] = round(exc.waited_ms, 1)
             self._finish(turn, note, "unavailable", exc.reason)
             return None
-        note.update(
-            first_token_ms=round(completion.first_token_ms, 1),
-            total_ms=round(completion.total_ms, 1),
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-        )
+        note.update(completion.timings())
         return completion
 
     def _finish(

@@ -10,6 +10,7 @@ from relaydesk.assistant.claims import ClaimPattern
 from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.bus.base import EventBus, conversation_topic
 from relaydesk.llm.client import ChatClient, Deadline
+from relaydesk.llm.console_model import ConsoleModel
 from relaydesk.llm.drafts import DraftSink
 from relaydesk.llm.handoff_note import HandoffWriter, Summarizer
 from relaydesk.llm.masking import load_masker
@@ -72,15 +73,8 @@ def build_handoff_writer(
     """The agent-facing note writer when the summary role is on, else None."""
     if not settings.llm_base_url or not settings.llm_summary:
         return None
-    client = chat_client(settings, settings.llm_base_url)
-    identifier = build_language_identifier()
     return HandoffWriter(
-        client=client,
-        language_of=lambda text: identifier.identify(text),
-        deadline=Deadline(settings.llm_first_token_s, settings.llm_deadline_s),
-        stats=stats or LlmStats(),
-        mask=load_masker(),
-        company=company,
+        _console_model(settings, settings.llm_base_url, stats, company),
         summarize=summarize,
         claims=claims,
     )
@@ -92,9 +86,15 @@ def build_translator(
     """The console's translator when the translation role is on, else None."""
     if not settings.llm_base_url or not settings.llm_translation:
         return None
+    return Translator(_console_model(settings, settings.llm_base_url, stats, company))
+
+
+def _console_model(
+    settings: Settings, base_url: str, stats: LlmStats | None, company: str
+) -> ConsoleModel:
     identifier = build_language_identifier()
-    return Translator(
-        client=chat_client(settings, settings.llm_base_url),
+    return ConsoleModel(
+        client=chat_client(settings, base_url),
         language_of=lambda text: identifier.identify(text),
         deadline=Deadline(settings.llm_first_token_s, settings.llm_deadline_s),
         stats=stats or LlmStats(),

@@ -11,17 +11,15 @@ record says why; the caller decides what to show.
 from __future__ import annotations
 
 import re
-import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from relaydesk.assistant.guard import links_in
-from relaydesk.llm.checks import LanguageOf, same_language
-from relaydesk.llm.client import ChatClient, Deadline, ModelUnavailable
+from relaydesk.llm.checks import same_language
+from relaydesk.llm.console_model import ConsoleModel
 from relaydesk.llm.prompts import language_name
-from relaydesk.llm.stats import LlmStats
 
 TRANSLATE_RULES = """You translate one message in a customer-service chat of {company} from \
 {source_name} into {target_name}.
@@ -76,49 +74,30 @@ def restore(text: str, pieces: dict[str, str]) -> str:
 class Translator:
     """`translate(text, source, target)` for the console, within the model's time budget."""
 
-    def __init__(
-        self,
-        client: ChatClient,
-        language_of: LanguageOf,
-        deadline: Deadline,
-        stats: LlmStats,
-        mask: Callable[[str], str],
-        company: str = "our company",
-    ) -> None:
-        self.client = client
-        self.language_of = language_of
-        self.deadline = deadline
-        self.stats = stats
-        self.mask = mask
-        self.company = company
-        self.canary = f"RD-{secrets.token_hex(4)}"
+    def __init__(self, model: ConsoleModel) -> None:
+        self.model = model
 
     def translate(self, text: str, source: str | None, target: str) -> Translation:
         """A checked translation of `text` into `target`, or one with text None and why."""
         record: dict[str, Any] = {"role": "translation", "to": target}
-        sent, pieces = protect(text, self.mask)
-        try:
-            completion = self.client.complete(self._messages(sent, source, target), self.deadline)
-        except ModelUnavailable as exc:
-            return self._done(record, source, target, "unavailable", reason=exc.reason)
-        record.update(
-            first_token_ms=round(completion.first_token_ms, 1),
-            total_ms=round(completion.total_ms, 1),
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-        )
+        sent, pieces = protect(text, self.model.mask)
+        completion = self.model.complete(self._messages(sent, source, target), record)
+        if completion is None:
+            return Translation(None, source, target, record)
         translated = completion.text.strip()
         problem = self._problem(sent, translated, target)
         if problem is not None:
-            return self._done(record, source, target, "rejected", rejected=problem)
-        return self._done(record, source, target, "accepted", text=restore(translated, pieces))
+            self.model.settle(record, "rejected", rejected=problem)
+            return Translation(None, source, target, record)
+        self.model.settle(record, "accepted")
+        return Translation(restore(translated, pieces), source, target, record)
 
     def _messages(self, text: str, source: str | None, target: str) -> list[dict[str, str]]:
         system = TRANSLATE_RULES.format(
-            company=self.company,
+            company=self.model.company,
             source_name=language_name(source) if source else "the customer's language",
             target_name=language_name(target),
-            canary=self.canary,
+            canary=self.model.canary,
         )
         return [
             {"role": "system", "content": system},
@@ -129,7 +108,7 @@ class Translator:
         """Why the translation cannot be shown, or None when it passes every check."""
         if not translated:
             return "empty"
-        if self.canary in translated or _MARKUP.search(translated):
+        if self.model.canary in translated or _MARKUP.search(translated):
             return "markup"
         if Counter(_TOKEN.findall(translated)) != Counter(_TOKEN.findall(sent)):
             return "personal_data_tokens"
@@ -141,26 +120,8 @@ class Translator:
             return "links_changed"
         if len(translated) > MAX_GROWTH * len(sent) + 40:
             return "too_long"
-        guess = self.language_of(translated)
+        guess = self.model.language_of(translated)
         words = len(translated.split())
         if words >= MIN_WORDS_TO_JUDGE and not same_language(guess.language, target):
             return f"wrong_language:{guess.language}"
         return None
-
-    def _done(
-        self,
-        record: dict[str, Any],
-        source: str | None,
-        target: str,
-        outcome: str,
-        reason: str | None = None,
-        rejected: str | None = None,
-        text: str | None = None,
-    ) -> Translation:
-        record["outcome"] = outcome
-        if reason is not None:
-            record["reason"] = reason
-        if rejected is not None:
-            record["llm_rejected"] = rejected
-        self.stats.record(record)
-        return Translation(text, source, target, record)
