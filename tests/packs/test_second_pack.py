@@ -175,3 +175,19 @@ def test_a_reply_the_packs_dialogue_step_says_and_its_catalog_lacks_is_refused_a
         "The pack 'bikeshop' has no reply 'workshop.step_said' in its 'en' catalog, "
         "and the engine needs it."
     )
+
+
+def test_a_flows_reply_for_when_email_is_sent_is_checked_at_load_like_any_other(
+    workshop_assistant: PackAssistant,
+) -> None:
+    flows = workshop_assistant.parts.flows
+    first = flows.flows[0]
+    done = first.done.model_copy(update={"by_email": "workshop.done_by_email"})
+    changed = [first.model_copy(update={"done": done}), *flows.flows[1:]]
+    parts = replace(workshop_assistant.parts, flows=flows.model_copy(update={"flows": changed}))
+    with pytest.raises(PackError) as error:
+        check_assistant_parts("bikeshop", parts)
+    assert str(error.value) == (
+        "The pack 'bikeshop' has no reply 'workshop.done_by_email' in its 'en' catalog, "
+        "and the engine needs it."
+    )

@@ -34,14 +34,14 @@ REQUIRED_LANGUAGES = {
 # Refusal keys end in the tool's own denial reason: postpone.denied.<reason>.
 REQUIRED_KEYS = {
     "greeting", "goodbye", "thanks_reply", "clarify", "offer_human", "escalated_wait",
-    "escalated_no_agents", "apology_tool_error", "cancelled", "ask_order_id",
+    "apology_tool_error", "cancelled", "ask_order_id",
     "ask_confirm_postpone", "ask_days", "ask_email", "ask_address", "ask_dispute_reason",
     "ask_verify_identity", "next_payment.answer", "next_payment.none", "postpone.done",
     "postpone.denied.already_used", "postpone.denied.too_many_days", "postpone.denied.overdue",
     "postpone.denied.already_paid", "pay.done", "pause.done",
     "pause.denied.no_return_in_progress", "refund.status", "refund.none",
-    "refund.needs_approval", "refund.approved", "refund.rejected",
-    "dispute.opened", "dispute.denied.window_closed", "dispute.denied.already_open",
+    "refund.needs_approval", "refund.approved", "refund.rejected", "dispute.opened",
+    "dispute.opened.by_email", "dispute.denied.window_closed", "dispute.denied.already_open",
     "email.updated", "address.updated", "payment_method.updated", "fee.explained",
     "knowledge.answer", "knowledge.none", "not_your_order", "confirm_yes", "confirm_no",
     "agent_joined", "handed_back", "sensitive.ack",
@@ -112,6 +112,16 @@ def test_the_compiled_catalogs_match_their_po_sources(catalog: ReplyCatalog) -> 
     for language in catalog.languages():
         for key in sources.message_keys() | catalog.message_keys():
             assert sources.template(key, language) == catalog.template(key, language), key
+
+
+def test_no_pack_keeps_a_reply_of_its_own_for_when_nobody_is_online() -> None:
+    # The desk says it (queue_notices: nobody_online, closed), offering email only when
+    # relaydesk sends email; a pack's own reply for it would never be said.
+    packs = LOCALE.parent.parent
+    for po_path in sorted(packs.glob("*/locale/*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as po_file:
+            keys = {message.id for message in read_po(po_file)}
+        assert "escalated_no_agents" not in keys, po_path
 
 
 def test_a_reply_is_rendered_with_its_placeholders_filled(catalog: ReplyCatalog) -> None:

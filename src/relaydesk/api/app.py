@@ -98,7 +98,12 @@ def build_assistant(settings: Settings, engine: Engine, pack: Pack) -> Assistant
     """The configured assistant: the domain pack's, or a plain acknowledgement."""
     if settings.assistant == "acknowledge":
         return AcknowledgingAssistant()
-    setup = AssistantSetup(engine, settings.base_url, settings.resolved_cache_dir)
+    setup = AssistantSetup(
+        engine,
+        settings.base_url,
+        settings.resolved_cache_dir,
+        email_sending=settings.email_sending,
+    )
     assistant = build_pack_assistant(pack, setup)
     assistant.parts.understander.remember(PREDICTIONS_REMEMBERED)
     return assistant

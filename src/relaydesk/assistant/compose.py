@@ -21,14 +21,21 @@ class MissingValue(LookupError):
 @dataclass(frozen=True)
 class Composer:
     catalog: ReplyCatalog
+    # Whether relaydesk sends email: only then may a reply promise one (ReplySpec.by_email).
+    email_sending: bool = False
+
+    def key_for(self, spec: ReplySpec) -> str:
+        """The key said for spec: its email variant when relaydesk sends email."""
+        return spec.by_email if self.email_sending and spec.by_email else spec.key
 
     def render(self, spec: ReplySpec, language: str, scope: dict[str, Any]) -> str:
         """The reply in the customer's language; MissingValue if a placeholder has no source."""
+        key = self.key_for(spec)
         params = {name: self.value(expr, language, scope) for name, expr in spec.params.items()}
-        template = self.catalog.template(spec.key, language)
+        template = self.catalog.template(key, language)
         for name in placeholders(template) - params.keys():
             params[name] = str(self._by_name(scope, name))
-        return self.catalog.render(spec.key, language, **params)
+        return self.catalog.render(key, language, **params)
 
     def _by_name(self, scope: dict[str, Any], name: str) -> Any:
         """A placeholder the flow did not map: a slot, result or preview value of that name."""

@@ -40,6 +40,8 @@ class ReplySpec(BaseModel):
 
     key: str
     params: dict[str, str] = Field(default_factory=dict)
+    # Said instead when relaydesk sends email: the same reply, promising updates by email.
+    by_email: str | None = None
 
     @field_validator("params")
     @classmethod

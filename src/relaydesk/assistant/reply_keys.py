@@ -39,8 +39,10 @@ def flow_reply_keys(flows: FlowBook) -> set[str]:
     """Every reply key the pack's flows name."""
     keys: set[str] = set()
     for flow in flows.flows:
-        keys.update((flow.done.key, flow.rejected, flow.needs_approval))
-        keys.update(reply.key for reply in (flow.confirm, flow.empty) if reply is not None)
+        keys.update((flow.rejected, flow.needs_approval))
+        for reply in (flow.done, flow.confirm, flow.empty):
+            if reply is not None:
+                keys.update(key for key in (reply.key, reply.by_email) if key is not None)
         keys.update(key for key in (flow.preview_none, flow.approved) if key is not None)
         for slot in flow.slots:
             keys.add(slot.ask)

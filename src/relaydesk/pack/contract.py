@@ -48,6 +48,9 @@ class AssistantSetup:
     cache_dir: Path  # trained models and embeddings, keyed by content
     embedder: Embedder | None = None  # shared sentence embedder (tests load it once)
     today: Callable[[], date] = date.today
+    # relaydesk sends email (SMTP configured): hand it to the Composer, so replies that
+    # promise an email (ReplySpec.by_email) are said only then.
+    email_sending: bool = False
 
 
 @dataclass(frozen=True)

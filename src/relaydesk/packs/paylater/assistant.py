@@ -83,6 +83,7 @@ def build_paylater_parts(
     embedder: Embedder | None = None,
     config: PolicyConfig | None = None,
     clock: Any = date.today,
+    email_sending: bool = False,
 ) -> AssistantParts:
     """The demo company's assistant parts; models cached in `cache_dir`."""
     if not isinstance(embedder, RecentQueries):
@@ -95,7 +96,7 @@ def build_paylater_parts(
         ),
         flows=load_flows(PACK_DIR / "flows.yaml"),
         knowledge=knowledge,
-        composer=Composer(ReplyCatalog.load(PACK_DIR / "locale")),
+        composer=Composer(ReplyCatalog.load(PACK_DIR / "locale"), email_sending=email_sending),
         tools=build_paylater_tools(),
         tool_deps=PaylaterDeps(engine=engine, config=config or PolicyConfig(), clock=clock),
         guard=ReplyGuard(known_links=links),

@@ -72,6 +72,7 @@ class PaylaterPack:
             embedder=setup.embedder,
             config=self.config,
             clock=setup.today,
+            email_sending=setup.email_sending,
         )
 
 

@@ -25,7 +25,11 @@ CONFIRMATION_WORDS = 200  # four items exchanged, each with its options and pric
 
 
 def build_retail_parts(
-    engine: Engine, base_url: str, cache_dir: Path, embedder: Embedder | None = None
+    engine: Engine,
+    base_url: str,
+    cache_dir: Path,
+    embedder: Embedder | None = None,
+    email_sending: bool = False,
 ) -> AssistantParts:
     """The store's assistant parts on the store in `engine`; models cached in `cache_dir`."""
     if not isinstance(embedder, RecentQueries):
@@ -36,7 +40,7 @@ def build_retail_parts(
         understander=load_understander(PACK_DIR, cache_dir / "understanding", embedder),
         flows=load_flows(PACK_DIR / "flows.yaml"),
         knowledge=knowledge,
-        composer=Composer(ReplyCatalog.load(PACK_DIR / "locale")),
+        composer=Composer(ReplyCatalog.load(PACK_DIR / "locale"), email_sending=email_sending),
         tools=build_retail_tools(),
         tool_deps=RetailDeps(engine=engine),
         # A change is read back in full (items, options, prices, method) before the yes.

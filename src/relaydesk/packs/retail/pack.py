@@ -62,7 +62,11 @@ class RetailPack:
 
     def build_assistant(self, setup: AssistantSetup) -> AssistantParts:
         return build_retail_parts(
-            setup.engine, setup.base_url, setup.cache_dir, embedder=setup.embedder
+            setup.engine,
+            setup.base_url,
+            setup.cache_dir,
+            embedder=setup.embedder,
+            email_sending=setup.email_sending,
         )
 
 
