@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from relaydesk.channels.email.effects import EmailEffects, EmailIdentity
 from relaydesk.channels.email.threads import EmailThread, open_thread
 from relaydesk.domain.model import Conversation, EventKind, NewEvent, Source
+from relaydesk.security.transcripts import conversation_store
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
@@ -17,10 +18,11 @@ ARTICLE = "http://127.0.0.1:8000/help/en/late-fees"
 
 
 @contextmanager
-def email_store(database_url: str) -> Iterator[ConversationStore]:
+def email_store(database_url: str, policy: str = "keep") -> Iterator[ConversationStore]:
+    """The store under a transcript policy (`keep`: nothing masked)."""
     engine = make_engine(database_url)
     upgrade(engine)
-    store = ConversationStore(engine)
+    store = conversation_store(engine, policy)
     identity = EmailIdentity(SUPPORT, "Shop support", "The Shop team", {ARTICLE: "Late fees"})
     store.append_hooks.append(EmailEffects(identity))
     try:

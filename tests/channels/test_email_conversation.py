@@ -22,7 +22,12 @@ from relaydesk.channels.wiring import mailbox_reader, outbox_sender
 from relaydesk.domain.agents import Disposition
 from relaydesk.domain.model import ConversationId, Owner
 from relaydesk.settings import Settings
-from relaydesk.store.tables import conversations, email_attachments, inbound_emails
+from relaydesk.store.tables import (
+    conversations,
+    email_attachments,
+    email_threads,
+    inbound_emails,
+)
 from support.demo import assistant_on
 from support.imap import ImapTestServer, imap_server
 from support.mail import SmtpTestServer, smtp_server
@@ -166,6 +171,32 @@ def test_a_reply_joins_its_conversation_and_a_person_answers_it_by_email(
         e.text for e in services.store.events_after(cid, 0) if e.source.value == "customer"
     ]
     assert customer_texts == ["What happens if I pay late?", "I want to talk to a person"]
+
+
+def test_a_closed_conversation_masks_the_address_and_learns_it_again_from_a_reply(
+    email_desk: EmailDesk,
+) -> None:
+    email_desk.deliver(customer_mail("What happens if I pay late?", "<q1@mail.example>"))
+    email_desk.read_and_answer()
+    (first,) = email_desk.smtp.recorder.messages
+    ((conversation_id, _),) = email_conversations(email_desk.engine)
+    email_desk.services.conversations.close_by_customer(ConversationId(conversation_id))
+    with email_desk.engine.begin() as conn:
+        assert conn.execute(select(email_threads.c.address)).scalar() == "[email]"
+        assert conn.execute(select(inbound_emails.c.sender)).scalar() == "[email]"
+
+    reply = customer_mail(
+        "And how much is the late fee?",
+        "<r2@mail.example>",
+        Subject=f"Re: {first['Subject']}",
+        In_Reply_To=str(first["Message-ID"]),
+    )
+    email_desk.deliver(reply)
+    email_desk.read_and_answer()
+    assert email_conversations(email_desk.engine) == [(conversation_id, Owner.ASSISTANT.value)]
+    _, second_answer = email_desk.smtp.recorder.messages
+    assert second_answer["To"] == "anna@mail.example"
+    assert second_answer["In-Reply-To"] == "<r2@mail.example>"
 
 
 def test_a_reply_without_threading_headers_finds_its_conversation_by_the_token(

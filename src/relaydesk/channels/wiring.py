@@ -53,6 +53,7 @@ def outbox_sender(settings: Settings, engine: Engine) -> OutboxSender:
     """The sender for the configured SMTP server."""
     from relaydesk.channels.email.outbox import Outbox
     from relaydesk.channels.email.smtp import SmtpServer
+    from relaydesk.security.transcripts import masked_on_close
 
     assert settings.email_address is not None
     outbox = Outbox(
@@ -60,6 +61,7 @@ def outbox_sender(settings: Settings, engine: Engine) -> OutboxSender:
         settings.email_max_attempts,
         settings.retry_first_delay_s,
         timedelta(seconds=settings.channel_lease_s),
+        mask_on_close=masked_on_close(settings.transcript_pii),
     )
     return OutboxSender(
         outbox,

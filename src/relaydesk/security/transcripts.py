@@ -7,6 +7,10 @@ typed and flows carry an email from one message to the next (an email change, id
 checks); what is kept afterwards has no originals. `keep_contacts` never masks emails and
 phone numbers, `mask_all` masks them before writing too (flows that carry one between
 messages then ask again or hand over), and `keep` stores what was said.
+
+A conversation's email rows (addresses, subjects, bodies, attachments) are written as they
+arrive and masked when it closes, with every kind the policy masks, in the close's own
+transaction (relaydesk.channels.email.privacy.mask_email_data).
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
-from relaydesk.domain.model import ConversationId, Event, NewEvent, Owner
+from relaydesk.channels.email.privacy import mask_email_data
+from relaydesk.domain.model import ConversationId, Event, NewEvent
 from relaydesk.security.pii import ALL_KINDS, SENSITIVE_KINDS, Kind, mask_data, mask_text
 from relaydesk.store.conversations import ConversationStore, StoredMessage
 from relaydesk.store.tables import events
@@ -33,9 +38,16 @@ KINDS_BY_POLICY: dict[str, tuple[frozenset[Kind], frozenset[Kind]]] = {
 }
 
 
+def masked_on_close(policy: str) -> frozenset[Kind]:
+    """What a closed conversation keeps masked under the policy: its email rows get all of it."""
+    kinds, on_close = KINDS_BY_POLICY[policy]
+    return kinds | on_close
+
+
 class MaskingConversationStore(ConversationStore):
     """The conversation store, masking personal data of the chosen kinds before each append,
-    and of `on_close` kinds in every event of a conversation once it closes."""
+    and, in the transaction that closes a conversation, `on_close` kinds in its events and
+    both in its email rows."""
 
     def __init__(
         self, engine: Engine, kinds: frozenset[Kind], on_close: frozenset[Kind] = frozenset()
@@ -43,16 +55,13 @@ class MaskingConversationStore(ConversationStore):
         super().__init__(engine)
         self.kinds = kinds
         self.on_close = on_close - kinds
+        self.close_hooks.append(self._mask_closed)
 
     def append(
         self, conversation_id: ConversationId, new_events: Sequence[NewEvent], **options: Any
     ) -> list[Event]:
         masked = [self._masked(event) for event in new_events]
-        stored = super().append(conversation_id, masked, **options)
-        change = options.get("owner_change")
-        if self.on_close and change is not None and change[0].after is Owner.CLOSED:
-            self.redact(conversation_id, self.on_close)
-        return stored
+        return super().append(conversation_id, masked, **options)
 
     def append_customer_message(
         self, conversation_id: ConversationId, message: NewEvent, *args: Any, **options: Any
@@ -63,30 +72,39 @@ class MaskingConversationStore(ConversationStore):
 
     def redact(self, conversation_id: ConversationId, kinds: frozenset[Kind]) -> int:
         """Mask `kinds` in the text and data of the conversation's events; how many changed."""
-        changed = 0
         with self.engine.begin() as conn:
-            rows = conn.execute(
-                select(events.c.id, events.c.text, events.c.data).where(
-                    events.c.conversation_id == conversation_id
-                )
-            ).all()
-            for event_id, text, data in rows:
-                new_text = mask_text(text, kinds) if text else text
-                new_data = mask_data(data, kinds)
-                if new_text != text or new_data != data:
-                    conn.execute(
-                        update(events)
-                        .where(events.c.id == event_id)
-                        .values(text=new_text, data=new_data)
-                    )
-                    changed += 1
-        return changed
+            return _redact_events(conn, conversation_id, kinds)
+
+    def _mask_closed(self, conn: Connection, conversation_id: ConversationId) -> None:
+        if self.on_close:
+            _redact_events(conn, conversation_id, self.on_close)
+        mask_email_data(conn, conversation_id, self.kinds | self.on_close)
 
     def _masked(self, event: NewEvent) -> NewEvent:
         if not self.kinds:
             return event
         text = mask_text(event.text, self.kinds) if event.text else event.text
         return replace(event, text=text, data=mask_data(event.data, self.kinds))
+
+
+def _redact_events(
+    conn: Connection, conversation_id: ConversationId, kinds: frozenset[Kind]
+) -> int:
+    changed = 0
+    rows = conn.execute(
+        select(events.c.id, events.c.text, events.c.data).where(
+            events.c.conversation_id == conversation_id
+        )
+    ).all()
+    for event_id, text, data in rows:
+        new_text = mask_text(text, kinds) if text else text
+        new_data = mask_data(data, kinds)
+        if new_text != text or new_data != data:
+            conn.execute(
+                update(events).where(events.c.id == event_id).values(text=new_text, data=new_data)
+            )
+            changed += 1
+    return changed
 
 
 def conversation_store(engine: Engine, policy: str = "mask_sensitive") -> ConversationStore:

@@ -78,6 +78,8 @@ def _to_event(row: Mapping[str, Any] | RowMapping) -> Event:
 # Runs inside the append's transaction: what an event causes (an email, a webhook delivery)
 # is queued atomically with it, so neither is lost nor exists without the other.
 AppendHook = Callable[[Connection, Sequence[Event]], None]
+# Run in the transaction that closes a conversation, after its events are written.
+CloseHook = Callable[[Connection, ConversationId], None]
 
 
 class DuplicateKey(Exception):
@@ -100,6 +102,7 @@ class ConversationStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.append_hooks: list[AppendHook] = []
+        self.close_hooks: list[CloseHook] = []
 
     def ensure_customer(
         self, external_ref: str | None, display_name: str, language: str | None
@@ -183,18 +186,21 @@ class ConversationStore:
         """
         try:
             with self.engine.begin() as conn:
+                stored: list[Event] = []
                 if not new_events:
                     self._change_conversation(
                         conn, conversation_id, owner_change, agent_id, language
                     )
-                    return []
-                # One UPDATE takes the seqs, the owner change and the language together.
-                last_seq = self._take_seqs(
-                    conn, conversation_id, len(new_events), owner_change, agent_id, language
-                )
-                return self._insert_events(
-                    conn, conversation_id, new_events, idempotency_key, caused_by, last_seq
-                )
+                else:
+                    # One UPDATE takes the seqs, the owner change and the language together.
+                    last_seq = self._take_seqs(
+                        conn, conversation_id, len(new_events), owner_change, agent_id, language
+                    )
+                    stored = self._insert_events(
+                        conn, conversation_id, new_events, idempotency_key, caused_by, last_seq
+                    )
+                self._run_close_hooks(conn, conversation_id, owner_change)
+                return stored
         except IntegrityError as error:
             if idempotency_key is not None and self.find_by_key(conversation_id, idempotency_key):
                 raise DuplicateKey(idempotency_key) from error
@@ -289,6 +295,16 @@ class ConversationStore:
             self._get(conn, conversation_id)  # NotFound when it does not exist at all
             raise Conflict("The conversation changed hands meanwhile; nothing was done.")
         return int(last_seq)
+
+    def _run_close_hooks(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        owner_change: tuple[OwnerChange, int] | None,
+    ) -> None:
+        if owner_change is not None and owner_change[0].after is Owner.CLOSED:
+            for hook in self.close_hooks:
+                hook(conn, conversation_id)
 
     def _change_conversation(
         self,

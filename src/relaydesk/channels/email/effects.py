@@ -57,7 +57,7 @@ class EmailEffects:
         if not outgoing or all(e.source is Source.CUSTOMER for e in outgoing):
             return
         thread = thread_for(conn, conversation_id)
-        if thread is None:
+        if thread is None or not thread.has_address:
             return
         replies = [e for e in outgoing if e.source in REPLYING_SOURCES[thread.origin]]
         if replies:

@@ -105,7 +105,7 @@ class EmailIntake:
             if found is not None:
                 thread = thread_for(conn, found)
                 if thread is not None:
-                    extend_thread(conn, thread, mail.message_id)
+                    extend_thread(conn, thread, mail.message_id, mail.sender)
                 _record(conn, mail, found, RECEIVED)
                 return found, "joined"
         conversation = self.desk.start_conversation(

@@ -4,6 +4,9 @@ A message moves queued -> sending (leased to one sender) -> sent, or back to que
 later attempt time, or to failed after too many attempts. A sender that dies leaves its
 lease to expire; another sender (or the same one restarted) takes the message again with
 the same Message-ID.
+
+An email sent or given up after its conversation closed is masked as the closed
+conversation's other email rows are (`mask_on_close`, from the transcript policy).
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, or_, select, update
 
+from relaydesk.channels.email.privacy import mask_sent_email
 from relaydesk.channels.retry import backoff
-from relaydesk.store.tables import outbox_emails
+from relaydesk.domain.model import Owner
+from relaydesk.security.pii import Kind
+from relaydesk.store.tables import conversations, outbox_emails
 
 LEASE = timedelta(seconds=60)
 
@@ -102,6 +108,18 @@ def queue_email(
     return outbox_id
 
 
+def _conversation_closed(conn: Connection, outbox_id: str) -> bool:
+    # The conversation's row is locked first, as a close locks it: a close committing
+    # meanwhile either waits for this transaction or finds the email settled and masks it.
+    owner = conn.execute(
+        select(conversations.c.owner)
+        .join(outbox_emails, outbox_emails.c.conversation_id == conversations.c.id)
+        .where(outbox_emails.c.id == outbox_id)
+        .with_for_update(read=True, of=conversations)
+    ).scalar()
+    return owner == Owner.CLOSED.value
+
+
 class Outbox:
     """The sender's side of the outbox table."""
 
@@ -111,11 +129,13 @@ class Outbox:
         max_attempts: int = 12,
         first_retry_s: float = 2.0,
         lease: timedelta = LEASE,
+        mask_on_close: frozenset[Kind] = frozenset(),
     ) -> None:
         self.engine = engine
         self.max_attempts = max_attempts
         self.first_retry_s = first_retry_s
         self.lease = lease
+        self.mask_on_close = mask_on_close
 
     def claim_due(self, limit: int = 20, now: datetime | None = None) -> list[OutgoingEmail]:
         """Lease up to `limit` due messages to this sender (a compare-and-set per message)."""
@@ -144,13 +164,13 @@ class Outbox:
         return claimed
 
     def mark_sent(self, outbox_id: str) -> None:
-        self._set(outbox_id, status="sent", sent_at=utcnow(), lease_until=None, last_error=None)
+        self._settle(outbox_id, status="sent", sent_at=utcnow(), lease_until=None, last_error=None)
 
     def mark_failed_attempt(self, email: OutgoingEmail, error: str, permanent: bool) -> None:
         """Try again later with backoff, or give up after a permanent refusal or too many."""
         attempts = email.attempts + 1
         if permanent or attempts >= self.max_attempts:
-            self._set(email.id, status="failed", attempts=attempts, last_error=error[:2000])
+            self._settle(email.id, status="failed", attempts=attempts, last_error=error[:2000])
             return
         self._set(
             email.id,
@@ -166,6 +186,16 @@ class Outbox:
             conn.execute(
                 update(outbox_emails).where(outbox_emails.c.id == outbox_id).values(**values)
             )
+
+    def _settle(self, outbox_id: str, **values: Any) -> None:
+        """Sent or given up: masked too when its conversation has closed meanwhile."""
+        with self.engine.begin() as conn:
+            closed = bool(self.mask_on_close) and _conversation_closed(conn, outbox_id)
+            conn.execute(
+                update(outbox_emails).where(outbox_emails.c.id == outbox_id).values(**values)
+            )
+            if closed:
+                mask_sent_email(conn, outbox_id, self.mask_on_close)
 
     def waiting(self) -> int:
         """Messages not yet sent nor given up: queued, or leased to a sender."""

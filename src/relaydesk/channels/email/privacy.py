@@ -1,23 +1,37 @@
 """A customer's email data under their privacy rights: exported with the rest, erased with
-the rest (called by relaydesk.security.privacy inside its transaction)."""
+the rest (called by relaydesk.security.privacy inside its transaction), and masked with the
+transcript when the conversation closes (relaydesk.security.transcripts, in the close's
+transaction)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, select, update
 
+from relaydesk.security.pii import Kind, mask_text
 from relaydesk.store.tables import (
     email_attachments,
     email_threads,
     inbound_emails,
     outbox_emails,
+    queue_entries,
     webhook_deliveries,
 )
 
 ERASED = "[erased]"
 # Said or written by a person: never kept in a delivery's payload after erasure.
 PERSONAL_PAYLOAD_KEYS = frozenset({"text", "comment", "agent_name"})
+# An email still to be sent keeps what it says until it is sent or given up.
+SETTLED = ("sent", "failed")
+# Columns that hold what a customer or agent wrote, or an address. Headers hold Message-IDs
+# and relaydesk's own address: threading needs them as they are.
+MASKED_COLUMNS: tuple[tuple[Table, tuple[str, ...]], ...] = (
+    (email_threads, ("address", "subject")),
+    (inbound_emails, ("sender", "subject")),
+    (queue_entries, ("follow_up_email",)),
+)
+OUTBOX_COLUMNS = ("recipient", "subject", "body_text")
 
 
 def export_email_data(conn: Connection, conversation_ids: list[str]) -> dict[str, Any]:
@@ -75,6 +89,65 @@ def erase_email_data(conn: Connection, conversation_ids: list[str]) -> int:
     )
     _erase_webhook_payloads(conn, conversation_ids)
     return int(changed or 0)
+
+
+def mask_email_data(conn: Connection, conversation_id: str, kinds: frozenset[Kind]) -> None:
+    """Mask `kinds` in the conversation's email rows: addresses, subjects, sent bodies, the
+    names and text of attachments (images and documents cannot be read, and are kept)."""
+    if not kinds:
+        return
+    for table, names in MASKED_COLUMNS:
+        _mask_rows(conn, table, names, table.c.conversation_id == conversation_id, kinds)
+    settled = outbox_emails.c.status.in_(SETTLED)
+    mine = outbox_emails.c.conversation_id == conversation_id
+    _mask_rows(conn, outbox_emails, OUTBOX_COLUMNS, mine & settled, kinds)
+    _mask_attachments(conn, conversation_id, kinds)
+
+
+def mask_sent_email(conn: Connection, outbox_id: str, kinds: frozenset[Kind]) -> None:
+    """Mask an email sent or given up after its conversation closed."""
+    _mask_rows(conn, outbox_emails, OUTBOX_COLUMNS, outbox_emails.c.id == outbox_id, kinds)
+
+
+def _mask_rows(
+    conn: Connection,
+    table: Table,
+    names: tuple[str, ...],
+    where: ColumnElement[bool],
+    kinds: frozenset[Kind],
+) -> None:
+    (key,) = table.primary_key.columns
+    for row in conn.execute(select(key, *(table.c[name] for name in names)).where(where)):
+        found = row._mapping
+        changed = {
+            name: masked
+            for name in names
+            if found[name] and (masked := mask_text(found[name], kinds)) != found[name]
+        }
+        if changed:
+            conn.execute(update(table).where(key == found[key.name]).values(**changed))
+
+
+def _mask_attachments(conn: Connection, conversation_id: str, kinds: frozenset[Kind]) -> None:
+    mine = email_attachments.c.conversation_id == conversation_id
+    _mask_rows(conn, email_attachments, ("filename",), mine, kinds)
+    texts = conn.execute(
+        select(email_attachments.c.id, email_attachments.c.content).where(
+            mine, email_attachments.c.content_type.startswith("text/")
+        )
+    ).all()
+    for attachment_id, content in texts:
+        try:
+            text = bytes(content).decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # not readable as text: kept like an image
+        masked = mask_text(text, kinds).encode("utf-8")
+        if masked != bytes(content):
+            conn.execute(
+                update(email_attachments)
+                .where(email_attachments.c.id == attachment_id)
+                .values(content=masked, size=len(masked))
+            )
 
 
 def _erase_webhook_payloads(conn: Connection, conversation_ids: list[str]) -> None:

@@ -24,6 +24,11 @@ class EmailThread:
     message_ids: list[str]
     origin: str  # "email" (the customer wrote in) or "follow_up" (left an address in chat)
 
+    @property
+    def has_address(self) -> bool:
+        """False once masked on close, until the customer writes from an address again."""
+        return "@" in self.address
+
 
 def thread_for(conn: Connection, conversation_id: str) -> EmailThread | None:
     row = conn.execute(
@@ -70,12 +75,17 @@ def open_thread(
     return EmailThread(conversation_id, address, subject, token, ids, origin)
 
 
-def extend_thread(conn: Connection, thread: EmailThread, message_id: str) -> None:
-    ids = [*thread.message_ids, message_id][-KEPT_IDS:]
+def extend_thread(
+    conn: Connection, thread: EmailThread, message_id: str, sender: str | None = None
+) -> None:
+    """Add an email's Message-ID; its sender becomes the address if the old one was masked."""
+    values: dict[str, object] = {"message_ids": [*thread.message_ids, message_id][-KEPT_IDS:]}
+    if sender and not thread.has_address:
+        values["address"] = sender
     conn.execute(
         update(email_threads)
         .where(email_threads.c.conversation_id == thread.conversation_id)
-        .values(message_ids=ids)
+        .values(**values)
     )
 
 
