@@ -145,6 +145,8 @@ class Settings(BaseSettings):
     # Service-level targets the console counts down to (docs/console.md).
     sla_first_response_minutes: float = Field(default=5, gt=0)
     sla_reply_minutes: float = Field(default=5, gt=0)
+    # From the conversation's start to its close, for conversations a person takes part in.
+    sla_resolution_minutes: float = Field(default=240, gt=0)
     # When people work (docs/console.md): "default" and any team (a skill) with its own hours.
     # Empty: always. Outside them a waiting customer is told when people are back, and the
     # SLA clocks stop.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import update
 
 from agents.helpers import FAST_HASHER, PASSWORD, Desks
 from agents.test_console_pages import sign_in
@@ -21,6 +23,7 @@ from relaydesk.domain.model import EventKind, Source
 from relaydesk.settings import OpeningHoursSetting, Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
+from relaydesk.store.tables import conversations
 from relaydesk.store.worklist import WorklistStore
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -208,3 +211,29 @@ def test_supervisors_see_each_teams_hours_and_whether_it_is_open_on_the_team_pag
     assert "mon-sun 09:00-17:00" in default and today.isoformat() in default
     assert "closed until" in default and "09:00 UTC" in default
     assert "billing" in billing and ">open<" in billing
+
+
+def test_the_resolution_target_counts_only_the_open_time_since_the_conversation_started(
+    desks: Desks,
+) -> None:
+    maria = desks.add("Maria")
+    use_office_hours(desks, local(2026, 12, 4, 16, 50))  # ten minutes before Friday closing
+    conversation = desks.escalated()
+    with desks.store.engine.begin() as conn:
+        conn.execute(
+            update(conversations)
+            .where(conversations.c.id == conversation.id)
+            .values(created_at=desks.clock())
+        )
+    desks.routing.sync_queue()
+    targets = replace(TARGETS, resolution=timedelta(minutes=30))
+    board = Worklist(WorklistStore(desks.store.engine), desks.routing, targets, desks.clock)
+
+    (row,) = board.queue(maria)
+    assert row.resolution_due == local(2026, 12, 5, 10, 20)  # 10 min on Friday, 20 on Saturday
+    desks.clock.now = local(2026, 12, 5, 9, 0).astimezone(UTC)  # 16 hours, but closed ones
+    (row,) = board.queue(maria)
+    assert not row.resolution_late(desks.clock())
+    desks.clock.now = local(2026, 12, 5, 10, 21).astimezone(UTC)
+    (row,) = board.queue(maria)
+    assert row.resolution_late(desks.clock())

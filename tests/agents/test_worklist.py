@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
 
 from agents.helpers import Desks
 from relaydesk.desk.worklist import SlaTargets, Worklist
 from relaydesk.domain.model import EventKind, NewEvent, Source
+from relaydesk.store.tables import conversations
 from relaydesk.store.worklist import WorklistStore
 
 TARGETS = SlaTargets(first_response=timedelta(minutes=2), reply=timedelta(minutes=5))
@@ -69,3 +73,37 @@ def test_my_conversations_come_closest_to_breaking_their_target_first(desks: Des
     rows = worklist(desks).mine(maria)
 
     assert [row.conversation_id for row in rows] == [waiting.id, answered.id]
+
+
+def opened_at(desks: Desks, conversation_id: str, moment: datetime) -> None:
+    with desks.store.engine.begin() as conn:
+        conn.execute(
+            update(conversations)
+            .where(conversations.c.id == conversation_id)
+            .values(created_at=moment)
+        )
+
+
+def test_a_conversation_open_longer_than_the_resolution_target_is_flagged_even_when_answered(
+    desks: Desks,
+) -> None:
+    targets = replace(TARGETS, resolution=timedelta(minutes=30))
+    board = Worklist(WorklistStore(desks.store.engine), desks.routing, targets, desks.clock)
+    maria = desks.add("Maria")
+    conversation = desks.escalated()
+    opened_at(desks, conversation.id, desks.clock())
+    desks.routing.sync_queue()
+    (queued,) = board.queue(maria)
+    assert queued.resolution_due == desks.clock() + timedelta(minutes=30)
+    desks.routing.claim(conversation.id, maria)
+    desks.work.reply(conversation.id, maria, "Hi Ann, Maria here.")
+
+    desks.clock.advance(29 * 60)
+    (row,) = board.mine(maria)
+    assert row.sla_state(desks.clock(), targets) == "none"  # the customer is answered
+    assert not row.resolution_late(desks.clock())
+
+    desks.clock.advance(2 * 60)
+    (row,) = board.mine(maria)
+    assert row.resolution_late(desks.clock())
+    assert row.open_seconds(desks.clock()) == 31 * 60

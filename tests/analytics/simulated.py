@@ -55,10 +55,15 @@ METRICS_TOKEN = "scrape-token-for-tests"
 
 @contextmanager
 def simulated_server(
-    data_dir: Path, customers: int = 40, *, spike: int = 0, unanswered: int = 0
+    data_dir: Path,
+    customers: int = 40,
+    *,
+    spike: int = 0,
+    unanswered: int = 0,
+    env: dict[str, str] | None = None,
 ) -> Iterator[SimulatedServer]:
-    """Start the server, simulate `customers` customers over 7 days (plus an injected spike
-    and unanswered questions, if asked), yield, stop."""
+    """Start the server (with `env` added to its settings), simulate `customers` customers over
+    7 days (plus an injected spike and unanswered questions, if asked), yield, stop."""
     database_url = _prepare(data_dir)
     server = ServerProcess(
         data_dir,
@@ -69,6 +74,7 @@ def simulated_server(
             "RELAYDESK_CACHE_DIR": str(shared_cache_dir()),
             "RELAYDESK_RATE_LIMIT_IP_PER_MINUTE": "0",
             "RELAYDESK_METRICS_TOKEN": METRICS_TOKEN,
+            **(env or {}),
         },
     )
     server.start(timeout=300)

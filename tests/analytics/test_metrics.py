@@ -315,3 +315,37 @@ def test_a_wait_ended_by_an_approval_decision_is_not_a_wait_for_a_person() -> No
     assert queue_waits(history.events) == (2.0,)  # only the wait for a person, 30 -> 32
     (first_reply,) = person_first_replies(history.events)
     assert (first_reply.until - first_reply.since).total_seconds() == 3.0  # from 30, not 1
+
+
+def test_the_resolution_breach_rate_counts_closed_conversations_with_a_person_open_too_long(
+) -> None:
+    on_time = HistoryBuilder("r1").customer(0).escalate(1).claim(30).agent_reply(60).close(3000)
+    late = HistoryBuilder("r2", "cus_2").customer(0).escalate(1).claim(30).agent_reply(60)
+    still_open = HistoryBuilder("r3", "cus_3").customer(0).escalate(1).claim(30).agent_reply(60)
+    histories = [
+        on_time.build(),
+        late.close(3700).build(),
+        still_open.build(),  # not resolved yet: no resolution time to judge
+        resolved_by_assistant("r4", "cus_4").close(7200).build(),  # no person took part
+    ]
+    found = build_report(histories, WEEK, sla_resolution_s=3600)
+    assert found.value("sla_resolution_breach_rate") == 0.5  # 50 min on time, 61 min late
+    assert build_report(histories, WEEK, sla_resolution_s=3800).value(
+        "sla_resolution_breach_rate"
+    ) == 0.0
+
+
+def test_with_business_hours_the_resolution_breach_rate_counts_the_teams_open_time_only() -> None:
+    weekday = ((9 * 60, 17 * 60),)
+    office = OpeningHours(ZoneInfo("UTC"), (weekday,) * 5 + ((), ()))  # type: ignore[arg-type]
+    friday_evening = DAY0 + timedelta(days=4, hours=7, minutes=30)  # Fri 16:30
+    weekend = HistoryBuilder("w1", start=friday_evening).customer(0)
+    weekend.owner(1, "escalate", reason="asked_for_human", skill="billing").claim(60)
+    over_the_weekend = weekend.close(timedelta(days=2, hours=16, minutes=50)).build()  # Mon 9:20
+    hours = TeamHours(teams={"billing": office})  # the default team is always open
+
+    wall_clock = build_report([over_the_weekend], WEEK, sla_resolution_s=3600)
+    open_time = build_report([over_the_weekend], WEEK, sla_resolution_s=3600, hours=hours)
+
+    assert wall_clock.value("sla_resolution_breach_rate") == 1.0
+    assert open_time.value("sla_resolution_breach_rate") == 0.0  # 30 min Friday, 20 on Monday

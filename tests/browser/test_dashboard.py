@@ -29,7 +29,11 @@ def simulated(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     # Fourteen extra customers ask about fees on the last day; eight ask whether crypto
     # currency is accepted, which the demo company's articles do not cover.
     dashboard_dir = tmp_path_factory.mktemp("dashboard")
-    with start_simulated_server(dashboard_dir, spike=14, unanswered=8) as running:
+    # A resolution target of 10 minutes, so some simulated conversations meet it, some not.
+    resolution = {"RELAYDESK_SLA_RESOLUTION_MINUTES": "10"}
+    with start_simulated_server(
+        dashboard_dir, spike=14, unanswered=8, env=resolution
+    ) as running:
         yield running
 
 
@@ -164,3 +168,19 @@ def test_the_dashboard_says_what_to_fix_next(
     assert "Spike: explain fee" in spikes, spikes
     assert "Poisson" in page.inner_text("#spike-test")
     page.locator(".insight").screenshot(path=str(artifacts_dir / "dashboard-what-to-fix.png"))
+
+
+def test_the_resolution_sla_breach_rate_is_a_headline_number(
+    page: Any, simulated: SimulatedServer
+) -> None:
+    with page.expect_response(lambda r: "/v1/dashboard/report?" in r.url) as loading:
+        _open_dashboard(page, simulated)
+    metrics = {metric["key"]: metric for metric in loading.value.json()["metrics"]}
+    rate = metrics["sla_resolution_breach_rate"]["value"]
+    assert 0 < rate < 1  # the simulated people need about 9 minutes, some longer than 10
+    card = page.locator(".card[data-metric=sla_resolution_breach_rate]")
+    assert card.locator("span").inner_text() == "Resolutions with a person later than the SLA"
+    assert card.locator("strong").inner_text() == page.evaluate(
+        "(rate) => (rate * 100).toFixed(1) + ' %'", rate
+    )
+    assert card.get_by_test_id("change").count() == 1  # its change, as every headline number

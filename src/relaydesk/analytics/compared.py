@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from relaydesk.analytics.gap_closing import KnowledgeSearch
 from relaydesk.analytics.insight_store import insight
+from relaydesk.analytics.metrics import DEFAULT_SLA_RESOLUTION_S
 from relaydesk.analytics.queries import _aware, report_from_store
 from relaydesk.analytics.report import Report, ReportFilter
 from relaydesk.assistant.embeddings import Embedder
@@ -50,17 +51,18 @@ def compared_report(
     sla_first_response_s: float = 300.0,
     knowledge: KnowledgeSearch | None = None,
     hours: TeamHours | None = None,
+    sla_resolution_s: float = DEFAULT_SLA_RESOLUTION_S,
 ) -> Report:
     """The report from the first data on, with the previous period's values beside it, and
     (given the assistant's embedder) knowledge gaps, contact reasons and spikes; given the
     assistant's knowledge, gaps it now answers are marked closed; given business hours, the
-    SLA breach rate counts open time only."""
+    SLA breach rates count open time only."""
     first = first_activity(engine)
     wanted = from_first_data(wanted, first)
-    current = report_from_store(engine, wanted, sla_first_response_s, hours)
+    current = report_from_store(engine, wanted, sla_first_response_s, hours, sla_resolution_s)
     before = None if first is None or first >= wanted.since else previous_period(wanted)
     if before is not None:
-        earlier = report_from_store(engine, before, sla_first_response_s, hours)
+        earlier = report_from_store(engine, before, sla_first_response_s, hours, sla_resolution_s)
         values = {metric.key: metric.value for metric in earlier.metrics}
         current = replace(current, previous=values, previous_filter=before)
     if embedder is not None:

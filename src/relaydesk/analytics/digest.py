@@ -19,6 +19,7 @@ HEADLINES = (
     "first_response_p50_s",
     "queue_wait_p50_s",
     "sla_first_response_breach_rate",
+    "sla_resolution_breach_rate",
     "repeat_inquiry_rate",
 )
 TOP = 5

@@ -89,6 +89,7 @@ class ConversationFacts:
     ratings: tuple[Rating, ...] = field(default=())
     model_calls: tuple[ModelCall, ...] = field(default=())
     person_first_replies: tuple[FirstReplyWait, ...] = field(default=())
+    team: str | None = None  # the skill the last escalation asked for: its business hours
 
     @property
     def escalated(self) -> bool:
@@ -162,6 +163,12 @@ def person_first_replies(events: Sequence[Event]) -> tuple[FirstReplyWait, ...]:
             replies.append(FirstReplyWait(waiting_since, event.created_at, team))
             waiting_since = None
     return tuple(replies)
+
+
+def last_team(events: Sequence[Event]) -> str | None:
+    """The skill the last escalation named, as routing reads it (None: anyone)."""
+    escalations = [e for e in events if _transition(e) == "escalate"]
+    return _changed(escalations[-1]).skill if escalations else None
 
 
 def queue_waits(events: Sequence[Event]) -> tuple[float, ...]:
@@ -274,4 +281,5 @@ def facts_of(history: ConversationHistory) -> ConversationFacts:
         ratings=ratings(events),
         model_calls=model_calls(events),
         person_first_replies=person_first_replies(events),
+        team=last_team(events),
     )

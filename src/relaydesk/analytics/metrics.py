@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from relaydesk.analytics.facts import (
     ConversationFacts,
     ConversationHistory,
-    FirstReplyWait,
     facts_of,
 )
 from relaydesk.analytics.model_calls import model_table
@@ -21,6 +20,7 @@ from relaydesk.domain.business_hours import TeamHours
 
 REPEAT_WINDOW = timedelta(days=7)
 DEFAULT_SLA_FIRST_RESPONSE_S = 300.0  # settings.sla_first_response_minutes, in seconds
+DEFAULT_SLA_RESOLUTION_S = 4 * 3600.0  # settings.sla_resolution_minutes, in seconds
 FTE_HOURS_PER_WEEK = 40.0
 DEFAULT_HANDLE_MINUTES = 8.0
 FORMULAS = {
@@ -239,6 +239,7 @@ METRICS = (
     ("queue_wait_p50_s", "Queue wait p50", "s"),
     ("queue_wait_p90_s", "Queue wait p90", "s"),
     ("sla_first_response_breach_rate", "First replies by a person later than the SLA", "ratio"),
+    ("sla_resolution_breach_rate", "Resolutions with a person later than the SLA", "ratio"),
     ("approvals_requested", "Approvals requested", ""),
     ("approvals_decided", "Approvals decided", ""),
     ("approval_decision_p50_s", "Time to approval decision p50", "s"),
@@ -314,24 +315,42 @@ def _summary(
     repeated: set[str],
     wanted: ReportFilter,
     utilisation: float | None,
-    sla_first_response_s: float,
+    targets: tuple[float, float],  # first response and resolution, in seconds
     hours: TeamHours | None = None,
 ) -> list[Metric]:
     values = _volume(facts, repeated) | _times(facts)
+    first_response_s, resolution_s = targets
     replies = [wait for f in facts for wait in f.person_first_replies]
-    late = sum(_counted_seconds(wait, hours) > sla_first_response_s for wait in replies)
+    late = sum(
+        _counted_seconds(w.since, w.until, w.team, hours) > first_response_s for w in replies
+    )
     values["sla_first_response_breach_rate"] = rounded(share(late, len(replies)))
+    values["sla_resolution_breach_rate"] = _resolution_breach_rate(facts, resolution_s, hours)
     resolved = int(values["assistant_resolved"] or 0)
     values |= _people(facts, resolved, wanted.days, utilisation)
     return [Metric(key, label, values[key], unit) for key, label, unit in METRICS]
 
 
-def _counted_seconds(wait: FirstReplyWait, hours: TeamHours | None) -> float:
-    """The wait as the SLA counts it: open business hours only, when the team has hours."""
-    team_hours = hours.for_team(wait.team) if hours is not None else None
+def _resolution_breach_rate(
+    facts: Sequence[ConversationFacts], target_s: float, hours: TeamHours | None
+) -> float | None:
+    """Share of closed human-involved conversations open longer than the target."""
+    closed = [(f, f.closed_at) for f in facts if f.human_involved and f.closed_at is not None]
+    late = sum(
+        _counted_seconds(f.started_at, closed_at, f.team, hours) > target_s
+        for f, closed_at in closed
+    )
+    return rounded(share(late, len(closed)))
+
+
+def _counted_seconds(
+    since: datetime, until: datetime, team: str | None, hours: TeamHours | None
+) -> float:
+    """A span as the SLA counts it: open business hours only, when the team has hours."""
+    team_hours = hours.for_team(team) if hours is not None else None
     if team_hours is None:
-        return wait.seconds
-    return team_hours.open_time_between(wait.since, wait.until).total_seconds()
+        return (until - since).total_seconds()
+    return team_hours.open_time_between(since, until).total_seconds()
 
 
 def build_report(
@@ -340,6 +359,7 @@ def build_report(
     agents: Mapping[str, AgentInfo] | None = None,
     sla_first_response_s: float = DEFAULT_SLA_FIRST_RESPONSE_S,
     hours: TeamHours | None = None,
+    sla_resolution_s: float = DEFAULT_SLA_RESOLUTION_S,
 ) -> Report:
     """The report for `wanted` from conversation histories.
 
@@ -359,5 +379,6 @@ def build_report(
         "intents": breakdown_table(facts, repeated, "intent", "By intent"),
         "model": model_table(call for f in facts for call in f.model_calls),
     }
-    summary = _summary(facts, repeated, wanted, utilisation, sla_first_response_s, hours)
+    targets = (sla_first_response_s, sla_resolution_s)
+    summary = _summary(facts, repeated, wanted, utilisation, targets, hours)
     return Report(wanted, summary, tables, FORMULAS)

@@ -10,7 +10,12 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from relaydesk.analytics.facts import ConversationHistory
-from relaydesk.analytics.metrics import REPEAT_WINDOW, AgentInfo, build_report
+from relaydesk.analytics.metrics import (
+    DEFAULT_SLA_RESOLUTION_S,
+    REPEAT_WINDOW,
+    AgentInfo,
+    build_report,
+)
 from relaydesk.analytics.report import Report, ReportFilter
 from relaydesk.domain.business_hours import TeamHours
 from relaydesk.domain.model import ConversationId, Event, EventId, EventKind, Source
@@ -97,11 +102,15 @@ def report_from_store(
     wanted: ReportFilter,
     sla_first_response_s: float = 300.0,
     hours: TeamHours | None = None,
+    sla_resolution_s: float = DEFAULT_SLA_RESOLUTION_S,
 ) -> Report:
     """The report for `wanted`, reading a week past its end to find repeat inquiries; with
-    business hours, the SLA breach rate counts open time only."""
+    business hours, the SLA breach rates count open time only."""
     histories = load_histories(engine, wanted.since, wanted.until + REPEAT_WINDOW)
-    return build_report(histories, wanted, load_agents(engine), sla_first_response_s, hours)
+    agents_found = load_agents(engine)
+    return build_report(
+        histories, wanted, agents_found, sla_first_response_s, hours, sla_resolution_s
+    )
 
 
 def filter_values(engine: Engine) -> dict[str, Sequence[str]]:

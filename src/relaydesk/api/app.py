@@ -54,7 +54,7 @@ from relaydesk.desk.feedback import FeedbackDesk
 from relaydesk.desk.handoff import summarize
 from relaydesk.desk.opening_hours import team_hours
 from relaydesk.desk.pack_actions import PackActions
-from relaydesk.desk.reports import ReportDesk
+from relaydesk.desk.reports import ReportDesk, SlaSeconds
 from relaydesk.desk.routing import RoutingDesk
 from relaydesk.desk.translations import ConsoleTranslation
 from relaydesk.pack import AssistantSetup, Pack, load_pack
@@ -221,7 +221,10 @@ def build_services(
     reports = ReportDesk(
         engine,
         console.embedder.get,
-        settings.sla_first_response_minutes * 60,
+        SlaSeconds(
+            first_response=settings.sla_first_response_minutes * 60,
+            resolution=settings.sla_resolution_minutes * 60,
+        ),
         console.knowledge,
         routing.hours,
     )

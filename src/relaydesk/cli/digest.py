@@ -61,7 +61,15 @@ def digest(
     try:
         target_s = settings.sla_first_response_minutes * 60
         hours = team_hours(settings.business_hours)
-        found = compared_report(engine, wanted, embedder, target_s, knowledge, hours)
+        found = compared_report(
+            engine,
+            wanted,
+            embedder,
+            target_s,
+            knowledge,
+            hours,
+            sla_resolution_s=settings.sla_resolution_minutes * 60,
+        )
         text = digest_text(found, csat_comments(engine, found.filter))
         print(text, end="")
         if send:

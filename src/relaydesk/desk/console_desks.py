@@ -80,6 +80,7 @@ def build_console_desks(
     targets = SlaTargets(
         first_response=timedelta(minutes=settings.sla_first_response_minutes),
         reply=timedelta(minutes=settings.sla_reply_minutes),
+        resolution=timedelta(minutes=settings.sla_resolution_minutes),
     )
     tools = parts.tools if parts is not None else ToolRegistry()
     return ConsoleDesks(

@@ -4,6 +4,7 @@ insight (gaps, contact reasons, spikes), and the choices its filters offer."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
@@ -15,6 +16,14 @@ from relaydesk.assistant.embeddings import Embedder
 from relaydesk.domain.business_hours import TeamHours
 
 
+@dataclass(frozen=True)
+class SlaSeconds:
+    """The SLA targets the report's breach rates count against."""
+
+    first_response: float
+    resolution: float
+
+
 class ReportDesk:
     """Built once by the app factory; the dashboard's routes only ask it."""
 
@@ -22,13 +31,13 @@ class ReportDesk:
         self,
         engine: Engine,
         embedder: Callable[[], Embedder],  # loaded on the first report that needs it
-        first_response_target_s: float,
+        targets: SlaSeconds,
         knowledge: KnowledgeSearch | None,  # the assistant's: a gap it now answers is closed
         hours: TeamHours,  # SLA breaches count open time only
     ) -> None:
         self.engine = engine
         self.embedder = embedder
-        self.first_response_target_s = first_response_target_s
+        self.targets = targets
         self.knowledge = knowledge
         self.hours = hours
 
@@ -37,9 +46,10 @@ class ReportDesk:
             self.engine,
             wanted,
             self.embedder(),
-            self.first_response_target_s,
+            self.targets.first_response,
             self.knowledge,
             self.hours,
+            sla_resolution_s=self.targets.resolution,
         )
 
     def filter_choices(self) -> dict[str, Sequence[str]]:

@@ -3,8 +3,9 @@
 A row's clock is the customer's wait for a person: from entering the queue until an agent's
 first reply (the first-response target), then from the first customer message an agent has
 not answered yet (the reply target). A conversation whose customer is answered has no clock.
-Only the team's business hours count: outside them the clock is paused and the target moves on
-by the closed time.
+Apart from that clock, the resolution target runs from the conversation's start for as long as
+it stays open. Only the team's business hours count: outside them the clocks are paused and the
+targets move on by the closed time.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ SOON = 0.25  # the last quarter of a target is shown as "due soon"
 
 @dataclass(frozen=True)
 class SlaTargets:
-    """How fast a person should answer: first response after queueing, then each reply."""
+    """How fast a person should answer: first response after queueing, then each reply; and
+    how long a conversation may stay open (resolution)."""
 
     first_response: timedelta = timedelta(minutes=5)
     reply: timedelta = timedelta(minutes=5)
+    resolution: timedelta = timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,18 @@ class WorkItem:
     priority: int | None = None
     skill: str | None = None
     paused_until: datetime | None = None  # outside business hours: the clock stops until then
+    opened_at: datetime | None = None  # the conversation's start
+    resolution_due: datetime | None = None  # when the resolution target breaks
 
     def waited_seconds(self, now: datetime) -> float:
         return (now - self.waiting_since).total_seconds() if self.waiting_since else 0.0
+
+    def open_seconds(self, now: datetime) -> float:
+        return (now - self.opened_at).total_seconds() if self.opened_at else 0.0
+
+    def resolution_late(self, now: datetime) -> bool:
+        """Open for longer than the resolution target (open business hours only)."""
+        return self.resolution_due is not None and self.resolution_due <= now
 
     def sla_state(self, now: datetime, targets: SlaTargets) -> str:
         """ok, soon, breached or paused (outside business hours); "none" when nobody waits."""
@@ -141,6 +153,7 @@ class Worklist:
         since, target = waiting_clock(facts, self.targets)
         span = self.targets.first_response if target == "first response" else self.targets.reply
         due_at, paused_until = self._due(facts.skill, since, span)
+        resolution_due, _ = self._due(facts.skill, facts.opened_at, self.targets.resolution)
         return WorkItem(
             conversation_id=conversation_id,
             customer_name=facts.customer_name,
@@ -152,6 +165,8 @@ class Worklist:
             due_at=due_at,
             target=target if since else None,
             paused_until=paused_until,
+            opened_at=facts.opened_at,
+            resolution_due=resolution_due,
         )
 
     def _queued(self, item: QueueItem, facts: ConversationFacts) -> WorkItem:
@@ -159,6 +174,7 @@ class Worklist:
         due_at, paused_until = self._due(
             entry.skill, entry.enqueued_at, self.targets.first_response
         )
+        resolution_due, _ = self._due(entry.skill, facts.opened_at, self.targets.resolution)
         return WorkItem(
             conversation_id=entry.conversation_id,
             customer_name=facts.customer_name,
@@ -173,4 +189,6 @@ class Worklist:
             priority=entry.priority,
             skill=entry.skill,
             paused_until=paused_until,
+            opened_at=facts.opened_at,
+            resolution_due=resolution_due,
         )

@@ -30,6 +30,7 @@ class ConversationFacts:
     signals: list[dict[str, Any]] = field(default_factory=list)  # oldest first
     first_message: str = ""
     skill: str | None = None  # the team the latest escalation needs
+    opened_at: datetime | None = None  # when the conversation started
 
 
 class WorklistStore:
@@ -48,6 +49,7 @@ class WorklistStore:
                     conversations.c.id,
                     conversations.c.language,
                     conversations.c.last_seq,
+                    conversations.c.created_at,
                     customers.c.display_name,
                 )
                 .join(customers, customers.c.id == conversations.c.customer_id)
@@ -115,4 +117,5 @@ def _facts(head: Any, entry: Any, rows: list[Any]) -> ConversationFacts:
         signals=signals,
         first_message=first_message,
         skill=entry.skill if entry is not None else None,
+        opened_at=_aware(head.created_at),
     )

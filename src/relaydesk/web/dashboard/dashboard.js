@@ -6,7 +6,8 @@
     "conversations", "assistant_resolved_share", "handoff_rate", "repeat_inquiry_rate",
     "csat_assistant", "csat_human", "first_response_p50_s", "queue_wait_p50_s",
     "resolution_assistant_p50_s", "resolution_human_p50_s", "turn_latency_p50_ms",
-    "turn_latency_p99_ms", "agent_handle_mean_s", "agent_utilisation", "sla_first_response_breach_rate", "approvals_requested",
+    "turn_latency_p99_ms", "agent_handle_mean_s", "agent_utilisation", "sla_first_response_breach_rate",
+    "sla_resolution_breach_rate", "approvals_requested",
     "approval_decision_p50_s", "agent_hours_saved", "fte_saved",
   ];
   const COLORS = {
