@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from pathlib import Path
 
 import anyio
 import anyio.to_thread
@@ -52,6 +53,7 @@ from relaydesk.desk.console_desks import build_console_desks
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.feedback import FeedbackDesk
 from relaydesk.desk.handoff import summarize
+from relaydesk.desk.knowledge_files import KnowledgeFiles
 from relaydesk.desk.opening_hours import team_hours
 from relaydesk.desk.pack_actions import PackActions
 from relaydesk.desk.reports import ReportDesk, SlaSeconds
@@ -225,7 +227,7 @@ def build_services(
             first_response=settings.sla_first_response_minutes * 60,
             resolution=settings.sla_resolution_minutes * 60,
         ),
-        console.knowledge,
+        current_knowledge(pack.knowledge_dir, console.knowledge),
         routing.hours,
     )
     return Services(
@@ -244,6 +246,15 @@ def build_services(
         privacy=PrivacyDesk(engine),
         audit=audit,
     )
+
+
+def current_knowledge(
+    folder: Path, loaded: KnowledgeBase | None
+) -> Callable[[], KnowledgeBase | None]:
+    """The assistant's articles as the files are now (None without a pack assistant)."""
+    if loaded is None:
+        return lambda: None
+    return KnowledgeFiles(folder, loaded).current
 
 
 def help_centre(assistant: Assistant, pack: Pack) -> KnowledgeBase:

@@ -78,6 +78,7 @@ class KnowledgeBase:
     ) -> None:
         self._articles = list(articles)
         self._embedder = embedder
+        self._cache_dir = cache_dir
         self._by_key = {(a.language, a.id): a for a in self._articles}
         self._vectors: Vectors | None = None
         if embedder is not None:
@@ -101,6 +102,11 @@ class KnowledgeBase:
         vectors shipped beside the folder (`prepared/`) spare the first start embedding them."""
         prepared = prepared_vectors_file(folder)
         return cls(load_articles(folder), embedder, cache_dir, min_score, prepared)
+
+    def reloaded(self, folder: Path) -> KnowledgeBase:
+        """The articles under folder as they are now, searched the same way (same embedder,
+        cache and minimum score); unchanged articles reuse their cached vectors."""
+        return KnowledgeBase.load(folder, self._embedder, self._cache_dir, self.min_score)
 
     def write_prepared(self, folder: Path) -> Path:
         """Ship the articles' vectors beside `folder`, where `load` looks for them."""
