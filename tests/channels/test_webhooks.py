@@ -143,7 +143,8 @@ def test_a_receiver_that_is_down_gets_everything_later_in_order_and_the_log_says
     store: ConversationStore,
 ) -> None:
     receiver = WebhookReceiver()  # not started: nobody listens on its port yet
-    webhooks = WebhookStore(store.engine, first_retry_s=0.05)
+    # Long enough that the first pass cannot reach the retry on a slow machine.
+    webhooks = WebhookStore(store.engine, first_retry_s=1.0)
     webhooks.register(receiver.url, None, "", None)
     a_whole_conversation(store)
     dispatcher = WebhookDispatcher(webhooks, timeout_s=1)
