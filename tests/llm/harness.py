@@ -12,12 +12,14 @@ from relaydesk.assistant.understanding import Understander, Understanding
 from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.domain.model import Event, EventKind, Source
 from relaydesk.llm.client import ChatClient, Deadline
+from relaydesk.llm.console_model import ConsoleModel
 from relaydesk.llm.masking import load_masker
 from relaydesk.llm.roles import LanguageModelRoles, RoleSwitches
 from relaydesk.llm.stats import LlmStats
 from support.demo import assistant_on, desk_for
 
 ALL_ROLES = RoleSwitches(understanding=True, knowledge=True, summary=True)
+FAST = Deadline(first_token_s=0.8, total_s=1.2)
 
 
 @dataclass
@@ -124,3 +126,13 @@ def converse(
     for i, text in enumerate(texts):
         desk.receive_customer_message(conversation.id, text, f"k{i}")
     return Exchange(desk.store.events_after(conversation.id, 0))
+
+
+def console_model(base_url: str) -> ConsoleModel:
+    """The console's model access (translation, hand-off notes) against `base_url`."""
+    identifier = build_language_identifier()
+    client = ChatClient(base_url, "test-key", "fake")
+    OPENED_CLIENTS.append(client)
+    return ConsoleModel(
+        client, lambda text: identifier.identify(text), FAST, LlmStats(), load_masker()
+    )

@@ -9,35 +9,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from llm.fake_openai import FakeOpenAI, Scripted
-from llm.harness import converse
+from llm.harness import console_model, converse
 from relaydesk.api.app import create_app
 from relaydesk.assistant.engine import PackAssistant
-from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.desk.handoff import summarize
 from relaydesk.domain.agents import Role
-from relaydesk.llm.client import ChatClient, Deadline
-from relaydesk.llm.console_model import ConsoleModel
 from relaydesk.llm.handoff_note import HandoffWriter
-from relaydesk.llm.masking import load_masker
-from relaydesk.llm.stats import LlmStats
 from relaydesk.packs.paylater.claims import CLAIMS
 from relaydesk.settings import Settings
 from support.demo import assistant_on
 
-FAST = Deadline(first_token_s=0.8, total_s=1.2)
 ASK_FOR_PERSON = "I want to talk to a person about my order ORD-100001, I'm ann@example.com"
 
 
 def writer(base_url: str) -> HandoffWriter:
-    identifier = build_language_identifier()
     return HandoffWriter(
-        ConsoleModel(
-            ChatClient(base_url, "test-key", "fake"),
-            lambda text: identifier.identify(text),
-            FAST,
-            LlmStats(),
-            load_masker(),
-        ),
+        console_model(base_url),
         summarize=summarize,
         claims=CLAIMS,  # the demo company's, as the app passes them from its assistant
     )

@@ -13,11 +13,9 @@ import pytest
 from sqlalchemy import Engine
 
 from llm.fake_openai import FakeOpenAI, Scripted
-from llm.harness import Drafts, converse, model_roles
+from llm.harness import FAST, Drafts, converse, model_roles
 from relaydesk.assistant.engine import PackAssistant
-from relaydesk.llm.client import Deadline
 
-FAST = Deadline(first_token_s=0.8, total_s=1.2)
 LATE_FEES_QUESTION = "what happens if I pay late?"
 GROUNDED_ANSWER = (
     "If an instalment stays unpaid, we send reminders and add a single late fee per "

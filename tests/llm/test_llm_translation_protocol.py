@@ -12,22 +12,17 @@ from fastapi.testclient import TestClient
 from agents.helpers import FAST_HASHER, PASSWORD
 from agents.test_console_pages import sign_in
 from llm.fake_openai import FakeOpenAI, Scripted
+from llm.harness import FAST, console_model
 from relaydesk.api.app import Services, create_app
 from relaydesk.assistant.turn import AcknowledgingAssistant
-from relaydesk.assistant.understanding.language import build_language_identifier
 from relaydesk.domain.agents import AgentAccount, Role
 from relaydesk.domain.model import Conversation, EventKind, Source
 from relaydesk.domain.visibility import for_customer
-from relaydesk.llm.client import ChatClient, Deadline
-from relaydesk.llm.console_model import ConsoleModel
-from relaydesk.llm.masking import load_masker
-from relaydesk.llm.stats import LlmStats
 from relaydesk.llm.translation import Translator
 from relaydesk.settings import Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 
-FAST = Deadline(first_token_s=0.8, total_s=1.2)
 ASKED = (
     "Ich möchte meine Lieferadresse ändern, schreiben Sie an jonas@example.com, Bestellung 4711."
 )
@@ -35,16 +30,7 @@ IN_ENGLISH = "I would like to change my delivery address, write to ⟦1⟧, orde
 
 
 def translator(base_url: str) -> Translator:
-    identifier = build_language_identifier()
-    return Translator(
-        ConsoleModel(
-            ChatClient(base_url, "test-key", "fake"),
-            lambda text: identifier.identify(text),
-            FAST,
-            LlmStats(),
-            load_masker(),
-        )
-    )
+    return Translator(console_model(base_url))
 
 
 def test_protocol_personal_data_never_reaches_the_model_and_comes_back_in_the_translation(
