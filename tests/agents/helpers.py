@@ -101,7 +101,7 @@ def escalate(
     before = [NewEvent(kind=EventKind.MESSAGE, source=Source.CUSTOMER, text=text)]
     if frustration is not None:
         signal = {"intent": "refund_status", "confidence": 0.9, "frustration": frustration}
-        before.append(NewEvent(kind=EventKind.SIGNAL, source=Source.ASSISTANT, data=signal))
+        before.append(NewEvent(kind=EventKind.ASSISTANT_TURN, source=Source.ASSISTANT, data=signal))
     store.append(conversation.id, before)
     escalation = NewEvent(
         kind=EventKind.OWNER_CHANGED,

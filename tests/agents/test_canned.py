@@ -50,7 +50,8 @@ def test_an_agent_gets_the_responses_in_the_conversations_language_filled_in(
     conversation = desks.escalated(language="en")
     entity = {"entities": [{"kind": "order_id", "value": "ORD-100004"}], "intent": "refund"}
     desks.store.append(
-        conversation.id, [NewEvent(kind=EventKind.SIGNAL, source=Source.ASSISTANT, data=entity)]
+        conversation.id,
+        [NewEvent(kind=EventKind.ASSISTANT_TURN, source=Source.ASSISTANT, data=entity)],
     )
     desks.routing.sync_queue()
     desks.routing.claim(conversation.id, maria)

@@ -39,7 +39,7 @@ def refund_story() -> list[Event]:
         event(1, EventKind.MESSAGE, Source.CUSTOMER, "Where is my refund for ORD-100004?"),
         event(
             2,
-            EventKind.SIGNAL,
+            EventKind.ASSISTANT_TURN,
             Source.ASSISTANT,
             intent="refund_status",
             confidence=0.91,
@@ -69,7 +69,7 @@ def refund_story() -> list[Event]:
         event(5, EventKind.MESSAGE, Source.CUSTOMER, "This is taking forever, I am furious"),
         event(
             6,
-            EventKind.SIGNAL,
+            EventKind.ASSISTANT_TURN,
             Source.ASSISTANT,
             intent="complaint",
             confidence=0.4,
@@ -227,7 +227,7 @@ def test_the_summary_reads_the_assistants_entity_list_slots_and_unfinished_flows
     }
     signal = event(
         2,
-        EventKind.SIGNAL,
+        EventKind.ASSISTANT_TURN,
         Source.ASSISTANT,
         intent="refund_request",
         confidence=0.8,
@@ -253,7 +253,7 @@ def test_a_yes_to_the_confirmation_does_not_replace_what_the_customer_wants() ->
     confirmed = [
         *refund_story(),
         event(90, EventKind.MESSAGE, Source.CUSTOMER, "yes"),
-        event(91, EventKind.SIGNAL, Source.ASSISTANT, intent="affirm", confidence=0.99),
+        event(91, EventKind.ASSISTANT_TURN, Source.ASSISTANT, intent="affirm", confidence=0.99),
     ]
     assert summarize(confirmed, "en").intent == "refund_status"
 
@@ -290,7 +290,7 @@ def test_the_summary_names_the_pending_confirmation_and_the_unanswered_question(
         event(1, EventKind.MESSAGE, Source.CUSTOMER, "can I push it back a week?"),
         event(
             2,
-            EventKind.SIGNAL,
+            EventKind.ASSISTANT_TURN,
             Source.ASSISTANT,
             caused_by="e1",
             intent="postpone_payment",
@@ -299,7 +299,7 @@ def test_the_summary_names_the_pending_confirmation_and_the_unanswered_question(
         event(3, EventKind.MESSAGE, Source.CUSTOMER, "do you ship to Iceland?"),
         event(
             4,
-            EventKind.SIGNAL,
+            EventKind.ASSISTANT_TURN,
             Source.ASSISTANT,
             caused_by="e3",
             intent="faq",
@@ -309,7 +309,7 @@ def test_the_summary_names_the_pending_confirmation_and_the_unanswered_question(
         event(5, EventKind.MESSAGE, Source.CUSTOMER, "I want a person"),
         event(
             6,
-            EventKind.SIGNAL,
+            EventKind.ASSISTANT_TURN,
             Source.ASSISTANT,
             caused_by="e5",
             intent="talk_to_human",

@@ -30,7 +30,9 @@ def test_the_last_question_gets_its_article_as_a_draft_and_its_operation(
     events = [
         event(1, EventKind.MESSAGE, Source.CUSTOMER, "hello"),
         event(2, EventKind.MESSAGE, Source.CUSTOMER, "Can I postpone my next payment a week?"),
-        event(3, EventKind.SIGNAL, Source.ASSISTANT, intent="postpone_payment", confidence=0.9),
+        event(
+            3, EventKind.ASSISTANT_TURN, Source.ASSISTANT, intent="postpone_payment", confidence=0.9
+        ),
     ]
 
     found = suggestions.for_events(events, "en")

@@ -60,14 +60,15 @@ class HistoryBuilder:
         self, at: float | timedelta, intent: str = "next_payment", turn_ms: float = 50.0
     ) -> HistoryBuilder:
         data = {"intent": intent, "confidence": 0.9, "out_of_scope": False, "turn_ms": turn_ms}
-        self._add(at, EventKind.SIGNAL, Source.ASSISTANT, data)
+        self._add(at, EventKind.ASSISTANT_TURN, Source.ASSISTANT, data)
         return self._add(at, EventKind.MESSAGE, Source.ASSISTANT)
 
     def model_call(
         self, at: float | timedelta, source: Source = Source.ASSISTANT, **record: Any
     ) -> HistoryBuilder:
-        """A signal carrying one language-model call's record, as turns and notes store it."""
-        return self._add(at, EventKind.SIGNAL, source, {"llm": [record]})
+        """One language-model call's record, on a turn (the assistant's) or a hand-off note."""
+        kind = EventKind.ASSISTANT_TURN if source is Source.ASSISTANT else EventKind.HANDOFF_NOTE
+        return self._add(at, kind, source, {"llm": [record]})
 
     def owner(self, at: float | timedelta, transition: str, **data: Any) -> HistoryBuilder:
         source = Source.AGENT if transition in ("claim", "hand_back") else Source.ASSISTANT
@@ -93,7 +94,7 @@ class HistoryBuilder:
         return self._add(at, EventKind.APPROVAL, Source.ASSISTANT, data)
 
     def csat(self, at: float | timedelta, score: int) -> HistoryBuilder:
-        return self._add(at, EventKind.SIGNAL, Source.CUSTOMER, {"csat": score})
+        return self._add(at, EventKind.CSAT_RATING, Source.CUSTOMER, {"csat": score})
 
     def build(self) -> ConversationHistory:
         return ConversationHistory(

@@ -39,7 +39,9 @@ def rated(engine: Engine, score: int, comment: str, days_ago: float) -> None:
     store = ConversationStore(engine)
     customer = store.ensure_customer(None, "Bo", "en")
     started = store.create_conversation(customer.id, "web", "en")
-    rating = NewEvent(EventKind.SIGNAL, Source.CUSTOMER, data={"csat": score, "comment": comment})
+    rating = NewEvent(
+        EventKind.CSAT_RATING, Source.CUSTOMER, data={"csat": score, "comment": comment}
+    )
     store.append(started.id, [rating])
     moment = NOW - timedelta(days=days_ago)
     with engine.begin() as conn:

@@ -102,7 +102,7 @@ def conversation(
         started.id, [NewEvent(kind=EventKind.MESSAGE, source=Source.CUSTOMER, text=text)]
     )
     turn = [
-        NewEvent(kind=EventKind.SIGNAL, source=Source.ASSISTANT, data=data),
+        NewEvent(kind=EventKind.ASSISTANT_TURN, source=Source.ASSISTANT, data=data),
         NewEvent(
             kind=EventKind.MESSAGE,
             source=Source.ASSISTANT,

@@ -72,7 +72,7 @@ def messages(result: TurnResult) -> list[tuple[str, Any]]:
 
 
 def guard_problems(result: TurnResult) -> list[str]:
-    signal = next(event for event in result.events if event.kind is EventKind.SIGNAL)
+    signal = next(event for event in result.events if event.kind is EventKind.ASSISTANT_TURN)
     return list(signal.data["guard_problems"])
 
 

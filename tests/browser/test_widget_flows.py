@@ -138,7 +138,7 @@ def rate_and_check(
         events = ConversationStore(engine).events_after(ConversationId(conversation_id), 0)
     finally:
         engine.dispose()
-    ratings = [e.data for e in events if e.kind is EventKind.SIGNAL and "csat" in e.data]
+    ratings = [e.data for e in events if e.kind is EventKind.CSAT_RATING and "csat" in e.data]
     assert [(r["csat"], r["comment"]) for r in ratings] == [(score, "Quick and kind.")]
 
     page.reload()

@@ -67,7 +67,7 @@ def a_whole_conversation(store: ConversationStore) -> str:
         data={"transition": "close", "from": "queued", "to": "closed", "disposition": "resolved"},
     )
     store.append(conversation.id, [closed], owner_change=(close, 1))
-    rated = NewEvent(kind=EventKind.SIGNAL, source=Source.CUSTOMER, data={"csat": 5})
+    rated = NewEvent(kind=EventKind.CSAT_RATING, source=Source.CUSTOMER, data={"csat": 5})
     store.append(conversation.id, [rated])
     return conversation.id
 

@@ -80,7 +80,9 @@ def test_a_rating_of_a_closed_conversation_is_stored_as_a_customer_signal(
     )
     assert response.status_code == 201, response.text
     assert response.json()["score"] == 4
-    signals = [e for e in store.events_after(ConversationId(cid), 0) if e.kind is EventKind.SIGNAL]
+    signals = [
+        e for e in store.events_after(ConversationId(cid), 0) if e.kind is EventKind.CSAT_RATING
+    ]
     assert [(s.source, s.data["csat"], s.data["comment"]) for s in signals] == [
         (Source.CUSTOMER, 4, "Quick, thanks")
     ]

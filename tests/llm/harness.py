@@ -101,7 +101,7 @@ class Exchange:
         return [
             note
             for e in self.events
-            if e.kind is EventKind.SIGNAL and e.source is Source.ASSISTANT
+            if e.kind is EventKind.ASSISTANT_TURN and e.source is Source.ASSISTANT
             for note in e.data.get("llm", [])
         ]
 

@@ -124,7 +124,7 @@ def test_a_real_model_either_passes_the_guard_or_the_engine_answers(
     generated = [r for r in helped.replies if r.data.get("generated_by") == "llm"]
     if generated:
         assert any(n["outcome"] == "accepted" and n["role"] == "knowledge" for n in helped.notes)
-        signals = [e for e in helped.events if e.kind is EventKind.SIGNAL]
+        signals = [e for e in helped.events if e.kind is EventKind.ASSISTANT_TURN]
         assert all(s.data.get("guard_problems") == [] for s in signals)
     elif not any(n["outcome"] == "accepted" for n in helped.notes):
         assert [r.text for r in helped.replies] == [r.text for r in alone.replies]

@@ -44,7 +44,7 @@ def test_a_decision_is_decided_and_a_failure_is_not() -> None:
 
 def test_other_events_and_events_without_a_request_have_no_approval_payload() -> None:
     assert ApprovalNoted.of(approval_event({"status": "pending"})) is None
-    assert ApprovalNoted.of(approval_event({"approval_id": "apr_1"}, EventKind.SIGNAL)) is None
+    assert ApprovalNoted.of(approval_event({"approval_id": "apr_1"}, EventKind.NOTE)) is None
     unknown = ApprovalNoted.of(approval_event({"approval_id": "apr_1", "status": "maybe"}))
     assert unknown is not None and unknown.status is None
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 
 from relaydesk.analytics.report import ReportFilter
-from relaydesk.domain.model import EventKind, Source
+from relaydesk.domain.model import EventKind
+from relaydesk.domain.payloads import CsatRated
 from relaydesk.store.tables import events
 
 COMMENTS = 5
@@ -18,17 +19,13 @@ def csat_comments(
     query = (
         select(events.c.data)
         .where(
-            events.c.kind == EventKind.SIGNAL.value,
-            events.c.source == Source.CUSTOMER.value,
+            events.c.kind == EventKind.CSAT_RATING.value,
             events.c.created_at >= wanted.since,
             events.c.created_at < wanted.until,
         )
         .order_by(events.c.created_at.desc())
     )
     with engine.connect() as conn:
-        found = [
-            (int(data["csat"]), str(data["comment"]))
-            for (data,) in conn.execute(query)
-            if isinstance(data, dict) and isinstance(data.get("csat"), int) and data.get("comment")
-        ]
+        ratings = [CsatRated.read(data or {}) for (data,) in conn.execute(query)]
+        found = [(r.score, r.comment) for r in ratings if r is not None and r.comment]
     return sorted(found[: limit * 4], key=lambda pair: pair[0])[:limit]

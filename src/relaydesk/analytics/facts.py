@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from relaydesk.analytics.model_calls import ModelCall, model_calls
-from relaydesk.analytics.stats import number
 from relaydesk.domain.agents import ApprovalStatus
 from relaydesk.domain.model import Event, EventKind, Source
-from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged
+from relaydesk.domain.payloads import ApprovalNoted, CsatRated, OwnerChanged
+from relaydesk.domain.turn_payloads import AssistantTurn, turn_latency_ms
 
 CONFIDENT = 0.5
 REPLY_SOURCES = frozenset({Source.ASSISTANT, Source.AGENT})
@@ -119,12 +119,12 @@ def _changed(event: Event) -> OwnerChanged:
 
 def intent_of(events: Sequence[Event]) -> str | None:
     """The first intent the assistant was confident about; else the first it named."""
-    signals = [e for e in events if e.kind is EventKind.SIGNAL and e.source is Source.ASSISTANT]
-    named = [s for s in signals if s.data.get("intent") and not s.data.get("out_of_scope")]
-    for signal in named:
-        if (number(signal.data.get("confidence")) or 0.0) >= CONFIDENT:
-            return str(signal.data["intent"])
-    return str(named[0].data["intent"]) if named else None
+    turns = [turn for e in events if (turn := AssistantTurn.of(e)) is not None]
+    named = [(intent, turn.sure) for turn in turns if (intent := turn.named_intent())]
+    for intent, confidence in named:
+        if confidence >= CONFIDENT:
+            return intent
+    return named[0][0] if named else None
 
 
 def first_response_seconds(events: Sequence[Event]) -> float | None:
@@ -194,7 +194,7 @@ def handle_spans(events: Sequence[Event]) -> tuple[HandleSpan, ...]:
     for event in events:
         transition = _transition(event)
         if transition == "claim":
-            holder = (str(event.actor_id or event.data.get("agent_id") or "?"), event.created_at)
+            holder = (str(event.actor_id or "?"), event.created_at)
         elif transition in LEAVING and holder is not None:
             spans.append(HandleSpan(holder[0], holder[1], event.created_at))
             holder = None
@@ -221,7 +221,7 @@ def approval_decisions(events: Sequence[Event]) -> tuple[int, tuple[float, ...]]
 
 def turn_latencies(events: Sequence[Event]) -> tuple[float, ...]:
     """The assistant's turn latency in milliseconds, as recorded on each turn's first event."""
-    found = (number(e.data.get("turn_ms")) for e in events if e.source is Source.ASSISTANT)
+    found = (turn_latency_ms(event) for event in events)
     return tuple(value for value in found if value is not None)
 
 
@@ -232,9 +232,9 @@ def ratings(events: Sequence[Event]) -> tuple[Rating, ...]:
     for event in events:
         if _transition(event) == "claim":
             claimed = True
-        score = number(event.data.get("csat")) if event.source is Source.CUSTOMER else None
-        if event.kind is EventKind.SIGNAL and score is not None:
-            found.append(Rating(int(score), human=claimed))
+        rating = CsatRated.of(event)
+        if rating is not None:
+            found.append(Rating(rating.score, human=claimed))
     return tuple(found)
 
 

@@ -22,11 +22,13 @@ from relaydesk.analytics.queries import _aware
 from relaydesk.analytics.report import ReportFilter
 from relaydesk.assistant.embeddings import Embedder
 from relaydesk.domain.model import EventKind, Source
+from relaydesk.domain.payloads import OwnerChanged
+from relaydesk.domain.turn_payloads import AssistantTurn
 from relaydesk.store.tables import conversations, events
 
 # Answers to the assistant's questions and pleasantries are not reasons to contact.
 CONVERSATIONAL = frozenset({"affirm", "deny", "cancel", "greeting", "thanks", "goodbye"})
-KINDS = (EventKind.MESSAGE.value, EventKind.SIGNAL.value, EventKind.OWNER_CHANGED.value)
+KINDS = (EventKind.MESSAGE.value, EventKind.ASSISTANT_TURN.value, EventKind.OWNER_CHANGED.value)
 
 
 def _rows(engine: Engine, since: datetime, until: datetime, wanted: ReportFilter) -> list[Any]:
@@ -50,23 +52,26 @@ def _rows(engine: Engine, since: datetime, until: datetime, wanted: ReportFilter
 def why_unanswered(turn: Sequence[Any]) -> str | None:
     """Why a turn did not answer its message, or None when it did."""
     said = {(r.data or {}).get("reply_key") for r in turn if r.kind == EventKind.MESSAGE.value}
-    signal = next((r.data or {} for r in turn if r.kind == EventKind.SIGNAL.value), {})
+    understood = next(
+        (AssistantTurn.read(r.data or {}) for r in turn if r.kind == EventKind.ASSISTANT_TURN),
+        AssistantTurn(),
+    )
     escalation = next(
-        ((r.data or {}).get("reason") for r in turn if r.kind == EventKind.OWNER_CHANGED.value),
+        (OwnerChanged.read(r.data or {}).reason for r in turn if r.kind == EventKind.OWNER_CHANGED),
         None,
     )
-    if signal.get("intent") in CONVERSATIONAL:
+    if understood.intent in CONVERSATIONAL:
         return None  # a "yes" or "thanks" not understood is no question the articles miss
-    if signal.get("unanswered") or "no_answer" in said:
+    if understood.unanswered or "no_answer" in said:
         return "no_answer"
-    if signal.get("out_of_scope"):
+    if understood.out_of_scope:
         return "out_of_scope"
     if "clarify" in said:
         return "clarified"
     if escalation == "low_confidence":
         return "handed_over"
-    confidence = signal.get("confidence")
-    unsure = isinstance(confidence, int | float) and confidence < LOW_CONFIDENCE
+    confidence = understood.confidence
+    unsure = confidence is not None and confidence < LOW_CONFIDENCE
     if "knowledge.answer" in said and unsure:
         return "low_confidence"
     return None
@@ -94,14 +99,14 @@ def contacts(rows: Sequence[Any]) -> list[tuple[str, date]]:
     """(intent, day) per conversation: the first intent the assistant was confident about."""
     named: dict[str, tuple[str, date]] = {}
     for row in rows:
-        if row.conversation_id in named or row.kind != EventKind.SIGNAL.value:
+        if row.conversation_id in named or row.kind != EventKind.ASSISTANT_TURN:
             continue
-        data = row.data or {}
-        intent, confidence = data.get("intent"), data.get("confidence")
-        if not intent or intent in CONVERSATIONAL or data.get("out_of_scope"):
+        understood = AssistantTurn.read(row.data or {})
+        intent, confidence = understood.named_intent(), understood.confidence
+        if not intent or intent in CONVERSATIONAL:
             continue
-        if isinstance(confidence, int | float) and confidence >= LOW_CONFIDENCE:
-            named[row.conversation_id] = (str(intent), _aware(row.started).date())
+        if confidence is not None and confidence >= LOW_CONFIDENCE:
+            named[row.conversation_id] = (intent, _aware(row.started).date())
     return list(named.values())
 
 

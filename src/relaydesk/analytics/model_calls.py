@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from relaydesk.analytics.report import ReportTable
 from relaydesk.analytics.stats import number, percentile, rounded
-from relaydesk.domain.model import Event, EventKind
+from relaydesk.domain.model import Event
+from relaydesk.domain.model_notes import model_calls_of
 
 COLUMNS = (
     "role",
@@ -53,9 +54,7 @@ def model_calls(events: Sequence[Event]) -> tuple[ModelCall, ...]:
     """Every recorded model call: the turn's roles and the agents' hand-off notes."""
     found: list[ModelCall] = []
     for event in events:
-        records = event.data.get("llm") if event.kind is EventKind.SIGNAL else None
-        if isinstance(records, list):
-            found.extend(_call(r) for r in records if isinstance(r, dict))
+        found.extend(_call(record) for record in model_calls_of(event))
     return tuple(found)
 
 

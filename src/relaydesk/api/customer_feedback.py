@@ -28,8 +28,5 @@ def rate_conversation(
 ) -> CsatOut:
     """Rate a closed conversation once; a second rating of the same close is a conflict."""
     rating = services.feedback.rate_conversation(conversation_id, body.score, body.comment)
-    return CsatOut(
-        score=rating.event.data["csat"],
-        comment=rating.event.data["comment"],
-        close_seq=rating.close_seq,
-    )
+    assert rating.close_seq is not None  # a new rating always names the close it rates
+    return CsatOut(score=rating.score, comment=rating.comment, close_seq=rating.close_seq)

@@ -8,8 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from relaydesk.domain.model import Event, EventKind, Source
-
-STATE_KEY = "dialogue"
+from relaydesk.domain.turn_payloads import AssistantTurn
 
 
 class ActiveFlow(BaseModel):
@@ -25,7 +24,7 @@ class ActiveFlow(BaseModel):
 
 
 class DialogueState(BaseModel):
-    """Everything the next turn must know; stored as JSON on the turn's signal event."""
+    """Everything the next turn must know; stored as JSON on the turn's assistant_turn event."""
 
     flow: ActiveFlow | None = None
     parked: list[ActiveFlow] = Field(default_factory=list)  # flows left for another topic
@@ -46,14 +45,11 @@ class DialogueState(BaseModel):
 
 
 def latest_state(history: Sequence[Event]) -> DialogueState:
-    """The state the assistant left on its newest signal event, or a fresh one."""
+    """The state the assistant left on its newest turn, or a fresh one."""
     for event in reversed(history):
-        if (
-            event.kind is EventKind.SIGNAL
-            and event.source is Source.ASSISTANT
-            and STATE_KEY in event.data
-        ):
-            return DialogueState.model_validate(event.data[STATE_KEY])
+        turn = AssistantTurn.of(event) if event.source is Source.ASSISTANT else None
+        if turn is not None and turn.dialogue is not None:
+            return DialogueState.model_validate(turn.dialogue)
     return DialogueState()
 
 
@@ -69,8 +65,10 @@ def chosen_value(history: Sequence[Event], text: str) -> str:
         if event.kind is EventKind.MESSAGE and event.source is Source.ASSISTANT:
             for choice in event.data.get("choices") or []:
                 label, value = choice.get("label"), choice.get("value")
-                if isinstance(label, str) and isinstance(value, str) and (
-                    label.strip().casefold() == text.strip().casefold()
+                if (
+                    isinstance(label, str)
+                    and isinstance(value, str)
+                    and (label.strip().casefold() == text.strip().casefold())
                 ):
                     return value
             return text

@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from relaydesk.assistant.dialogue import STATE_KEY, DialogueState
+from relaydesk.assistant.dialogue import DialogueState
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.turn import Escalation, TurnResult
 from relaydesk.assistant.understanding import Understanding
 from relaydesk.domain.model import EventKind, NewEvent, Source
+from relaydesk.domain.turn_payloads import AssistantTurn
 from relaydesk.tools import PolicyDecision, ToolContext, ToolOutcome
 from relaydesk.tools.attempts import AttemptLimits
 
@@ -75,8 +76,7 @@ class TurnBuilder:
             actor_id=None,
             deps=self.parts.tool_deps,
             proven_by_details=(
-                self.customer_id is not None
-                and self.customer_id == self.state.verified_customer_id
+                self.customer_id is not None and self.customer_id == self.state.verified_customer_id
             ),
             conversation_id=self.conversation_id,
             client_address=self.client_address,
@@ -179,7 +179,7 @@ class TurnBuilder:
             NewEvent(EventKind.MESSAGE, Source.ASSISTANT, text=text, data=data)
             for text, _claims, data in self._guarded()
         ]
-        events = [self._signal(), *self.tool_events, *messages]
+        events = [self._turn_record(), *self.tool_events, *messages]
         return TurnResult(
             events=events,
             language=self.language,
@@ -201,24 +201,20 @@ class TurnBuilder:
             self.escalate(Escalation(reason="guard_rejected", priority=2))
         return kept
 
-    def _signal(self) -> NewEvent:
+    def _turn_record(self) -> NewEvent:
         u = self.understanding
-        return NewEvent(
-            EventKind.SIGNAL,
-            Source.ASSISTANT,
-            data={
-                "intent": u.intent,
-                "confidence": round(u.confidence, 4),
-                "out_of_scope": u.out_of_scope,
-                "frustration": round(u.frustration, 4),
-                "language": self.language,
-                "entities": [{"kind": e.kind, "value": e.value} for e in u.entities],
-                "guard_problems": self.guard_problems,
-                **({"unanswered": True} if self.unanswered else {}),
-                **({"llm": self.model_notes} if self.model_notes else {}),
-                STATE_KEY: self.state.model_dump(mode="json"),
-            },
-        )
+        return AssistantTurn(
+            intent=u.intent,
+            confidence=round(u.confidence, 4),
+            out_of_scope=u.out_of_scope,
+            frustration=round(u.frustration, 4),
+            language=self.language,
+            entities=tuple((e.kind, e.value) for e in u.entities),
+            guard_problems=tuple(self.guard_problems),
+            unanswered=self.unanswered,
+            calls=self.model_notes,
+            dialogue=self.state.model_dump(mode="json"),
+        ).event()
 
 
 def approval_summary(tool: str, params: dict[str, Any], outcome: ToolOutcome) -> str:

@@ -26,6 +26,7 @@ from relaydesk.domain.model import (
 )
 from relaydesk.domain.ownership import OwnerChange, Transition, apply_transition
 from relaydesk.domain.payloads import ApprovalNoted
+from relaydesk.domain.turn_payloads import KeyClaimed
 from relaydesk.domain.visibility import for_customer
 from relaydesk.store.conversations import ConversationStore, DuplicateKey, StoredMessage
 from relaydesk.tools.attempts import AttemptLimits
@@ -230,11 +231,7 @@ class ConversationDesk:
 
     def _claim(self, conversation_id: ConversationId, message: Event, key: str) -> bool:
         """Consume a one-time key for good: the store's unique key lets exactly one turn in."""
-        claim = NewEvent(
-            kind=EventKind.SIGNAL,
-            source=Source.SYSTEM,
-            data={"claimed": key, "by_message": message.id},
-        )
+        claim = KeyClaimed(key, by_message=message.id).event()
         try:
             self.store.append(conversation_id, [claim], idempotency_key=f"claim:{key}")
         except DuplicateKey:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from relaydesk.bus.base import EventBus, notify_changed
 from relaydesk.domain.errors import Conflict, InvalidInput
-from relaydesk.domain.model import ConversationId, Event, EventKind, NewEvent, Owner, Source
-from relaydesk.domain.payloads import OwnerChanged
+from relaydesk.domain.model import ConversationId, Event, Owner
+from relaydesk.domain.payloads import CsatRated, OwnerChanged
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
 
 MIN_SCORE, MAX_SCORE = 1, 5
 MAX_COMMENT_CHARS = 2000
-# A closed conversation ends with its close; only events after it (signals) follow, so a
+# A closed conversation ends with its close; only events after it (a rating, notes) follow, so a
 # short look back always finds it.
 CLOSE_LOOKBACK = 200
-
-
-@dataclass(frozen=True)
-class CsatRating:
-    """A stored rating and the close it rates."""
-
-    event: Event
-    close_seq: int
 
 
 class FeedbackDesk:
@@ -32,7 +22,7 @@ class FeedbackDesk:
 
     def rate_conversation(
         self, conversation_id: ConversationId, score: int, comment: str | None
-    ) -> CsatRating:
+    ) -> CsatRated:
         """Record the customer's 1-5 rating of a closed conversation, once per close."""
         if not MIN_SCORE <= score <= MAX_SCORE:
             raise InvalidInput(f"A rating is a whole number from {MIN_SCORE} to {MAX_SCORE}.")
@@ -44,24 +34,13 @@ class FeedbackDesk:
         if found is None:
             raise Conflict("A conversation can be rated once it has closed.")
         close, closed = found
-        signal = NewEvent(
-            kind=EventKind.SIGNAL,
-            source=Source.CUSTOMER,
-            data={
-                "csat": score,
-                "comment": cleaned,
-                "close_seq": close.seq,
-                "closed_from": closed.before.value if closed.before else None,
-            },
-        )
+        rating = CsatRated(score, cleaned, close_seq=close.seq, closed_from=closed.before)
         try:
-            (event,) = self.store.append(
-                conversation_id, [signal], idempotency_key=f"csat:{close.id}"
-            )
+            self.store.append(conversation_id, [rating.event()], idempotency_key=f"csat:{close.id}")
         except DuplicateKey as error:
             raise Conflict("This conversation has already been rated.") from error
         notify_changed(self.bus, conversation_id)
-        return CsatRating(event=event, close_seq=close.seq)
+        return rating
 
     def _last_close(
         self, conversation_id: ConversationId, last_seq: int

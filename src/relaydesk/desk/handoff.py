@@ -13,54 +13,41 @@ from relaydesk.domain.agents import ApprovalStatus, Handoff, ToolAttempt
 from relaydesk.domain.model import Event, EventKind, Source
 from relaydesk.domain.ownership import Transition
 from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged, ToolRan
+from relaydesk.domain.turn_payloads import AssistantTurn
 
 CONFIDENT = 0.5
 FRUSTRATED = 0.6
 
 
-def _latest_escalation(events: Sequence[Event]) -> dict[str, Any]:
+def _latest_escalation(events: Sequence[Event]) -> OwnerChanged | None:
     for event in reversed(events):
         change = OwnerChanged.of(event)
         if change is not None and change.is_a(Transition.ESCALATE):
-            return event.data
-    return {}
+            return change
+    return None
 
 
 # answers to the assistant's questions and pleasantries: what the customer said, not wanted
 CONVERSATIONAL = frozenset({"affirm", "deny", "cancel", "greeting", "thanks", "goodbye"})
 
 
-def _intent(signals: Sequence[Event]) -> str | None:
+def latest_request(turns: Sequence[AssistantTurn]) -> str | None:
     """The newest confident request; a "yes" to a confirmation does not replace it."""
-    confident = [s for s in signals if _number(s.data.get("confidence")) >= CONFIDENT]
-    for pool in (confident, list(signals)):
-        for signal in reversed(pool):
-            intent = signal.data.get("intent")
-            if intent and intent not in CONVERSATIONAL:
-                return str(intent)
+    confident = [turn for turn in turns if turn.sure >= CONFIDENT]
+    for pool in (confident, list(turns)):
+        for turn in reversed(pool):
+            if turn.intent and turn.intent not in CONVERSATIONAL:
+                return turn.intent
     return None
 
 
-def _entities(raw: object) -> dict[str, Any]:
-    """Entities as {kind: value}, whether sent as a mapping or as [{kind, value}, ...]."""
-    if isinstance(raw, dict):
-        return dict(raw)
-    if isinstance(raw, list):
-        return {
-            str(item["kind"]): item.get("value")
-            for item in raw
-            if isinstance(item, dict) and item.get("kind")
-        }
-    return {}
+def _turns(events: Sequence[Event]) -> list[AssistantTurn]:
+    return [turn for e in events if (turn := AssistantTurn.of(e)) is not None]
 
 
-def _dialogue(signals: Sequence[Event]) -> dict[str, Any]:
-    """The assistant's own state on its newest signal (its open and parked flows), if any."""
-    for signal in reversed(signals):
-        state = signal.data.get("dialogue")
-        if isinstance(state, dict):
-            return state
-    return {}
+def _dialogue(turns: Sequence[AssistantTurn]) -> dict[str, Any]:
+    """The assistant's own state on its newest turn (its open and parked flows), if any."""
+    return next((t.dialogue for t in reversed(turns) if t.dialogue is not None), {})
 
 
 def _flows(state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -70,10 +57,10 @@ def _flows(state: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _gathered(events: Sequence[Event], language: str | None) -> dict[str, Any]:
     gathered: dict[str, Any] = {"language": language} if language else {}
-    signals = [e for e in events if e.kind is EventKind.SIGNAL]
-    for signal in signals:
-        gathered.update(_entities(signal.data.get("entities")))
-    state = _dialogue(signals)
+    turns = _turns(events)
+    for turn in turns:
+        gathered.update(turn.found)
+    state = _dialogue(turns)
     for flow in _flows(state):
         slots = flow.get("slots")
         gathered.update(slots if isinstance(slots, dict) else {})
@@ -93,7 +80,7 @@ def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
         ran = ToolRan.of(event)
         if ran is not None:
             tried.append(ToolAttempt(tool=ran.tool, status=ran.status, params=ran.params))
-    state = _dialogue([e for e in events if e.kind is EventKind.SIGNAL])
+    state = _dialogue(_turns(events))
     raw_failures = state.get("failures")
     failures: dict[str, Any] = raw_failures if isinstance(raw_failures, dict) else {}
     for flow in _flows(state):
@@ -103,21 +90,20 @@ def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
     return tried
 
 
-def _pending_approvals(events: Sequence[Event]) -> list[dict[str, Any]]:
-    latest: dict[str, tuple[ApprovalNoted, dict[str, Any]]] = {}
+def _pending_approvals(events: Sequence[Event]) -> list[ApprovalNoted]:
+    latest: dict[str, ApprovalNoted] = {}
     for event in events:
         noted = ApprovalNoted.of(event)
         if noted is not None:
-            latest[noted.approval_id] = (noted, event.data)
-    return [data for noted, data in latest.values() if noted.status is ApprovalStatus.PENDING]
+            latest[noted.approval_id] = noted
+    return [noted for noted in latest.values() if noted.status is ApprovalStatus.PENDING]
 
 
-def _open_question(signals: Sequence[Event]) -> str | None:
+def _open_question(turns: Sequence[AssistantTurn]) -> str | None:
     """What the assistant last asked and never got an answer to: a step for the person."""
     # The newest turn, or the one before it when the newest handed over (and closed it).
-    for signal in list(reversed(signals))[:2]:
-        state = signal.data.get("dialogue")
-        flow = state.get("flow") if isinstance(state, dict) else None
+    for turn in list(reversed(turns))[:2]:
+        flow = (turn.dialogue or {}).get("flow")
         if isinstance(flow, dict) and flow.get("awaiting"):
             name = str(flow.get("name", "?")).replace("_", " ")
             raw = flow.get("slots")
@@ -132,20 +118,18 @@ def _unanswered(events: Sequence[Event]) -> list[str]:
     """The customer's questions the assistant said it had no answer for, oldest first."""
     asked = {e.id: e.text for e in events if e.kind is EventKind.MESSAGE and e.text}
     return [
-        f"Unanswered: \"{asked[signal.caused_by][:200]}\""
+        f'Unanswered: "{asked[signal.caused_by][:200]}"'
         for signal in events
-        if signal.kind is EventKind.SIGNAL
-        and signal.data.get("unanswered")
+        if (turn := AssistantTurn.of(signal)) is not None
+        and turn.unanswered
         and signal.caused_by in asked
     ]
 
 
 def _suggestions(
-    reason: str | None, frustration: float, tried: list[ToolAttempt], pending: list[dict[str, Any]]
+    reason: str | None, frustration: float, tried: list[ToolAttempt], pending: list[ApprovalNoted]
 ) -> list[str]:
-    suggestions = [
-        f"Decide the pending approval: {p.get('summary') or p.get('tool')}" for p in pending
-    ]
+    suggestions = [f"Decide the pending approval: {p.summary or p.tool}" for p in pending]
     if frustration >= FRUSTRATED:
         suggestions.append("Acknowledge the customer's frustration before anything else.")
     if reason and reason.startswith("sensitive_"):
@@ -167,32 +151,28 @@ def _suggestions(
 
 def summarize(events: Sequence[Event], language: str | None = None) -> Handoff:
     """The structured hand-off summary of a conversation, from its events alone."""
-    signals = [e for e in events if e.kind is EventKind.SIGNAL]
+    turns = _turns(events)
     customer_texts = [
         e.text for e in events if e.kind is EventKind.MESSAGE and e.source is Source.CUSTOMER
     ]
     escalation = _latest_escalation(events)
-    frustration = max((_number(s.data.get("frustration")) for s in signals), default=0.0)
-    language = language or next(
-        (str(s.data["language"]) for s in reversed(signals) if s.data.get("language")), None
-    )
+    frustration = max((turn.frustration for turn in turns), default=0.0)
+    language = language or next((t.language for t in reversed(turns) if t.language), None)
     tried = _tried(events)
-    reason = escalation.get("reason")
+    reason = escalation.reason if escalation is not None else None
     return Handoff(
         wants=(customer_texts[0] or "")[:300] if customer_texts else None,
-        intent=_intent(signals),
+        intent=latest_request(turns),
         gathered=_gathered(events, language),
         tried=tried,
-        reason=str(reason) if reason else None,
-        detail=escalation.get("detail"),
+        reason=reason,
+        detail=escalation.detail if escalation is not None else None,
         frustration=frustration,
         language=language,
         suggested_actions=[
-            *filter(None, [_open_question(signals)]),
+            *filter(None, [_open_question(turns)]),
             *_unanswered(events),
-            *_suggestions(
-                str(reason) if reason else None, frustration, tried, _pending_approvals(events)
-            ),
+            *_suggestions(reason, frustration, tried, _pending_approvals(events)),
         ],
     )
 

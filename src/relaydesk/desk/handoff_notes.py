@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from relaydesk.domain.model import Event, EventKind, NewEvent, Source
-
-NOTE_KEY = "handoff_note"
+from relaydesk.domain.model import Event, EventKind, NewEvent
+from relaydesk.domain.model_notes import HandoffNoted
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class StoredNote:
 
 
 def is_note_event(event: Event) -> bool:
-    return event.kind is EventKind.SIGNAL and NOTE_KEY in event.data
+    return event.kind is EventKind.HANDOFF_NOTE
 
 
 def conversation_seq(events: Sequence[Event]) -> int:
@@ -36,30 +35,17 @@ def stored_note(events: Sequence[Event]) -> StoredNote | None:
 
     A call that found the model unavailable is tried again on the next opening.
     """
-    notes = [e for e in events if is_note_event(e)]
-    if not notes or notes[-1].data.get("through_seq") != conversation_seq(events):
+    notes = [noted for e in events if (noted := HandoffNoted.of(e)) is not None]
+    if not notes or notes[-1].through_seq != conversation_seq(events):
         return None
-    records = notes[-1].data.get("llm") or [{}]
-    if records[0].get("outcome") == "unavailable":
+    if notes[-1].outcome == "unavailable":
         return None
-    written = notes[-1].data[NOTE_KEY]
-    replies = written.get("replies") if isinstance(written, dict) else None
-    return StoredNote(
-        summary=written.get("summary") if isinstance(written, dict) else None,
-        suggested_replies=[str(r) for r in replies] if isinstance(replies, list) else [],
-    )
+    return StoredNote(summary=notes[-1].summary, suggested_replies=notes[-1].replies)
 
 
 def note_event(
     summary: str | None, replies: Sequence[str], record: dict[str, Any], through_seq: int
 ) -> NewEvent:
-    """A system signal with the model call's record (outcome, reason, latency, tokens)."""
-    return NewEvent(
-        EventKind.SIGNAL,
-        Source.SYSTEM,
-        data={
-            NOTE_KEY: {"summary": summary, "replies": list(replies)},
-            "llm": [record],
-            "through_seq": through_seq,
-        },
-    )
+    """A system event with the note and the model call's record (outcome, reason, latency,
+    tokens)."""
+    return HandoffNoted(summary, list(replies), through_seq, [record]).event()

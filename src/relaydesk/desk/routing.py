@@ -39,6 +39,8 @@ from relaydesk.domain.model import (
     Source,
 )
 from relaydesk.domain.ownership import Transition, apply_transition
+from relaydesk.domain.payloads import OwnerChanged
+from relaydesk.domain.turn_payloads import AssistantTurn
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.conversations import ConversationStore, DuplicateKey, utcnow
 from relaydesk.store.queue import QueueStore
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_TOPIC = "desk:queue"
 RELEASED_BONUS = 25
+NO_ESCALATION = OwnerChanged(Transition.ESCALATE, None, None)  # queued with no reason given
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,63}")
 
 
@@ -122,21 +125,24 @@ class RoutingDesk:
 
     def _entry_for(self, conversation: Conversation) -> QueueEntry:
         owner_events = self.queue.latest_events(conversation.id, (EventKind.OWNER_CHANGED,), 20)
-        signals = self.queue.latest_events(conversation.id, (EventKind.SIGNAL,), 10)
+        changes = [change for e in owner_events if (change := OwnerChanged.of(e)) is not None]
+        turns = self.queue.latest_events(conversation.id, (EventKind.ASSISTANT_TURN,), 10)
         escalation = next(
-            (e.data for e in owner_events if e.data.get("transition") == "escalate"), {}
+            (change for change in changes if change.is_a(Transition.ESCALATE)), NO_ESCALATION
         )
-        frustration = max((_number(e.data.get("frustration")) for e in signals), default=0.0)
-        reason = str(escalation.get("reason") or "asked_for_human")
-        skill = escalation.get("skill")
-        priority = queue_priority(reason, int(_number(escalation.get("priority"))), frustration)
-        if owner_events and owner_events[0].data.get("transition") == "release":
+        frustration = max(
+            (turn.frustration for e in turns if (turn := AssistantTurn.of(e)) is not None),
+            default=0.0,
+        )
+        reason = escalation.reason or "asked_for_human"
+        priority = queue_priority(reason, escalation.priority, frustration)
+        if changes and changes[0].is_a(Transition.RELEASE):
             priority += RELEASED_BONUS  # they have waited once already
         return QueueEntry(
             conversation_id=conversation.id,
             priority=priority,
             reason=reason,
-            skill=skill if isinstance(skill, str) else None,  # as the pack's escalation named it
+            skill=escalation.skill,  # as the pack's escalation named it
             language=conversation.language,
             enqueued_at=self.clock(),
             version=conversation.version,
@@ -144,9 +150,7 @@ class RoutingDesk:
 
     def _wait_notice(self, conversation: Conversation, entry: QueueEntry) -> NewEvent:
         """The place and expected wait; outside business hours, when people are back."""
-        return self.teller.notice(
-            conversation, entry, self.hours, self.clock(), self.email_replies
-        )
+        return self.teller.notice(conversation, entry, self.hours, self.clock(), self.email_replies)
 
     def _tell_wait(self, conversation: Conversation, entry: QueueEntry) -> None:
         notice = self._wait_notice(conversation, entry)
@@ -166,7 +170,9 @@ class RoutingDesk:
         notice = self._wait_notice(conversation, entry)
         try:
             told = self.store.append(
-                conversation_id, [notice], idempotency_key=f"position:{message.id}",
+                conversation_id,
+                [notice],
+                idempotency_key=f"position:{message.id}",
                 caused_by=message.id,
             )
         except DuplicateKey:
@@ -385,7 +391,3 @@ class RoutingDesk:
             self.bus.publish(QUEUE_TOPIC, {"changed": "queue"})
         except Exception:
             log.warning("Could not publish a queue notification", exc_info=True)
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0

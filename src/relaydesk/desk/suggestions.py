@@ -12,6 +12,7 @@ from relaydesk.assistant.flows import FlowBook
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.desk.handoff import CONVERSATIONAL
 from relaydesk.domain.model import Event, EventKind, Source
+from relaydesk.domain.turn_payloads import AssistantTurn
 
 ARTICLES = 2
 
@@ -37,9 +38,10 @@ def last_customer_message(events: Sequence[Event]) -> Event | None:
 
 def latest_intent(events: Sequence[Event]) -> str | None:
     for event in reversed(events):
-        intent = event.data.get("intent") if event.kind is EventKind.SIGNAL else None
-        if intent and intent not in CONVERSATIONAL and not event.data.get("out_of_scope"):
-            return str(intent)
+        turn = AssistantTurn.of(event)
+        intent = turn.named_intent() if turn is not None else None
+        if intent and intent not in CONVERSATIONAL:
+            return intent
     return None
 
 

@@ -3,7 +3,7 @@
 A customer who writes in a language the agent does not read has each message translated into
 the agent's working language; the agent's reply is translated into the customer's. Both
 versions stay in the transcript: a customer message keeps its own text and gains a
-translation event (a system signal the customer never sees, with the model call's record);
+translation event (a system event the customer never sees, with the model call's record);
 an agent's reply is stored as the customer read it, with what the agent wrote under
 `original`. A reply the model could not translate in time, or whose translation failed a
 check, is sent as the agent wrote it, and the console says so.
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from relaydesk.domain.agents import AgentAccount
-from relaydesk.domain.model import Conversation, Event, EventKind, NewEvent, Source
+from relaydesk.domain.model import Conversation, Event, EventKind, Source
+from relaydesk.domain.model_notes import Translated
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
 
-TRANSLATION_KEY = "translation"
 # Older messages are not translated on opening (the agent has the summary): each one is a model
 # call the page waits for.
 RECENT_MESSAGES = 5
@@ -52,11 +52,7 @@ def base(language: str | None) -> str | None:
 
 def translated_seqs(events: Sequence[Event]) -> set[int]:
     """The customer messages that already have a translation (or a refused attempt)."""
-    return {
-        int(e.data[TRANSLATION_KEY]["of_seq"])
-        for e in events
-        if e.kind is EventKind.SIGNAL and isinstance(e.data.get(TRANSLATION_KEY), dict)
-    }
+    return {translated.of_seq for e in events if (translated := Translated.of(e)) is not None}
 
 
 class ConsoleTranslation:
@@ -111,19 +107,13 @@ class ConsoleTranslation:
         result = self.translator.translate(message.text, conversation.language, target)
         if result.record.get("outcome") == "unavailable":
             return None
-        translation = NewEvent(
-            EventKind.SIGNAL,
-            Source.SYSTEM,
-            data={
-                TRANSLATION_KEY: {
-                    "of_seq": message.seq,
-                    "from": conversation.language,
-                    "to": target,
-                    "text": result.text,
-                },
-                "llm": [result.record],
-            },
-        )
+        translation = Translated(
+            of_seq=message.seq,
+            source_language=conversation.language,
+            target_language=target,
+            text=result.text,
+            calls=[result.record],
+        ).event()
         # Two agents' pages asking at once translate twice but store one translation.
         with contextlib.suppress(DuplicateKey):
             return self.store.append(
@@ -147,10 +137,7 @@ def translations_by_seq(events: Sequence[Event]) -> dict[int, dict[str, Any]]:
     """For the transcript: each customer message's translation, by the message's seq."""
     found: dict[int, dict[str, Any]] = {}
     for event in events:
-        translation = event.data.get(TRANSLATION_KEY) if event.kind is EventKind.SIGNAL else None
-        if isinstance(translation, dict):
-            found[int(translation["of_seq"])] = {
-                **translation,
-                "outcome": (event.data.get("llm") or [{}])[0].get("outcome"),
-            }
+        translated = Translated.of(event)
+        if translated is not None:
+            found[translated.of_seq] = translated.shown()
     return found

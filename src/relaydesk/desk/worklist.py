@@ -10,12 +10,11 @@ targets move on by the closed time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from relaydesk.desk.handoff import CONFIDENT, CONVERSATIONAL
+from relaydesk.desk.handoff import latest_request
 from relaydesk.desk.routing import QueueItem, RoutingDesk
 from relaydesk.domain.agents import AgentAccount
 from relaydesk.domain.model import ConversationId
@@ -76,21 +75,6 @@ class WorkItem:
         if left < 0:
             return "breached"
         return "soon" if left <= full.total_seconds() * SOON else "ok"
-
-
-def latest_intent(signals: Sequence[dict[str, Any]]) -> str | None:
-    """The newest confident request in the assistant's signals (a "yes" does not count)."""
-    confident = [s for s in signals if _number(s.get("confidence")) >= CONFIDENT]
-    for pool in (confident, list(signals)):
-        for signal in reversed(pool):
-            intent = signal.get("intent")
-            if intent and intent not in CONVERSATIONAL:
-                return str(intent)
-    return None
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def waiting_clock(facts: ConversationFacts, targets: SlaTargets) -> tuple[datetime | None, str]:
@@ -159,7 +143,7 @@ class Worklist:
             customer_name=facts.customer_name,
             language=facts.language,
             reason=facts.reason,
-            intent=latest_intent(facts.signals),
+            intent=latest_request(facts.turns),
             preview=facts.first_message,
             waiting_since=since,
             due_at=due_at,
@@ -180,7 +164,7 @@ class Worklist:
             customer_name=facts.customer_name,
             language=entry.language or facts.language,
             reason=entry.reason,
-            intent=latest_intent(facts.signals),
+            intent=latest_request(facts.turns),
             preview=facts.first_message,
             waiting_since=entry.enqueued_at,
             due_at=due_at,

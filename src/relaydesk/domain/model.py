@@ -38,7 +38,12 @@ class EventKind(StrEnum):
     TOOL_RESULT = "tool_result"
     NOTE = "note"
     APPROVAL = "approval"
-    SIGNAL = "signal"
+    # What the assistant understood of a turn and its memory for the next (its dialogue state)
+    ASSISTANT_TURN = "assistant_turn"
+    CSAT_RATING = "csat_rating"
+    HANDOFF_NOTE = "handoff_note"  # the language model's note for the agent taking over
+    TRANSLATION = "translation"  # the language model's translation of a customer message
+    KEY_CLAIMED = "key_claimed"  # a one-time key (a confirmation, a code) consumed for good
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,12 @@ changes go through `OwnerChange.event` (domain.ownership).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from relaydesk.domain.agents import ApprovalStatus
-from relaydesk.domain.model import Event, EventKind, Owner
+from relaydesk.domain.model import Event, EventKind, NewEvent, Owner, Source
 from relaydesk.domain.ownership import Transition
-
-E = TypeVar("E", bound=StrEnum)
+from relaydesk.domain.payload_fields import member, text, whole
 
 
 @dataclass(frozen=True)
@@ -28,6 +26,7 @@ class OwnerChanged:
     reason: str | None = None  # why it was escalated or released
     priority: int = 0  # the escalation's own priority
     skill: str | None = None  # the skill the escalation asks for
+    detail: str | None = None  # the escalation's detail for the person taking over
     disposition: str | None = None  # how a close ended
     agent_name: str | None = None  # who claimed it
 
@@ -36,16 +35,21 @@ class OwnerChanged:
         """The payload of an owner_changed event; None for an event of any other kind."""
         if event.kind is not EventKind.OWNER_CHANGED:
             return None
-        data = event.data
+        return cls.read(event.data)
+
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> OwnerChanged:
+        """The owner change in a stored payload (a row read without its event, in analytics)."""
         return cls(
-            transition=_member(Transition, data.get("transition")),
-            before=_member(Owner, data.get("from")),
-            after=_member(Owner, data.get("to")),
-            reason=_text(data.get("reason")),
-            priority=_whole(data.get("priority")),
-            skill=_text(data.get("skill")),
-            disposition=_text(data.get("disposition")),
-            agent_name=_text(data.get("agent_name")),
+            transition=member(Transition, data.get("transition")),
+            before=member(Owner, data.get("from")),
+            after=member(Owner, data.get("to")),
+            reason=text(data.get("reason")),
+            priority=whole(data.get("priority")),
+            skill=text(data.get("skill")),
+            detail=text(data.get("detail")),
+            disposition=text(data.get("disposition")),
+            agent_name=text(data.get("agent_name")),
         )
 
     def is_a(self, transition: Transition) -> bool:
@@ -70,18 +74,18 @@ class ApprovalNoted:
         if event.kind is not EventKind.APPROVAL:
             return None
         data = event.data
-        approval_id = _text(data.get("approval_id"))
+        approval_id = text(data.get("approval_id"))
         if approval_id is None:
             return None
         params = data.get("params")
         return cls(
             approval_id=approval_id,
-            status=_member(ApprovalStatus, data.get("status")),
-            tool=_text(data.get("tool")),
+            status=member(ApprovalStatus, data.get("status")),
+            tool=text(data.get("tool")),
             params=dict(params) if isinstance(params, dict) else {},
-            summary=_text(data.get("summary")) or "",
-            decided_by=_text(data.get("decided_by")),
-            reason=_text(data.get("reason")),
+            summary=text(data.get("summary")) or "",
+            decided_by=text(data.get("decided_by")),
+            reason=text(data.get("reason")),
         )
 
     @property
@@ -105,8 +109,8 @@ class ToolRan:
         data = event.data
         params = data.get("params")
         return cls(
-            tool=_text(data.get("tool")) or "?",
-            status=_text(data.get("status")) or "?",
+            tool=text(data.get("tool")) or "?",
+            status=text(data.get("status")) or "?",
             params=dict(params) if isinstance(params, dict) else {},
         )
 
@@ -115,16 +119,41 @@ class ToolRan:
         return self.status == "done"
 
 
-def _member(kind: type[E], value: Any) -> E | None:
-    try:
-        return kind(value) if isinstance(value, str) else None
-    except ValueError:  # written by another version: read as unknown
-        return None
+@dataclass(frozen=True)
+class CsatRated:
+    """What a csat_rating event says: the customer's 1-5 score of the close it rates."""
 
+    score: int
+    comment: str | None = None
+    close_seq: int | None = None  # the close rated
+    closed_from: Owner | None = None  # who held the conversation when it closed
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    @classmethod
+    def of(cls, event: Event) -> CsatRated | None:
+        """The payload of a csat_rating event; None for an event of any other kind."""
+        if event.kind is not EventKind.CSAT_RATING:
+            return None
+        return cls.read(event.data)
 
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> CsatRated | None:
+        """The rating in a stored payload; None when it holds no score."""
+        score = data.get("csat")
+        if not isinstance(score, int | float) or isinstance(score, bool):
+            return None
+        close_seq = data.get("close_seq")
+        return cls(
+            score=int(score),
+            comment=text(data.get("comment")),
+            close_seq=close_seq if isinstance(close_seq, int) else None,
+            closed_from=member(Owner, data.get("closed_from")),
+        )
 
-def _whole(value: Any) -> int:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+    def event(self) -> NewEvent:
+        data = {
+            "csat": self.score,
+            "comment": self.comment,
+            "close_seq": self.close_seq,
+            "closed_from": self.closed_from.value if self.closed_from else None,
+        }
+        return NewEvent(EventKind.CSAT_RATING, Source.CUSTOMER, data=data)

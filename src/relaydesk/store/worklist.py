@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from relaydesk.domain.model import ConversationId, EventKind, Source
+from relaydesk.domain.turn_payloads import AssistantTurn
 from relaydesk.store.conversations import _aware
 from relaydesk.store.tables import conversations, customers, events, queue_entries
 
@@ -27,7 +28,7 @@ class ConversationFacts:
     enqueued_at: datetime | None
     customer_messages: list[tuple[int, datetime]] = field(default_factory=list)
     last_agent_message: tuple[int, datetime] | None = None
-    signals: list[dict[str, Any]] = field(default_factory=list)  # oldest first
+    turns: list[AssistantTurn] = field(default_factory=list)  # oldest first
     first_message: str = ""
     skill: str | None = None  # the team the latest escalation needs
     opened_at: datetime | None = None  # when the conversation started
@@ -78,7 +79,7 @@ class WorklistStore:
                 .join(conversations, conversations.c.id == events.c.conversation_id)
                 .where(
                     events.c.conversation_id.in_(conversation_ids),
-                    events.c.kind.in_([EventKind.MESSAGE.value, EventKind.SIGNAL.value]),
+                    events.c.kind.in_([EventKind.MESSAGE.value, EventKind.ASSISTANT_TURN.value]),
                     events.c.seq > conversations.c.last_seq - RECENT_EVENTS,
                 )
                 .order_by(events.c.conversation_id, events.c.seq)
@@ -94,14 +95,14 @@ class WorklistStore:
 
 
 def _facts(head: Any, entry: Any, rows: list[Any]) -> ConversationFacts:
-    signals: list[dict[str, Any]] = []
+    turns: list[AssistantTurn] = []
     said: list[tuple[int, datetime]] = []
     answered: tuple[int, datetime] | None = None
     first_message = ""
     for row in rows:
         moment = _aware(row.created_at)
-        if row.kind == EventKind.SIGNAL.value and row.source == Source.ASSISTANT.value:
-            signals.append(dict(row.data or {}))
+        if row.kind == EventKind.ASSISTANT_TURN.value:
+            turns.append(AssistantTurn.read(row.data or {}))
         elif row.kind == EventKind.MESSAGE.value and row.source == Source.CUSTOMER.value:
             first_message = first_message or (row.text or "")[:200]
             said.append((row.seq, moment))
@@ -114,7 +115,7 @@ def _facts(head: Any, entry: Any, rows: list[Any]) -> ConversationFacts:
         enqueued_at=_aware(entry.enqueued_at) if entry is not None else None,
         customer_messages=said,
         last_agent_message=answered,
-        signals=signals,
+        turns=turns,
         first_message=first_message,
         skill=entry.skill if entry is not None else None,
         opened_at=_aware(head.created_at),

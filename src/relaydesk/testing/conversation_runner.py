@@ -24,6 +24,7 @@ from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.domain.model import Event, EventKind
 from relaydesk.domain.payloads import OwnerChanged, ToolRan
+from relaydesk.domain.turn_payloads import AssistantTurn
 from relaydesk.pack import Pack
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
@@ -179,9 +180,9 @@ def _check_tools(expect: Expectation, events: list[Event]) -> list[str]:
 
 def _check_signals(expect: Expectation, events: list[Event]) -> list[str]:
     problems = []
-    signal = next((e.data for e in events if e.kind is EventKind.SIGNAL), {})
-    if expect.language is not None and signal.get("language") != expect.language:
-        problems.append(f"language {signal.get('language')}, expected {expect.language}")
+    turn = next((t for e in events if (t := AssistantTurn.of(e)) is not None), AssistantTurn())
+    if expect.language is not None and turn.language != expect.language:
+        problems.append(f"language {turn.language}, expected {expect.language}")
     escalations = [change.reason for e in events if (change := OwnerChanged.of(e)) is not None]
     if expect.escalation is not None and expect.escalation not in escalations:
         problems.append(f"escalation reasons {escalations}, expected {expect.escalation}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from relaydesk.domain.model import Event, EventKind, Owner, Source
-from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged
+from relaydesk.domain.payload_fields import text
+from relaydesk.domain.payloads import ApprovalNoted, CsatRated, OwnerChanged
 
 EVENT_TYPES = (
     "conversation.started",
@@ -38,29 +39,40 @@ def webhook_type(event: Event) -> str | None:
     if event.kind is EventKind.APPROVAL:
         noted = ApprovalNoted.of(event)
         return "approval.decided" if noted is not None and noted.decided else None
-    if event.kind is EventKind.SIGNAL and "csat" in event.data:
+    if CsatRated.of(event) is not None:
         return "conversation.rated"
     return None
 
 
 def event_data(kind: str, event: Event) -> dict[str, Any]:
     """The part of the event a webhook carries: what was said or decided, no internals."""
-    data = event.data
     if kind == "message.created":
-        return {"source": event.source.value, "text": event.text, **_agent_name(data)}
-    if kind == "conversation.handed_off":
-        return {"reason": data.get("reason"), "skill": data.get("skill")}
-    if kind == "conversation.assigned":
-        return {"agent_id": event.actor_id, **_agent_name(data)}
-    if kind == "conversation.closed":
-        return {"by": event.source.value, "disposition": data.get("disposition")}
-    if kind == "approval.decided":
-        keys = ("approval_id", "status", "tool", "decided_by", "reason")
-        return {key: data.get(key) for key in keys}
-    if kind == "conversation.rated":
-        return {"score": data.get("csat"), "comment": data.get("comment")}
+        said = {"source": event.source.value, "text": event.text}
+        return said | _agent_name(text(event.data.get("agent_name")))
+    if (change := OwnerChanged.of(event)) is not None:
+        return _owner_data(kind, event, change)
+    if kind == "approval.decided" and (noted := ApprovalNoted.of(event)) is not None:
+        return {
+            "approval_id": noted.approval_id,
+            "status": noted.status.value if noted.status else None,
+            "tool": noted.tool,
+            "decided_by": noted.decided_by,
+            "reason": noted.reason,
+        }
+    if kind == "conversation.rated" and (rating := CsatRated.of(event)) is not None:
+        return {"score": rating.score, "comment": rating.comment}
     return {}
 
 
-def _agent_name(data: dict[str, Any]) -> dict[str, Any]:
-    return {"agent_name": data["agent_name"]} if data.get("agent_name") else {}
+def _owner_data(kind: str, event: Event, change: OwnerChanged) -> dict[str, Any]:
+    if kind == "conversation.handed_off":
+        return {"reason": change.reason, "skill": change.skill}
+    if kind == "conversation.assigned":
+        return {"agent_id": event.actor_id, **_agent_name(change.agent_name)}
+    if kind == "conversation.closed":
+        return {"by": event.source.value, "disposition": change.disposition}
+    return {}
+
+
+def _agent_name(name: str | None) -> dict[str, Any]:
+    return {"agent_name": name} if name else {}

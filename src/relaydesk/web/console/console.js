@@ -111,11 +111,14 @@
       case "approval":
         return text(data.summary || data.tool) + ": " + text(data.status) +
           (data.reason ? " (" + data.reason + ")" : "");
-      case "signal":
-        if (data.translation) {
-          return "translation of message " + text(data.translation.of_seq) + ": " +
-            text(((data.llm || [])[0] || {}).outcome || "?");
-        }
+      case "translation":
+        return "translation of message " + text((data.translation || {}).of_seq) + ": " +
+          text(((data.llm || [])[0] || {}).outcome || "?");
+      case "handoff_note":
+        return "model's hand-off note: " + text(((data.llm || [])[0] || {}).outcome || "?");
+      case "csat_rating":
+        return "rated " + text(data.csat) + " of 5" + (data.comment ? ": " + data.comment : "");
+      case "assistant_turn":
         return "understood: " + text(data.intent || "?") + " (" + text(data.confidence || 0) +
           "), frustration " + text(data.frustration || 0);
       default:
@@ -202,7 +205,7 @@
         const url = "/console/conversations/" + encodeURIComponent(root.dataset.conversation) + "/translate";
         fetch(url, { method: "POST", credentials: "same-origin",
           body: new URLSearchParams({ csrf_token: root.dataset.csrf }) });
-      } else if (event.kind === "signal" && data.translation && data.translation.text) {
+      } else if (event.kind === "translation" && data.translation && data.translation.text) {
         const message = transcript.querySelector('li[data-seq="' + data.translation.of_seq + '"]');
         if (!message) return;
         const shown = line("translation", "translation", "Translated (" +
