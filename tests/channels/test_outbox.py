@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from relaydesk.channels.email.outbox import Outbox, queue_email
 from relaydesk.channels.email.sender import OutboxSender
 from relaydesk.channels.email.smtp import SmtpServer
+from relaydesk.domain.message_payloads import FollowUpAsked
 from relaydesk.domain.model import Source
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.tables import events, outbox_emails
@@ -112,8 +113,8 @@ def test_a_follow_up_address_gets_the_agents_reply_but_not_the_assistants(
 ) -> None:
     customer = store.ensure_customer(None, "Visitor", "en")
     web = store.create_conversation(customer.id, "web", "en")
-    left = say(Source.SYSTEM, "We'll reply by email.")
-    store.append(web.id, [replace(left, data={"follow_up_email": "v@x.example"})])
+    left = FollowUpAsked("v@x.example").event("The customer asked for a follow-up by email")
+    store.append(web.id, [left, say(Source.SYSTEM, "We'll reply by email.")])
     store.append(web.id, [say(Source.ASSISTANT, "Still waiting for a person.")])
     store.append(web.id, [say(Source.AGENT, "Hi, Sam here: your refund is on its way.")])
     (queued,) = Outbox(store.engine).list(web.id)

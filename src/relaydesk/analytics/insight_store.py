@@ -21,6 +21,7 @@ from relaydesk.analytics.insight import (
 from relaydesk.analytics.queries import _aware
 from relaydesk.analytics.report import ReportFilter
 from relaydesk.assistant.embeddings import Embedder
+from relaydesk.domain.message_payloads import MessageSaid
 from relaydesk.domain.model import EventKind, Source
 from relaydesk.domain.payloads import OwnerChanged
 from relaydesk.domain.turn_payloads import AssistantTurn
@@ -51,7 +52,7 @@ def _rows(engine: Engine, since: datetime, until: datetime, wanted: ReportFilter
 
 def why_unanswered(turn: Sequence[Any]) -> str | None:
     """Why a turn did not answer its message, or None when it did."""
-    said = {(r.data or {}).get("reply_key") for r in turn if r.kind == EventKind.MESSAGE.value}
+    said = {MessageSaid.read(r.data or {}).reply_key for r in turn if r.kind == EventKind.MESSAGE}
     understood = next(
         (AssistantTurn.read(r.data or {}) for r in turn if r.kind == EventKind.ASSISTANT_TURN),
         AssistantTurn(),

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from relaydesk.domain.model import Event, EventKind, Source
+from relaydesk.domain.message_payloads import MessageSaid
+from relaydesk.domain.model import Event, Source
 from relaydesk.domain.turn_payloads import AssistantTurn
 
 
@@ -62,14 +63,11 @@ def chosen_value(history: Sequence[Event], text: str) -> str:
     """The value of the quick reply the customer tapped: the widget sends the label they saw
     ("Ja"), so the transcript shows their words; the turn reads the value ("yes")."""
     for event in reversed(history):
-        if event.kind is EventKind.MESSAGE and event.source is Source.ASSISTANT:
-            for choice in event.data.get("choices") or []:
-                label, value = choice.get("label"), choice.get("value")
-                if (
-                    isinstance(label, str)
-                    and isinstance(value, str)
-                    and (label.strip().casefold() == text.strip().casefold())
-                ):
+        said = MessageSaid.of(event) if event.source is Source.ASSISTANT else None
+        if said is not None:
+            for choice in said.choices:
+                label, value = choice.label, choice.value
+                if label and value and label.strip().casefold() == text.strip().casefold():
                     return value
             return text
     return text

@@ -10,6 +10,7 @@ from relaydesk.assistant.dialogue import DialogueState
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.turn import Escalation, TurnResult
 from relaydesk.assistant.understanding import Understanding
+from relaydesk.domain.message_payloads import ToolCalled
 from relaydesk.domain.model import EventKind, NewEvent, Source
 from relaydesk.domain.turn_payloads import AssistantTurn
 from relaydesk.tools import PolicyDecision, ToolContext, ToolOutcome
@@ -89,9 +90,10 @@ class TurnBuilder:
         timeout = self.parts.tool_timeout_s
         decision = self.parts.tools.check(name, params, self._tool_context(), timeout)
         if decision.outcome == "deny":
-            data = {"tool": name, "params": params, "check": True}
+            called = ToolCalled(name, params, check=True)
+            data = called.data()
             self.tool_events += [
-                NewEvent(EventKind.TOOL_CALL, Source.ASSISTANT, data=data),
+                called.event(Source.ASSISTANT),
                 NewEvent(
                     EventKind.TOOL_RESULT,
                     Source.ASSISTANT,
@@ -107,9 +109,7 @@ class TurnBuilder:
     def call_tool(self, name: str, params: dict[str, Any]) -> ToolOutcome:
         """Run a tool under its policy for the verified customer; record call and result."""
         context = self._tool_context()
-        self.tool_events.append(
-            NewEvent(EventKind.TOOL_CALL, Source.ASSISTANT, data={"tool": name, "params": params})
-        )
+        self.tool_events.append(ToolCalled(name, params).event(Source.ASSISTANT))
         outcome = self.parts.tools.execute(name, params, context, self.parts.tool_timeout_s)
         self.tool_events.append(
             NewEvent(

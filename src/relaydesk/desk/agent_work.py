@@ -21,6 +21,7 @@ from relaydesk.domain.agents import (
     ToolsUnavailable,
     require_can_act,
 )
+from relaydesk.domain.message_payloads import ToolCalled
 from relaydesk.domain.model import (
     Conversation,
     ConversationId,
@@ -291,12 +292,7 @@ class AgentWorkDesk:
         """Run a tool as this person, under its policy for agents, and record call and result."""
         require_can_act(agent, self.store.get_conversation(conversation_id))
         outcome = self.tools.run(conversation_id, tool, params, agent.id)
-        call = NewEvent(
-            kind=EventKind.TOOL_CALL,
-            source=Source.AGENT,
-            data={"tool": tool, "params": params},
-            actor_id=agent.id,
-        )
+        call = ToolCalled(tool, params).event(Source.AGENT, actor_id=agent.id)
         result = NewEvent(
             kind=EventKind.TOOL_RESULT,
             source=Source.AGENT,

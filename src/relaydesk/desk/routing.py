@@ -28,6 +28,7 @@ from relaydesk.domain.agents import (
 )
 from relaydesk.domain.business_hours import ALWAYS_OPEN, TeamHours
 from relaydesk.domain.errors import Conflict, Forbidden, InvalidInput
+from relaydesk.domain.message_payloads import FollowUpAsked
 from relaydesk.domain.model import (
     AgentId,
     Conversation,
@@ -198,12 +199,7 @@ class RoutingDesk:
         if self.queue.entry_for(conversation_id) is None:
             self.enqueue(conversation_id, conversation.version)
         self.queue.leave_follow_up(conversation_id, email)
-        note = NewEvent(
-            kind=EventKind.NOTE,
-            source=Source.CUSTOMER,
-            text=f"The customer asked for a follow-up by email: {email}",
-            data={"follow_up_email": email},
-        )
+        note = FollowUpAsked(email).event(f"The customer asked for a follow-up by email: {email}")
         thanks = NewEvent(
             kind=EventKind.MESSAGE,
             source=Source.SYSTEM,

@@ -22,6 +22,7 @@ from relaydesk.assistant.parts import AssistantParts
 from relaydesk.assistant.understanding.language import LanguageIdentifier, build_language_identifier
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
+from relaydesk.domain.message_payloads import MessageSaid
 from relaydesk.domain.model import Event, EventKind
 from relaydesk.domain.payloads import OwnerChanged, ToolRan
 from relaydesk.domain.turn_payloads import AssistantTurn
@@ -127,7 +128,7 @@ def _check_reply(expect: Expectation, events: list[Event], replies: str) -> list
     """The reply's key and language; what the customer said and the reply quotes is not
     the reply's language (an address read back)."""
     problems = []
-    keys = [e.data.get("reply_key") for e in events if e.kind is EventKind.MESSAGE]
+    keys = [said.reply_key for e in events if (said := MessageSaid.of(e)) is not None]
     if expect.reply_key is not None and expect.reply_key not in keys:
         problems.append(f"replies came from {keys}, expected {expect.reply_key}")
     if expect.reply_language is not None:
@@ -188,10 +189,10 @@ def _check_signals(expect: Expectation, events: list[Event]) -> list[str]:
         problems.append(f"escalation reasons {escalations}, expected {expect.escalation}")
     if expect.choices is not None:
         offered = [
-            choice["value"]
+            choice.value
             for e in events
-            if e.kind is EventKind.MESSAGE
-            for choice in e.data.get("choices", [])
+            if (said := MessageSaid.of(e)) is not None
+            for choice in said.choices
         ]
         if offered != expect.choices:
             problems.append(f"choices {offered}, expected {expect.choices}")

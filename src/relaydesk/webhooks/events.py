@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from relaydesk.domain.message_payloads import MessageSaid
 from relaydesk.domain.model import Event, EventKind, Owner, Source
-from relaydesk.domain.payload_fields import text
 from relaydesk.domain.payloads import ApprovalNoted, CsatRated, OwnerChanged
 
 EVENT_TYPES = (
@@ -47,8 +47,9 @@ def webhook_type(event: Event) -> str | None:
 def event_data(kind: str, event: Event) -> dict[str, Any]:
     """The part of the event a webhook carries: what was said or decided, no internals."""
     if kind == "message.created":
-        said = {"source": event.source.value, "text": event.text}
-        return said | _agent_name(text(event.data.get("agent_name")))
+        said = MessageSaid.of(event)
+        written = {"source": event.source.value, "text": event.text}
+        return written | _agent_name(said.agent_name if said is not None else None)
     if (change := OwnerChanged.of(event)) is not None:
         return _owner_data(kind, event, change)
     if kind == "approval.decided" and (noted := ApprovalNoted.of(event)) is not None:

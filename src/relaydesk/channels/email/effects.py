@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from relaydesk.channels.email.compose import email_body, plus_address, reply_subject
 from relaydesk.channels.email.outbox import new_message_id, queue_email
 from relaydesk.channels.email.threads import EmailThread, extend_thread, open_thread, thread_for
+from relaydesk.domain.message_payloads import FollowUpAsked, MessageSaid
 from relaydesk.domain.model import Event, EventKind, Source
 from relaydesk.store.tables import conversations, customers
 
@@ -50,9 +51,9 @@ class EmailEffects:
             return
         conversation_id = events[0].conversation_id
         for event in events:
-            address = event.data.get("follow_up_email")
-            if isinstance(address, str) and "@" in address:
-                open_thread(conn, conversation_id, address, "Your conversation", "follow_up")
+            asked = FollowUpAsked.of(event)
+            if asked is not None:
+                open_thread(conn, conversation_id, asked.email, "Your conversation", "follow_up")
         outgoing = [e for e in events if e.kind is EventKind.MESSAGE and e.text]
         if not outgoing or all(e.source is Source.CUSTOMER for e in outgoing):
             return
@@ -96,8 +97,8 @@ class EmailEffects:
 
 def with_choices(reply: Event) -> str:
     """A question with quick-reply choices lists them, so the answer can be written back."""
-    choices = reply.data.get("choices") or []
-    labels = [str(choice.get("label")) for choice in choices if isinstance(choice, dict)]
+    said = MessageSaid.of(reply)
+    labels = [str(choice.label) for choice in said.choices] if said is not None else []
     if not labels:
         return reply.text or ""
     return (reply.text or "") + "\n" + "\n".join(f"  - {label}" for label in labels)
