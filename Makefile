@@ -27,11 +27,15 @@ $(TESTING): $(STAMP) requirements/test.txt requirements/tuning.txt
 
 venv: $(STAMP)
 
+# Test processes: one per core, at most four. A file's tests stay in one process, so a
+# module's server or browser is started once.
+WORKERS ?= auto
+
 # ruff, mypy and the suite in whatever $(VENV) holds; `test` and `test-latest` fill it first
 checks:
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest -q -ra
+	$(BIN)/pytest -q -ra -n $(WORKERS) --maxprocesses 4 --dist loadfile
 
 lint: $(TESTING)
 	$(BIN)/ruff check src tests bench

@@ -23,6 +23,10 @@ pytest_plugins = ["support.leaks"]
 # The suite is written against the demo company; with several packs installed it still is
 # (servers started by tests inherit this).
 os.environ.setdefault("RELAYDESK_PACK", "paylater")
+# pytest-xdist's workers inherit a fixed 80x24 terminal; the CLI's Rich console would fix
+# its width from it at import and ignore the COLUMNS a test gives CliRunner.
+for _fixed in ("COLUMNS", "LINES"):
+    os.environ.pop(_fixed, None)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,8 @@ def load_or_train(
         examples = load_pack_examples(pack_dir)
         classifier = train_classifier(examples, embedder, settings, light_embedder)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
+        # A name of its own: several processes (test workers, servers) may train at once.
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(classifier))
         temporary.replace(path)
     classifier.attach(embedder, light_embedder)
