@@ -249,6 +249,18 @@ def test_the_summary_reads_the_assistants_entity_list_slots_and_unfinished_flows
     ]
 
 
+def test_a_state_another_version_wrote_is_passed_over_for_the_last_one_this_one_reads() -> None:
+    readable = {"flow": {"name": "refund_request", "slots": {"order_id": "ORD-1"}}}
+    events = [
+        event(1, EventKind.MESSAGE, Source.CUSTOMER, "Refund please"),
+        event(2, EventKind.ASSISTANT_TURN, Source.ASSISTANT, dialogue=readable),
+        event(3, EventKind.ASSISTANT_TURN, Source.ASSISTANT, dialogue={"flow": {"slots": 7}}),
+    ]
+    summary = summarize(events, "en")
+    assert summary.gathered == {"language": "en", "order_id": "ORD-1"}
+    assert [(t.tool, t.status) for t in summary.tried] == [("flow:refund_request", "unfinished")]
+
+
 def test_a_yes_to_the_confirmation_does_not_replace_what_the_customer_wants() -> None:
     confirmed = [
         *refund_story(),

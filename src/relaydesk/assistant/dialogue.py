@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from relaydesk.domain.message_payloads import MessageSaid
 from relaydesk.domain.model import Event, Source
@@ -52,6 +52,17 @@ def latest_state(history: Sequence[Event]) -> DialogueState:
         if turn is not None and turn.dialogue is not None:
             return DialogueState.model_validate(turn.dialogue)
     return DialogueState()
+
+
+def state_of(turn: AssistantTurn) -> DialogueState | None:
+    """The dialogue state a turn left; None when it left none, or one this version cannot
+    read (written by another version)."""
+    if turn.dialogue is None:
+        return None
+    try:
+        return DialogueState.model_validate(turn.dialogue)
+    except ValidationError:
+        return None
 
 
 def remember(values: list[Any], value: Any, keep: int = 6) -> list[Any]:

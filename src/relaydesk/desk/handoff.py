@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from relaydesk.assistant.dialogue import ActiveFlow, DialogueState, state_of
 from relaydesk.domain.agents import ApprovalStatus, Handoff, ToolAttempt
 from relaydesk.domain.model import Event, EventKind, Source
 from relaydesk.domain.ownership import Transition
@@ -45,14 +46,14 @@ def _turns(events: Sequence[Event]) -> list[AssistantTurn]:
     return [turn for e in events if (turn := AssistantTurn.of(e)) is not None]
 
 
-def _dialogue(turns: Sequence[AssistantTurn]) -> dict[str, Any]:
+def _dialogue(turns: Sequence[AssistantTurn]) -> DialogueState:
     """The assistant's own state on its newest turn (its open and parked flows), if any."""
-    return next((t.dialogue for t in reversed(turns) if t.dialogue is not None), {})
+    states = (state_of(turn) for turn in reversed(turns))
+    return next((state for state in states if state is not None), DialogueState())
 
 
-def _flows(state: dict[str, Any]) -> list[dict[str, Any]]:
-    flows = [state.get("flow"), *(state.get("parked") or [])]
-    return [flow for flow in flows if isinstance(flow, dict) and flow.get("name")]
+def _flows(state: DialogueState) -> list[ActiveFlow]:
+    return [flow for flow in (state.flow, *state.parked) if flow is not None and flow.name]
 
 
 def _gathered(events: Sequence[Event], language: str | None) -> dict[str, Any]:
@@ -62,10 +63,9 @@ def _gathered(events: Sequence[Event], language: str | None) -> dict[str, Any]:
         gathered.update(turn.found)
     state = _dialogue(turns)
     for flow in _flows(state):
-        slots = flow.get("slots")
-        gathered.update(slots if isinstance(slots, dict) else {})
-    if state.get("verified_customer_id"):
-        gathered["verified_customer"] = state["verified_customer_id"]
+        gathered.update(flow.slots)
+    if state.verified_customer_id:
+        gathered["verified_customer"] = state.verified_customer_id
     for event in events:
         ran = ToolRan.of(event)
         if ran is not None and ran.done:
@@ -81,12 +81,10 @@ def _tried(events: Sequence[Event]) -> list[ToolAttempt]:
         if ran is not None:
             tried.append(ToolAttempt(tool=ran.tool, status=ran.status, params=ran.params))
     state = _dialogue(_turns(events))
-    raw_failures = state.get("failures")
-    failures: dict[str, Any] = raw_failures if isinstance(raw_failures, dict) else {}
     for flow in _flows(state):
-        failed = int(_number(failures.get(flow["name"])))
+        failed = state.failures.get(flow.name, 0)
         status = f"failed {failed}x" if failed else "unfinished"
-        tried.append(ToolAttempt(tool=f"flow:{flow['name']}", status=status))
+        tried.append(ToolAttempt(tool=f"flow:{flow.name}", status=status))
     return tried
 
 
@@ -103,13 +101,12 @@ def _open_question(turns: Sequence[AssistantTurn]) -> str | None:
     """What the assistant last asked and never got an answer to: a step for the person."""
     # The newest turn, or the one before it when the newest handed over (and closed it).
     for turn in list(reversed(turns))[:2]:
-        flow = (turn.dialogue or {}).get("flow")
-        if isinstance(flow, dict) and flow.get("awaiting"):
-            name = str(flow.get("name", "?")).replace("_", " ")
-            raw = flow.get("slots")
-            slots: dict[str, Any] = raw if isinstance(raw, dict) else {}
-            values = ", ".join(f"{k} {v}" for k, v in sorted(slots.items()) if v is not None)
-            waited = "a yes" if flow["awaiting"] == "confirm" else str(flow["awaiting"])
+        state = state_of(turn)
+        flow = state.flow if state is not None else None
+        if flow is not None and flow.awaiting:
+            name = flow.name.replace("_", " ")
+            values = ", ".join(f"{k} {v}" for k, v in sorted(flow.slots.items()) if v is not None)
+            waited = "a yes" if flow.awaiting == "confirm" else flow.awaiting
             return f"Pending: {name} was waiting for {waited}" + (f" ({values})" if values else "")
     return None
 
@@ -176,6 +173,3 @@ def summarize(events: Sequence[Event], language: str | None = None) -> Handoff:
         ],
     )
 
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0

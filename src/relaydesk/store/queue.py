@@ -166,7 +166,7 @@ class QueueStore:
     def latest_events(
         self, conversation_id: ConversationId, kinds: tuple[EventKind, ...], limit: int
     ) -> list[Event]:
-        """The newest events of these kinds, newest first (the escalation and recent signals)."""
+        """The newest events of these kinds, newest first (the escalation, recent turns)."""
         with self.engine.begin() as conn:
             rows = conn.execute(
                 select(events)
