@@ -10,6 +10,8 @@ from agents.helpers import PASSWORD
 from agents.test_agent_api import add_agent, customer_escalates, customer_sees, services_of
 from relaydesk.domain.agents import Role
 from relaydesk.domain.model import ConversationId
+from relaydesk.domain.payloads import CsatRated
+from relaydesk.domain.turn_payloads import AssistantTurn
 
 
 def form_token(html: str) -> str:
@@ -135,3 +137,17 @@ def test_an_agent_runs_a_tool_from_the_console_and_sees_its_result(client: TestC
         data={"csrf_token": token, "tool": "refund_order", "params": "[1]"},
     ).text
     assert "Tool parameters must be a JSON object." in bad
+
+
+def test_the_timeline_says_what_the_assistant_understood_and_how_the_customer_rated(
+    client: TestClient,
+) -> None:
+    add_agent(client, "Maria")
+    cid, _ = customer_escalates(client)
+    understood = AssistantTurn(intent="refund_status", confidence=0.9, frustration=0.3)
+    rated = CsatRated(2, "slow")
+    services_of(client).store.append(ConversationId(cid), [understood.event(), rated.event()])
+    sign_in(client)
+    page = client.get(f"/console/conversations/{cid}").text
+    assert "understood: refund_status (0.9), frustration 0.3" in page
+    assert "rated 2 of 5: slow" in page
