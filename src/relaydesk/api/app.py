@@ -76,7 +76,7 @@ from relaydesk.store.engine import make_engine
 from relaydesk.store.queue import QueueStore
 
 
-async def threads_finished(timeout_s: float = 2.0) -> None:
+async def threads_finished(timeout_s: float = 10.0) -> None:
     """Waits for work in the default thread pool, so no connection is returned to a pool
     after it was disposed (it would be dropped unclosed)."""
     limiter = anyio.to_thread.current_default_thread_limiter()
