@@ -1,4 +1,5 @@
-"""The optional language model's calls, per role, from the `llm` records on signal events."""
+"""The optional language model's calls, per role, from the `llm` records that assistant turns,
+hand-off notes and translations keep."""
 
 from __future__ import annotations
 

@@ -144,7 +144,7 @@ def read_events(
     services: ServicesDep,
     after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> EventsOut:
-    """Every event after `after`, internal ones too (notes, tool calls, signals)."""
+    """Every event after `after`, internal ones too (notes, tool calls, assistant turns)."""
     events, cursor = services.agent_work.events_after(ConversationId(conversation_id), agent, after)
     return EventsOut(events=[EventOut.of(e) for e in events], cursor=cursor)
 

@@ -115,11 +115,11 @@ def _unanswered(events: Sequence[Event]) -> list[str]:
     """The customer's questions the assistant said it had no answer for, oldest first."""
     asked = {e.id: e.text for e in events if e.kind is EventKind.MESSAGE and e.text}
     return [
-        f'Unanswered: "{asked[signal.caused_by][:200]}"'
-        for signal in events
-        if (turn := AssistantTurn.of(signal)) is not None
+        f'Unanswered: "{asked[event.caused_by][:200]}"'
+        for event in events
+        if (turn := AssistantTurn.of(event)) is not None
         and turn.unanswered
-        and signal.caused_by in asked
+        and event.caused_by in asked
     ]
 
 

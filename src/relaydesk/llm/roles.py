@@ -4,7 +4,7 @@ Both are optional and checked: a proposal is validated against the pack's intent
 customer's words, then goes through the same escalation policy, flow and confirmation as
 any understanding; an answer passes the reply guard plus the model checks. On a timeout, an
 error or a rejection the turn goes on exactly as the embedded engine would, and the reason is
-kept on the turn's signal event (`llm`) and in the per-role counters.
+kept on the turn's assistant_turn event (`llm`) and in the per-role counters.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def check_step(step: Step, events: list[Event], owner: str) -> list[str]:
     problems += _check_tools(expect, events)
     if expect.state is not None and owner != expect.state:
         problems.append(f"owner is {owner}, expected {expect.state}")
-    problems += _check_signals(expect, events)
+    problems += _check_turn(expect, events)
     problems += _check_reply(expect, events, replies.replace(step.customer.strip(), " "))
     return problems
 
@@ -179,7 +179,7 @@ def _check_tools(expect: Expectation, events: list[Event]) -> list[str]:
     return problems
 
 
-def _check_signals(expect: Expectation, events: list[Event]) -> list[str]:
+def _check_turn(expect: Expectation, events: list[Event]) -> list[str]:
     problems = []
     turn = next((t for e in events if (t := AssistantTurn.of(e)) is not None), AssistantTurn())
     if expect.language is not None and turn.language != expect.language:
