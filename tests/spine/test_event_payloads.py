@@ -65,6 +65,8 @@ def test_a_tool_result_reads_back_with_its_tool_status_and_params() -> None:
     )
     ran = ToolRan.of(result)
     assert ran == ToolRan("book_repair", "done", {"part": "chain"}) and ran.done
+    refused_by_policy = {"tool": "refund", "status": "denied", "decision": {"outcome": "deny"}}
+    assert ToolRan.read(refused_by_policy).policy_outcome == "deny"
     odd = {"tool": "book_repair", "params": None}
     refused = ToolRan.of(stored_event(odd, EventKind.TOOL_RESULT))
     assert refused == ToolRan("book_repair", "?", {}) and not refused.done

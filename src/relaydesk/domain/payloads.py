@@ -13,7 +13,7 @@ from typing import Any
 from relaydesk.domain.agents import ApprovalStatus
 from relaydesk.domain.model import Event, EventKind, NewEvent, Owner, Source
 from relaydesk.domain.ownership import Transition
-from relaydesk.domain.payload_fields import member, text, whole
+from relaydesk.domain.payload_fields import mapping, member, text, whole
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,11 @@ class ApprovalNoted:
         """The payload of an approval event naming its request; None for anything else."""
         if event.kind is not EventKind.APPROVAL:
             return None
-        data = event.data
+        return cls.read(event.data)
+
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> ApprovalNoted | None:
+        """The approval in a stored payload; None when it names no request."""
         approval_id = text(data.get("approval_id"))
         if approval_id is None:
             return None
@@ -100,18 +104,24 @@ class ToolRan:
     tool: str
     status: str  # done | denied | needs_approval | error | invalid (tools.spec.Status)
     params: dict[str, Any] = field(default_factory=dict)
+    policy_outcome: str | None = None  # what the tool's policy said: allow, deny, ...
 
     @classmethod
     def of(cls, event: Event) -> ToolRan | None:
         """The payload of a tool_result event; None for an event of any other kind."""
         if event.kind is not EventKind.TOOL_RESULT:
             return None
-        data = event.data
+        return cls.read(event.data)
+
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> ToolRan:
+        """The tool result in a stored payload (a row read without its event, in the audit)."""
         params = data.get("params")
         return cls(
             tool=text(data.get("tool")) or "?",
             status=text(data.get("status")) or "?",
             params=dict(params) if isinstance(params, dict) else {},
+            policy_outcome=text(mapping(data.get("decision")).get("outcome")),
         )
 
     @property

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 
 from relaydesk.domain.model import EventKind
+from relaydesk.domain.payloads import ApprovalNoted, OwnerChanged, ToolRan
 from relaydesk.store.tables import audit_log, events
 
 # Event kinds that are actions by the assistant, an agent or the system.
@@ -142,10 +143,13 @@ def entry_from_event(row: Any) -> AuditEntry | None:
 
 def _action_of(kind: str, data: dict[str, Any]) -> tuple[str, str | None]:
     if kind == EventKind.TOOL_RESULT.value:
-        decision = (data.get("decision") or {}).get("outcome")
-        return f"tool.{data.get('tool')}.{data.get('status')}", decision
+        ran = ToolRan.read(data)
+        return f"tool.{ran.tool}.{ran.status}", ran.policy_outcome
     if kind == EventKind.APPROVAL.value:
-        return f"approval.{data.get('status')}", data.get("status")
+        noted = ApprovalNoted.read(data)
+        status = noted.status.value if noted is not None and noted.status else None
+        return f"approval.{status}", status
     if kind == EventKind.OWNER_CHANGED.value:
-        return f"owner.{data.get('transition')}", None
+        change = OwnerChanged.read(data).transition
+        return f"owner.{change.value if change else None}", None
     return f"{kind}.sent", None
