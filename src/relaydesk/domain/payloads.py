@@ -2,7 +2,9 @@
 
 Events keep their payload as JSON (`Event.data`); readers ask for it through these types
 instead of `.data.get("...")` with string keys spread over the code. Writers of owner
-changes go through `OwnerChange.event` (domain.ownership).
+changes go through `OwnerChange.event` (domain.ownership). Here: owner changes, approvals,
+tool results and ratings; the other kinds' payloads are in `message_payloads`,
+`turn_payloads` and `model_notes` (docs/architecture.md has the table).
 """
 
 from __future__ import annotations
