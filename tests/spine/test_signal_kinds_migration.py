@@ -85,6 +85,16 @@ def test_every_stored_signal_gets_the_kind_its_payload_says(engine: Engine) -> N
     assert KeyClaimed.of(read[4]) == KeyClaimed("confirm:abc", EventId("evt_1"))
 
 
+def test_a_signal_an_older_process_writes_after_the_migration_reads_as_its_kind(
+    engine: Engine,
+) -> None:
+    upgrade(engine)
+    conversation_id = store_signals(engine)  # a process from before 0009, mid-upgrade
+    read = ConversationStore(engine).events_after(conversation_id, 0)
+    assert [event.kind for event in read] == [kind for _, _, kind in SIGNALS]
+    assert CsatRated.of(read[1]) == CsatRated(4, "quick", close_seq=3)
+
+
 def test_the_downgrade_makes_them_signals_again(engine: Engine) -> None:
     store_signals(engine)
     upgrade(engine)

@@ -45,7 +45,7 @@ def _event(row: Any) -> Event:
         id=EventId(row.id),
         conversation_id=ConversationId(row.conversation_id),
         seq=row.seq,
-        kind=EventKind(row.kind),
+        kind=EventKind.stored(row.kind, row.data),
         source=Source(row.source),
         created_at=_aware(row.created_at),
         data=dict(row.data or {}),

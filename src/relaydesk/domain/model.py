@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -44,6 +45,25 @@ class EventKind(StrEnum):
     HANDOFF_NOTE = "handoff_note"  # the language model's note for the agent taking over
     TRANSLATION = "translation"  # the language model's translation of a customer message
     KEY_CLAIMED = "key_claimed"  # a one-time key (a confirmation, a code) consumed for good
+
+    @classmethod
+    def stored(cls, kind: str, data: Mapping[str, Any] | None) -> EventKind:
+        """The kind of a stored row. `signal` is what a process older than migration 0009
+        still writes during a rolling upgrade: it is read by the key its payload carries,
+        the rule the migration applies."""
+        if kind != _LEGACY_SIGNAL:
+            return cls(kind)
+        marked = next((k for k, key in _LEGACY_MARKS if key in (data or {})), None)
+        return marked or cls.ASSISTANT_TURN
+
+
+_LEGACY_SIGNAL = "signal"
+_LEGACY_MARKS = (
+    (EventKind.KEY_CLAIMED, "claimed"),
+    (EventKind.HANDOFF_NOTE, "handoff_note"),
+    (EventKind.TRANSLATION, "translation"),
+    (EventKind.CSAT_RATING, "csat"),
+)
 
 
 @dataclass(frozen=True)

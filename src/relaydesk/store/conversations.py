@@ -65,7 +65,7 @@ def _to_event(row: Mapping[str, Any] | RowMapping) -> Event:
         id=EventId(row["id"]),
         conversation_id=ConversationId(row["conversation_id"]),
         seq=row["seq"],
-        kind=EventKind(row["kind"]),
+        kind=EventKind.stored(row["kind"], row["data"]),
         source=Source(row["source"]),
         created_at=_aware(row["created_at"]),
         text=row["text"],
