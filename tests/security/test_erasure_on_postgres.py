@@ -3,7 +3,8 @@ the tables are rewritten; `relaydesk privacy compact` (or `erase --compact`) rew
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, text
@@ -58,6 +59,20 @@ def files_holding(engine: Engine, needle: str) -> list[str]:
     return found
 
 
+def compacted_until_gone(compact: Callable[[], object], engine: Engine) -> list[str]:
+    """Compacts until no file holds EMAIL (for a minute at most); the tables still holding it.
+
+    VACUUM FULL keeps the old row versions a transaction still open in another session may
+    see (another test process on the same server): they go on a later compaction."""
+    deadline = time.monotonic() + 60
+    while True:
+        compact()
+        left = files_holding(engine, EMAIL)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
+
+
 def customer_who_wrote_their_email(engine: Engine) -> str:
     store = ConversationStore(engine)
     customer = store.ensure_customer("ref-wombat", "Wombat", "en")
@@ -77,7 +92,7 @@ def test_an_erasure_leaves_old_row_versions_until_the_tables_are_compacted(
     desk.erase(customer, OPERATOR)
     assert "events" in files_holding(engine, EMAIL)  # what `compact` is for
     assert desk.compact() == list(PERSONAL_TABLES)
-    assert files_holding(engine, EMAIL) == []
+    assert compacted_until_gone(desk.compact, engine) == []
 
 
 def test_erase_with_compact_from_the_command_line_leaves_no_copy(
@@ -87,6 +102,13 @@ def test_erase_with_compact_from_the_command_line_leaves_no_copy(
     monkeypatch.setenv("RELAYDESK_DATABASE_URL", postgres_url)
     result = CliRunner().invoke(cli, ["privacy", "erase", customer, "--yes", "--compact"])
     assert result.exit_code == 0, result.output
-    assert files_holding(engine, EMAIL) == []
-    result = CliRunner().invoke(cli, ["privacy", "compact"])
-    assert result.exit_code == 0 and "Rewrote 9 tables" in result.output
+    assert "Erased" in result.output and "privacy compact" not in result.output  # it compacted
+    outputs: list[str] = []
+
+    def compact_from_the_command_line() -> None:
+        compacting = CliRunner().invoke(cli, ["privacy", "compact"])
+        assert compacting.exit_code == 0, compacting.output
+        outputs.append(compacting.output)
+
+    assert compacted_until_gone(compact_from_the_command_line, engine) == []
+    assert "Rewrote 9 tables" in outputs[-1]
