@@ -146,7 +146,9 @@ def test_asking_for_a_person_queues_the_conversation_once(client: TestClient) ->
     again = client.post(f"/v1/conversations/{cid}/escalate", headers=auth)
     assert first.json()["owner"] == again.json()["owner"] == "queued"
     events = client.get(f"/v1/conversations/{cid}/events", headers=auth).json()["events"]
-    assert [(e["kind"], e["data"]["to"]) for e in events] == [("owner_changed", "queued")]
+    # The routing loop may already have told the customer their place in the queue.
+    changes = [e["data"]["to"] for e in events if e["kind"] == "owner_changed"]
+    assert changes == ["queued"]
 
 
 def test_the_assistant_stays_silent_while_a_person_is_awaited(client: TestClient) -> None:
