@@ -76,6 +76,7 @@ def outbox_sender_worker(settings: Settings, engine: Engine) -> Worker:
 
 
 def webhook_worker(settings: Settings, engine: Engine) -> Worker:
+    from relaydesk.security.transcripts import masked_on_close
     from relaydesk.webhooks.dispatcher import WebhookDispatcher
     from relaydesk.webhooks.store import WebhookStore
 
@@ -84,6 +85,7 @@ def webhook_worker(settings: Settings, engine: Engine) -> Worker:
         settings.webhook_max_attempts,
         settings.retry_first_delay_s,
         timedelta(seconds=settings.channel_lease_s),
+        mask_on_close=masked_on_close(settings.transcript_pii),
     )
     dispatcher = WebhookDispatcher(store, settings.webhook_timeout_s)
 

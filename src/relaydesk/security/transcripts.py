@@ -10,7 +10,9 @@ messages then ask again or hand over), and `keep` stores what was said.
 
 A conversation's email rows (addresses, subjects, bodies, attachments) are written as they
 arrive and masked when it closes, with every kind the policy masks, in the close's own
-transaction (relaydesk.channels.email.privacy.mask_email_data).
+transaction (relaydesk.channels.email.privacy.mask_email_data); so are the payloads of its
+webhook deliveries already delivered or given up (relaydesk.webhooks.privacy), a delivery
+still waiting being sent as written and masked once delivered or given up.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from relaydesk.domain.model import ConversationId, Event, NewEvent
 from relaydesk.security.pii import ALL_KINDS, SENSITIVE_KINDS, Kind, mask_data, mask_text
 from relaydesk.store.conversations import ConversationStore, StoredMessage
 from relaydesk.store.tables import events
+from relaydesk.webhooks.privacy import mask_settled_payloads
 
 TranscriptPolicy = Literal["mask_sensitive", "keep_contacts", "mask_all", "keep"]
 CONTACT_KINDS: frozenset[Kind] = ALL_KINDS - SENSITIVE_KINDS
@@ -39,7 +42,8 @@ KINDS_BY_POLICY: dict[str, tuple[frozenset[Kind], frozenset[Kind]]] = {
 
 
 def masked_on_close(policy: str) -> frozenset[Kind]:
-    """What a closed conversation keeps masked under the policy: its email rows get all of it."""
+    """What a closed conversation keeps masked under the policy: its email rows and webhook
+    payloads get all of it."""
     kinds, on_close = KINDS_BY_POLICY[policy]
     return kinds | on_close
 
@@ -47,7 +51,7 @@ def masked_on_close(policy: str) -> frozenset[Kind]:
 class MaskingConversationStore(ConversationStore):
     """The conversation store, masking personal data of the chosen kinds before each append,
     and, in the transaction that closes a conversation, `on_close` kinds in its events and
-    both in its email rows."""
+    both in its email rows and settled webhook payloads."""
 
     def __init__(
         self, engine: Engine, kinds: frozenset[Kind], on_close: frozenset[Kind] = frozenset()
@@ -79,6 +83,7 @@ class MaskingConversationStore(ConversationStore):
         if self.on_close:
             _redact_events(conn, conversation_id, self.on_close)
         mask_email_data(conn, conversation_id, self.kinds | self.on_close)
+        mask_settled_payloads(conn, conversation_id, self.kinds | self.on_close)
 
     def _masked(self, event: NewEvent) -> NewEvent:
         if not self.kinds:

@@ -1,4 +1,8 @@
-"""Webhook endpoints and their deliveries: queued with the events, claimed in order."""
+"""Webhook endpoints and their deliveries: queued with the events, claimed in order.
+
+A delivery delivered or given up after its conversation closed has its payload masked as
+the closed conversation's other deliveries are (`mask_on_close`, from the transcript policy).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from sqlalchemy.orm import aliased
 
 from relaydesk.channels.retry import backoff
 from relaydesk.domain.errors import InvalidInput, NotFound
+from relaydesk.security.pii import Kind
 from relaydesk.store.tables import webhook_deliveries, webhook_endpoints
 from relaydesk.webhooks.events import EVENT_TYPES
+from relaydesk.webhooks.privacy import conversation_closed, mask_settled_payload
 
 LEASE = timedelta(seconds=60)
 UNFINISHED = ("queued", "sending")
@@ -103,11 +109,13 @@ class WebhookStore:
         max_attempts: int = 15,
         first_retry_s: float = 2.0,
         lease: timedelta = LEASE,
+        mask_on_close: frozenset[Kind] = frozenset(),
     ) -> None:
         self.engine = engine
         self.max_attempts = max_attempts
         self.first_retry_s = first_retry_s
         self.lease = lease
+        self.mask_on_close = mask_on_close
 
     def register(
         self, url: str, event_types: list[str] | None, description: str, created_by: str | None
@@ -203,8 +211,8 @@ class WebhookStore:
         return None
 
     def mark_delivered(self, delivery: Delivery, status_code: int) -> None:
-        self._set(
-            delivery.id,
+        self._settle(
+            delivery,
             status="delivered",
             attempts=delivery.attempts + 1,
             last_status_code=status_code,
@@ -223,10 +231,10 @@ class WebhookStore:
             "lease_until": None,
         }
         if attempts >= self.max_attempts:
-            values["status"] = "failed"
-        else:
-            values["status"] = "queued"
-            values["next_attempt_at"] = utcnow() + backoff(attempts, self.first_retry_s)
+            self._settle(delivery, status="failed", **values)
+            return
+        values["status"] = "queued"
+        values["next_attempt_at"] = utcnow() + backoff(attempts, self.first_retry_s)
         self._set(delivery.id, **values)
 
     def redeliver(self, delivery_id: str) -> None:
@@ -241,6 +249,20 @@ class WebhookStore:
             )
         if result.rowcount != 1:
             raise NotFound("No given-up delivery with this id.")
+
+    def _settle(self, delivery: Delivery, **values: Any) -> None:
+        """Delivered or given up: masked too when its conversation has closed meanwhile."""
+        with self.engine.begin() as conn:
+            closed = bool(self.mask_on_close) and conversation_closed(
+                conn, delivery.conversation_id
+            )
+            conn.execute(
+                update(webhook_deliveries)
+                .where(webhook_deliveries.c.id == delivery.id)
+                .values(**values)
+            )
+            if closed:
+                mask_settled_payload(conn, delivery.id, self.mask_on_close)
 
     def _set(self, delivery_id: str, **values: Any) -> None:
         with self.engine.begin() as conn:
