@@ -263,7 +263,7 @@ class FlowRunner:
         key = next(
             (
                 key
-                for key in self._refusal_keys(suffix)
+                for key in self.spec.refusal_keys(reason)
                 if key in catalog.message_keys() and self._can_render(key, details)
             ),
             None,
@@ -286,12 +286,6 @@ class FlowRunner:
         else:
             self._escalate_if_failing()
         self._finish()
-
-    def _refusal_keys(self, reason: str) -> list[str]:
-        """The most specific reply for a policy's reason first: <denied_prefix>.<reason>,
-        then denied.<reason>, then the reason itself as a key."""
-        prefix = [f"{self.spec.denied_prefix}.{reason}"] if self.spec.denied_prefix else []
-        return [*prefix, f"denied.{reason}", reason]
 
     def _nothing_to_act_on(self) -> None:
         """The preview found nothing this flow could act on: say so, or hand over."""

@@ -80,6 +80,13 @@ class FlowSpec(BaseModel):
     def slot(self, name: str) -> SlotSpec | None:
         return next((slot for slot in self.slots if slot.name == name), None)
 
+    def refusal_keys(self, reason: str) -> list[str]:
+        """The replies for a policy's refusal, most specific first: <denied_prefix>.<reason>,
+        then denied.<reason>, then the reason itself; "postpone.overdue" reads as "overdue"."""
+        suffix = reason.split(".")[-1]
+        prefix = [f"{self.denied_prefix}.{suffix}"] if self.denied_prefix else []
+        return [*prefix, f"denied.{suffix}", suffix]
+
 
 class FlowBook(BaseModel):
     flows: list[FlowSpec]
