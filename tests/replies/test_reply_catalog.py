@@ -33,7 +33,7 @@ REQUIRED_LANGUAGES = {
 }  # fmt: skip
 # Refusal keys end in the tool's own denial reason: postpone.denied.<reason>.
 REQUIRED_KEYS = {
-    "greeting", "goodbye", "thanks_reply", "clarify", "offer_human", "escalated_wait",
+    "greeting", "goodbye", "thanks_reply", "clarify", "offer_human",
     "apology_tool_error", "cancelled", "ask_order_id",
     "ask_confirm_postpone", "ask_days", "ask_email", "ask_address", "ask_dispute_reason",
     "ask_verify_identity", "next_payment.answer", "next_payment.none", "postpone.done",
@@ -42,9 +42,8 @@ REQUIRED_KEYS = {
     "pause.denied.no_return_in_progress", "refund.status", "refund.none",
     "refund.needs_approval", "refund.approved", "refund.rejected", "dispute.opened",
     "dispute.opened.by_email", "dispute.denied.window_closed", "dispute.denied.already_open",
-    "email.updated", "address.updated", "payment_method.updated", "fee.explained",
-    "knowledge.answer", "knowledge.none", "not_your_order", "confirm_yes", "confirm_no",
-    "agent_joined", "handed_back", "sensitive.ack",
+    "email.updated", "address.updated", "payment_method.changed", "fee.explained",
+    "knowledge.answer", "not_your_order", "confirm_yes", "confirm_no", "sensitive.ack",
 }  # fmt: skip
 WORD_BUDGET = 60
 
@@ -167,7 +166,7 @@ def test_a_missing_key_is_an_error_not_a_silent_message_key(catalog: ReplyCatalo
 
 def test_a_missing_parameter_is_an_error(catalog: ReplyCatalog) -> None:
     with pytest.raises(KeyError):
-        catalog.render("agent_joined", "fr")
+        catalog.render("next_payment.answer", "fr", amount="25,00 €")
 
 
 def _translations(messages: dict[str, str], locale: str) -> gettext.GNUTranslations:
@@ -195,11 +194,11 @@ def test_a_string_missing_from_a_language_falls_back_to_english_alone() -> None:
 def test_a_translation_with_a_broken_placeholder_falls_back_to_english() -> None:
     replies = ReplyCatalog(
         {
-            "en": _translations({"agent_joined": "{name} has joined the chat."}, "en"),
-            "de": _translations({"agent_joined": "{nmae} ist dem Chat beigetreten."}, "de"),
+            "en": _translations({"value_refused": "I can't use {value}."}, "en"),
+            "de": _translations({"value_refused": "{valeu} kann ich nicht verwenden."}, "de"),
         }
     )
-    assert replies.render("agent_joined", "de", name="Ana") == "Ana has joined the chat."
+    assert replies.render("value_refused", "de", value="-5") == "I can't use -5."
 
 
 def test_a_catalog_without_english_is_refused() -> None:
