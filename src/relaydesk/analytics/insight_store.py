@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from relaydesk.analytics.emerging import EMERGING_TEST, emerging_topics
 from relaydesk.analytics.gap_closing import KnowledgeSearch, mark_closed
 from relaydesk.analytics.insight import (
     LOW_CONFIDENCE,
@@ -123,8 +124,8 @@ def insight(
     embedder: Embedder,
     knowledge: KnowledgeSearch | None = None,
 ) -> dict[str, Any]:
-    """Knowledge gaps (closed where `knowledge` now answers them), contact reasons against the
-    previous period, and spikes."""
+    """Knowledge gaps (closed where `knowledge` now answers them, emerging ones marked), contact
+    reasons against the previous period, and spikes."""
     start = previous.since if previous else wanted.since
     rows = _rows(engine, start, wanted.until, wanted)
     pairs = contacts(rows)
@@ -133,7 +134,15 @@ def insight(
     baseline = {intent: before.count(intent) for intent in set(before)}
     baseline_days = len(period_days(previous)) if previous else 0
     gaps = unanswered(rows, wanted)
-    clusters = [(cluster.as_dict(), cluster.questions) for cluster in group_gaps(gaps, embedder)]
+    groups = group_gaps(gaps, embedder)
+    scale = (wanted.until - wanted.since) / (previous.until - previous.since) if previous else 1
+    trends = emerging_topics(
+        groups, unanswered(rows, previous) if previous else None, embedder, scale
+    )
+    clusters = [
+        ({**group.as_dict(), **trend}, group.questions)
+        for group, trend in zip(groups, trends, strict=True)
+    ]
     return {
         "knowledge_gaps": (
             mark_closed(clusters, knowledge) if knowledge else [gap for gap, _ in clusters]
@@ -146,4 +155,5 @@ def insight(
         "spike_test": "one-sided Poisson test per intent and day against the previous "
         "period's daily rate (or the period's other days), alpha 0.01 with Bonferroni, "
         "at least 5 contacts and twice the expected count",
+        "emerging_test": EMERGING_TEST if previous else "no previous period covered by data",
     }
