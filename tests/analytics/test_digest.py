@@ -79,6 +79,8 @@ def test_the_digest_says_what_changed_what_to_write_and_what_customers_said(
     gaps = text.split("Knowledge gaps to write articles for")[1].split("\n\n")[0]
     assert '- 2 x "Do you sell blorp fizzle wugs?" (en 2)' in gaps
     assert "- Closed by new or updated articles: 1" in gaps and "Canada" not in gaps
+    emerging = text.split("Emerging topics among them")[1].split("\n\n")[0]
+    assert "No previous period covered by data" in emerging  # the data starts 9 days ago
     assert '- Rated 2: "Nobody could tell me about Canada"' in text
 
 

@@ -150,7 +150,7 @@ def test_the_dashboard_says_what_to_fix_next(
     assert reasons.locator("tr").count() > 2  # header plus the simulated intents
     assert "intent" in reasons.locator("th").first.inner_text()
     gaps = page.get_by_test_id("knowledge-gaps")
-    assert gaps.locator("th").count() == 7
+    assert gaps.locator("th").count() == 8
     rows = [row.locator("td").all_inner_texts() for row in gaps.locator("tr").all()[1:]]
     statuses = [row[5] for row in rows]
     assert statuses == sorted(statuses, key=lambda status: status != "open"), statuses
@@ -159,6 +159,9 @@ def test_the_dashboard_says_what_to_fix_next(
         (i, row) for i, row in enumerate(rows, start=1) if re.search("crypto", row[1], re.I)
     )
     assert int(biggest[0]) >= 4 and biggest[5] == "open", rows
+    # The simulated week is all the data: no previous period to call a topic new against.
+    assert biggest[6] == "\u2013", rows  # the dash of an empty cell
+    assert "no previous period" in page.inner_text("#emerging-test")
     draft = gaps.locator("tr").nth(index).get_by_role("link", name="Write an article")
     with page.expect_download() as downloading:
         draft.click()

@@ -1,8 +1,9 @@
 """The supervisors' weekly digest: what changed against the week before and what to fix next.
 
 Plain text, so the terminal and an email read the same: the headline numbers with their
-change, the open knowledge gaps (and how many closed), spikes, why conversations were handed
-to people, and CSAT. Every number comes from the same compared report as the dashboard.
+change, the open knowledge gaps (and how many closed), the open ones new or rising, spikes,
+why conversations were handed to people, and CSAT. Every number comes from the same compared
+report as the dashboard.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from relaydesk.analytics.emerging import trend_label
 from relaydesk.analytics.report import Report, change_of
 
 HEADLINES = (
@@ -38,6 +40,7 @@ def digest_text(report: Report, comments: Sequence[tuple[int, str]] = ()) -> str
         f"relaydesk digest, {window.since:%Y-%m-%d} to {window.until:%Y-%m-%d} (UTC)",
         _section("What changed against the period before", _headlines(report)),
         _section("Knowledge gaps to write articles for", _gaps(report.insight)),
+        _section("Emerging topics among them", _emerging(report.insight)),
         _section("Contact reasons that spiked", _spikes(report.insight)),
         _section("Why conversations went to a person", _reasons(report)),
         _section("Customer satisfaction (CSAT)", [*_csat(report), *_comments(comments)]),
@@ -95,6 +98,17 @@ def _gaps(insight: dict[str, Any]) -> list[str]:
         titles = "; ".join(f'"{gap["closed_by"]["title"]}"' for gap in closed[:TOP])
         lines.append(f"- Closed by new or updated articles: {len(closed)} ({titles})")
     return lines
+
+
+def _emerging(insight: dict[str, Any]) -> list[str]:
+    gaps = insight.get("knowledge_gaps") or []
+    if gaps and all(gap.get("previous") is None for gap in gaps):
+        return ["- No previous period covered by data to compare with."]
+    return [
+        f'- {gap["count"]} x "{gap["label"]}": {trend_label(gap)}'
+        for gap in gaps
+        if gap.get("emerging") and not gap.get("closed_by")
+    ][:TOP]
 
 
 def _languages(languages: dict[str, int]) -> str:

@@ -90,3 +90,11 @@ def emerging_topics(
     counts = previous_counts(clusters, before, embedder)
     now = [len(cluster.questions) for cluster in clusters]
     return [trend.as_dict() for trend in trends(now, counts, scale)]
+
+
+def trend_label(gap: dict[str, Any]) -> str:
+    """A gap against the previous period, as the tables word it: "rising, 2 before"."""
+    if gap.get("previous") is None:
+        return "-"
+    before = f"{gap['previous']} before"
+    return f"{gap['emerging']}, {before}" if gap.get("emerging") else before

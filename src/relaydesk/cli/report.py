@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from relaydesk.analytics.emerging import trend_label
 from relaydesk.analytics.report import change_of
 from relaydesk.cli.common import console, fail, pack_or_exit, settings_or_exit
 from relaydesk.domain.errors import DomainError
@@ -141,6 +142,7 @@ def _print_insight(insight: dict[str, Any]) -> None:
     if not insight:
         return
     _print_gaps(insight["knowledge_gaps"])
+    console.print(f"[dim]Emerging: {insight['emerging_test']}.[/dim]", highlight=False)
     spiking = {spike["intent"] for spike in insight["spikes"]}
     reasons = Table(
         "intent", "contacts", "previous period", "change", "spike", title="Contact reasons"
@@ -170,6 +172,7 @@ def _print_gaps(found: list[dict[str, Any]]) -> None:
         "other examples",
         "languages",
         "status",
+        "previous period",
         title=f"Knowledge gaps: {len(open_gaps)} open, {len(closed)} closed",
     )
     for gap in open_gaps[:SHOWN_OPEN_GAPS] + closed[:SHOWN_CLOSED_GAPS]:
@@ -177,5 +180,7 @@ def _print_gaps(found: list[dict[str, Any]]) -> None:
         languages = ", ".join(f"{k} {v}" for k, v in gap["languages"].items())
         article = gap.get("closed_by")
         status = f"closed: now answered by \u201c{article['title']}\u201d" if article else "open"
-        gaps.add_row(str(gap["count"]), gap["label"], others or "-", languages, status)
+        gaps.add_row(
+            str(gap["count"]), gap["label"], others or "-", languages, status, trend_label(gap)
+        )
     console.print(gaps)

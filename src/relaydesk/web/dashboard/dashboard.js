@@ -193,22 +193,32 @@
     element.replaceChildren(head, ...rows);
   }
 
+  // A gap against the previous period, worded as `relaydesk report` does: "rising, 2 before".
+  function trendLabel(gap) {
+    if (gap.previous === null || gap.previous === undefined) return null;
+    const before = gap.previous + " before";
+    return gap.emerging ? gap.emerging + ", " + before : before;
+  }
+
   function renderInsight(insight) {
     if (!insight || !insight.knowledge_gaps) return;
     document.getElementById("gaps-total").textContent = "(" + insight.unanswered + " messages)";
     renderTable("table-gaps", {
-      columns: ["questions", "like", "other examples", "languages", "why", "status", ""],
+      columns: ["questions", "like", "other examples", "languages", "why", "status", "previous period", ""],
       rows: insight.knowledge_gaps.slice(0, 20).map((gap) => [
         gap.count, gap.label,
         gap.examples.filter((e) => e !== gap.label).join(" · ") || null,
         Object.entries(gap.languages).map(([k, v]) => k + " " + v).join(", "),
         Object.entries(gap.why).map(([k, v]) => k.replaceAll("_", " ") + " " + v).join(", "),
         gap.closed_by ? "closed: now answered by “" + gap.closed_by.title + "”" : "open",
+        trendLabel(gap),
       ]),
     });
+    document.getElementById("emerging-test").textContent = "Emerging: " + insight.emerging_test + ".";
     document.querySelectorAll("#table-gaps tr").forEach((row, index) => {
       const gap = insight.knowledge_gaps[index - 1];
       if (!gap) return;
+      if (gap.emerging) row.classList.add("gap-emerging");
       if (gap.closed_by) {
         row.classList.add("gap-closed");
         row.append(document.createElement("td"));
