@@ -42,14 +42,6 @@ def store(database_url: str) -> Iterator[ConversationStore]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    receiver.start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
 def webhooks(store: ConversationStore, receiver: WebhookReceiver) -> WebhookStore:
     """One endpoint that answers and one nobody listens on: given up after one attempt."""
     webhooks = WebhookStore(

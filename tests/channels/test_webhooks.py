@@ -29,14 +29,6 @@ def store(database_url: str) -> Iterator[ConversationStore]:
     engine.dispose()
 
 
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    receiver.start()
-    yield receiver
-    receiver.stop()
-
-
 def say(source: Source, text: str) -> NewEvent:
     return NewEvent(kind=EventKind.MESSAGE, source=source, text=text)
 
