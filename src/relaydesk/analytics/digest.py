@@ -123,7 +123,7 @@ def _examples(gap: dict[str, Any]) -> str:
 def _spikes(insight: dict[str, Any]) -> list[str]:
     return [
         f"- {spike['intent'].replace('_', ' ')} on {spike['day']}: {spike['observed']} contacts"
-        f" where {spike['expected']} were expected (p = {spike['p_value']})"
+        f", {spike['expected']} expected (p = {spike['p_value']})"
         for spike in insight.get("spikes") or []
     ][:TOP]
 

@@ -155,8 +155,8 @@ def _print_insight(insight: dict[str, Any]) -> None:
     console.print(reasons)
     for spike in insight["spikes"]:
         console.print(
-            f"Spike: {spike['intent']} on {spike['day']}: {spike['observed']} contacts where "
-            f"{spike['expected']} were expected (p = {spike['p_value']})",
+            f"Spike: {spike['intent']} on {spike['day']}: {spike['observed']} contacts, "
+            f"{spike['expected']} expected (p = {spike['p_value']})",
             highlight=False,
         )
     console.print(f"[dim]Spikes: {insight['spike_test']}.[/dim]", highlight=False)

@@ -245,7 +245,7 @@
     list.replaceChildren(...insight.spikes.map((s) => {
       const item = document.createElement("li");
       item.textContent = "Spike: " + s.intent.replaceAll("_", " ") + " on " + s.day + ", " +
-        s.observed + " contacts where " + s.expected + " were expected (p = " + s.p_value + ")";
+        s.observed + " contacts, " + s.expected + " expected (p = " + s.p_value + ")";
       return item;
     }));
     document.getElementById("spike-test").textContent = "Spikes: " + insight.spike_test + ".";
