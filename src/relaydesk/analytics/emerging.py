@@ -37,11 +37,6 @@ class Trend:
         return {"previous": self.previous, "emerging": self.emerging}
 
 
-def centroid(cluster: GapCluster) -> Any:
-    mean = np.mean(cluster.vectors, axis=0)
-    return mean / (np.linalg.norm(mean) or 1.0)
-
-
 def previous_counts(
     clusters: Sequence[GapCluster],
     before: Sequence[Unanswered],
@@ -52,7 +47,7 @@ def previous_counts(
     counts = [0] * len(clusters)
     if not clusters or not before:
         return counts
-    centroids = np.asarray([centroid(cluster) for cluster in clusters])
+    centroids = np.asarray([cluster.centroid() for cluster in clusters])
     scores = np.asarray(embedder.embed_queries([q.text for q in before])) @ centroids.T
     for row in scores:
         best = int(np.argmax(row))

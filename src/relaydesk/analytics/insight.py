@@ -65,6 +65,12 @@ class GapCluster:
             "last_day": max(q.day for q in self.questions).isoformat(),
         }
 
+    def centroid(self) -> Any:
+        """The unit-length mean of the cluster's vectors, the point new questions are scored
+        against."""
+        mean = np.mean(self.vectors, axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0)
+
     def _central(self) -> str:
         """The question most like the others: the cluster's name."""
         matrix = np.asarray(self.vectors)
@@ -97,8 +103,7 @@ def group_gaps(
             best = len(clusters) - 1
         clusters[best].questions.append(question)
         clusters[best].vectors.append(vector)
-        mean = np.mean(clusters[best].vectors, axis=0)
-        centroids[best] = mean / (np.linalg.norm(mean) or 1.0)
+        centroids[best] = clusters[best].centroid()
     return sorted(clusters, key=lambda c: (-len(c.questions), c._central()))
 
 
