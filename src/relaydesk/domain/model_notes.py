@@ -96,20 +96,16 @@ class Translated:
 
     def shown(self) -> dict[str, Any]:
         """As the transcript shows it: the translation's keys as stored, and the outcome."""
+        return {**self._stored(), "outcome": self.outcome}
+
+    def _stored(self) -> dict[str, Any]:
         return {
             "of_seq": self.of_seq,
             "from": self.source_language,
             "to": self.target_language,
             "text": self.text,
-            "outcome": self.outcome,
         }
 
     def event(self) -> NewEvent:
-        translation = {
-            "of_seq": self.of_seq,
-            "from": self.source_language,
-            "to": self.target_language,
-            "text": self.text,
-        }
-        data = {"translation": translation, "llm": list(self.calls)}
+        data = {"translation": self._stored(), "llm": list(self.calls)}
         return NewEvent(EventKind.TRANSLATION, Source.SYSTEM, data=data)

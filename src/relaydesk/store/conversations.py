@@ -82,6 +82,19 @@ AppendHook = Callable[[Connection, Sequence[Event]], None]
 CloseHook = Callable[[Connection, ConversationId], None]
 
 
+def conversation_closed(conn: Connection, conversation_id: str) -> bool:
+    """Whether the conversation is closed, its row locked for reading first, as a close locks
+    it: a close committing meanwhile either waits for this transaction or sees its changes.
+    Whatever settles an outgoing message (an email, a webhook delivery) asks this to mask it
+    when it settles after the close."""
+    owner = conn.execute(
+        select(conversations.c.owner)
+        .where(conversations.c.id == conversation_id)
+        .with_for_update(read=True)
+    ).scalar()
+    return owner == Owner.CLOSED.value
+
+
 class DuplicateKey(Exception):
     """An append whose idempotency key was already used in this conversation."""
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection, select, update
 
-from relaydesk.domain.model import Owner
 from relaydesk.security.pii import Kind, mask_data
-from relaydesk.store.tables import conversations, webhook_deliveries
+from relaydesk.store.tables import webhook_deliveries
 
 SETTLED = ("delivered", "failed")
 
@@ -25,17 +24,6 @@ def mask_settled_payloads(conn: Connection, conversation_id: str, kinds: frozens
 def mask_settled_payload(conn: Connection, delivery_id: str, kinds: frozenset[Kind]) -> None:
     """Mask a delivery delivered or given up after its conversation closed."""
     _mask_payloads(conn, webhook_deliveries.c.id == delivery_id, kinds)
-
-
-def conversation_closed(conn: Connection, conversation_id: str) -> bool:
-    # The conversation's row is locked first, as a close locks it: a close committing
-    # meanwhile either waits for this transaction or finds the delivery settled and masks it.
-    owner = conn.execute(
-        select(conversations.c.owner)
-        .where(conversations.c.id == conversation_id)
-        .with_for_update(read=True)
-    ).scalar()
-    return owner == Owner.CLOSED.value
 
 
 def _mask_payloads(conn: Connection, where: ColumnElement[bool], kinds: frozenset[Kind]) -> None:

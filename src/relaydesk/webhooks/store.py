@@ -19,9 +19,10 @@ from sqlalchemy.orm import aliased
 from relaydesk.channels.retry import backoff
 from relaydesk.domain.errors import InvalidInput, NotFound
 from relaydesk.security.pii import Kind
+from relaydesk.store.conversations import conversation_closed
 from relaydesk.store.tables import webhook_deliveries, webhook_endpoints
 from relaydesk.webhooks.events import EVENT_TYPES
-from relaydesk.webhooks.privacy import conversation_closed, mask_settled_payload
+from relaydesk.webhooks.privacy import mask_settled_payload
 
 LEASE = timedelta(seconds=60)
 UNFINISHED = ("queued", "sending")

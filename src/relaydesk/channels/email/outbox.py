@@ -21,9 +21,9 @@ from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, or_, 
 
 from relaydesk.channels.email.privacy import mask_sent_email
 from relaydesk.channels.retry import backoff
-from relaydesk.domain.model import Owner
 from relaydesk.security.pii import Kind
-from relaydesk.store.tables import conversations, outbox_emails
+from relaydesk.store.conversations import conversation_closed
+from relaydesk.store.tables import outbox_emails
 
 LEASE = timedelta(seconds=60)
 
@@ -109,15 +109,10 @@ def queue_email(
 
 
 def _conversation_closed(conn: Connection, outbox_id: str) -> bool:
-    # The conversation's row is locked first, as a close locks it: a close committing
-    # meanwhile either waits for this transaction or finds the email settled and masks it.
-    owner = conn.execute(
-        select(conversations.c.owner)
-        .join(outbox_emails, outbox_emails.c.conversation_id == conversations.c.id)
-        .where(outbox_emails.c.id == outbox_id)
-        .with_for_update(read=True, of=conversations)
+    conversation_id = conn.execute(
+        select(outbox_emails.c.conversation_id).where(outbox_emails.c.id == outbox_id)
     ).scalar()
-    return owner == Owner.CLOSED.value
+    return conversation_id is not None and conversation_closed(conn, conversation_id)
 
 
 class Outbox:
