@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from support.routes import wait_until_held
 from support.server import ServerProcess
 
 expect = pytest.importorskip("playwright.sync_api", reason="needs playwright").expect
@@ -145,7 +146,7 @@ def test_the_typing_indicator_shows_while_the_answer_is_on_its_way(open_shop: An
     widget.send("is anyone there?")
     expect(widget.typing).to_be_visible()
     expect(widget.typing).to_contain_text("Assistant is typing")
-    page.wait_for_timeout(200)
+    wait_until_held(page, held)
     assert len(held) == 1, "the message should be on its way to the server"
     held[0].continue_()
 

@@ -19,6 +19,7 @@ from browser.conftest import server_database_url
 from relaydesk.desk.agents import AgentDesk
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.engine import make_engine
+from support.routes import wait_until_held
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -160,10 +161,7 @@ def test_every_text_in_the_widget_has_readable_contrast(
             event["data"]["choices"] = [{"label": "Yes, do it", "value": "yes"}]
         route.fulfill(response=response, json=body)
 
-    for _ in range(100):  # the conversation is started first, then the message is posted
-        if held:
-            break
-        page.wait_for_timeout(50)
+    wait_until_held(page, held)  # the conversation is started first, then the message
     held[0].fallback()
     page.unroute(messages)
     expect(widget.messages("assistant")).to_have_count(1)
