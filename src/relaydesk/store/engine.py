@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,52 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    _queue_writers(engine)
+    return engine
+
+
+BUSY_TIMEOUT_S = 30.0
+_HOLDS_WRITE_LOCK = "relaydesk_holds_write_lock"
+
+
+def _queue_writers(engine: Engine) -> None:
+    """Every transaction takes SQLite's write lock up front (BEGIN IMMEDIATE); the threads
+    of one process first queue for it on a lock of their own. SQLite's busy handler sleeps
+    up to 100 ms between tries, so under concurrency the lock sat free while waiters slept
+    and a turn's tail grew to seconds. Other processes still meet the busy timeout."""
+    writer = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _begin_immediate(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if not writer.acquire(timeout=BUSY_TIMEOUT_S):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writer.release()
+            raise
+        conn.info[_HOLDS_WRITE_LOCK] = True
 
-    return engine
+    def _finish(end: str) -> Any:
+        def finish(conn: Any) -> None:
+            if not conn.info.pop(_HOLDS_WRITE_LOCK, False):
+                return
+            try:
+                # End the transaction here so the next writer finds SQLite's lock free;
+                # SQLAlchemy's own commit or rollback then finds nothing left to end.
+                dbapi_connection = conn.connection.dbapi_connection
+                if dbapi_connection is not None:
+                    getattr(dbapi_connection, end)()
+            finally:
+                writer.release()
+
+        return finish
+
+    event.listen(engine, "commit", _finish("commit"))
+    event.listen(engine, "rollback", _finish("rollback"))
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        # A connection dropped without commit or rollback is rolled back by the pool.
+        if record.info.pop(_HOLDS_WRITE_LOCK, False):
+            writer.release()
