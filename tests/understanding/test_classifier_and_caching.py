@@ -4,13 +4,21 @@ import pickle
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from relaydesk.assistant.understanding.cascade import FAST_PATH_CONFIDENCE, train_cascade
-from relaydesk.assistant.understanding.classifier import ClassifierSettings, IntentClassifier
+from relaydesk.assistant.understanding.classifier import (
+    ClassifierSettings,
+    IntentClassifier,
+    linear_scores,
+)
 from relaydesk.assistant.understanding.datasets import OUT_OF_SCOPE, Example, few_shot
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
 from relaydesk.assistant.understanding.training import (
@@ -262,3 +270,14 @@ def test_that_an_embedder_returning_a_vector_that_is_not_finite_is_an_error(
     classifier.attach(NotFiniteEmbedder())
     with pytest.raises(ValueError, match="not finite"):
         classifier.predict(["I would like to pay my bill"])
+
+
+@pytest.mark.parametrize("classes", [2, 5])
+@pytest.mark.parametrize("model", [LogisticRegression, LinearSVC])
+def test_linear_scores_are_the_models_decision_function(model: Any, classes: int) -> None:
+    rng = np.random.default_rng(7)
+    features = sparse.random(60, 40, density=0.2, format="csr", random_state=7)
+    labels = [f"intent_{i % classes}" for i in range(60)]
+    fitted = model().fit(features, labels)
+    asked = sparse.random(9, 40, density=0.3, format="csr", random_state=rng.integers(99))
+    np.testing.assert_allclose(linear_scores(fitted, asked), fitted.decision_function(asked))
