@@ -113,15 +113,23 @@ class Summary:
     p90_ms: float
     p99_ms: float
     cpu_s_per_turn: float | None
+    client_cpu_s_per_turn: float | None = None
 
     @property
     def turns_per_s(self) -> float:
         return self.turns / self.seconds if self.seconds > 0 else 0.0
 
     @classmethod
-    def of(cls, tally: Tally, seconds: float, cpu_seconds: float | None) -> Summary:
+    def of(
+        cls,
+        tally: Tally,
+        seconds: float,
+        cpu_seconds: float | None,
+        client_cpu_seconds: float | None = None,
+    ) -> Summary:
         turns = len(tally.latencies_ms)
         per_turn = cpu_seconds / turns if cpu_seconds is not None and turns else None
+        client = client_cpu_seconds / turns if client_cpu_seconds is not None and turns else None
         return cls(
             turns=turns,
             errors=sum(tally.errors.values()),
@@ -130,15 +138,20 @@ class Summary:
             p90_ms=percentile(tally.latencies_ms, 0.90),
             p99_ms=percentile(tally.latencies_ms, 0.99),
             cpu_s_per_turn=per_turn,
+            client_cpu_s_per_turn=client,
         )
 
     def line(self) -> str:
-        cpu = f"{self.cpu_s_per_turn * 1000:.1f} ms" if self.cpu_s_per_turn is not None else "n/a"
         return (
             f"turns {self.turns:6d}  turns/s {self.turns_per_s:7.1f}  p50 {self.p50_ms:7.1f} ms"
             f"  p90 {self.p90_ms:7.1f} ms  p99 {self.p99_ms:7.1f} ms  errors {self.errors:4d}"
-            f"  server CPU/turn {cpu}"
+            f"  server CPU/turn {milliseconds(self.cpu_s_per_turn)}"
+            f"  load generator CPU/turn {milliseconds(self.client_cpu_s_per_turn)}"
         )
+
+
+def milliseconds(seconds: float | None) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds is not None else "n/a"
 
 
 def knee(
@@ -254,8 +267,9 @@ async def closed_runs(
     for run in range(1, args.repeats + 1):
         load = Path("/proc/loadavg").read_text().split()[:3]
         before, started = server_cpu_seconds(pids), time.perf_counter()
+        client_before = time.process_time()
         tally = await closed_loop(target, customers, args.seconds, args.seed + run - 1)
-        summary = summarise(tally, started, before, pids)
+        summary = summarise(tally, started, before, pids, client_before)
         summaries.append(summary)
         print(
             f"closed loop, {customers} customers, {args.transport}, run {run}, "
@@ -270,13 +284,15 @@ def median_line(summaries: Sequence[Summary]) -> str:
     """Each figure's median over the runs (not one run's figures)."""
     median = statistics.median
     cpu = [s.cpu_s_per_turn for s in summaries if s.cpu_s_per_turn is not None]
-    cpu_text = f"{median(cpu) * 1000:.1f} ms" if cpu else "n/a"
+    client = [s.client_cpu_s_per_turn for s in summaries if s.client_cpu_s_per_turn is not None]
     return (
         f"turns/s {median([s.turns_per_s for s in summaries]):7.1f}"
         f"  p50 {median([s.p50_ms for s in summaries]):7.1f} ms"
         f"  p90 {median([s.p90_ms for s in summaries]):7.1f} ms"
         f"  p99 {median([s.p99_ms for s in summaries]):7.1f} ms"
-        f"  errors {sum(s.errors for s in summaries):4d}  server CPU/turn {cpu_text}"
+        f"  errors {sum(s.errors for s in summaries):4d}"
+        f"  server CPU/turn {milliseconds(median(cpu) if cpu else None)}"
+        f"  load generator CPU/turn {milliseconds(median(client) if client else None)}"
     )
 
 
@@ -287,8 +303,9 @@ async def open_runs(args: argparse.Namespace, target: Target, pids: Sequence[int
     results: list[tuple[float, Summary]] = []
     for rate in (float(text) for text in args.rates.split(",")):
         before, started = server_cpu_seconds(pids), time.perf_counter()
+        client_before = time.process_time()
         tally = await open_loop(target, rate, args.seconds, args.seed)
-        summary = summarise(tally, started, before, pids)
+        summary = summarise(tally, started, before, pids, client_before)
         results.append((rate, summary))
         print(f"open loop, {rate:6.1f} turns/s offered, {args.transport}: {summary.line()}")
         print_errors(tally)
@@ -300,12 +317,17 @@ async def open_runs(args: argparse.Namespace, target: Target, pids: Sequence[int
 
 
 def summarise(
-    tally: Tally, started: float, cpu_before: float | None, pids: Sequence[int]
+    tally: Tally,
+    started: float,
+    cpu_before: float | None,
+    pids: Sequence[int],
+    client_before: float,
 ) -> Summary:
+    """`client_before`: this process's CPU time (time.process_time) when the run started."""
     seconds = time.perf_counter() - started
     cpu_after = server_cpu_seconds(pids)
     spent = cpu_after - cpu_before if cpu_after is not None and cpu_before is not None else None
-    return Summary.of(tally, seconds, spent)
+    return Summary.of(tally, seconds, spent, time.process_time() - client_before)
 
 
 def print_errors(tally: Tally) -> None:

@@ -48,11 +48,12 @@ def test_percentiles_are_nearest_rank_over_the_latencies() -> None:
 def test_a_summary_counts_turns_per_second_and_server_cpu_per_turn() -> None:
     tally = load.Tally(latencies_ms=[10.0, 20.0, 30.0, 40.0])
     tally.errors["HTTP 503"] += 2
-    result = load.Summary.of(tally, seconds=2.0, cpu_seconds=0.1)
+    result = load.Summary.of(tally, seconds=2.0, cpu_seconds=0.1, client_cpu_seconds=0.02)
     assert result.turns == 4 and result.errors == 2
     assert result.turns_per_s == 2.0
     assert result.cpu_s_per_turn == pytest.approx(0.025)
     assert "turns/s     2.0" in result.line() and "server CPU/turn 25.0 ms" in result.line()
+    assert "load generator CPU/turn 5.0 ms" in result.line()
 
 
 def test_without_server_processes_cpu_per_turn_is_not_invented() -> None:
