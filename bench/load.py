@@ -350,6 +350,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--start", choices=("sqlite", "postgres"))
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(
+        "--server-src",
+        type=Path,
+        help="with --start: serve another version's src folder (e.g. an export of an older"
+        " commit), for before-and-after runs with this same load",
+    )
+    parser.add_argument(
         "--customers",
         type=customer_counts,
         default=[8],
@@ -383,7 +389,12 @@ async def run(args: argparse.Namespace) -> None:
     server: ServerUnderTest | None = None
     if args.start:
         server = start_server(
-            args.start, args.workers, args.database_url, args.redis_url, args.identity_secret
+            args.start,
+            args.workers,
+            args.database_url,
+            args.redis_url,
+            args.identity_secret,
+            args.server_src,
         )
     try:
         url = server.url if server else args.url

@@ -63,13 +63,29 @@ def prepare_database(url: str) -> None:
         engine.dispose()
 
 
+def prepare_with(server_src: Path | None, url: str) -> None:
+    """Migrate and seed with the server's own code: another version's `src`, if given."""
+    if server_src is None:
+        prepare_database(url)
+        return
+    env = {**os.environ, "PYTHONPATH": str(server_src)}
+    subprocess.run([sys.executable, __file__, url], env=env, check=True)
+
+
 def start_server(
-    kind: str, workers: int, postgres_url: str, redis_url: str, identity_secret: str
+    kind: str,
+    workers: int,
+    postgres_url: str,
+    redis_url: str,
+    identity_secret: str,
+    server_src: Path | None = None,
 ) -> ServerUnderTest:
-    """Start `relaydesk serve` on a free port with a fresh SQLite file or PostgreSQL schema."""
+    """Start `relaydesk serve` on a free port with a fresh SQLite file or PostgreSQL schema;
+    `server_src`: another version's `src` folder to serve, for before-and-after runs."""
     folder = tempfile.TemporaryDirectory(prefix="relaydesk-load-")
     env = {
         **os.environ,
+        **({"PYTHONPATH": str(server_src)} if server_src is not None else {}),
         "RELAYDESK_DATA_DIR": folder.name,
         "RELAYDESK_IDENTITY_SECRET": identity_secret,
         "RELAYDESK_RATE_LIMIT_IP_PER_MINUTE": "0",
@@ -86,11 +102,11 @@ def start_server(
         env["RELAYDESK_DATABASE_URL"] = f"{postgres_url}?options=-csearch_path%3D{schema}"
         env["RELAYDESK_REDIS_URL"] = redis_url
         cleanup = [postgres_url, schema]
-        prepare_database(env["RELAYDESK_DATABASE_URL"])
+        prepare_with(server_src, env["RELAYDESK_DATABASE_URL"])
     else:
         env.pop("RELAYDESK_DATABASE_URL", None)
         env.pop("RELAYDESK_REDIS_URL", None)
-        prepare_database(f"sqlite:///{Path(folder.name) / 'relaydesk.sqlite3'}")
+        prepare_with(server_src, f"sqlite:///{Path(folder.name) / 'relaydesk.sqlite3'}")
     port = free_port()
     log = open(Path(folder.name) / "server.log", "ab")  # noqa: SIM115
     command = [sys.executable, "-m", "relaydesk", "serve", "--port", str(port)]
@@ -127,3 +143,7 @@ def idle(pid: int, window_s: float = 1.0) -> bool:
     before = server_cpu_seconds(pids) or 0.0
     time.sleep(window_s)
     return (server_cpu_seconds(pids) or 0.0) - before < 0.1 * len(pids)
+
+
+if __name__ == "__main__":  # prepare_with's subprocess, on another version's code
+    prepare_database(sys.argv[1])
