@@ -172,6 +172,23 @@ def test_that_the_fast_path_answers_a_person_only_when_the_caller_confirms_it(
     assert "I want to pay my bill" in hashing_embedder.embedded
 
 
+def test_that_the_cascades_models_keep_one_copy_of_their_ngram_vectorizers() -> None:
+    texts, labels = small_training_set()
+    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
+    settings = ClassifierSettings(light_embedding_weight=2.0)
+    cascade = train_cascade(texts, labels, e5, settings, light_embedder=light)
+    assert cascade.words is not None
+    for model in (cascade.fast, cascade.words):
+        assert model.ngram_vectorizers == cascade.full.ngram_vectorizers  # the same objects
+    restored = pickle.loads(pickle.dumps(cascade))
+    assert restored.fast.ngram_vectorizers[1] is restored.full.ngram_vectorizers[1]
+    restored.attach(e5, light)
+    asked = ["I want to pay my bill", "where is my refund"]
+    assert [p.intent for p in restored.predict(asked)] == [p.intent for p in cascade.predict(asked)]
+    cascade.fast.fit(texts[1:], labels[1:])  # fitted again: vectorizers of its own
+    assert cascade.fast.ngram_vectorizers[0] is not cascade.full.ngram_vectorizers[0]
+
+
 def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
     texts, labels = small_training_set()
     e5, light = HashingEmbedder(), HashingEmbedder(dim=32)

@@ -253,6 +253,11 @@ class IntentClassifier:
         """The fitted word and character vectorizers: fitting again makes new ones."""
         return self._word, self._char
 
+    def share_ngrams_of(self, other: IntentClassifier) -> None:
+        """Read n-grams through `other`'s vectorizers (equal to this model's: see
+        reads_the_same_ngrams). Fitting again gives this model new ones of its own."""
+        self._word, self._char = other._word, other._char
+
     def reads_the_same_ngrams(self, other: IntentClassifier) -> bool:
         """Both fitted with n-grams of the same vocabularies and weights: the cascade's
         models are fitted on the same texts, so one model's n-gram rows serve the other."""
