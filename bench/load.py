@@ -196,13 +196,22 @@ async def visit(target: Target, rng: random.Random, tally: Tally, deadline: floa
         await customer.close()
 
 
-async def closed_loop(target: Target, customers: int, seconds: float, seed: int) -> Tally:
+def stream(seed: int, *names: object) -> random.Random:
+    """The random visits of one named part of a benchmark (a warm-up, a run, a customer).
+    Each part gets visits of its own: a run that replayed an earlier one's texts would find
+    them in the server's memos of predictions and embeddings, and measure a cheaper turn."""
+    return random.Random("/".join(map(str, (seed, *names))))
+
+
+async def closed_loop(
+    target: Target, customers: int, seconds: float, seed: int, part: str
+) -> Tally:
     """`customers` at once, each starting a new visit as soon as the last one ended."""
     tally = Tally()
     deadline = time.perf_counter() + seconds
 
     async def customer_loop(number: int) -> None:
-        rng = random.Random(seed * 1000 + number)
+        rng = stream(seed, part, f"customer {number}")
         while time.perf_counter() < deadline:
             await visit(target, rng, tally, deadline)
 
@@ -213,7 +222,7 @@ async def closed_loop(target: Target, customers: int, seconds: float, seed: int)
 async def open_loop(target: Target, rate: float, seconds: float, seed: int) -> Tally:
     """Turns arrive every 1/rate s; an arrival continues an idle visit or starts a new one."""
     tally = Tally()
-    rng = random.Random(seed)
+    rng = stream(seed, f"open loop at {rate} per s")
     idle: list[tuple[Customer, list[str]]] = []
     begin = time.perf_counter()
 
@@ -262,13 +271,16 @@ async def closed_runs(
 ) -> None:
     """`--repeats` runs with `customers` at once on the same server, and their medians."""
     if args.warmup_seconds > 0:
-        await closed_loop(target, customers, args.warmup_seconds, seed=args.seed + 1)
+        warm_up = f"warm-up for {customers} customers"
+        await closed_loop(target, customers, args.warmup_seconds, args.seed, warm_up)
     summaries = []
     for run in range(1, args.repeats + 1):
         load = Path("/proc/loadavg").read_text().split()[:3]
         before, started = server_cpu_seconds(pids), time.perf_counter()
         client_before = time.process_time()
-        tally = await closed_loop(target, customers, args.seconds, args.seed + run - 1)
+        tally = await closed_loop(
+            target, customers, args.seconds, args.seed, f"{customers} customers, run {run}"
+        )
         summary = summarise(tally, started, before, pids, client_before)
         summaries.append(summary)
         print(
@@ -298,7 +310,7 @@ def median_line(summaries: Sequence[Summary]) -> str:
 
 async def open_runs(args: argparse.Namespace, target: Target, pids: Sequence[int]) -> None:
     if args.warmup_seconds > 0:
-        await closed_loop(target, args.customers[0], args.warmup_seconds, seed=args.seed + 1)
+        await closed_loop(target, args.customers[0], args.warmup_seconds, args.seed, "warm-up")
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
     results: list[tuple[float, Summary]] = []
     for rate in (float(text) for text in args.rates.split(",")):

@@ -160,3 +160,15 @@ def test_several_customer_counts_are_given_with_commas() -> None:
     assert args.customers == [1, 8] and args.repeats == 3
     with pytest.raises(SystemExit):
         load.parse_args(["closed", "--start", "sqlite", "--customers", "0"])
+
+
+def test_every_part_of_a_benchmark_sends_visits_of_its_own() -> None:
+    parts = [("warm-up for 1 customers", 0), ("1 customers, run 1", 0), ("1 customers, run 2", 0)]
+    parts += [("8 customers, run 1", number) for number in range(8)]
+    first_visits = [
+        tuple(load.visit_messages(load.stream(7, part, f"customer {number}")))
+        for part, number in parts
+    ]
+    assert len(set(first_visits)) == len(parts)
+    again = load.visit_messages(load.stream(7, "1 customers, run 1", "customer 0"))
+    assert tuple(again) == first_visits[1]  # the same part, the same visits: runs repeat
