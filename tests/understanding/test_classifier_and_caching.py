@@ -172,7 +172,7 @@ def test_that_the_fast_path_answers_a_person_only_when_the_caller_confirms_it(
     assert "I want to pay my bill" in hashing_embedder.embedded
 
 
-def test_that_the_cascades_models_keep_one_copy_of_their_ngram_vectorizers() -> None:
+def test_that_the_cascades_models_share_their_vectorizers_and_keep_float32_weights() -> None:
     texts, labels = small_training_set()
     e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
     settings = ClassifierSettings(light_embedding_weight=2.0)
@@ -182,6 +182,9 @@ def test_that_the_cascades_models_keep_one_copy_of_their_ngram_vectorizers() -> 
         assert model.ngram_vectorizers == cascade.full.ngram_vectorizers  # the same objects
     restored = pickle.loads(pickle.dumps(cascade))
     assert restored.fast.ngram_vectorizers[1] is restored.full.ngram_vectorizers[1]
+    for model in (restored.fast, restored.full):
+        assert model._model.coef_.dtype == np.float32
+        assert model._model.coef_.T.flags.c_contiguous  # what a prediction multiplies by
     restored.attach(e5, light)
     asked = ["I want to pay my bill", "where is my refund"]
     assert [p.intent for p in restored.predict(asked)] == [p.intent for p in cascade.predict(asked)]
@@ -298,3 +301,6 @@ def test_linear_scores_are_the_models_decision_function(model: Any, classes: int
     fitted = model().fit(features, labels)
     asked = sparse.random(9, 40, density=0.3, format="csr", random_state=rng.integers(99))
     np.testing.assert_allclose(linear_scores(fitted, asked), fitted.decision_function(asked))
+    expected = fitted.decision_function(asked)
+    fitted.coef_ = np.ascontiguousarray(fitted.coef_.T, dtype=np.float32).T  # as kept
+    np.testing.assert_allclose(linear_scores(fitted, asked), expected, rtol=1e-5, atol=1e-6)

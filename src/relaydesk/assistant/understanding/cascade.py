@@ -104,10 +104,14 @@ class CascadeClassifier:
 
     def share_ngrams(self) -> None:
         """The models are fitted on the same texts, so their n-gram vectorizers are equal:
-        one copy serves them all (about 3 MB a copy, in memory and in the pickle)."""
+        one copy serves them all (about 3 MB a copy, in memory and in the pickle). Each
+        model's weights are kept in single precision (about 3.5 MB less a model)."""
         for model in (self.fast, self.words):
             if model is not None and model.reads_the_same_ngrams(self.full):
                 model.share_ngrams_of(self.full)
+        for model in (self.fast, self.full, self.words):
+            if model is not None:
+                model.keep_single_precision()
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_same_ngrams": {}}
