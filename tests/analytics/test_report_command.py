@@ -3,27 +3,14 @@ emerging ones too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from analytics.test_digest import WEEK, a_week_of_questions
 from analytics.test_insight import conversation
 from relaydesk.cli.main import app
-from relaydesk.store.engine import make_engine
-from relaydesk.store.migrate import upgrade
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """The database `--data-dir tmp_path` opens."""
-    made = make_engine(f"sqlite:///{tmp_path / 'relaydesk.sqlite3'}")
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def gap_rows(output: str) -> list[list[str]]:
