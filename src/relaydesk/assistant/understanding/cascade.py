@@ -102,10 +102,11 @@ class CascadeClassifier:
             self._same_ngrams[key] = model.reads_the_same_ngrams(self.full)
         return self._same_ngrams[key]
 
-    def share_ngrams(self) -> None:
-        """The models are fitted on the same texts, so their n-gram vectorizers are equal:
-        one copy serves them all (about 3 MB a copy, in memory and in the pickle). Each
-        model's weights are kept in single precision (about 3.5 MB less a model)."""
+    def compact(self) -> None:
+        """Less memory for the same answers. The models are fitted on the same texts, so
+        their n-gram vectorizers are equal: one copy serves them all (about 3 MB a copy, in
+        memory and in the pickle). Each model's weights are kept in single precision (about
+        3.5 MB less a model)."""
         for model in (self.fast, self.words):
             if model is not None and model.reads_the_same_ngrams(self.full):
                 model.share_ngrams_of(self.full)
@@ -118,7 +119,7 @@ class CascadeClassifier:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update({"_same_ngrams": {}, **state})  # models pickled before it
-        self.share_ngrams()  # pickled before the models shared them
+        self.compact()  # pickled before models were compacted
 
     def _fast_path(self, language: str | None) -> tuple[IntentClassifier | None, float]:
         if self.fast_languages is None or language in self.fast_languages:
@@ -155,7 +156,7 @@ def train_cascade(
     for done, model in enumerate(models, start=2):
         model.fit(texts, labels)
         report_progress(step, done, steps)
-    cascade.share_ngrams()
+    cascade.compact()
     return cascade
 
 
