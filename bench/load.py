@@ -347,6 +347,17 @@ def print_errors(tally: Tally) -> None:
         print(f"  error x{count}: {kind}")
 
 
+def source_folder(text: str) -> Path:
+    """A `src` folder holding the relaydesk package: any other path would be ignored on
+    PYTHONPATH and the benchmark would quietly serve this checkout's code."""
+    folder = Path(text)
+    if not (folder / "relaydesk" / "__init__.py").is_file():
+        raise argparse.ArgumentTypeError(
+            f"{folder} holds no relaydesk package (relaydesk/__init__.py)"
+        )
+    return folder.resolve()
+
+
 def customer_counts(text: str) -> list[int]:
     counts = [int(part) for part in text.split(",") if part.strip()]
     if not counts or min(counts) < 1:
@@ -363,7 +374,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(
         "--server-src",
-        type=Path,
+        type=source_folder,
         help="with --start: serve another version's src folder (e.g. an export of an older"
         " commit), for before-and-after runs with this same load",
     )

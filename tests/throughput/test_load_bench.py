@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import random
 import sys
@@ -172,3 +173,11 @@ def test_every_part_of_a_benchmark_sends_visits_of_its_own() -> None:
     assert len(set(first_visits)) == len(parts)
     again = load.visit_messages(load.stream(7, "1 customers, run 1", "customer 0"))
     assert tuple(again) == first_visits[1]  # the same part, the same visits: runs repeat
+
+
+def test_a_server_src_without_relaydesk_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="holds no relaydesk package"):
+        load.source_folder(str(tmp_path))
+    (tmp_path / "relaydesk").mkdir()
+    (tmp_path / "relaydesk" / "__init__.py").write_text("")
+    assert load.source_folder(str(tmp_path)) == tmp_path.resolve()
