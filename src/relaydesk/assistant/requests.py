@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from relaydesk.assistant.understanding.sign_off import without_sign_off
+
 # Where one request ends and the next begins: after a question mark, at a semicolon, or at
 # a comma followed by "and" in the languages whose customers write this way most.
 _BREAK = re.compile(
@@ -16,8 +18,9 @@ MAX_REQUESTS = 3
 
 
 def split_requests(text: str) -> list[str]:
-    """The message's separate requests in order; one element when it holds only one."""
-    pieces = [piece.strip() for piece in _BREAK.split(text.strip())]
+    """The message's separate requests in order; one element when it holds only one. A
+    closing name is no request ("When is my payment? - Anna")."""
+    pieces = [piece.strip() for piece in _BREAK.split(without_sign_off(text.strip()))]
     requests = [piece for piece in pieces if len(piece) >= MIN_CHARS]
     if len(requests) < 2 or len(requests) > MAX_REQUESTS:
         return [text]

@@ -25,6 +25,7 @@ from relaydesk.assistant.understanding.language import (
     build_language_identifier,
     clean_text,
 )
+from relaydesk.assistant.understanding.sign_off import without_sign_off
 from relaydesk.assistant.understanding.training import load_or_train, model_embedders_name
 from relaydesk.assistant.understanding.types import Entity, Understanding
 
@@ -110,7 +111,7 @@ class Understander:
     def _predict(self, text: str, language: str, asked_in_words: bool) -> Prediction:
         if not _HAS_WORD.search(text):
             return Prediction((), True)  # nothing to classify: emoji, punctuation, blank
-        key = (text[:_MAX_CLASSIFIED_CHARS], language, asked_in_words)
+        key = (without_sign_off(text)[:_MAX_CLASSIFIED_CHARS], language, asked_in_words)
         remembered = self._recent.get(key)
         if remembered is not None:
             return remembered
