@@ -200,6 +200,7 @@ def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
     )
     e5.embedded.clear()
     light.embedded.clear()
+    cascade.words_confidence = 1.01  # the n-gram model is never sure enough
     cascade.confidence = 0.0
     assert cascade.predict(["I want to pay my bill"])[0].intent == "pay"
     assert e5.embedded == []
@@ -208,6 +209,25 @@ def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
     cascade.predict(["where is my refund"])
     assert e5.embedded == ["where is my refund"]  # the full model reads both vectors
     assert light.embedded.count("where is my refund") == 2
+
+
+def test_that_a_message_clear_from_its_words_needs_no_sentence_vector() -> None:
+    texts, labels = small_training_set()
+    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
+    cascade = train_cascade(
+        texts, labels, e5, ClassifierSettings(light_embedding_weight=2.0), light_embedder=light
+    )
+    e5.embedded.clear()
+    light.embedded.clear()
+    cascade.words_confidence = 0.0
+    cascade.confidence = 1.01
+    answers = cascade.predict(["I want to pay my bill", "where is my refund"])
+    assert [answer.intent for answer in answers] == ["pay", "refund"]
+    assert (e5.embedded, light.embedded) == ([], [])
+    cascade.words_confidence = 1.01  # unsure: the light embedder's model, then the full one
+    cascade.predict(["I want to pay my bill"])
+    assert light.embedded.count("I want to pay my bill") == 2
+    assert e5.embedded == ["I want to pay my bill"]
 
 
 def test_that_a_stored_model_leaves_its_light_embedder_behind() -> None:

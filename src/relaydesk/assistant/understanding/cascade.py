@@ -1,9 +1,9 @@
 """A fast path in front of the full classifier: e5 embeddings cost about 90 % of a turn, and
 many messages ("thanks", "agent", "when is my next payment?") are clear from their words and a
-cheap sentence vector. A model of n-grams plus the light embedder's vectors answers in the
-light embedder's own languages when it is sure enough, an n-gram model in the others; the
-full model answers the rest. How sure is chosen on held-out training data: the lowest
-confidence at which the cascade loses no accuracy against the full model alone."""
+cheap sentence vector. An n-gram model answers when it is sure enough; then, in the light
+embedder's own languages, a model of n-grams plus the light embedder's vectors; the full
+model answers the rest. How sure is chosen on held-out training data: the lowest confidence
+at which each fast path loses no accuracy against the full model alone."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ _FULL_MODEL_ONLY = frozenset({"talk_to_human"})
 
 class CascadeClassifier:
     """Same interface as IntentClassifier; `fast_answers` counts how often a fast path won.
-    `fast` may read the light embedder; `words` (n-grams only, optional) stands in for it in
-    languages the light embedder was not trained on."""
+    `fast` may read the light embedder; `words` (n-grams only, optional) is tried before it,
+    and alone in languages the light embedder was not trained on."""
 
     def __init__(
         self,
@@ -73,21 +73,25 @@ class CascadeClassifier:
     ) -> list[Prediction]:
         """`confirmed`: intents the caller has independent evidence for in these texts;
         `language`: the texts' language, when known."""
-        model, confidence = self._fast_path(language)
         answers: list[Prediction | None] = [None] * len(texts)
+        unsure = list(range(len(texts)))
         ngrams: list[Any] | None = None
-        if model is not None:
-            ngrams = model.ngram_blocks(texts) if self._shares_ngrams(model) else None
-            answers = [
-                prediction if _sure(prediction, confidence, confirmed) else None
-                for prediction in model.predict(texts, ngrams)
-            ]
-        unsure = [i for i, answer in enumerate(answers) if answer is None]
+        for model, confidence in self._fast_paths(language):
+            shares = self._shares_ngrams(model)
+            if ngrams is None and shares:
+                ngrams = model.ngram_blocks(texts)
+            rows = [block[unsure] for block in ngrams] if ngrams is not None and shares else None
+            predictions = model.predict([texts[i] for i in unsure], rows)
+            for index, prediction in zip(unsure, predictions, strict=True):
+                if _sure(prediction, confidence, confirmed):
+                    answers[index] = prediction
+            unsure = [i for i in unsure if answers[i] is None]
+            if not unsure:
+                break
         self.fast_answers += len(texts) - len(unsure)
         if unsure:
-            if ngrams is not None and len(unsure) < len(texts):
-                ngrams = [block[unsure] for block in ngrams]
-            full = self.full.predict([texts[i] for i in unsure], ngrams)
+            rows = [block[unsure] for block in ngrams] if ngrams is not None else None
+            full = self.full.predict([texts[i] for i in unsure], rows)
             for index, prediction in zip(unsure, full, strict=True):
                 answers[index] = prediction
         return [answer for answer in answers if answer is not None]
@@ -121,10 +125,13 @@ class CascadeClassifier:
         self.__dict__.update({"_same_ngrams": {}, **state})  # models pickled before it
         self.compact()  # pickled before models were compacted
 
-    def _fast_path(self, language: str | None) -> tuple[IntentClassifier | None, float]:
+    def _fast_paths(self, language: str | None) -> list[tuple[IntentClassifier, float]]:
+        """The models tried before the full one, cheapest first: n-grams alone (a clear
+        message needs no sentence vector), then with the light embedder in its languages."""
+        paths = [] if self.words is None else [(self.words, self.words_confidence)]
         if self.fast_languages is None or language in self.fast_languages:
-            return self.fast, self.confidence
-        return self.words, self.words_confidence
+            paths.append((self.fast, self.confidence))
+        return paths
 
 
 def _sure(prediction: Prediction, confidence: float, confirmed: Collection[str]) -> bool:
