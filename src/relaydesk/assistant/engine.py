@@ -35,6 +35,9 @@ SWITCH_CONFIDENCE = 0.6  # a new topic must be this clear to interrupt an active
 MAX_REMINDERS = 2  # a question the customer stepped around this often is dropped
 PERSON_CHOICE = "person"  # the value of the one-tap way to a person
 QUESTION_MARKS = "?\uff1f\u00bf\u061f"  # a clear question is answered or said unanswerable
+# Answers to a question; with none open, no help-centre article answers "yes" either, and
+# looking one up costs the turn an e5 embedding.
+ANSWERS = frozenset({"affirm", "deny"})
 
 
 class PackAssistant:
@@ -194,7 +197,8 @@ class PackAssistant:
             turn.say(SMALL_TALK[u.intent])
             turn.close = u.intent == "goodbye"
             return
-        if self._answer_from_knowledge(turn, text):
+        answer_to_nothing = not low and u.intent in ANSWERS
+        if not answer_to_nothing and self._answer_from_knowledge(turn, text):
             state.low_confidence_streak = 0
             return
         clear_question = not low and any(mark in text for mark in QUESTION_MARKS)
