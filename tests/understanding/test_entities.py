@@ -68,6 +68,22 @@ def test_that_dates_in_many_languages_become_iso_dates(text: str, language: str,
 
 
 @pytest.mark.parametrize(
+    ("text", "language", "dates"),
+    [
+        ("Guten Morgen, wann ist meine nächste Zahlung?", "de", []),
+        ("Guten Morgen, kann ich morgen zahlen?", "de", [("morgen", "2026-11-24")]),
+        ("Goede morgen, kan ik morgen betalen?", "nl", [("morgen", "2026-11-24")]),
+        ("God morgen, hvornår er min næste betaling?", "da", []),
+    ],
+)
+def test_that_good_morning_is_no_date_but_tomorrow_is(
+    text: str, language: str, dates: list[tuple[str, str]]
+) -> None:
+    found = extract_entities(text, language, NOW)
+    assert [(e.text, e.value) for e in found if e.kind == "date"] == dates
+
+
+@pytest.mark.parametrize(
     ("text", "language"),
     [
         ("Mi cuenta fue hackeada", "es"),

@@ -39,6 +39,9 @@ _MAX_NUMBERS = 6
 _MAX_CLAUSES = 3
 _WORDS = re.compile(r"\w+")
 _UNIT = re.compile(r"day|week|month|year")
+# Greetings built on a word that also means "tomorrow" (German, Dutch, Danish, Norwegian
+# "morgen"): "Guten Morgen, can I postpone?" names no day.
+_GREETING_NOT_A_DAY = re.compile(r"\b(?:guten|goede|god|godt)\s+morgen\b", re.IGNORECASE)
 _CALENDAR_KEYS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -137,6 +140,7 @@ def _phones(text: str) -> Iterator[Entity]:
 
 
 def _dates(text: str, language: str, now: datetime | None) -> Iterator[Entity]:
+    text = _GREETING_NOT_A_DAY.sub(lambda greeting: " " * len(greeting.group(0)), text)
     for offset, clause in _date_clauses(text):
         if not _may_hold_a_date(clause, language):
             continue  # no span of it could pass _looks_like_a_date: dateparser is not asked
