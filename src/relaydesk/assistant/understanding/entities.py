@@ -32,7 +32,8 @@ _AMOUNT = re.compile(
 _PHONE = re.compile(r"(?<![\w+])(\+|00)?\d[\d \-().]{6,16}\d(?![\w])")
 # a date needs a digit with a separator, or a word dateparser knows; plain numbers are not dates
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}(?:[./\-]\d{2,4})?")
-_CLAUSE = re.compile(r"[^.!?;\n]+(?:\.(?=\d)[^.!?;\n]*)*")
+# A full stop ends a clause, but not inside a number ("15.03") or after a day ("am 15. März")
+_CLAUSE = re.compile(r"[^.!?;\n]+(?:(?:\.(?=\d)|(?<=\d)(?<!\d\d\d)\.(?= ?[^\W\d_]))[^.!?;\n]*)*")
 _DIGIT_GROUP = re.compile(r"\d+")
 _MAX_CLAUSE = 120
 _MAX_NUMBERS = 6
@@ -41,6 +42,13 @@ _WORDS = re.compile(r"\w+")
 _UNIT = re.compile(r"day|week|month|year")
 # Greetings built on a word that also means "tomorrow" (German, Dutch, Danish, Norwegian
 # "morgen"): "Guten Morgen, can I postpone?" names no day.
+# Norwegian is "no" to relaydesk and "nb" (Bokmål) to dateparser
+_DATEPARSER_LANGUAGES = {"no": "nb"}
+# dateparser's Swedish order is year first (ISO), but Swedes write 5/1 for the fifth of
+# January; a date with its year reads the same in either order
+_DAY_FIRST = frozenset({"sv"})
+# "1.12." and "1.12.2026" are days; dateparser reads "1.12." as the time 01:12, "1/12/" not
+_DOTTED_DATE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:\d{2,4}\b)?")
 _GREETING_NOT_A_DAY = re.compile(r"\b(?:guten|goede|god|godt)\s+morgen\b", re.IGNORECASE)
 _CALENDAR_KEYS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -140,8 +148,12 @@ def _phones(text: str) -> Iterator[Entity]:
 
 
 def _dates(text: str, language: str, now: datetime | None) -> Iterator[Entity]:
-    text = _GREETING_NOT_A_DAY.sub(lambda greeting: " " * len(greeting.group(0)), text)
-    for offset, clause in _date_clauses(text):
+    language = _DATEPARSER_LANGUAGES.get(language, language)
+    # what dateparser reads; every change keeps each character's place, so spans map back
+    searched = _GREETING_NOT_A_DAY.sub(lambda greeting: " " * len(greeting.group(0)), text)
+    if _date_order(language) == "DMY":
+        searched = _DOTTED_DATE.sub(lambda date: date.group(0).replace(".", "/"), searched)
+    for offset, clause in _date_clauses(searched):
         if not _may_hold_a_date(clause, language):
             continue  # no span of it could pass _looks_like_a_date: dateparser is not asked
         for span, parsed in _search_dates(clause, language, now):
@@ -149,7 +161,8 @@ def _dates(text: str, language: str, now: datetime | None) -> Iterator[Entity]:
             if start < 0 or not _looks_like_a_date(span, language):
                 continue
             start += offset
-            yield Entity("date", parsed.date().isoformat(), span, start, start + len(span))
+            end = start + len(span)
+            yield Entity("date", parsed.date().isoformat(), text[start:end], start, end)
 
 
 def _looks_like_a_date(span: str, language: str) -> bool:
@@ -161,9 +174,14 @@ def _looks_like_a_date(span: str, language: str) -> bool:
     folded = span.casefold()
     calendar, relative = _date_words(language)
     has_digit = any(char.isdigit() for char in folded)
-    for word in _WORDS.findall(folded):
+    words = _WORDS.findall(folded)
+    for word in words:
         if word in relative or (word in calendar and (has_digit or len(word) >= 4)):
             return True
+    # relative days of several words ("i morgon", "i morgen": tomorrow), as whole words
+    spaced = f" {' '.join(words)} "
+    if any(f" {term} " in spaced for term in relative if " " in term):
+        return True
     return any(term in folded for term in relative | calendar if not term.isascii())
 
 
@@ -218,12 +236,30 @@ def _date_clauses(text: str) -> Iterator[tuple[int, str]]:
             return
 
 
+@functools.cache
+def _date_order(language: str) -> str | None:
+    """How the language writes a date in numbers: dateparser reads 5.1. as May 1 when told
+    only the language, though Germans mean the fifth of January."""
+    if language in _DAY_FIRST:
+        return "DMY"
+    try:
+        from dateparser.languages.loader import default_loader
+
+        order = default_loader.get_locale(language).info.get("date_order")
+    except Exception:  # a language dateparser does not know keeps its default
+        return None
+    return order if isinstance(order, str) else None
+
+
 def _search_dates(text: str, language: str, now: datetime | None) -> list[tuple[str, datetime]]:
     from dateparser.search import search_dates  # lazy: its import costs about a second
 
     settings: dict[str, Any] = {"PREFER_DATES_FROM": "future"}
     if now is not None:
         settings["RELATIVE_BASE"] = now.replace(tzinfo=None)
+    order = _date_order(language)
+    if order is not None:
+        settings["DATE_ORDER"] = order
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # dateparser warns about its own internals
