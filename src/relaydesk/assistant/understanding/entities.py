@@ -40,8 +40,6 @@ _MAX_NUMBERS = 6
 _MAX_CLAUSES = 3
 _WORDS = re.compile(r"\w+")
 _UNIT = re.compile(r"day|week|month|year")
-# Greetings built on a word that also means "tomorrow" (German, Dutch, Danish, Norwegian
-# "morgen"): "Guten Morgen, can I postpone?" names no day.
 # Norwegian is "no" to relaydesk and "nb" (Bokmål) to dateparser
 _DATEPARSER_LANGUAGES = {"no": "nb"}
 # dateparser's Swedish order is year first (ISO), but Swedes write 5/1 for the fifth of
@@ -49,6 +47,8 @@ _DATEPARSER_LANGUAGES = {"no": "nb"}
 _DAY_FIRST = frozenset({"sv"})
 # "1.12." and "1.12.2026" are days; dateparser reads "1.12." as the time 01:12, "1/12/" not
 _DOTTED_DATE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:\d{2,4}\b)?")
+# Greetings built on a word that also means "tomorrow" (German, Dutch, Danish, Norwegian
+# "morgen"): "Guten Morgen, can I postpone?" names no day.
 _GREETING_NOT_A_DAY = re.compile(r"\b(?:guten|goede|god|godt)\s+morgen\b", re.IGNORECASE)
 _CALENDAR_KEYS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
