@@ -63,6 +63,7 @@ def test_that_a_phone_written_with_00_gets_a_plus() -> None:
         ("Kan jeg betale i morgen?", "no", "2026-11-24"),
         ("Kann ich am 15. März zahlen?", "de", "2027-03-15"),
         ("Kan jeg betale den 15. marts?", "da", "2027-03-15"),
+        ("Kan jeg betale den 15. mars?", "no", "2027-03-15"),
         ("Kann ich am 5.1 zahlen?", "de", "2027-01-05"),
         ("Zahlung am 1.12.2026 möglich?", "de", "2026-12-01"),
         ("Zahlung am 1.12. möglich?", "de", "2026-12-01"),

@@ -32,8 +32,7 @@ _AMOUNT = re.compile(
 _PHONE = re.compile(r"(?<![\w+])(\+|00)?\d[\d \-().]{6,16}\d(?![\w])")
 # a date needs a digit with a separator, or a word dateparser knows; plain numbers are not dates
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}(?:[./\-]\d{2,4})?")
-# A full stop ends a clause, but not inside a number ("15.03") or after a day ("am 15. März")
-_CLAUSE = re.compile(r"[^.!?;\n]+(?:(?:\.(?=\d)|(?<=\d)(?<!\d\d\d)\.(?= ?[^\W\d_]))[^.!?;\n]*)*")
+_CLAUSE = re.compile(r"[^.!?;\n]+(?:\.(?=\d)[^.!?;\n]*)*")
 _DIGIT_GROUP = re.compile(r"\d+")
 _MAX_CLAUSE = 120
 _MAX_NUMBERS = 6
@@ -47,6 +46,8 @@ _DATEPARSER_LANGUAGES = {"no": "nb"}
 _DAY_FIRST = frozenset({"sv"})
 # "1.12." and "1.12.2026" are days; dateparser reads "1.12." as the time 01:12, "1/12/" not
 _DOTTED_DATE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:\d{2,4}\b)?")
+# the dot of a day before a word ("15. mars"): dateparser's Norwegian then loses the day
+_ORDINAL_DOT = re.compile(r"(?<![\d.,])(\d{1,2})\.(?= [^\W\d_])")
 # Greetings built on a word that also means "tomorrow" (German, Dutch, Danish, Norwegian
 # "morgen"): "Guten Morgen, can I postpone?" names no day.
 _GREETING_NOT_A_DAY = re.compile(r"\b(?:guten|goede|god|godt)\s+morgen\b", re.IGNORECASE)
@@ -153,15 +154,16 @@ def _dates(text: str, language: str, now: datetime | None) -> Iterator[Entity]:
     searched = _GREETING_NOT_A_DAY.sub(lambda greeting: " " * len(greeting.group(0)), text)
     if _date_order(language) == "DMY":
         searched = _DOTTED_DATE.sub(lambda date: date.group(0).replace(".", "/"), searched)
+    searched = _ORDINAL_DOT.sub(lambda day: day.group(1) + " ", searched)
     for offset, clause in _date_clauses(searched):
         if not _may_hold_a_date(clause, language):
             continue  # no span of it could pass _looks_like_a_date: dateparser is not asked
         for span, parsed in _search_dates(clause, language, now):
-            start = clause.find(span)
-            if start < 0 or not _looks_like_a_date(span, language):
+            # dateparser gives the span with its spaces collapsed
+            found = re.search(r"\s+".join(map(re.escape, span.split())), clause)
+            if found is None or not _looks_like_a_date(span, language):
                 continue
-            start += offset
-            end = start + len(span)
+            start, end = offset + found.start(), offset + found.end()
             yield Entity("date", parsed.date().isoformat(), text[start:end], start, end)
 
 
