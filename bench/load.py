@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import random
 import statistics
 import sys
@@ -399,17 +400,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="send the simulator's phrases unvaried (the server's embedding memo holds most)",
     )
     parser.add_argument(
+        "--nothing-remembered",
+        action="store_true",
+        help="with --start: the server understands every message afresh "
+        "(RELAYDESK_REMEMBERED_TEXTS=0): the visits' phrases are few, so its memory of "
+        "recent texts would answer many turns that real, more varied traffic pays for; a "
+        "--server-src older than this option ignores it",
+    )
+    parser.add_argument(
         "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args(argv)
     if (args.url is None) == (args.start is None):
         parser.error("give exactly one of --url and --start")
+    if args.nothing_remembered and args.start is None:
+        parser.error("--nothing-remembered needs --start: a running server keeps its settings")
     return args
 
 
 async def run(args: argparse.Namespace) -> None:
     server: ServerUnderTest | None = None
+    if args.nothing_remembered:
+        os.environ["RELAYDESK_REMEMBERED_TEXTS"] = "0"  # the started server inherits it
     if args.start:
         server = start_server(
             args.start,

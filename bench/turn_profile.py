@@ -121,7 +121,7 @@ def main() -> None:
         "--remember",
         type=int,
         default=2048,
-        help="intent predictions kept, as relaydesk.api.app.PREDICTIONS_REMEMBERED; 0: none, "
+        help="intent predictions kept, as RELAYDESK_REMEMBERED_TEXTS in a server; 0: none, "
         "and no sentence vector is kept from one turn to the next: the visits' phrases are few, "
         "so remembering would answer most turns from memory",
     )

@@ -138,6 +138,10 @@ class Settings(BaseSettings):
         "mask_sensitive"
     )
     max_message_chars: int = Field(default=4000, ge=1)
+    # Distinct customer texts whose understanding a server process keeps ("yes", "thanks",
+    # common questions: a few MB); 0 understands every message afresh, which a benchmark
+    # with few distinct phrases needs to measure a turn's real cost.
+    remembered_texts: int = Field(default=2048, ge=0)
     # PostgreSQL connections per server process: a pool kept open plus a burst above it.
     # Every worker has its own, so `serve --workers N` opens at most N times their sum.
     database_pool_size: int = Field(default=10, ge=1)

@@ -3,6 +3,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from relaydesk.assistant.embeddings import RecentQueries, Vectors
+from relaydesk.assistant.understanding.cascade import CascadeClassifier
+from relaydesk.assistant.understanding.classifier import IntentClassifier
+from relaydesk.assistant.understanding.language import build_language_identifier
+from relaydesk.assistant.understanding.understander import Understander
 
 
 class CountingEmbedder:
@@ -37,3 +41,19 @@ def test_only_the_newest_queries_are_remembered() -> None:
     embedder.embed_queries(["a"])
     assert inner.embedded == ["a", "bb", "ccc", "a"]
     assert embedder.embed_queries(["bb", "ccc", "a"]).shape == (3, 3)
+
+
+def test_a_server_told_to_remember_nothing_embeds_every_message_afresh() -> None:
+    inner = CountingEmbedder()
+    embedder = RecentQueries(inner)
+    cascade = CascadeClassifier(IntentClassifier(), IntentClassifier())  # never asked here
+    understander = Understander(cascade, build_language_identifier(), embedder=embedder)
+    understander.remember(0)
+    inner.embedded.clear()
+    embedder.embed_queries(["pay my bill"])
+    embedder.embed_queries(["pay my bill"])
+    assert inner.embedded == ["pay my bill", "pay my bill"]
+    understander.remember(2048)
+    embedder.embed_queries(["pay my bill"])
+    embedder.embed_queries(["pay my bill"])
+    assert inner.embedded == ["pay my bill"] * 3

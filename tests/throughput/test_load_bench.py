@@ -163,6 +163,16 @@ def test_several_customer_counts_are_given_with_commas() -> None:
         load.parse_args(["closed", "--start", "sqlite", "--customers", "0"])
 
 
+def test_only_a_server_the_benchmark_starts_can_be_told_to_remember_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert load.parse_args(["closed", "--start", "sqlite", "--nothing-remembered"])
+    with pytest.raises(SystemExit) as refused:
+        load.parse_args(["closed", "--url", "http://127.0.0.1:8000", "--nothing-remembered"])
+    assert refused.value.code == 2
+    assert "needs --start" in capsys.readouterr().err
+
+
 def test_every_part_of_a_benchmark_sends_visits_of_its_own() -> None:
     parts = [("warm-up for 1 customers", 0), ("1 customers, run 1", 0), ("1 customers, run 2", 0)]
     parts += [("8 customers, run 1", number) for number in range(8)]

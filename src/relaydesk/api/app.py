@@ -93,9 +93,6 @@ def build_bus(settings: Settings) -> EventBus:
     return MemoryBus()
 
 
-PREDICTIONS_REMEMBERED = 2048  # texts whose intent a server process keeps (a few MB)
-
-
 def build_assistant(settings: Settings, engine: Engine, pack: Pack) -> Assistant:
     """The configured assistant: the domain pack's, or a plain acknowledgement."""
     if settings.assistant == "acknowledge":
@@ -107,7 +104,7 @@ def build_assistant(settings: Settings, engine: Engine, pack: Pack) -> Assistant
         email_sending=settings.email_sending,
     )
     assistant = build_pack_assistant(pack, setup)
-    assistant.parts.understander.remember(PREDICTIONS_REMEMBERED)
+    assistant.parts.understander.remember(settings.remembered_texts)
     return assistant
 
 

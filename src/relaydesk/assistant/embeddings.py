@@ -79,11 +79,14 @@ class UseEmbedder:
         return self.embed_queries(texts)
 
 
+QUERIES_REMEMBERED = 256
+
+
 class RecentQueries:
     """Remembers the newest query vectors: a turn embeds the customer's message once, even
     when understanding and knowledge retrieval both ask for it."""
 
-    def __init__(self, inner: Embedder, size: int = 256) -> None:
+    def __init__(self, inner: Embedder, size: int = QUERIES_REMEMBERED) -> None:
         self._inner = inner
         self._size = size
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
@@ -112,6 +115,12 @@ class RecentQueries:
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         return self._inner.embed_passages(texts)
+
+    def keep(self, size: int) -> None:
+        """Remember at most `size` vectors from now on; 0: none, not even within a turn."""
+        self._size = size
+        while len(self._recent) > size:
+            self._recent.popitem(last=False)
 
     def forget(self) -> None:
         """Drop every remembered vector (benchmarks measure a turn's full cost this way)."""

