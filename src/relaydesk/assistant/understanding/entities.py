@@ -208,12 +208,7 @@ def _date_word_pattern(language: str) -> re.Pattern[str]:
 @functools.cache
 def _date_words(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """Month and weekday names, and relative-day words with time units, from dateparser."""
-    try:
-        from dateparser.languages.loader import default_loader
-
-        info: dict[str, Any] = default_loader.get_locale(language).info
-    except Exception:  # a language dateparser does not know has no date words
-        return frozenset(), frozenset()
+    info = _locale_info(language)
     calendar = [word for key in _CALENDAR_KEYS for word in info.get(key, [])]
     relative = [word for key in ("day", "week", "month", "year") for word in info.get(key, [])]
     for key, values in info.get("relative-type", {}).items():
@@ -244,13 +239,21 @@ def _date_order(language: str) -> str | None:
     only the language, though Germans mean the fifth of January."""
     if language in _DAY_FIRST:
         return "DMY"
+    order = _locale_info(language).get("date_order")
+    return order if isinstance(order, str) else None
+
+
+@functools.cache
+def _locale_info(language: str) -> dict[str, Any]:
+    """dateparser's data on the language; empty for a language it does not know, which
+    then has no date words and keeps dateparser's default order."""
     try:
         from dateparser.languages.loader import default_loader
 
-        order = default_loader.get_locale(language).info.get("date_order")
-    except Exception:  # a language dateparser does not know keeps its default
-        return None
-    return order if isinstance(order, str) else None
+        info: dict[str, Any] = default_loader.get_locale(language).info
+    except Exception:
+        return {}
+    return info
 
 
 def _search_dates(text: str, language: str, now: datetime | None) -> list[tuple[str, datetime]]:
