@@ -13,7 +13,11 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from relaydesk.assistant.understanding.cascade import FAST_PATH_CONFIDENCE, train_cascade
+from relaydesk.assistant.understanding.cascade import (
+    FAST_PATH_CONFIDENCE,
+    CascadeClassifier,
+    train_cascade,
+)
 from relaydesk.assistant.understanding.classifier import (
     ClassifierSettings,
     IntentClassifier,
@@ -192,7 +196,9 @@ def test_that_the_cascades_models_share_their_vectorizers_and_keep_float32_weigh
     assert cascade.fast.ngram_vectorizers[0] is not cascade.full.ngram_vectorizers[0]
 
 
-def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
+def cascade_with_light_embedder() -> tuple[CascadeClassifier, HashingEmbedder, HashingEmbedder]:
+    """A cascade trained on the small set, and its e5 and light embedders, nothing embedded
+    since training."""
     texts, labels = small_training_set()
     e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
     cascade = train_cascade(
@@ -200,6 +206,11 @@ def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
     )
     e5.embedded.clear()
     light.embedded.clear()
+    return cascade, e5, light
+
+
+def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
+    cascade, e5, light = cascade_with_light_embedder()
     cascade.words_confidence = 1.01  # the n-gram model is never sure enough
     cascade.confidence = 0.0
     assert cascade.predict(["I want to pay my bill"])[0].intent == "pay"
@@ -212,13 +223,7 @@ def test_that_the_light_embedder_alone_serves_the_fast_path() -> None:
 
 
 def test_that_a_message_clear_from_its_words_needs_no_sentence_vector() -> None:
-    texts, labels = small_training_set()
-    e5, light = HashingEmbedder(), HashingEmbedder(dim=32)
-    cascade = train_cascade(
-        texts, labels, e5, ClassifierSettings(light_embedding_weight=2.0), light_embedder=light
-    )
-    e5.embedded.clear()
-    light.embedded.clear()
+    cascade, e5, light = cascade_with_light_embedder()
     cascade.words_confidence = 0.0
     cascade.confidence = 1.01
     answers = cascade.predict(["I want to pay my bill", "where is my refund"])
