@@ -149,6 +149,7 @@ def main() -> None:
         remember = getattr(assistant.parts.understander, "remember", None)  # not in older code
         if remember is not None:
             remember(args.remember)
+        # remember(0) switches the vector memory off too, but older code has no switch
         between_turns = embedder.forget if args.remember == 0 else lambda: None
         play(desk, 30, [])  # warm: first calls load lazily
         counted = RoundTrips(engine)
