@@ -148,6 +148,10 @@ DATE_CORPUS = [
     ("Hi, when is my next payment? - Claire", "en"),
     ("what is the late fee :)", "en"),
     ("I paid on 3/4 and again yesterday", "en"),
+    ("Bonjour, je paie demain", "fr"),
+    ("Oi, posso pagar na sexta-feira?", "pt"),
+    ("明日払います", "ja"),
+    ("kan jag betala i morgon - Maria", "sv"),
 ]
 
 
@@ -160,15 +164,49 @@ def test_that_skipping_dateparser_on_clauses_without_date_words_finds_the_same_d
     assert values(text, language) == skipping
 
 
-def test_that_a_message_without_digits_or_date_words_never_reaches_dateparser(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    asked: list[str] = []
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The clauses dateparser is asked about, in order."""
+    clauses: list[str] = []
     search = entities._search_dates
     monkeypatch.setattr(
-        entities, "_search_dates", lambda text, *rest: asked.append(text) or search(text, *rest)
+        entities, "_search_dates", lambda text, *rest: clauses.append(text) or search(text, *rest)
     )
+    return clauses
+
+
+def test_that_a_message_without_digits_or_date_words_never_reaches_dateparser(
+    asked: list[str],
+) -> None:
     values("Hi, what is the late fee? - Claire", "en")
     assert asked == []
     values("can I pay on Friday instead?", "en")
     assert asked == ["can I pay on Friday instead"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bonjour, quand est mon prochain paiement ?", "fr"),  # "jour" inside Bonjour
+        ("Oi, quais são as taxas por atraso?", "pt"),  # "qua", Wednesday, inside quais
+        ("¿Cuánto cuesta si pago tarde?", "es"),  # "ago" inside pago
+        ("welke kosten rekenen jullie?", "nl"),  # "jul" inside jullie
+        ("Thanks - Maria", "en"),  # "mar" inside Maria
+    ],
+)
+def test_that_a_date_word_inside_another_word_does_not_reach_dateparser(
+    text: str, language: str, asked: list[str]
+) -> None:
+    assert values(text, language) == []
+    assert asked == []
+
+
+def test_that_a_relative_day_counts_from_now_and_not_from_a_word_read_as_a_date_before_it() -> None:
+    # dateparser takes "je" for Thursday; without a base it read "demain" from that Thursday
+    assert values("je paie demain", "fr") == [("date", "2026-11-24")]
+    found = extract_entities("je paie demain", "fr")
+    tomorrow = datetime.now().date().toordinal() + 1
+    assert [e.value for e in found] in (
+        [datetime.fromordinal(tomorrow).date().isoformat()],
+        [datetime.fromordinal(tomorrow + 1).date().isoformat()],  # run across midnight
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from relaydesk.assistant.dialogue import (
     ActiveFlow,
@@ -51,8 +52,11 @@ class PackAssistant:
         text = chosen_value(context.history, typed)
         state = latest_state(context.history)
         known_language = state.language or context.conversation.language
+        # the message's own time: without one, dateparser reads "demain" after "je" (which it
+        # takes for Thursday) as the day after that Thursday
+        now = context.message.created_at
         understanding = self.parts.understander.understand(
-            text, conversation_language=known_language
+            text, conversation_language=known_language, now=now
         )
         customer_id = context.customer.signed_in_ref or state.verified_customer_id
         turn = TurnBuilder(self.parts, understanding, state, customer_id)
@@ -67,7 +71,7 @@ class PackAssistant:
         )
         state.language = turn.language
         state.frustration = remember(state.frustration, round(understanding.frustration, 3))
-        requests = self._separate_requests(turn, text, known_language)
+        requests = self._separate_requests(turn, text, known_language, now)
         for part, part_understanding in requests or [(text, understanding)]:
             turn.understanding = part_understanding
             self._decide(turn, part)
@@ -87,7 +91,7 @@ class PackAssistant:
         return turn.result()
 
     def _separate_requests(
-        self, turn: TurnBuilder, text: str, language: str | None
+        self, turn: TurnBuilder, text: str, language: str | None, now: datetime
     ) -> list[tuple[str, Understanding]]:
         """Two or three clear, different requests in one message, to be handled in order; an
         empty list when the message is one request or a question is open."""
@@ -99,7 +103,7 @@ class PackAssistant:
         # Every part must be clear, so the first unclear one settles it: short pieces (a
         # signature, "thanks") are the likeliest to be, and the cheapest to understand.
         for i in sorted(range(len(parts)), key=lambda i: len(parts[i])):
-            u = self.parts.understander.understand(parts[i], conversation_language=language)
+            u = self.parts.understander.understand(parts[i], language, now)
             flow = self.parts.flows.for_intent(u.intent)
             # Requests the pack has flows for; only the last may end with a question back.
             clear = (

@@ -189,20 +189,32 @@ def _looks_like_a_date(span: str, language: str) -> bool:
 
 def _may_hold_a_date(clause: str, language: str) -> bool:
     """False when no part of the clause could pass _looks_like_a_date: it has no digit and
-    none of the language's date words, even inside another word. Most messages hold no
-    date, and dateparser's search costs milliseconds per clause."""
+    none of the words that test accepts without one. Most messages hold no date, and
+    dateparser's search costs milliseconds per clause."""
     folded = clause.casefold()  # as _looks_like_a_date folds a span: ß is ss in both
     return bool(_DIGIT_GROUP.search(clause) or _date_word_pattern(language).search(folded))
 
 
 @functools.cache
 def _date_word_pattern(language: str) -> re.Pattern[str]:
-    """Any of the language's month, weekday and relative-day words (casefolded), anywhere."""
+    """The words _looks_like_a_date accepts without a digit: relative-day words and long
+    month or weekday names as whole words ("Bonjour" holds "jour", "Maria" holds "mar"), and
+    the non-ASCII ones anywhere, as that test takes them (languages written without spaces)."""
     calendar, relative = _date_words(language)
-    words = sorted(calendar | relative, key=len, reverse=True)
-    if not words:
+    whole = {term for term in relative if term.isascii()}
+    whole |= {term for term in calendar if term.isascii() and len(term) >= 4}
+    anywhere = {term for term in calendar | relative if not term.isascii()}
+    alternatives = [_whole_words(term) for term in sorted(whole, key=len, reverse=True)]
+    alternatives += [re.escape(term) for term in sorted(anywhere, key=len, reverse=True)]
+    if not alternatives:
         return re.compile(r"(?!)")  # matches nothing: only digits can make a date
-    return re.compile("|".join(re.escape(word) for word in words))
+    return re.compile("|".join(alternatives))
+
+
+def _whole_words(term: str) -> str:
+    """A term as whole words, its words apart by anything but a letter or digit, as
+    _looks_like_a_date reads a span's words."""
+    return r"(?<!\w)" + r"\W+".join(map(re.escape, term.split())) + r"(?!\w)"
 
 
 @functools.cache
@@ -259,9 +271,10 @@ def _locale_info(language: str) -> dict[str, Any]:
 def _search_dates(text: str, language: str, now: datetime | None) -> list[tuple[str, datetime]]:
     from dateparser.search import search_dates  # lazy: its import costs about a second
 
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": "future"}
-    if now is not None:
-        settings["RELATIVE_BASE"] = now.replace(tzinfo=None)
+    # Always a base: without one, dateparser reads each date relative to the one found before
+    # it, and "je paie demain" ("je" taken for Thursday) gave the day after Thursday.
+    base = (now or datetime.now()).replace(tzinfo=None)
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base}
     order = _date_order(language)
     if order is not None:
         settings["DATE_ORDER"] = order
