@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn import config_context
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -25,6 +24,7 @@ from relaydesk.assistant.understanding.out_of_scope import (
     Vectors,
     best_threshold,
 )
+from relaydesk.assistant.understanding.tfidf_rows import tfidf_rows
 
 Matrix = npt.NDArray[np.float64]
 _FAMILIAR_PERCENTILE = 10  # the least familiar tenth of held-out in-scope messages
@@ -244,9 +244,7 @@ class IntentClassifier:
         """The texts' word and character tf-idf rows (none when n-grams are not used)."""
         if not self.settings.use_ngrams:
             return []
-        # counts of words are finite, and the parameters are the ones fitted
-        with config_context(assume_finite=True, skip_parameter_validation=True):
-            return [self._word.transform(texts), self._char.transform(texts)]
+        return [tfidf_rows(self._word, texts), tfidf_rows(self._char, texts)]
 
     @property
     def ngram_vectorizers(self) -> tuple[object, object]:
