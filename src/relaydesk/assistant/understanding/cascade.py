@@ -70,9 +70,34 @@ class CascadeClassifier:
         texts: Sequence[str],
         confirmed: Collection[str] = frozenset(),
         language: str | None = None,
+        readings: Sequence[str] | None = None,
     ) -> list[Prediction]:
         """`confirmed`: intents the caller has independent evidence for in these texts;
-        `language`: the texts' language, when known."""
+        `language`: the texts' language, when known; `readings`: each text read another
+        way (without its greeting), which the fast paths try when unsure of the text
+        itself, before the full model reads the text as it is."""
+        answers, ngrams = self._fast_answers(texts, confirmed, language)
+        again = [
+            i for i, a in enumerate(answers) if a is None and readings and readings[i] != texts[i]
+        ]
+        if again and readings is not None:
+            other, _ = self._fast_answers([readings[i] for i in again], confirmed, language)
+            for index, answer in zip(again, other, strict=True):
+                answers[index] = answer
+        unsure = [i for i, answer in enumerate(answers) if answer is None]
+        self.fast_answers += len(texts) - len(unsure)
+        if unsure:
+            rows = [block[unsure] for block in ngrams] if ngrams is not None else None
+            full = self.full.predict([texts[i] for i in unsure], rows)
+            for index, prediction in zip(unsure, full, strict=True):
+                answers[index] = prediction
+        return [answer for answer in answers if answer is not None]
+
+    def _fast_answers(
+        self, texts: Sequence[str], confirmed: Collection[str], language: str | None
+    ) -> tuple[list[Prediction | None], list[Any] | None]:
+        """The fast paths' sure answers (None where none was sure), and the texts' n-gram
+        rows when a fast path read them and the full model can take them."""
         answers: list[Prediction | None] = [None] * len(texts)
         unsure = list(range(len(texts)))
         ngrams: list[Any] | None = None
@@ -88,13 +113,7 @@ class CascadeClassifier:
             unsure = [i for i in unsure if answers[i] is None]
             if not unsure:
                 break
-        self.fast_answers += len(texts) - len(unsure)
-        if unsure:
-            rows = [block[unsure] for block in ngrams] if ngrams is not None else None
-            full = self.full.predict([texts[i] for i in unsure], rows)
-            for index, prediction in zip(unsure, full, strict=True):
-                answers[index] = prediction
-        return [answer for answer in answers if answer is not None]
+        return answers, ngrams
 
     def _shares_ngrams(self, model: IntentClassifier) -> bool:
         """Whether the fast model's n-gram rows can be given to the full model (checked once

@@ -191,30 +191,30 @@ def _may_hold_a_date(clause: str, language: str) -> bool:
     """False when no part of the clause could pass _looks_like_a_date: it has no digit and
     none of the words that test accepts without one. Most messages hold no date, and
     dateparser's search costs milliseconds per clause."""
+    if _DIGIT_GROUP.search(clause):
+        return True
     folded = clause.casefold()  # as _looks_like_a_date folds a span: ß is ss in both
-    return bool(_DIGIT_GROUP.search(clause) or _date_word_pattern(language).search(folded))
+    words, phrases, anywhere = _undigited_date_words(language)
+    found = _WORDS.findall(folded)
+    if not words.isdisjoint(found):
+        return True
+    spaced = f" {' '.join(found)} "
+    return any(phrase in spaced for phrase in phrases) or bool(anywhere.search(folded))
 
 
 @functools.cache
-def _date_word_pattern(language: str) -> re.Pattern[str]:
-    """The words _looks_like_a_date accepts without a digit: relative-day words and long
-    month or weekday names as whole words ("Bonjour" holds "jour", "Maria" holds "mar"), and
-    the non-ASCII ones anywhere, as that test takes them (languages written without spaces)."""
+def _undigited_date_words(language: str) -> tuple[frozenset[str], tuple[str, ...], re.Pattern[str]]:
+    """What _looks_like_a_date accepts without a digit, read the same way: relative-day words
+    and long month or weekday names as whole words ("Bonjour" holds "jour", "Maria" holds
+    "mar"), relative days of several words, and the non-ASCII terms anywhere (languages
+    written without spaces)."""
     calendar, relative = _date_words(language)
-    whole = {term for term in relative if term.isascii()}
-    whole |= {term for term in calendar if term.isascii() and len(term) >= 4}
-    anywhere = {term for term in calendar | relative if not term.isascii()}
-    alternatives = [_whole_words(term) for term in sorted(whole, key=len, reverse=True)]
-    alternatives += [re.escape(term) for term in sorted(anywhere, key=len, reverse=True)]
-    if not alternatives:
-        return re.compile(r"(?!)")  # matches nothing: only digits can make a date
-    return re.compile("|".join(alternatives))
-
-
-def _whole_words(term: str) -> str:
-    """A term as whole words, its words apart by anything but a letter or digit, as
-    _looks_like_a_date reads a span's words."""
-    return r"(?<!\w)" + r"\W+".join(map(re.escape, term.split())) + r"(?!\w)"
+    words = {term for term in relative if term.isascii()}
+    words |= {term for term in calendar if term.isascii() and len(term) >= 4}
+    phrases = tuple(f" {term} " for term in sorted(words) if " " in term)
+    anywhere = sorted((t for t in calendar | relative if not t.isascii()), key=len, reverse=True)
+    pattern = "|".join(map(re.escape, anywhere)) or r"(?!)"  # (?!): matches nothing
+    return frozenset(words), phrases, re.compile(pattern)
 
 
 @functools.cache

@@ -18,6 +18,7 @@ from relaydesk.assistant.understanding.classifier import ClassifierSettings, Pre
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
 from relaydesk.assistant.understanding.entities import ReferencePattern, extract_entities
 from relaydesk.assistant.understanding.frustration import frustration_score
+from relaydesk.assistant.understanding.greeting import OpeningGreetings
 from relaydesk.assistant.understanding.human_request import asks_for_human
 from relaydesk.assistant.understanding.language import (
     LanguageGuess,
@@ -26,7 +27,11 @@ from relaydesk.assistant.understanding.language import (
     clean_text,
 )
 from relaydesk.assistant.understanding.sign_off import without_sign_off
-from relaydesk.assistant.understanding.training import load_or_train, model_embedders_name
+from relaydesk.assistant.understanding.training import (
+    load_or_train,
+    load_pack_examples,
+    model_embedders_name,
+)
 from relaydesk.assistant.understanding.types import Entity, Understanding
 
 TALK_TO_HUMAN = "talk_to_human"
@@ -48,8 +53,10 @@ class Understander:
         default_language: str = "en",
         references: Sequence[ReferencePattern] = (),
         embedder: Embedder | None = None,
+        greetings: OpeningGreetings | None = None,
     ) -> None:
         self._classifier = classifier
+        self._greetings = greetings or OpeningGreetings(())
         self._embedder = embedder  # the classifier's e5, which may remember recent vectors
         self._languages = language_identifier
         self._default_language = default_language
@@ -123,7 +130,8 @@ class Understander:
             return remembered
         # the word list is independent evidence: the fast path may then answer a person
         confirmed = {TALK_TO_HUMAN} if asked_in_words else set()
-        prediction = self._classifier.predict([key[0]], confirmed, language)[0]
+        request = [self._greetings.without(key[0])]  # "Hello, yes" is sure as "yes"
+        prediction = self._classifier.predict([key[0]], confirmed, language, request)[0]
         self._recent.put(key, prediction)
         return prediction
 
@@ -208,6 +216,7 @@ def load_understander(
         build_language_identifier(language_backend),
         references=references,
         embedder=embedder,
+        greetings=OpeningGreetings.of(load_pack_examples(pack_dir)),
     )
     understander.understand("warm up on the 1st of May")  # first-call imports off the hot path
     return understander
