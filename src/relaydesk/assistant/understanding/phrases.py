@@ -18,15 +18,22 @@ def fold(text: str) -> str:
 
 def phrase_pattern(terms: Iterable[str], *, prefixes: bool = False) -> re.Pattern[str]:
     """Whole words or phrases, longest first; a term ending in '*' (or every term, with
-    `prefixes`) also matches longer words it starts; scripts without spaces match anywhere."""
-    parts = []
+    `prefixes`) also matches longer words it starts; scripts without spaces match anywhere.
+    Each kind is one group behind one word-start check: a check per term made every search
+    try every term at every character (about 0.4 ms a message for the lists of a turn)."""
+    whole, starts, anywhere = [], [], []
     for term in sorted({fold(term) for term in terms}, key=len, reverse=True):
         stem = term.rstrip("*")
         escaped = re.escape(stem)
         if _BOUNDARY_FREE.match(stem):
-            parts.append(escaped)
+            anywhere.append(escaped)
         elif prefixes or term.endswith("*"):
-            parts.append(rf"(?<!\w){escaped}")
+            starts.append(escaped)
         else:
-            parts.append(rf"(?<!\w){escaped}(?!\w)")
-    return re.compile("|".join(parts))
+            whole.append(escaped)
+    groups = [
+        rf"(?<!\w)(?:{'|'.join(whole)})(?!\w)" if whole else "",
+        rf"(?<!\w)(?:{'|'.join(starts)})" if starts else "",
+        f"(?:{'|'.join(anywhere)})" if anywhere else "",
+    ]
+    return re.compile("|".join(group for group in groups if group) or r"(?!)")
