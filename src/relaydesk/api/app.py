@@ -33,6 +33,7 @@ from relaydesk.api.console import include_agent_side
 from relaydesk.api.dashboard import include_dashboard
 from relaydesk.api.deps import Services
 from relaydesk.api.errors import install_error_handlers
+from relaydesk.api.memory import large_blocks_go_back
 from relaydesk.api.metrics import ServiceMetrics, install_metrics
 from relaydesk.api.team_pages import include_team_pages
 from relaydesk.assistant.engine import PackAssistant
@@ -266,6 +267,7 @@ def create_app(
 ) -> FastAPI:
     """The app for `settings`; the pack is the one the settings name unless one is given."""
     require_real_secrets_off_loopback(settings)  # before anything is built or opened
+    large_blocks_go_back()  # before the models load: their arrays are large blocks too
     metrics = ServiceMetrics()
     services = build_services(settings, assistant, pack=pack, metrics=metrics)
     one_blas_thread()  # after the models are built: a first start's training may use more
