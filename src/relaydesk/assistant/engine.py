@@ -103,7 +103,9 @@ class PackAssistant:
         # Every part must be clear, so the first unclear one settles it: short pieces (a
         # signature, "thanks") are the likeliest to be, and the cheapest to understand.
         for i in sorted(range(len(parts)), key=lambda i: len(parts[i])):
-            u = self.parts.understander.understand(parts[i], language, now)
+            u = self.parts.understander.understand(
+                parts[i], conversation_language=language, now=now
+            )
             flow = self.parts.flows.for_intent(u.intent)
             # Requests the pack has flows for; only the last may end with a question back.
             clear = (
