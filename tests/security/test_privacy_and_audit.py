@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from agents.helpers import PASSWORD
+from relaydesk.api.deps import ERASED_CONVERSATION
 from relaydesk.cli.main import app as cli
 from relaydesk.domain.agents import Role
 from relaydesk.domain.model import ConversationId
@@ -115,6 +116,31 @@ def test_an_export_holds_the_customers_conversations_and_leaves_an_audit_entry(
             ]
             == "not_found"
         )
+
+
+def test_an_erased_conversation_takes_no_new_message_and_replays_no_old_one(
+    tmp_path: Path,
+) -> None:
+    with app_client(tmp_path) as client:
+        admin = sign_in_every_role(client)["admin"]
+        started = client.post("/v1/conversations", json={"display_name": "Ann Andersson"}).json()
+        conversation = started["conversation"]["id"]
+        auth = {"Authorization": f"Bearer {started['token']}"}
+        send(client, conversation, auth, "when is my next payment?", "k1")
+        customer_id = customer_of(client, conversation)
+        client.post(f"/v1/admin/privacy/customers/{customer_id}/erase", headers=admin)
+        store = client.app.state.services.store
+        kept = len(store.events_after(ConversationId(conversation), 0))
+        for key in ("k2", "k1"):  # a new message, and a retry of the first one
+            refused = client.post(
+                f"/v1/conversations/{conversation}/messages",
+                json={"text": "I live at Storgatan 1"},
+                headers={**auth, "Idempotency-Key": key},
+            )
+            assert refused.status_code == 401
+            assert refused.json()["message"] == ERASED_CONVERSATION
+        assert len(store.events_after(ConversationId(conversation), 0)) == kept
+        assert "Storgatan" not in json.dumps(stored_texts(client, conversation))
 
 
 def test_erasure_redacts_texts_and_names_but_keeps_every_event_and_the_cursor(

@@ -1,16 +1,18 @@
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from relaydesk.domain.errors import Conflict, NotFound
+from relaydesk.domain.errors import Conflict, ConversationErased, NotFound
 from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Owner, Source
 from relaydesk.domain.ownership import Transition, apply_transition
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
+from relaydesk.store.revocations import revoke_conversations
 from relaydesk.store.tables import metadata
 
 
@@ -80,3 +82,23 @@ def test_a_customer_reference_finds_the_same_customer(store: ConversationStore) 
 def test_an_unknown_conversation_is_not_found(store: ConversationStore) -> None:
     with pytest.raises(NotFound):
         store.events_after(ConversationId("conv_missing"), 0)
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+def test_an_erased_conversation_refuses_a_customers_message_in_the_writing_transaction(
+    store: ConversationStore, closed: bool
+) -> None:
+    customer = store.ensure_customer(None, "Ann", "en")
+    conversation = store.create_conversation(customer.id, "web", "en")
+    if closed:
+        change = apply_transition(Owner.ASSISTANT, Transition.CLOSE)
+        store.append(conversation.id, [change.event(Source.SYSTEM)], owner_change=(change, 0))
+    with store.engine.begin() as conn:
+        revoke_conversations(conn, [conversation.id], "erased", datetime.now(UTC))
+    before = store.count_events(conversation.id)
+    with pytest.raises(ConversationErased):
+        store.append_customer_message(conversation.id, say("hi"), "k1", 10, refuse_erased=True)
+    assert store.count_events(conversation.id) == before
+    assert store.get_conversation(conversation.id).last_seq == before
+    if not closed:  # a caller that does not ask (the email channel) writes as before
+        assert store.append_customer_message(conversation.id, say("hi"), "k1", 10) is not None

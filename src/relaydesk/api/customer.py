@@ -7,7 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from relaydesk.api.customer_auth import conversation_token, identity_matches
-from relaydesk.api.deps import ClientAddress, CustomerConversation, ServicesDep
+from relaydesk.api.deps import (
+    ClientAddress,
+    CustomerConversation,
+    ServicesDep,
+    TokenedConversation,
+)
 from relaydesk.api.schemas import (
     ConversationOut,
     EventOut,
@@ -63,7 +68,7 @@ def read_conversation(
 
 @router.post("/{conversation_id}/messages")
 def send_message(
-    conversation_id: CustomerConversation,
+    conversation_id: TokenedConversation,  # erasure is checked as the message is written
     body: MessageIn,
     idempotency_key: IdempotencyKey,
     services: ServicesDep,
@@ -72,7 +77,11 @@ def send_message(
 ) -> MessageReceiptOut:
     """Store the message durably, then answer; a retried key returns the first result."""
     receipt = services.conversations.receive_customer_message(
-        conversation_id, body.text, idempotency_key, client_address=address or None
+        conversation_id,
+        body.text,
+        idempotency_key,
+        client_address=address or None,
+        refuse_erased=True,
     )
     if receipt.duplicate:
         response.headers["Idempotent-Replayed"] = "true"

@@ -17,7 +17,7 @@ from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.desk.feedback import FeedbackDesk
 from relaydesk.desk.reports import ReportDesk
 from relaydesk.desk.routing import RoutingDesk
-from relaydesk.domain.errors import Unauthorized
+from relaydesk.domain.errors import ConversationErased, Unauthorized
 from relaydesk.domain.model import ConversationId
 from relaydesk.pack import Pack
 from relaydesk.security.audit import AuditLog
@@ -26,7 +26,7 @@ from relaydesk.settings import Settings
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.revocations import is_revoked
 
-ERASED_CONVERSATION = "This conversation was erased on request; start a new one."
+ERASED_CONVERSATION = ConversationErased().message
 
 
 @dataclass(frozen=True)
@@ -71,19 +71,29 @@ def bearer_token(authorization: str | None) -> str | None:
     return None
 
 
-def customer_conversation(
+def tokened_conversation(
     conversation_id: str,
     services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> ConversationId:
-    """The conversation in the path, if the caller holds its token."""
+    """The conversation in the path, if the caller holds its token; whether erasure revoked
+    the token is left to the endpoint, which checks it in its own transaction."""
     if not token_matches(
         services.settings.secret_key, conversation_id, bearer_token(authorization)
     ):
         raise Unauthorized("This conversation needs its token: Authorization: Bearer <token>.")
-    if is_revoked(services.store.engine, conversation_id):
-        raise Unauthorized(ERASED_CONVERSATION)
     return ConversationId(conversation_id)
 
 
+def customer_conversation(
+    conversation_id: Annotated[ConversationId, Depends(tokened_conversation)],
+    services: ServicesDep,
+) -> ConversationId:
+    """The conversation in the path, if the caller holds its token and it was not erased."""
+    if is_revoked(services.store.engine, conversation_id):
+        raise ConversationErased()
+    return conversation_id
+
+
 CustomerConversation = Annotated[ConversationId, Depends(customer_conversation)]
+TokenedConversation = Annotated[ConversationId, Depends(tokened_conversation)]

@@ -108,8 +108,11 @@ class ConversationDesk:
         text: str,
         idempotency_key: str,
         client_address: str | None = None,
+        refuse_erased: bool = False,
     ) -> MessageReceipt:
-        """Store the message durably (once per key), then let the owner answer it.
+        """Store the message durably (once per key), then let the owner answer it;
+        `refuse_erased`: raise ConversationErased for an erased conversation (a customer's
+        token, which erasure revoked), checked by the store as it writes.
 
         The common path is two transactions: the message stored with the turn's context
         read, then the turn's events; a closed conversation or a retried key go the long way.
@@ -123,7 +126,7 @@ class ConversationDesk:
         for _attempt in range(3):  # a closed conversation is reopened first
             try:
                 stored = self.store.append_customer_message(
-                    conversation_id, message, key, HISTORY_WINDOW
+                    conversation_id, message, key, HISTORY_WINDOW, refuse_erased
                 )
             except DuplicateKey:
                 return self._replay(conversation_id, key, client_address)

@@ -31,6 +31,15 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+class ConversationErased(Unauthorized):
+    """The conversation was erased on request: its token opens nothing any more."""
+
+    def __init__(
+        self, message: str = "This conversation was erased on request; start a new one."
+    ) -> None:
+        super().__init__(message)
+
+
 class Forbidden(DomainError):
     code = "forbidden"
 

@@ -8,10 +8,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, RowMapping, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Exists,
+    Row,
+    RowMapping,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
-from relaydesk.domain.errors import Conflict, NotFound
+from relaydesk.domain.errors import Conflict, ConversationErased, NotFound
 from relaydesk.domain.model import (
     AgentId,
     Conversation,
@@ -26,7 +37,7 @@ from relaydesk.domain.model import (
     Source,
 )
 from relaydesk.domain.ownership import OwnerChange
-from relaydesk.store.tables import conversations, customers, events
+from relaydesk.store.tables import conversations, customers, events, revoked_conversations
 
 
 def new_id(prefix: str) -> str:
@@ -225,23 +236,31 @@ class ConversationStore:
         message: NewEvent,
         idempotency_key: str,
         history_window: int,
+        refuse_erased: bool = False,
     ) -> StoredMessage | None:
         """Store a customer's message and read its turn's context in one transaction.
 
         None when the conversation is closed (the caller reopens it first) or does not
-        exist; DuplicateKey when the key was used already, storing nothing.
+        exist; DuplicateKey when the key was used already, storing nothing. With
+        `refuse_erased`, ConversationErased for an erased conversation, checked in the same
+        transaction (a customer's token: no transaction of its own for the check).
         """
+        conditions = [
+            conversations.c.id == conversation_id,
+            conversations.c.owner != Owner.CLOSED.value,
+        ]
+        if refuse_erased:
+            conditions.append(~_revoked(conversations.c.id))
         try:
             with self.engine.begin() as conn:
                 row = conn.execute(
                     update(conversations)
-                    .where(
-                        conversations.c.id == conversation_id,
-                        conversations.c.owner != Owner.CLOSED.value,
-                    )
+                    .where(*conditions)
                     .values(last_seq=conversations.c.last_seq + 1, updated_at=utcnow())
                     .returning(*conversations.c)
                 ).first()
+                if row is None and refuse_erased and conn.scalar(select(_revoked(conversation_id))):
+                    raise ConversationErased()
                 if row is None:
                     return None
                 (stored,) = self._insert_events(
@@ -441,3 +460,9 @@ class ConversationStore:
             counted = select(func.count()).select_from(conversations)
             found = conn.execute(counted.where(conversations.c.owner == owner.value)).scalar_one()
         return int(found)
+
+
+def _revoked(conversation_id: Any) -> Exists:
+    """Whether the conversation's tokens were revoked (it was erased)."""
+    revoked = revoked_conversations.c.conversation_id == conversation_id
+    return exists().where(revoked)
