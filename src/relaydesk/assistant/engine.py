@@ -20,6 +20,7 @@ from relaydesk.assistant.step_runner import offers_identity, run_step
 from relaydesk.assistant.turn import Escalation, TurnContext, TurnResult
 from relaydesk.assistant.turn_builder import TurnBuilder
 from relaydesk.assistant.understanding import Understanding
+from relaydesk.assistant.understanding.sign_off import without_sign_off
 
 # Languages a short message cannot tell apart reliably; a conversation keeps its own.
 CONFUSABLE = (
@@ -259,7 +260,8 @@ class PackAssistant:
             turn.state.low_confidence_streak = 0
 
     def _answer_from_knowledge(self, turn: TurnBuilder, text: str) -> bool:
-        hits = self.parts.knowledge.search(text, turn.language, k=1)
+        # as the intent models read it: a signed question is embedded once, not twice
+        hits = self.parts.knowledge.search(without_sign_off(text), turn.language, k=1)
         if not hits:
             return False
         hit = hits[0]
