@@ -73,7 +73,7 @@ from relaydesk.settings import Settings
 from relaydesk.store.agents import AgentStore
 from relaydesk.store.approvals import ApprovalStore
 from relaydesk.store.conversations import ConversationStore
-from relaydesk.store.engine import make_engine
+from relaydesk.store.engine import dispose_for_good, make_engine
 from relaydesk.store.queue import QueueStore
 
 
@@ -281,7 +281,7 @@ def create_app(
         services.bus.close()
         limiter.close()
         await threads_finished()  # a socket's last database call may still be in a thread
-        services.store.engine.dispose()
+        dispose_for_good(services.store.engine)
 
     # The interactive docs load Swagger UI from a CDN: not in production.
     docs_on = settings.environment != "production"

@@ -108,3 +108,16 @@ def _queue_writers(engine: Engine) -> None:
         # A connection dropped without commit or rollback is rolled back by the pool.
         if record.info.pop(_HOLDS_WRITE_LOCK, False):
             writer.release()
+
+
+def dispose_for_good(engine: Engine) -> None:
+    """Close the pool's connections, and each one still out when it comes back. dispose()
+    alone keeps a connection returned later (by a thread that outlived the app's stop) open
+    in the old pool, until the garbage collector drops it unclosed."""
+    event.listen(engine, "checkin", _close_returned)
+    engine.dispose()
+
+
+def _close_returned(dbapi_connection: Any, _record: Any) -> None:
+    if dbapi_connection is not None:
+        dbapi_connection.close()
