@@ -174,26 +174,23 @@ def _looks_like_a_date(span: str, language: str) -> bool:
     if _NUMERIC_DATE.search(span):
         return True
     folded = span.casefold()
-    calendar, relative = _date_words(language)
-    has_digit = any(char.isdigit() for char in folded)
-    words = _WORDS.findall(folded)
-    for word in words:
-        if word in relative or (word in calendar and (has_digit or len(word) >= 4)):
-            return True
-    # relative days of several words ("i morgon", "i morgen": tomorrow), as whole words
-    spaced = f" {' '.join(words)} "
-    if any(f" {term} " in spaced for term in relative if " " in term):
+    calendar, _ = _date_words(language)
+    if any(char.isdigit() for char in folded) and not calendar.isdisjoint(_WORDS.findall(folded)):
         return True
-    return any(term in folded for term in relative | calendar if not term.isascii())
+    return _has_undigited_date_word(folded, language)
 
 
 def _may_hold_a_date(clause: str, language: str) -> bool:
     """False when no part of the clause could pass _looks_like_a_date: it has no digit and
     none of the words that test accepts without one. Most messages hold no date, and
     dateparser's search costs milliseconds per clause."""
-    if _DIGIT_GROUP.search(clause):
-        return True
-    folded = clause.casefold()  # as _looks_like_a_date folds a span: ß is ss in both
+    # folded as _looks_like_a_date folds a span: ß is ss in both
+    return bool(_DIGIT_GROUP.search(clause)) or _has_undigited_date_word(
+        clause.casefold(), language
+    )
+
+
+def _has_undigited_date_word(folded: str, language: str) -> bool:
     words, phrases, anywhere = _undigited_date_words(language)
     found = _WORDS.findall(folded)
     if not words.isdisjoint(found):
@@ -204,14 +201,14 @@ def _may_hold_a_date(clause: str, language: str) -> bool:
 
 @functools.cache
 def _undigited_date_words(language: str) -> tuple[frozenset[str], tuple[str, ...], re.Pattern[str]]:
-    """What _looks_like_a_date accepts without a digit, read the same way: relative-day words
-    and long month or weekday names as whole words ("Bonjour" holds "jour", "Maria" holds
-    "mar"), relative days of several words, and the non-ASCII terms anywhere (languages
-    written without spaces)."""
+    """The words a date needs no digit for: relative-day words and long month or weekday
+    names as whole words ("Bonjour" holds "jour", "Maria" holds "mar"), relative days of
+    several words ("i morgon", between any punctuation), and the non-ASCII terms anywhere
+    (languages written without spaces)."""
     calendar, relative = _date_words(language)
     words = {term for term in relative if term.isascii()}
     words |= {term for term in calendar if term.isascii() and len(term) >= 4}
-    phrases = tuple(f" {term} " for term in sorted(words) if " " in term)
+    phrases = tuple(f" {term} " for term in sorted(relative) if " " in term)
     anywhere = sorted((t for t in calendar | relative if not t.isascii()), key=len, reverse=True)
     pattern = "|".join(map(re.escape, anywhere)) or r"(?!)"  # (?!): matches nothing
     return frozenset(words), phrases, re.compile(pattern)
