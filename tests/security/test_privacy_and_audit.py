@@ -123,9 +123,7 @@ def test_an_erased_conversation_takes_no_new_message_and_replays_no_old_one(
 ) -> None:
     with app_client(tmp_path) as client:
         admin = sign_in_every_role(client)["admin"]
-        started = client.post("/v1/conversations", json={"display_name": "Ann Andersson"}).json()
-        conversation = started["conversation"]["id"]
-        auth = {"Authorization": f"Bearer {started['token']}"}
+        conversation, auth = start_conversation(client, display_name="Ann Andersson")
         send(client, conversation, auth, "when is my next payment?", "k1")
         customer_id = customer_of(client, conversation)
         client.post(f"/v1/admin/privacy/customers/{customer_id}/erase", headers=admin)
@@ -148,9 +146,7 @@ def test_erasure_redacts_texts_and_names_but_keeps_every_event_and_the_cursor(
 ) -> None:
     with app_client(tmp_path) as client:
         admin = sign_in_every_role(client)["admin"]
-        started = client.post("/v1/conversations", json={"display_name": "Ann Andersson"}).json()
-        conversation = started["conversation"]["id"]
-        auth = {"Authorization": f"Bearer {started['token']}"}
+        conversation, auth = start_conversation(client, display_name="Ann Andersson")
         send(client, conversation, auth, "I live at Storgatan 1, call 070-123 45 67", "k1")
         client.post(f"/v1/conversations/{conversation}/escalate", headers=auth)
         before = client.get(f"/v1/conversations/{conversation}/events", headers=auth).json()
