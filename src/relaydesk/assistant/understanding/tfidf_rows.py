@@ -17,8 +17,6 @@ from sklearn import config_context
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 _ANALYZERS: WeakKeyDictionary[TfidfVectorizer, Callable[[str], list[str]]] = WeakKeyDictionary()
-
-
 _FEW = 8  # more texts than this (training, evaluation) go to scikit-learn, checks and all
 
 
