@@ -13,6 +13,7 @@ from relaydesk.assistant.turn import AcknowledgingAssistant
 from relaydesk.settings import Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
+from support.limits_clock import MID_MINUTE, limiter_clock
 
 SCRAPE = {"Authorization": "Bearer scrape-token"}
 
@@ -62,7 +63,8 @@ def test_scrapes_in_quick_succession_read_the_store_once(client: TestClient) -> 
 
 
 def test_metrics_count_toward_the_per_address_limit(tmp_path: Path) -> None:
-    with app_client(tmp_path, metrics_token="scrape-token", rate_limit_ip_per_minute=3) as client:
+    settings = {"metrics_token": "scrape-token", "rate_limit_ip_per_minute": 3}
+    with limiter_clock(MID_MINUTE), app_client(tmp_path, **settings) as client:
         answers = [client.get("/metrics", headers=SCRAPE).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
 

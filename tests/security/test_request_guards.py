@@ -7,7 +7,7 @@ import pytest
 
 from relaydesk.security.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from security.web import app_client, sign_in_every_role, start_conversation
-from support.limits_clock import limiter_clock
+from support.limits_clock import MID_MINUTE, limiter_clock
 from support.services import REDIS_URL, require_redis
 
 
@@ -43,7 +43,7 @@ def test_a_chunked_body_over_the_limit_is_refused_too(tmp_path: Path) -> None:
 
 
 def test_a_customer_writing_too_fast_gets_429_with_retry_after(tmp_path: Path) -> None:
-    with app_client(tmp_path, rate_limit_session_per_minute=3) as client:
+    with limiter_clock(MID_MINUTE), app_client(tmp_path, rate_limit_session_per_minute=3) as client:
         conversation, auth = start_conversation(client)
         statuses = [
             client.post(
@@ -70,7 +70,7 @@ def test_a_customer_writing_too_fast_gets_429_with_retry_after(tmp_path: Path) -
 def test_one_address_sending_too_many_requests_is_limited_but_health_checks_are_not(
     tmp_path: Path,
 ) -> None:
-    with app_client(tmp_path, rate_limit_ip_per_minute=5) as client:
+    with limiter_clock(MID_MINUTE), app_client(tmp_path, rate_limit_ip_per_minute=5) as client:
         codes = [client.get("/v1/conversations/nope").status_code for _ in range(7)]
         assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
         assert client.get("/healthz").status_code == 200

@@ -7,6 +7,7 @@ from relaydesk.assistant.turn import AcknowledgingAssistant
 from relaydesk.settings import Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
+from support.limits_clock import MID_MINUTE, limiter_clock
 
 
 def test_messages_over_the_websocket_share_the_conversations_rate_limit(tmp_path: Path) -> None:
@@ -17,7 +18,8 @@ def test_messages_over_the_websocket_share_the_conversations_rate_limit(tmp_path
     settings = Settings(
         database_url=url, data_dir=tmp_path, environment="test", rate_limit_session_per_minute=2
     )
-    with TestClient(create_app(settings, AcknowledgingAssistant())) as client:
+    app = create_app(settings, AcknowledgingAssistant())
+    with limiter_clock(MID_MINUTE), TestClient(app) as client:
         started = client.post("/v1/conversations", json={}).json()
         cid, token = started["conversation"]["id"], started["token"]
         replies = []

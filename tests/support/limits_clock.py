@@ -14,6 +14,10 @@ import pytest
 
 import relaydesk.security.ratelimit
 
+# Half way through a minute: `limits` floors the previous window's weighted count, so in real
+# time a burst that straddles a minute's turn is allowed one hit more than its limit.
+MID_MINUTE = 1_800_000_030.0
+
 
 class SetClock:
     """`time` as the limiter reads it, with `now` under the test's control."""
