@@ -325,7 +325,13 @@ def test_linear_scores_are_the_models_decision_function(model: Any, classes: int
     labels = [f"intent_{i % classes}" for i in range(60)]
     fitted = model().fit(features, labels)
     asked = sparse.random(9, 40, density=0.3, format="csr", random_state=rng.integers(99))
-    np.testing.assert_allclose(linear_scores(fitted, asked), fitted.decision_function(asked))
     expected = fitted.decision_function(asked)
+    np.testing.assert_allclose(linear_scores(fitted, [asked]), expected)
+    np.testing.assert_allclose(linear_scores(fitted, [asked[:2]]), expected[:2])  # one by one
+    sides = [asked[:, :25], asked[:, 25:].toarray()]  # sparse and dense blocks side by side
+    np.testing.assert_allclose(linear_scores(fitted, sides), expected)
     fitted.coef_ = np.ascontiguousarray(fitted.coef_.T, dtype=np.float32).T  # as kept
-    np.testing.assert_allclose(linear_scores(fitted, asked), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(linear_scores(fitted, [asked]), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(linear_scores(fitted, [asked[:2]]), expected[:2], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="25 features given to a model of 40"):
+        linear_scores(fitted, [asked[:, :25]])
