@@ -3,6 +3,7 @@ from __future__ import annotations
 import pickle
 import shutil
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -331,8 +332,8 @@ def test_linear_scores_are_the_models_decision_function(model: Any, classes: int
     sides = [asked[:, :25], asked[:, 25:].toarray()]  # sparse and dense blocks side by side
     np.testing.assert_allclose(linear_scores(fitted, sides), expected)
     fitted.coef_ = np.ascontiguousarray(fitted.coef_.T, dtype=np.float32).T  # as kept
-    single = {"rtol": 1e-5, "atol": 1e-6}
-    np.testing.assert_allclose(linear_scores(fitted, [asked]), expected, **single)
-    np.testing.assert_allclose(linear_scores(fitted, [asked[:2]]), expected[:2], **single)
+    close = partial(np.testing.assert_allclose, rtol=1e-5, atol=1e-6)  # single precision
+    close(linear_scores(fitted, [asked]), expected)
+    close(linear_scores(fitted, [asked[:2]]), expected[:2])
     with pytest.raises(ValueError, match="25 features given to a model of 40"):
         linear_scores(fitted, [asked[:, :25]])
