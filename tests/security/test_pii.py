@@ -1,9 +1,13 @@
 """Personal data is found only where it really is, and masked everywhere it is asked to be."""
 
 import logging
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from relaydesk.security import pii
 from relaydesk.security.log_masking import PiiLogFilter, install_log_masking
 from relaydesk.security.pii import (
     SENSITIVE_KINDS,
@@ -91,3 +95,17 @@ def test_every_logger_masks_once_log_masking_is_installed(
     with caplog.at_level(logging.INFO):
         logging.getLogger("some.library").info("customer wrote %s", "my card 4111111111111111")
     assert caplog.records[-1].getMessage() == "customer wrote my card [card]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789٤@ -+.AZaz\u00e9é", max_size=40))
+def test_the_quick_look_for_digits_and_at_signs_never_hides_a_finding(text: str) -> None:
+    found = find_pii(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pii, "_MAY_HOLD_PII", re.compile(""))  # every pattern tried
+        assert find_pii(text) == found
+
+
+def test_text_without_digits_or_at_signs_holds_no_personal_data() -> None:
+    assert find_pii("Write to alice at example dot com, my card is four one one one") == []
+    assert find_pii("card ٤١١١١١١١١١١١١١١١") == find_pii("card 4111111111111111")

@@ -31,6 +31,9 @@ _FI_HETU = re.compile(r"(?<![\w-])(\d{6})[-+A-FU-Y](\d{3})([0-9A-Y])(?![\w-])")
 _DK_CPR = re.compile(r"(?<![\w-])(\d{6})-(\d{4})(?![\w-])")
 _ES_DNI = re.compile(r"(?<![\w-])(\d{8})-?([A-Z])(?![\w-])")
 _US_SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")
+# Every pattern above needs an "@" or a digit: most strings (names, intents, words) have
+# neither and need no pattern tried.
+_MAY_HOLD_PII = re.compile(r"[\d@]")
 _PLACEHOLDER = {
     "card": "[card]",
     "iban": "[iban]",
@@ -118,6 +121,8 @@ DETECTORS: tuple[Detector, ...] = (
 
 def find_pii(text: str, kinds: Iterable[Kind] = ALL_KINDS) -> list[Finding]:
     """Non-overlapping findings of the wanted kinds, in text order."""
+    if not _MAY_HOLD_PII.search(text):
+        return []
     wanted = frozenset(kinds)
     taken: list[Finding] = []
     for kind, pattern, accept in DETECTORS:
