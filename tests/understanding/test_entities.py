@@ -84,6 +84,29 @@ def test_that_dates_in_many_languages_become_iso_dates(text: str, language: str,
 @pytest.mark.parametrize(
     ("text", "language", "dates"),
     [
+        ("Guten Tag, ja", "de", []),
+        ("Guten Tag, ich zahle am Freitag", "de", [("am Freitag", "2026-11-27")]),
+        ("Bom dia, quando é o meu próximo pagamento?", "pt", []),
+        ("Buenos días, ¿puedo pagar dentro de 3 días?", "es", [("de 3 días", "2026-11-26")]),
+        ("Dzień dobry, tak", "pl", []),
+        ("Добрый день, да", "ru", []),
+        ("God dag, kan jag betala i morgon?", "sv", [("i morgon", "2026-11-24")]),
+    ],
+)
+def test_that_a_greeting_with_a_day_in_it_is_no_date_and_is_not_searched(
+    text: str, language: str, dates: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searched: list[str] = []
+    search = entities._search_dates
+    monkeypatch.setattr(entities, "_search_dates", lambda *a: searched.append(a[0]) or search(*a))
+    found = extract_entities(text, language, NOW)
+    assert [(e.text, e.value) for e in found if e.kind == "date"] == dates
+    assert bool(searched) == bool(dates)  # dateparser is asked only when a date is there
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "dates"),
+    [
         ("Guten Morgen, wann ist meine nächste Zahlung?", "de", []),
         ("Guten Morgen, kann ich morgen zahlen?", "de", [("morgen", "2026-11-24")]),
         ("Goede morgen, kan ik morgen betalen?", "nl", [("morgen", "2026-11-24")]),

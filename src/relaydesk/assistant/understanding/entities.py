@@ -49,8 +49,15 @@ _DOTTED_DATE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:\d{2,4}\b)?")
 # the dot of a day before a word ("15. mars"): dateparser's Norwegian then loses the day
 _ORDINAL_DOT = re.compile(r"(?<![\d.,])(\d{1,2})\.(?= [^\W\d_])")
 # Greetings built on a word that also means "tomorrow" (German, Dutch, Danish, Norwegian
-# "morgen"): "Guten Morgen, can I postpone?" names no day.
-_GREETING_NOT_A_DAY = re.compile(r"\b(?:guten|goede|god|godt)\s+morgen\b", re.IGNORECASE)
+# "morgen") or "day" ("Guten Tag", "Bom dia", "Dzień dobry"): "Guten Morgen, can I
+# postpone?" names no day, and "Guten Tag, ja" is not worth a date search.
+_GREETING_NOT_A_DAY = re.compile(
+    r"\b(?:(?:guten|goede|god|godt)\s+morgen|guten\s+tag|goede(?:n)?\s+dag|god\s+dag"
+    r"|bom\s+dia|buen(?:os)?\s+d[ií]as?|dzień\s+dobry|dobr[yýá]\s+den|dobrý\s+deň"
+    r"|dob[ae]r\s+dan|hyvää\s+päivää|добр(?:ый|ий)\s+день|добър\s+ден|laba\s+diena"
+    r"|bună\s+ziua|iyi\s+günler|jó\s+napot|tere\s+päevast|good\s+day)\b",
+    re.IGNORECASE,
+)
 _CALENDAR_KEYS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
