@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import event
 
 from relaydesk.domain.errors import Conflict, ConversationErased, NotFound
 from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Owner, Source
@@ -102,3 +103,23 @@ def test_an_erased_conversation_refuses_a_customers_message_in_the_writing_trans
     assert store.get_conversation(conversation.id).last_seq == before
     if not closed:  # a caller that does not ask (the email channel) writes as before
         assert store.append_customer_message(conversation.id, say("hi"), "k1", 10) is not None
+
+
+def test_a_customers_message_and_its_history_are_read_before_the_connection_goes_back(
+    database_url: str,
+) -> None:
+    # A row fetched after the transaction reads a connection that another thread may hold:
+    # here every connection is closed as it is returned, so such a read fails at once.
+    engine = make_engine(database_url)
+    upgrade(engine)
+    event.listen(engine, "checkin", lambda _dbapi, record: record.invalidate())
+    try:
+        store = ConversationStore(engine)
+        customer = store.ensure_customer(None, "Ann", "en")
+        conversation = store.create_conversation(customer.id, "web", "en")
+        store.append(conversation.id, [say("first"), say("second")])
+        stored = store.append_customer_message(conversation.id, say("third"), "k3", 10)
+        assert stored is not None
+        assert [past.text for past in stored.history] == ["first", "second", "third"]
+    finally:
+        engine.dispose()

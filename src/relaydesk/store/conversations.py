@@ -261,7 +261,9 @@ class ConversationStore:
                 )
                 customer = conn.execute(_CUSTOMER, {"customer": row.customer_id}).one()
                 after = max(0, row.last_seq - history_window - 1)
-                history = conn.execute(_EVENTS_AFTER, {"cid": conversation_id, "after": after})
+                history = conn.execute(
+                    _EVENTS_AFTER, {"cid": conversation_id, "after": after}
+                ).all()
         except IntegrityError as error:
             if self.find_by_key(conversation_id, idempotency_key):
                 raise DuplicateKey(idempotency_key) from error
@@ -270,7 +272,7 @@ class ConversationStore:
             message=stored,
             conversation=_to_conversation(row),
             customer=_to_customer(customer),
-            history=[_to_event(past._mapping) for past in history.all()],
+            history=[_to_event(past._mapping) for past in history],
         )
 
     def _take_seqs(
