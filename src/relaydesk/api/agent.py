@@ -25,7 +25,7 @@ from relaydesk.api.agent_schemas import (
     TextIn,
     ToolIn,
 )
-from relaydesk.api.deps import ServicesDep, bearer_token, client_address
+from relaydesk.api.deps import ServicesDep, address_of, bearer_token
 from relaydesk.api.schemas import ConversationOut, EventOut, EventsOut
 from relaydesk.desk.agents import SESSION_TTL, AgentSession
 from relaydesk.domain.agents import AgentAccount
@@ -91,7 +91,7 @@ OptionalKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=1
 
 @router.post("/login")
 def login(body: LoginIn, services: ServicesDep, request: Request, response: Response) -> LoginOut:
-    session = services.agents.login(body.email, body.password, client_address(request))
+    session = services.agents.login(body.email, body.password, address_of(request))
     set_session_cookie(request, response, session.token)
     return LoginOut(
         token=session.token, csrf_token=session.csrf_token, agent=AgentOut.of(session.agent)

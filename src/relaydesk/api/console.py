@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from relaydesk.api import admin, agent, agent_stream, follow_up
 from relaydesk.api.agent import SESSION_COOKIE, set_session_cookie
-from relaydesk.api.deps import ServicesDep, client_address
+from relaydesk.api.deps import ServicesDep, address_of
 from relaydesk.channels.email.attachments import AttachmentStore
 from relaydesk.desk.agent_work import AgentWorkDesk
 from relaydesk.desk.agents import AgentSession
@@ -169,7 +169,7 @@ def login(
     if not secrets.compare_digest(str(nonce).encode(), cookie.encode()):
         return _login_form(request, "The sign-in form expired; please try again.", 400)
     try:
-        session = services.agents.login(email, password, client_address(request))
+        session = services.agents.login(email, password, address_of(request))
     except DomainError as error:
         return _login_form(request, error.message, 401)
     response = RedirectResponse("/console", status_code=303)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from relaydesk.api.customer_auth import conversation_token, identity_matches
 from relaydesk.api.deps import (
@@ -37,8 +38,13 @@ IdempotencyKey = Annotated[
 ]
 
 
+# The two busiest endpoints are `async def` and send their store and assistant work to the
+# thread pool themselves: a plain `def` endpoint's response is also checked there, a second
+# hop per request.
 @router.post("", status_code=status.HTTP_201_CREATED)
-def start_conversation(body: StartConversationIn, services: ServicesDep) -> StartedConversationOut:
+async def start_conversation(
+    body: StartConversationIn, services: ServicesDep
+) -> StartedConversationOut:
     """Open a conversation; a signed-in customer proves who they are with the operator's HMAC."""
     verified = False
     if body.customer_ref is not None:
@@ -46,7 +52,8 @@ def start_conversation(body: StartConversationIn, services: ServicesDep) -> Star
         if not identity_matches(secret, body.customer_ref, body.customer_signature):
             raise Unauthorized("The customer's identity signature does not match.")
         verified = True
-    conversation = services.conversations.start_conversation(
+    conversation = await run_in_threadpool(
+        services.conversations.start_conversation,
         customer_ref=body.customer_ref,
         display_name=body.display_name,
         language=body.language,
@@ -67,7 +74,7 @@ def read_conversation(
 
 
 @router.post("/{conversation_id}/messages")
-def send_message(
+async def send_message(
     conversation_id: TokenedConversation,  # erasure is checked as the message is written
     body: MessageIn,
     idempotency_key: IdempotencyKey,
@@ -76,7 +83,8 @@ def send_message(
     address: ClientAddress,
 ) -> MessageReceiptOut:
     """Store the message durably, then answer; a retried key returns the first result."""
-    receipt = services.conversations.receive_customer_message(
+    receipt = await run_in_threadpool(
+        services.conversations.receive_customer_message,
         conversation_id,
         body.text,
         idempotency_key,

@@ -49,7 +49,9 @@ class Services:
     audit: AuditLog  # who did what
 
 
-def get_services(request: Request) -> Services:
+# The dependencies that only read the request are `async def`: FastAPI runs a plain `def`
+# dependency on its thread pool, and the hop cost more than the work on every request.
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -57,9 +59,13 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def client_address(request: Request) -> str:
+def address_of(request: Request) -> str:
     """The connection's address (behind a proxy, uvicorn's proxy headers make it the client's)."""
     return request.client.host if request.client else ""
+
+
+async def client_address(request: Request) -> str:
+    return address_of(request)
 
 
 ClientAddress = Annotated[str, Depends(client_address)]
@@ -71,7 +77,7 @@ def bearer_token(authorization: str | None) -> str | None:
     return None
 
 
-def tokened_conversation(
+async def tokened_conversation(
     conversation_id: str,
     services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
