@@ -331,6 +331,7 @@ def test_linear_scores_are_the_models_decision_function(model: Any, classes: int
     np.testing.assert_allclose(linear_scores(fitted, [asked[:2]]), expected[:2])  # one by one
     sides = [asked[:, :25], asked[:, 25:].toarray()]  # sparse and dense blocks side by side
     np.testing.assert_allclose(linear_scores(fitted, sides), expected)
+    np.testing.assert_allclose(linear_scores(fitted, [asked[:2].tocsc()]), expected[:2])
     fitted.coef_ = np.ascontiguousarray(fitted.coef_.T, dtype=np.float32).T  # as kept
     close = partial(np.testing.assert_allclose, rtol=1e-5, atol=1e-6)  # single precision
     close(linear_scores(fitted, [asked]), expected)

@@ -384,6 +384,7 @@ def linear_scores(model: Any, blocks: Sequence[Any]) -> Matrix:
         if not sparse.issparse(block):
             scores += np.asarray(block, dtype=part.dtype) @ part
         elif rows <= _FEW_ROWS:  # a turn's message: gather the weights of its few n-grams
+            block = block.tocsr()  # the rows below are read as CSR's; a CSR stays as it is
             for row in range(rows):
                 cells = slice(block.indptr[row], block.indptr[row + 1])
                 values = block.data[cells].astype(part.dtype, copy=False)

@@ -53,7 +53,7 @@ _ORDINAL_DOT = re.compile(r"(?<![\d.,])(\d{1,2})\.(?= [^\W\d_])")
 # postpone?" names no day, and "Guten Tag, ja" is not worth a date search.
 _GREETING_NOT_A_DAY = re.compile(
     r"\b(?:(?:guten|goede|god|godt)\s+morgen|guten\s+tag|goede(?:n)?\s+dag|god\s+dag"
-    r"|bom\s+dia|buen(?:os)?\s+d[ií]as?|dzień\s+dobry|dobr[yýá]\s+den|dobrý\s+deň"
+    r"|bom\s+dia|buen(?:os)?\s+d[ií]as?|dzień\s+dobry|dobr[yý]\s+den|dobrý\s+deň"
     r"|dob[ae]r\s+dan|hyvää\s+päivää|добр(?:ый|ий)\s+день|добър\s+ден|laba\s+diena"
     r"|bună\s+ziua|iyi\s+günler|jó\s+napot|tere\s+päevast|good\s+day)\b",
     re.IGNORECASE,
