@@ -371,7 +371,7 @@ def _log_loss(probabilities: Matrix, target: npt.NDArray[np.int_]) -> float:
 
 def linear_scores(model: Any, blocks: Sequence[Any]) -> Matrix:
     """What a fitted linear model's decision_function gives for the features `blocks` side
-    by side (CSR or dense, finite), without scikit-learn's checks of the input (about 1 ms a
+    by side (sparse or dense, finite), without scikit-learn's checks of the input (about 1 ms a
     message, most of it looking for a dataframe), and without joining the blocks: joining a
     message's four blocks into one sparse matrix cost more than scoring it."""
     weights = model.coef_.T
