@@ -356,6 +356,47 @@ def test_a_conversation_the_server_no_longer_knows_is_started_afresh(
     assert widget.state()["conversationId"] not in {None, "conv-gone"}
 
 
+def test_a_message_written_while_a_reload_catches_up_on_a_forgotten_conversation_shows_once(
+    open_shop: Any, server: ServerProcess
+) -> None:
+    widget = open_shop()
+    page = widget.page
+    page.evaluate(
+        """url => localStorage.setItem('relaydesk:v1:' + url + ':cust-alice', JSON.stringify(
+            {conversationId: 'conv-gone', token: 'stale', cursor: 7, open: true, outbox: []}))""",
+        server.url,
+    )
+    catching_up: list[Any] = []
+    posts: list[Any] = []
+    starts: list[str] = []
+
+    def note_start(request: Any) -> None:
+        if request.method == "POST" and request.url.endswith("/v1/conversations"):
+            starts.append(request.url)
+
+    page.on("request", note_start)
+    page.route(re.compile(r"/conv-gone/events"), lambda route: catching_up.append(route))
+    page.route(MESSAGES_PATH, lambda route: posts.append(route))
+    page.reload()
+    widget.input.wait_for()
+    wait_until_held(page, catching_up)
+    widget.send("hello again")
+    wait_until_held(page, posts)  # on its way to the forgotten conversation
+    with page.expect_response(re.compile(r"/conv-gone/events")):
+        catching_up[0].continue_()  # the catch-up learns first that it is forgotten
+    page.wait_for_function("window.relaydesk.state().conversationId !== 'conv-gone'")
+    page.unroute(MESSAGES_PATH)
+    for post in posts:  # the late answer about the forgotten one must not start a third
+        post.continue_()
+    expect(widget.messages("assistant")).to_have_count(1)
+    assert widget.message_texts("you") == ["hello again"]
+    started = widget.state()["conversationId"]
+    page.wait_for_timeout(500)  # anything still to come about the old conversation
+    assert widget.state()["conversationId"] == started
+    assert widget.message_texts("you") == ["hello again"]
+    assert len(starts) == 1, "one new conversation, not one per late answer"
+
+
 def test_an_answer_while_the_chat_is_closed_shows_on_the_launcher(open_shop: Any) -> None:
     widget = open_shop()
     widget.send("hello")

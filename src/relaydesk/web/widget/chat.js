@@ -190,10 +190,12 @@
     var self = this;
     if (!this.state.conversationId) return Promise.resolve();
     if (this.catchingUp) return this.catchingUp;
+    var asked = this.state.conversationId;
     this.catchingUp = this.api.call("GET", this.path("/events?after=" + this.cursor),
       { token: this.state.token })
       .then(function (result) {
         self.catchingUp = null;
+        if (self.state.conversationId !== asked) return null;  // forgotten meanwhile
         if (result.status === 401 || result.status === 404) return self.forget();
         if (result.status !== 200) return null;
         if (self.mode === "offline") self.setMode("rest");

@@ -56,6 +56,7 @@
 
   Chat.prototype.post = function (item) {
     var self = this;
+    var asked = this.state.conversationId;
     this.inFlight[item.key] = "rest";
     this.api.call("POST", this.path("/messages"),
       { token: this.state.token, key: item.key, body: { text: item.text } })
@@ -66,7 +67,8 @@
           if (self.mode === "offline") self.setMode("rest");
           self.flush();
         } else if (result.status === 401 || result.status === 404) {
-          self.forget();  // keeps the outbox and sends it to a new conversation
+          // keeps the outbox and sends it to a new conversation, unless one was started since
+          if (self.state.conversationId === asked) self.forget();
         } else if (result.status >= 400 && result.status < 500 && result.status !== 429) {
           self.reject(item.key);
           self.flush();

@@ -210,6 +210,8 @@
   };
 
   View.prototype.addPending = function (key, text) {
+    // once: a message written while a reload catches up is in the outbox it then shows
+    if (this.log.querySelector('[data-key="' + CSS.escape(key) + '"]')) return;
     var node = this.bubble("customer", { key: "you", name: this.labels.you }, text);
     node.classList.add("rd-pending");
     node.setAttribute("data-key", key);
