@@ -1,3 +1,4 @@
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -86,5 +87,10 @@ def test_threads_sharing_a_small_memory_each_get_their_own_texts_vectors() -> No
             rows = embedder.embed_queries(texts)
         return [row[0] for row in rows] == [len(text) for text in texts]
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        assert all(pool.map(ask, range(400)))
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads interleave often: without the lock, a text read
+    try:  # back after another thread pushed it out failed in 20 of 20 runs
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            assert all(pool.map(ask, range(400)))
+    finally:
+        sys.setswitchinterval(switch)
