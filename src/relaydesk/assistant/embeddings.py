@@ -122,14 +122,15 @@ class RecentQueries:
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         turn = _TURN_VECTORS.get()
+        distinct = list(dict.fromkeys(texts))
         found: dict[str, npt.NDArray[np.float32]] = {}
-        for text in dict.fromkeys(texts):
+        for text in distinct:
             vector = self._recent.get(text)
             if vector is None and turn is not None:
                 vector = turn.get(text)
             if vector is not None:
                 found[text] = vector
-        missing = [text for text in dict.fromkeys(texts) if text not in found]
+        missing = [text for text in distinct if text not in found]
         if missing:
             found.update(zip(missing, self._inner.embed_queries(missing), strict=True))
         if turn is not None:
