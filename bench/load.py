@@ -439,6 +439,14 @@ async def run(args: argparse.Namespace) -> None:
         target.plain_phrases = args.plain_phrases
         async with target:
             await measure(args, target, pids)
+        if server is not None:
+            errors = server.logged_errors()
+            common = Counter(errors).most_common(3)
+            print(
+                f"server log: {len(errors)} error lines",
+                *(f"{n} x {e}" for e, n in common),
+                sep="\n  ",
+            )
     finally:
         if server is not None:
             server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from sqlalchemy import create_engine, text
 from relaydesk.packs.paylater.backend.seed import seed_backend
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
+
+_RAISED = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception)\b")  # a traceback's last line
 
 
 def free_port() -> int:
@@ -37,6 +40,12 @@ class ServerUnderTest:
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    def logged_errors(self) -> list[str]:
+        """The server log's error lines: a turn whose tool failed still answers HTTP 200."""
+        log = Path(self.folder.name) / "server.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        return [line for line in lines if "ERROR" in line or _RAISED.match(line)]
 
     def stop(self) -> None:
         self.process.terminate()
