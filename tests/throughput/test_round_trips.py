@@ -64,6 +64,28 @@ def test_a_message_and_its_answer_take_two_transactions_and_six_statements(
     assert statements == ["UPDATE", "INSERT", "SELECT", "SELECT", "UPDATE", "INSERT"]
 
 
+@pytest.mark.parametrize(
+    ("customer_ref", "expected"),
+    [(None, ["INSERT", "INSERT"]), ("cust-1", ["SELECT", "INSERT", "INSERT"])],
+)
+def test_starting_a_conversation_takes_one_transaction(
+    desk: tuple[ConversationDesk, Engine], customer_ref: str | None, expected: list[str]
+) -> None:
+    conversations, engine = desk
+    counted = Counted(engine)
+    started = conversations.start_conversation(
+        customer_ref=customer_ref, display_name="Ann", language="en"
+    )
+    assert counted.transactions == 1
+    assert [sql for sql in counted.statements if sql in ("INSERT", "SELECT")] == expected
+    # what it returns is what was stored, and a known customer is found again
+    assert conversations.store.get_conversation(started.id) == started
+    again = conversations.start_conversation(
+        customer_ref=customer_ref, display_name="Ann", language="en"
+    )
+    assert (again.customer_id == started.customer_id) == (customer_ref is not None)
+
+
 def test_the_turn_reads_the_history_up_to_the_message_from_the_same_transaction(
     desk: tuple[ConversationDesk, Engine],
 ) -> None:

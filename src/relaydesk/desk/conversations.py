@@ -99,8 +99,7 @@ class ConversationDesk:
         channel: str = "web",
     ) -> Conversation:
         """Open a new conversation for the customer with this reference (or a new visitor)."""
-        customer = self.store.ensure_customer(customer_ref, display_name, language)
-        return self.store.create_conversation(customer.id, channel, language)
+        return self.store.open_conversation(customer_ref, display_name, language, channel)
 
     def receive_customer_message(
         self,

@@ -13,6 +13,7 @@ from relaydesk.domain.agents import AgentAccount, AgentStatus, Presence, Role
 from relaydesk.domain.errors import Conflict, NotFound
 from relaydesk.domain.model import AgentId, Conversation, Owner
 from relaydesk.store.conversations import _aware, _to_conversation, new_id, utcnow
+from relaydesk.store.engine import reading
 from relaydesk.store.tables import agent_presence, agent_sessions, agents, conversations
 
 
@@ -59,7 +60,7 @@ class AgentStore:
         return replace(account, id=agent_id)
 
     def get(self, agent_id: AgentId) -> AgentAccount:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(agents).where(agents.c.id == agent_id)).first()
         if row is None:
             raise NotFound("No such agent.")
@@ -67,14 +68,14 @@ class AgentStore:
 
     def credentials(self, email: str) -> tuple[AgentAccount, str] | None:
         """The account with this email and its password hash, if any."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(agents).where(func.lower(agents.c.email) == email.lower())
             ).first()
         return (_to_account(row), row.password_hash) if row is not None else None
 
     def all(self) -> list[AgentAccount]:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(agents).order_by(agents.c.email)).all()
         return [_to_account(row) for row in rows]
 
@@ -85,7 +86,7 @@ class AgentStore:
             )
 
     def any_agent(self) -> bool:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             return conn.execute(select(agents.c.id).limit(1)).first() is not None
 
     def set_active(self, agent_id: AgentId, active: bool) -> AgentAccount:
@@ -128,7 +129,7 @@ class AgentStore:
 
     def session_agent(self, token_hash: str, now: datetime) -> AgentAccount | None:
         """The active agent holding this unexpired session, if any."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(agents, agent_sessions.c.expires_at)
                 .join(agent_sessions, agent_sessions.c.agent_id == agents.c.id)
@@ -140,7 +141,7 @@ class AgentStore:
 
     def live_sessions(self, agent_id: AgentId, now: datetime) -> int:
         """How many unexpired sessions this agent has open."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             found = conn.execute(
                 select(func.count())
                 .select_from(agent_sessions)
@@ -210,7 +211,7 @@ class AgentStore:
         )
         if agent_ids is not None:
             query = query.where(agents.c.id.in_(agent_ids))
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query).all()
         return [
             AgentStatus(
@@ -238,7 +239,7 @@ class AgentStore:
 
     def offline_holders(self) -> list[tuple[AgentId, list[str]]]:
         """Offline (or never seen) agents who still hold conversations, with those ids."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations.c.agent_id, conversations.c.id)
                 .outerjoin(agent_presence, agent_presence.c.agent_id == conversations.c.agent_id)
@@ -255,7 +256,7 @@ class AgentStore:
 
     def held_conversations(self, agent_id: AgentId) -> list[Conversation]:
         """The conversations this agent holds, oldest first."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations)
                 .where(

@@ -13,6 +13,7 @@ from relaydesk.domain.agents import AlreadyDecided, ApprovalRequest, ApprovalSta
 from relaydesk.domain.errors import NotFound
 from relaydesk.domain.model import AgentId, ConversationId
 from relaydesk.store.conversations import _aware, new_id, utcnow
+from relaydesk.store.engine import reading
 from relaydesk.store.tables import approvals
 
 
@@ -68,14 +69,14 @@ class ApprovalStore:
         return self.get(approval_id), True
 
     def get(self, approval_id: str) -> ApprovalRequest:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(approvals).where(approvals.c.id == approval_id)).first()
         if row is None:
             raise NotFound("No such approval request.")
         return _to_request(row)
 
     def for_conversation(self, conversation_id: ConversationId) -> list[ApprovalRequest]:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(approvals)
                 .where(approvals.c.conversation_id == conversation_id)
@@ -88,7 +89,7 @@ class ApprovalStore:
         query = select(approvals).where(approvals.c.status == ApprovalStatus.PENDING.value)
         if conversation_ids is not None:
             query = query.where(approvals.c.conversation_id.in_(list(conversation_ids)))
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query.order_by(approvals.c.created_at).limit(200)).all()
         return [_to_request(row) for row in rows]
 

@@ -40,6 +40,7 @@ from relaydesk.domain.model import (
     Source,
 )
 from relaydesk.domain.ownership import OwnerChange
+from relaydesk.store.engine import reading
 from relaydesk.store.tables import conversations, customers, events, revoked_conversations
 
 
@@ -96,6 +97,60 @@ AppendHook = Callable[[Connection, Sequence[Event]], None]
 CloseHook = Callable[[Connection, ConversationId], None]
 
 
+def _ensure_customer(
+    conn: Connection, external_ref: str | None, display_name: str, language: str | None
+) -> Customer:
+    if external_ref is not None:
+        row = conn.execute(
+            select(customers).where(customers.c.external_ref == external_ref)
+        ).first()
+        if row is not None:
+            return _to_customer(row)
+    customer_id = new_id("cus")
+    conn.execute(
+        insert(customers).values(
+            id=customer_id,
+            display_name=display_name,
+            language=language,
+            external_ref=external_ref,
+            created_at=utcnow(),
+        )
+    )
+    return Customer(CustomerId(customer_id), display_name, language, external_ref)
+
+
+def _insert_conversation(
+    conn: Connection, customer_id: CustomerId, channel: str, language: str | None
+) -> Conversation:
+    now = utcnow()
+    conversation = Conversation(
+        id=ConversationId(new_id("conv")),
+        customer_id=customer_id,
+        owner=Owner.ASSISTANT,
+        language=language,
+        channel=channel,
+        agent_id=None,
+        version=0,
+        created_at=now,
+        last_seq=0,
+    )
+    conn.execute(
+        insert(conversations).values(
+            id=conversation.id,
+            customer_id=customer_id,
+            owner=conversation.owner.value,
+            language=language,
+            channel=channel,
+            agent_id=None,
+            version=0,
+            last_seq=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return conversation
+
+
 def conversation_closed(conn: Connection, conversation_id: str) -> bool:
     """Whether the conversation is closed, its row locked for reading first, as a close locks
     it: a close committing meanwhile either waits for this transaction or sees its changes.
@@ -136,26 +191,18 @@ class ConversationStore:
     ) -> Customer:
         """Find the customer with this external reference, or create one."""
         with self.engine.begin() as conn:
-            if external_ref is not None:
-                row = conn.execute(
-                    select(customers).where(customers.c.external_ref == external_ref)
-                ).first()
-                if row is not None:
-                    return _to_customer(row)
-            customer_id = new_id("cus")
-            conn.execute(
-                insert(customers).values(
-                    id=customer_id,
-                    display_name=display_name,
-                    language=language,
-                    external_ref=external_ref,
-                    created_at=utcnow(),
-                )
-            )
-        return Customer(CustomerId(customer_id), display_name, language, external_ref)
+            return _ensure_customer(conn, external_ref, display_name, language)
+
+    def open_conversation(
+        self, external_ref: str | None, display_name: str, language: str | None, channel: str
+    ) -> Conversation:
+        """Find or create the customer and open a conversation for them, in one transaction."""
+        with self.engine.begin() as conn:
+            customer = _ensure_customer(conn, external_ref, display_name, language)
+            return _insert_conversation(conn, customer.id, channel, language)
 
     def get_customer(self, customer_id: CustomerId) -> Customer:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(customers).where(customers.c.id == customer_id)).first()
         if row is None:
             raise NotFound("No such customer.")
@@ -164,27 +211,11 @@ class ConversationStore:
     def create_conversation(
         self, customer_id: CustomerId, channel: str, language: str | None
     ) -> Conversation:
-        now = utcnow()
-        conversation_id = new_id("conv")
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(conversations).values(
-                    id=conversation_id,
-                    customer_id=customer_id,
-                    owner=Owner.ASSISTANT.value,
-                    language=language,
-                    channel=channel,
-                    agent_id=None,
-                    version=0,
-                    last_seq=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            return self._get(conn, ConversationId(conversation_id))
+            return _insert_conversation(conn, customer_id, channel, language)
 
     def get_conversation(self, conversation_id: ConversationId) -> Conversation:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             return self._get(conn, conversation_id)
 
     def _get(self, conn: Connection, conversation_id: ConversationId) -> Conversation:
@@ -408,7 +439,7 @@ class ConversationStore:
         return stored
 
     def find_by_key(self, conversation_id: ConversationId, key: str) -> Event | None:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(events).where(
                     events.c.conversation_id == conversation_id, events.c.idempotency_key == key
@@ -420,7 +451,7 @@ class ConversationStore:
         self, conversation_id: ConversationId, cursor: int, limit: int = 500
     ) -> list[Event]:
         """Events with seq greater than `cursor`, oldest first."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             self._get(conn, conversation_id)
             rows = conn.execute(
                 select(events)
@@ -431,14 +462,14 @@ class ConversationStore:
         return [_to_event(row._mapping) for row in rows]
 
     def events_caused_by(self, event_id: EventId) -> list[Event]:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(events).where(events.c.caused_by == event_id).order_by(events.c.seq)
             ).all()
         return [_to_event(row._mapping) for row in rows]
 
     def count_events(self, conversation_id: ConversationId) -> int:
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             return int(
                 conn.execute(
                     select(func.count())
@@ -449,7 +480,7 @@ class ConversationStore:
 
     def count_owned_by(self, owner: Owner) -> int:
         """How many conversations this owner holds (the queue's length, for Owner.QUEUED)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             counted = select(func.count()).select_from(conversations)
             found = conn.execute(counted.where(conversations.c.owner == owner.value)).scalar_one()
         return int(found)

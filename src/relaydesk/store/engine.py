@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
@@ -60,54 +61,80 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine
         cursor.close()
 
     _queue_writers(engine)
+    event.listen(engine, "before_cursor_execute", _refuse_writes_when_reading)
     return engine
 
 
 BUSY_TIMEOUT_S = 30.0
 _HOLDS_WRITE_LOCK = "relaydesk_holds_write_lock"
+_READS_ONLY = "relaydesk_reads_only"
+_READING = {_READS_ONLY: True, "postgresql_readonly": True}
+_READ_STATEMENT = re.compile(r"\s*(?:SELECT|WITH|BEGIN|PRAGMA)\b", re.IGNORECASE)
+
+
+class WriteWhileReading(RuntimeError):
+    """A write was sent through a connection opened by `reading()`."""
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection whose transactions only read. On SQLite they begin deferred and skip the
+    writer queue below: in WAL mode a reader neither waits for the writer nor holds it up. On
+    PostgreSQL they are READ ONLY. A write through it is refused on both."""
+    return engine.connect().execution_options(**_READING)
 
 
 def _queue_writers(engine: Engine) -> None:
-    """Every transaction takes SQLite's write lock up front (BEGIN IMMEDIATE); the threads
-    of one process first queue for it on a lock of their own. SQLite's busy handler sleeps
-    up to 100 ms between tries, so under concurrency the lock sat free while waiters slept
-    and a turn's tail grew to seconds. Other processes still meet the busy timeout."""
-    writer = threading.Lock()
+    """Every transaction but a reading one takes SQLite's write lock up front (BEGIN
+    IMMEDIATE); the threads of one process first queue for it on a lock of their own.
+    SQLite's busy handler sleeps up to 100 ms between tries, so under concurrency the lock sat
+    free while waiters slept and a turn's tail grew to seconds. Other processes still meet
+    the busy timeout."""
+    queue = _WriterQueue()
+    event.listen(engine, "begin", queue.begin)
+    event.listen(engine, "commit", lambda conn: queue.finish(conn, "commit"))
+    event.listen(engine, "rollback", lambda conn: queue.finish(conn, "rollback"))
+    event.listen(engine, "checkin", queue.returned)
 
-    @event.listens_for(engine, "begin")
-    def _begin_immediate(conn: Any) -> None:
-        if not writer.acquire(timeout=BUSY_TIMEOUT_S):
+
+class _WriterQueue:
+    def __init__(self) -> None:
+        self.writer = threading.Lock()
+
+    def begin(self, conn: Any) -> None:
+        if conn.get_execution_options().get(_READS_ONLY):
+            conn.exec_driver_sql("BEGIN")  # one snapshot for the reads, no write lock
+            return
+        if not self.writer.acquire(timeout=BUSY_TIMEOUT_S):
             raise sqlite3.OperationalError("database is locked")
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            writer.release()
+            self.writer.release()
             raise
         conn.info[_HOLDS_WRITE_LOCK] = True
 
-    def _finish(end: str) -> Any:
-        def finish(conn: Any) -> None:
-            if not conn.info.pop(_HOLDS_WRITE_LOCK, False):
-                return
-            try:
-                # End the transaction here so the next writer finds SQLite's lock free;
-                # SQLAlchemy's own commit or rollback then finds nothing left to end.
-                dbapi_connection = conn.connection.dbapi_connection
-                if dbapi_connection is not None:
-                    getattr(dbapi_connection, end)()
-            finally:
-                writer.release()
+    def finish(self, conn: Any, end: str) -> None:
+        if not conn.info.pop(_HOLDS_WRITE_LOCK, False):
+            return
+        try:
+            # End the transaction here so the next writer finds SQLite's lock free;
+            # SQLAlchemy's own commit or rollback then finds nothing left to end.
+            dbapi_connection = conn.connection.dbapi_connection
+            if dbapi_connection is not None:
+                getattr(dbapi_connection, end)()
+        finally:
+            self.writer.release()
 
-        return finish
-
-    event.listen(engine, "commit", _finish("commit"))
-    event.listen(engine, "rollback", _finish("rollback"))
-
-    @event.listens_for(engine, "checkin")
-    def _returned(_dbapi_connection: Any, record: Any) -> None:
+    def returned(self, _dbapi_connection: Any, record: Any) -> None:
         # A connection dropped without commit or rollback is rolled back by the pool.
         if record.info.pop(_HOLDS_WRITE_LOCK, False):
-            writer.release()
+            self.writer.release()
+
+
+def _refuse_writes_when_reading(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    # A deferred reader that wrote would take SQLite's lock outside the writers' queue.
+    if conn.get_execution_options().get(_READS_ONLY) and not _READ_STATEMENT.match(statement):
+        raise WriteWhileReading(f"A reading connection cannot run: {statement[:60]}")
 
 
 def dispose_for_good(engine: Engine) -> None:

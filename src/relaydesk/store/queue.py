@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from relaydesk.domain.agents import QueueEntry
 from relaydesk.domain.model import AgentId, ConversationId, Event, EventKind, Owner, Source
 from relaydesk.store.conversations import _aware, _to_event, new_id
+from relaydesk.store.engine import reading
 from relaydesk.store.tables import conversations, customers, events, queue_entries
 
 _WAITING = and_(queue_entries.c.assigned_at.is_(None), queue_entries.c.left_at.is_(None))
@@ -56,7 +57,7 @@ class QueueStore:
 
     def waiting(self, limit: int = 200) -> list[QueueEntry]:
         """Entries still waiting, most urgent first, then longest waiting."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(queue_entries)
                 .join(conversations, conversations.c.id == queue_entries.c.conversation_id)
@@ -68,7 +69,7 @@ class QueueStore:
 
     def entry_for(self, conversation_id: ConversationId) -> QueueEntry | None:
         """The newest entry of this conversation that still waits, if any."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(queue_entries)
                 .where(queue_entries.c.conversation_id == conversation_id, _WAITING)
@@ -108,7 +109,7 @@ class QueueStore:
         """The email each conversation's newest queue entry was left, where one was."""
         if not conversation_ids:
             return {}
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(queue_entries.c.conversation_id, queue_entries.c.follow_up_email)
                 .where(queue_entries.c.conversation_id.in_(conversation_ids))
@@ -120,7 +121,7 @@ class QueueStore:
     def unqueued_escalations(self, limit: int = 100) -> list[tuple[ConversationId, int]]:
         """Queued conversations (id, version) without a waiting entry for their escalation."""
         entry = queue_entries.alias("entry")
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations.c.id, conversations.c.version)
                 .outerjoin(
@@ -149,7 +150,7 @@ class QueueStore:
             .group_by(events.c.conversation_id)
             .subquery()
         )
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations.c.id, customers.c.display_name, events.c.text)
                 .join(customers, customers.c.id == conversations.c.customer_id)
@@ -167,7 +168,7 @@ class QueueStore:
         self, conversation_id: ConversationId, kinds: tuple[EventKind, ...], limit: int
     ) -> list[Event]:
         """The newest events of these kinds, newest first (the escalation, recent turns)."""
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(events)
                 .where(

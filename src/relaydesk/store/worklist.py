@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from relaydesk.domain.model import ConversationId, EventKind, Source
 from relaydesk.domain.turn_payloads import AssistantTurn
 from relaydesk.store.conversations import _aware
+from relaydesk.store.engine import reading
 from relaydesk.store.tables import conversations, customers, events, queue_entries
 
 # Signals older than this many events say little about why the customer is here now.
@@ -44,7 +45,7 @@ class WorklistStore:
         """Facts for each conversation (missing ones are left out)."""
         if not conversation_ids:
             return {}
-        with self.engine.begin() as conn:
+        with reading(self.engine) as conn:
             heads = conn.execute(
                 select(
                     conversations.c.id,

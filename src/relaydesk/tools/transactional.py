@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
+from relaydesk.store.engine import reading as reading
 from relaydesk.tools.spec import PolicyDecision, ToolContext, ToolSpec, check_deadline, enforce
 
 P = TypeVar("P", bound=BaseModel)
@@ -40,12 +41,12 @@ def transactional_tool(
     `ctx.deps.engine` is the backend."""
 
     @contextmanager
-    def reading(ctx: Ctx) -> Iterator[Connection]:
-        with ctx.deps.engine.connect() as conn:
+    def reader(ctx: Ctx) -> Iterator[Connection]:
+        with reading(ctx.deps.engine) as conn:
             yield conn
 
     @contextmanager
-    def writing(ctx: Ctx) -> Iterator[Connection]:
+    def writer(ctx: Ctx) -> Iterator[Connection]:
         with ctx.deps.engine.begin() as conn:
             if ctx.customer_id is not None:
                 lock_customer(conn, ctx.customer_id)
@@ -54,11 +55,11 @@ def transactional_tool(
             check_deadline(ctx)
 
     def policy(ctx: Ctx, call: P) -> PolicyDecision:
-        with reading(ctx) as conn:
+        with reader(ctx) as conn:
             return decide(conn, ctx, call)[0]
 
     def run(ctx: Ctx, call: P) -> R:
-        with (writing if mutates else reading)(ctx) as conn:
+        with (writer if mutates else reader)(ctx) as conn:
             decision, facts = decide(conn, ctx, call)
             enforce(decision, ctx)
             return apply(conn, ctx, call, facts)

@@ -33,6 +33,7 @@ from relaydesk.packs.paylater.policy import (
     verified,
 )
 from relaydesk.tools import PolicyDecision, ToolSpec, allow, deny, enforce
+from relaydesk.tools.transactional import reading
 
 OPEN_PLAN = ("active", "paused")
 
@@ -50,7 +51,7 @@ def decide_verify(ctx: Ctx, params: VerifyCustomerParams) -> PolicyDecision:
 def verify_customer(ctx: Ctx, params: VerifyCustomerParams) -> VerifyCustomerResult:
     """Match an email and one of that customer's order numbers."""
     enforce(decide_verify(ctx, params), ctx)
-    with ctx.deps.engine.connect() as conn:
+    with reading(ctx.deps.engine) as conn:
         row = conn.execute(
             select(t.customers.c.id, t.customers.c.name, t.customers.c.language)
             .join(t.orders, t.orders.c.customer_id == t.customers.c.id)
