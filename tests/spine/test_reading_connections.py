@@ -89,3 +89,20 @@ def test_postgres_refuses_a_write_through_a_reading_connection() -> None:
             assert _bodies(engine) == ["written"]
         finally:
             engine.dispose()
+
+
+def test_postgres_keeps_its_prepared_statements_across_reads() -> None:
+    # psycopg prepares a statement on its fifth run and forgets them all on a rollback
+    with postgres_schema() as url:
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        try:
+            for _ in range(6):
+                with reading(engine) as conn:
+                    assert conn.execute(text("SELECT 1 + :n"), {"n": 1}).scalar_one() == 2
+            with reading(engine) as conn:
+                prepared = conn.execute(
+                    text("SELECT statement FROM pg_prepared_statements")
+                ).scalars()
+                assert any("SELECT 1 +" in statement for statement in prepared)
+        finally:
+            engine.dispose()

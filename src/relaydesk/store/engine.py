@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +77,18 @@ class WriteWhileReading(RuntimeError):
     """A write was sent through a connection opened by `reading()`."""
 
 
-def reading(engine: Engine) -> Connection:
+@contextlib.contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
     """A connection whose transactions only read. On SQLite they begin deferred and skip the
     writer queue below: in WAL mode a reader neither waits for the writer nor holds it up. On
-    PostgreSQL they are READ ONLY. A write through it is refused on both."""
-    return engine.connect().execution_options(**_READING)
+    PostgreSQL they are READ ONLY. A write through it is refused on both.
+
+    It commits when the block ends: on PostgreSQL a rollback makes psycopg forget the
+    statements it prepared on that connection, so reads that rolled back cost every later
+    statement its plan and one more round trip (DEALLOCATE ALL)."""
+    with engine.connect().execution_options(**_READING) as conn:
+        yield conn
+        conn.commit()
 
 
 def _queue_writers(engine: Engine) -> None:

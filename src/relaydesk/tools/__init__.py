@@ -4,6 +4,7 @@ from relaydesk.tools.registry import DEFAULT_TIMEOUT_S, ToolRegistry, UnknownToo
 from relaydesk.tools.spec import (
     DeadlineExceeded,
     PolicyDecision,
+    PolicyFailed,
     PolicyViolation,
     ToolContext,
     ToolDescription,
@@ -21,6 +22,7 @@ __all__ = [
     "DEFAULT_TIMEOUT_S",
     "DeadlineExceeded",
     "PolicyDecision",
+    "PolicyFailed",
     "PolicyViolation",
     "ToolContext",
     "ToolDescription",

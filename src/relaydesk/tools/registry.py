@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from relaydesk.tools.spec import (
+    DecidedRunFn,
     PolicyDecision,
+    PolicyFailed,
     PolicyViolation,
     Status,
     ToolContext,
@@ -179,6 +181,8 @@ def _invalid_fields(exc: ValidationError) -> list[str]:
 
 def _decide_and_run(spec: AnySpec, params: BaseModel, ctx: ToolContext[Any]) -> ToolOutcome:
     """Evaluate the policy and, if it allows, run the tool and check what it returned."""
+    if spec.decided_run is not None:
+        return _run_deciding(spec, spec.decided_run, params, ctx)
     try:
         decision = spec.policy(ctx, params)
     except Exception:
@@ -192,14 +196,41 @@ def _decide_and_run(spec: AnySpec, params: BaseModel, ctx: ToolContext[Any]) -> 
         raw = spec.run(ctx, params)
     except PolicyViolation as violation:
         # The tool's own re-check inside its transaction saw something the first look did not.
-        refused = violation.decision
-        status: Status = "needs_approval" if refused.outcome == "needs_approval" else "denied"
-        return ToolOutcome(tool=spec.name, status=status, decision=refused)
+        return _refused(spec, violation)
     except ToolError as failure:
         return ToolOutcome(tool=spec.name, status="error", decision=decision, error=failure.code)
     except Exception:
         log.exception("tool %s raised", spec.name)
         return ToolOutcome(tool=spec.name, status="error", decision=decision, error="exception")
+    return _checked(spec, decision, raw)
+
+
+def _run_deciding(
+    spec: AnySpec, decided_run: DecidedRunFn[Any, Any], params: BaseModel, ctx: ToolContext[Any]
+) -> ToolOutcome:
+    """A reading tool that decides its policy in the transaction it reads in: one look."""
+    try:
+        decision, raw = decided_run(ctx, params)
+    except PolicyViolation as violation:
+        return _refused(spec, violation)
+    except PolicyFailed:
+        log.exception("policy of tool %s failed", spec.name)
+        return ToolOutcome(tool=spec.name, status="error", error="policy_error")
+    except ToolError as failure:
+        return ToolOutcome(tool=spec.name, status="error", error=failure.code)
+    except Exception:
+        log.exception("tool %s raised", spec.name)
+        return ToolOutcome(tool=spec.name, status="error", error="exception")
+    return _checked(spec, decision, raw)
+
+
+def _refused(spec: AnySpec, violation: PolicyViolation) -> ToolOutcome:
+    refused = violation.decision
+    status: Status = "needs_approval" if refused.outcome == "needs_approval" else "denied"
+    return ToolOutcome(tool=spec.name, status=status, decision=refused)
+
+
+def _checked(spec: AnySpec, decision: PolicyDecision, raw: Any) -> ToolOutcome:
     result = _result_dict(spec, raw)
     if result is None:
         log.error("tool %s returned %s, not %s", spec.name, type(raw).__name__, spec.result)

@@ -78,6 +78,7 @@ class ToolContext(Generic[DepsT]):
 
 PolicyFn = Callable[[ToolContext[Any], P], PolicyDecision]
 RunFn = Callable[[ToolContext[Any], P], R]
+DecidedRunFn = Callable[[ToolContext[Any], P], tuple[PolicyDecision, R]]
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ class ToolSpec(Generic[P, R]):
     policy: Callable[[ToolContext[Any], P], PolicyDecision]
     run: Callable[[ToolContext[Any], P], R]
     mutates: bool
+    # A reading tool's run that decides its policy itself, in the one transaction it reads
+    # in, and returns the decision with its result: a call then decides once, not twice.
+    # It raises PolicyViolation for a refusal and PolicyFailed when deciding failed.
+    decided_run: DecidedRunFn[P, R] | None = None
 
 
 class ToolOutcome(BaseModel):
@@ -132,6 +137,10 @@ class PolicyViolation(Exception):
     def __init__(self, decision: PolicyDecision) -> None:
         super().__init__(decision.reason)
         self.decision = decision
+
+
+class PolicyFailed(Exception):
+    """Deciding a call's policy raised (the cause is chained); the call is not run."""
 
 
 class DeadlineExceeded(ToolError):

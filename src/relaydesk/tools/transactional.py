@@ -15,7 +15,14 @@ from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from relaydesk.store.engine import reading as reading
-from relaydesk.tools.spec import PolicyDecision, ToolContext, ToolSpec, check_deadline, enforce
+from relaydesk.tools.spec import (
+    PolicyDecision,
+    PolicyFailed,
+    ToolContext,
+    ToolSpec,
+    check_deadline,
+    enforce,
+)
 
 P = TypeVar("P", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
@@ -64,6 +71,15 @@ def transactional_tool(
             enforce(decision, ctx)
             return apply(conn, ctx, call, facts)
 
+    def decided_run(ctx: Ctx, call: P) -> tuple[PolicyDecision, R]:
+        with reader(ctx) as conn:
+            try:
+                decision, facts = decide(conn, ctx, call)
+            except Exception as error:
+                raise PolicyFailed(name) from error
+            enforce(decision, ctx)
+            return decision, apply(conn, ctx, call, facts)
+
     return ToolSpec(
         name=name,
         description=description,
@@ -72,4 +88,5 @@ def transactional_tool(
         policy=policy,
         run=run,
         mutates=mutates,
+        decided_run=None if mutates else decided_run,
     )
