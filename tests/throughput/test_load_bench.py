@@ -191,3 +191,27 @@ def test_a_server_src_without_relaydesk_is_refused(tmp_path: Path) -> None:
     (tmp_path / "relaydesk").mkdir()
     (tmp_path / "relaydesk" / "__init__.py").write_text("")
     assert load.source_folder(str(tmp_path)) == tmp_path.resolve()
+
+
+def test_the_server_logs_error_lines_are_its_exceptions_and_error_records(
+    tmp_path: Path,
+) -> None:
+    servers = load_script("load_server")
+    folder = servers.tempfile.TemporaryDirectory(dir=tmp_path)
+    (Path(folder.name) / "server.log").write_text(
+        "INFO: started\n"
+        "policy of tool find_orders failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1, in f\n'
+        "AttributeError: 'Engine' object has no attribute 'deps'\n"
+        "ERROR:    Exception in ASGI application\n"
+        "a reply mentioning an Error in passing\n"
+    )
+    server = servers.ServerUnderTest(process=None, url="", folder=folder)
+    try:
+        assert server.logged_errors() == [
+            "AttributeError: 'Engine' object has no attribute 'deps'",
+            "ERROR:    Exception in ASGI application",
+        ]
+    finally:
+        folder.cleanup()
