@@ -12,7 +12,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from tests.support.services import postgres_schema
 
-from relaydesk.store.engine import WriteWhileReading, make_engine, reading
+from relaydesk.sql import WriteWhileReading, reading
+from relaydesk.store.engine import make_engine
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from relaydesk.domain.agents import AgentAccount, AgentStatus, Presence, Role
 from relaydesk.domain.errors import Conflict, NotFound
 from relaydesk.domain.model import AgentId, Conversation, Owner
+from relaydesk.sql import reading
 from relaydesk.store.conversations import _aware, _to_conversation, new_id, utcnow
-from relaydesk.store.engine import reading
 from relaydesk.store.tables import agent_presence, agent_sessions, agents, conversations
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from relaydesk.domain.agents import AlreadyDecided, ApprovalRequest, ApprovalStatus
 from relaydesk.domain.errors import NotFound
 from relaydesk.domain.model import AgentId, ConversationId
+from relaydesk.sql import reading
 from relaydesk.store.conversations import _aware, new_id, utcnow
-from relaydesk.store.engine import reading
 from relaydesk.store.tables import approvals
 
 

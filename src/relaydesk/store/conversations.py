@@ -40,7 +40,7 @@ from relaydesk.domain.model import (
     Source,
 )
 from relaydesk.domain.ownership import OwnerChange
-from relaydesk.store.engine import reading
+from relaydesk.sql import reading
 from relaydesk.store.tables import conversations, customers, events, revoked_conversations
 
 

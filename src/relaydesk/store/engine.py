@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from relaydesk.sql import reads_only, refuse_writes_when_reading
 
 
 def normalise_url(url: str) -> str:
@@ -62,33 +62,12 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine
         cursor.close()
 
     _queue_writers(engine)
-    event.listen(engine, "before_cursor_execute", _refuse_writes_when_reading)
+    event.listen(engine, "before_cursor_execute", refuse_writes_when_reading)
     return engine
 
 
 BUSY_TIMEOUT_S = 30.0
 _HOLDS_WRITE_LOCK = "relaydesk_holds_write_lock"
-_READS_ONLY = "relaydesk_reads_only"
-_READING = {_READS_ONLY: True, "postgresql_readonly": True}
-_READ_STATEMENT = re.compile(r"\s*(?:SELECT|WITH|BEGIN|PRAGMA)\b", re.IGNORECASE)
-
-
-class WriteWhileReading(RuntimeError):
-    """A write was sent through a connection opened by `reading()`."""
-
-
-@contextlib.contextmanager
-def reading(engine: Engine) -> Iterator[Connection]:
-    """A connection whose transactions only read. On SQLite they begin deferred and skip the
-    writer queue below: in WAL mode a reader neither waits for the writer nor holds it up. On
-    PostgreSQL they are READ ONLY. A write through it is refused on both.
-
-    It commits when the block ends: on PostgreSQL a rollback makes psycopg forget the
-    statements it prepared on that connection, so reads that rolled back cost every later
-    statement its plan and one more round trip (DEALLOCATE ALL)."""
-    with engine.connect().execution_options(**_READING) as conn:
-        yield conn
-        conn.commit()
 
 
 def _queue_writers(engine: Engine) -> None:
@@ -109,7 +88,7 @@ class _WriterQueue:
         self.writer = threading.Lock()
 
     def begin(self, conn: Any) -> None:
-        if conn.get_execution_options().get(_READS_ONLY):
+        if reads_only(conn):
             conn.exec_driver_sql("BEGIN")  # one snapshot for the reads, no write lock
             return
         if not self.writer.acquire(timeout=BUSY_TIMEOUT_S):
@@ -137,12 +116,6 @@ class _WriterQueue:
         # A connection dropped without commit or rollback is rolled back by the pool.
         if record.info.pop(_HOLDS_WRITE_LOCK, False):
             self.writer.release()
-
-
-def _refuse_writes_when_reading(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-    # A deferred reader that wrote would take SQLite's lock outside the writers' queue.
-    if conn.get_execution_options().get(_READS_ONLY) and not _READ_STATEMENT.match(statement):
-        raise WriteWhileReading(f"A reading connection cannot run: {statement[:60]}")
 
 
 def dispose_for_good(engine: Engine) -> None:

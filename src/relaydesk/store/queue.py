@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from relaydesk.domain.agents import QueueEntry
 from relaydesk.domain.model import AgentId, ConversationId, Event, EventKind, Owner, Source
+from relaydesk.sql import reading
 from relaydesk.store.conversations import _aware, _to_event, new_id
-from relaydesk.store.engine import reading
 from relaydesk.store.tables import conversations, customers, events, queue_entries
 
 _WAITING = and_(queue_entries.c.assigned_at.is_(None), queue_entries.c.left_at.is_(None))

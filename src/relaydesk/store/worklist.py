@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select
 
 from relaydesk.domain.model import ConversationId, EventKind, Source
 from relaydesk.domain.turn_payloads import AssistantTurn
+from relaydesk.sql import reading
 from relaydesk.store.conversations import _aware
-from relaydesk.store.engine import reading
 from relaydesk.store.tables import conversations, customers, events, queue_entries
 
 # Signals older than this many events say little about why the customer is here now.

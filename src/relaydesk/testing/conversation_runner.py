@@ -245,5 +245,7 @@ def with_broken_tools(tools: ToolRegistry, broken: dict[str, Breakage]) -> ToolR
     registry = ToolRegistry()
     for name in tools.names():
         spec = tools.get(name)
-        registry.register(replace(spec, run=_BREAKAGES[broken[name]]) if name in broken else spec)
+        if name in broken:  # run() breaks, and a reading tool's decided_run is not used
+            spec = replace(spec, run=_BREAKAGES[broken[name]], decided_run=None)
+        registry.register(spec)
     return registry

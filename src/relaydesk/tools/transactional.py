@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from relaydesk.store.engine import reading as reading
+from relaydesk.sql import reading as reading
 from relaydesk.tools.spec import (
     PolicyDecision,
     PolicyFailed,
