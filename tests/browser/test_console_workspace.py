@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from browser.conftest import start_assistant_server
+from support.routes import wait_until_held
 from support.server import ServerProcess
 
 expect = pytest.importorskip("playwright.sync_api", reason="needs playwright").expect
@@ -205,6 +206,34 @@ def test_a_supervisor_writes_a_canned_response_and_an_agent_inserts_it_by_typing
     expect(menu).to_be_hidden()
     console.get_by_role("button", name="Send reply").click()
     expect(widget.messages("agent").last).to_contain_text("checking ORD-100002 now")
+
+
+def test_a_canned_list_that_arrives_after_the_shortcut_was_erased_opens_no_menu(
+    open_shop_at: Any, desk_server: ServerProcess, agent_console: Any
+) -> None:
+    widget = open_shop_at(desk_server)
+    widget.ask_for_a_person("Where is my refund for ORD-100002?")
+    conversation_id = widget.state()["conversationId"]
+    console = agent_console(desk_server, "Ida Holm")
+    console.goto(f"{desk_server.url}/console/conversations/{conversation_id}")
+    console.get_by_role("button", name="Claim this conversation").click()
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    console.route(re.compile(r"/canned-responses$"), hold)
+    box = console.get_by_label("Reply to the customer")
+    box.press_sequentially("/look")
+    wait_until_held(console, held)
+    box.fill("On it")  # the shortcut is gone before the list arrives
+    listed = [{"shortcut": "looking", "title": "Looking into it", "text": "Hi there"}]
+    for route in held:
+        route.fulfill(json=listed)
+    console.wait_for_timeout(300)  # the list's answer is handled
+    expect(console.get_by_role("listbox", name="Canned responses")).to_be_hidden()
+    assert len(held) == 1, "one request for the list, however fast one types"
+    expect(box).to_have_value("On it")
 
 
 def test_a_supervisor_manages_the_team_in_the_web_and_assigns_a_waiting_customer_by_hand(

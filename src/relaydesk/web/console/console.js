@@ -281,16 +281,17 @@
   function cannedResponses(box) {
     const menu = document.getElementById("canned-menu");
     if (!menu || !box.dataset.canned) return;
-    let responses = null;
+    let loading = null; // one request for the list, however fast one types
     let shown = [];
     let active = 0;
 
     function load() {
-      if (responses !== null) return Promise.resolve(responses);
-      return fetch(box.dataset.canned, { credentials: "same-origin" })
-        .then(function (response) { return response.ok ? response.json() : []; })
-        .then(function (found) { responses = found; return found; })
-        .catch(function () { return []; });
+      if (loading === null) {
+        loading = fetch(box.dataset.canned, { credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .catch(function () { loading = null; return []; }); // asked again on the next key
+      }
+      return loading;
     }
 
     function typedShortcut() {
@@ -322,9 +323,12 @@
     }
 
     function update() {
-      const typed = typedShortcut();
-      if (!typed) { close(); return; }
+      if (!typedShortcut()) { close(); return; }
       load().then(function (all) {
+        // What the box holds once the list is here: a shortcut inserted or erased meanwhile
+        // must not bring the menu back.
+        const typed = typedShortcut();
+        if (!typed) { close(); return; }
         shown = all.filter(function (item) {
           return item.shortcut.indexOf(typed.query) === 0 ||
             item.title.toLowerCase().indexOf(typed.query) >= 0;
