@@ -211,12 +211,9 @@ def test_a_supervisor_writes_a_canned_response_and_an_agent_inserts_it_by_typing
 def test_a_canned_list_that_arrives_after_the_shortcut_was_erased_opens_no_menu(
     open_shop_at: Any, desk_server: ServerProcess, agent_console: Any
 ) -> None:
-    widget = open_shop_at(desk_server)
-    widget.ask_for_a_person("Where is my refund for ORD-100002?")
-    conversation_id = widget.state()["conversationId"]
-    console = agent_console(desk_server, "Ida Holm")
-    console.goto(f"{desk_server.url}/console/conversations/{conversation_id}")
-    console.get_by_role("button", name="Claim this conversation").click()
+    console, _conversation_id = claimed_by_a_new_agent(
+        open_shop_at, desk_server, agent_console, "Ida Holm"
+    )
     held: list[Any] = []
 
     def hold(route: Any) -> None:
