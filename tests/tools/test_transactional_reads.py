@@ -119,8 +119,10 @@ def test_a_failing_policy_and_a_failing_read_keep_their_codes(
     assert (empty.status, empty.error) == ("error", "empty_account")
 
 
-def test_check_still_previews_without_running(
+def test_check_still_answers_with_the_policy_alone(
     tools: tuple[ToolRegistry, ToolContext[Backend], list[int]],
 ) -> None:
-    registry, ctx, _begun = tools
+    registry, ctx, begun = tools
     assert registry.check("balance", {"account": "rich"}, ctx).outcome == "needs_approval"
+    assert registry.check("balance", {"account": "a"}, ctx).outcome == "allow"
+    assert decisions == ["rich", "a"] and len(begun) == 2

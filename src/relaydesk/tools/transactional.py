@@ -8,13 +8,13 @@ lock first, so two concurrent calls for one customer see each other's result.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from relaydesk.sql import reading as reading
+from relaydesk.sql import reading
 from relaydesk.tools.spec import (
     PolicyDecision,
     PolicyFailed,
@@ -47,10 +47,8 @@ def transactional_tool(
     """A tool whose run() always re-decides its policy in the transaction that applies it;
     `ctx.deps.engine` is the backend."""
 
-    @contextmanager
-    def reader(ctx: Ctx) -> Iterator[Connection]:
-        with reading(ctx.deps.engine) as conn:
-            yield conn
+    def reader(ctx: Ctx) -> AbstractContextManager[Connection]:
+        return reading(ctx.deps.engine)
 
     @contextmanager
     def writer(ctx: Ctx) -> Iterator[Connection]:

@@ -32,8 +32,8 @@ from relaydesk.packs.paylater.policy import (
     decide_method_change,
     verified,
 )
+from relaydesk.sql import reading
 from relaydesk.tools import PolicyDecision, ToolSpec, allow, deny, enforce
-from relaydesk.tools.transactional import reading
 
 OPEN_PLAN = ("active", "paused")
 
