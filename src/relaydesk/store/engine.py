@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from relaydesk.sql import reads_only, refuse_writes_when_reading
+from relaydesk.store.idle_ping import ping_when_idle
 
 
 def normalise_url(url: str) -> str:
@@ -36,14 +37,15 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine
 
     On PostgreSQL the pool holds `pool_size` connections and opens up to `max_overflow`
     more in a burst (psycopg prepares a statement the server-side way after it has run
-    five times on a connection, so a warm pool also saves the planning).
+    five times on a connection, so a warm pool also saves the planning); a connection is
+    pinged before use only after it has sat idle (`idle_ping.py`).
     """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(
-            url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
-        )
+        engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+        ping_when_idle(engine)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         _create_private(Path(parsed.database))
