@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 _READS_ONLY = "relaydesk_reads_only"
-_READING = {_READS_ONLY: True, "postgresql_readonly": True}
+_READING_SQLITE = {_READS_ONLY: True}
+_READING_AUTOCOMMIT = {_READS_ONLY: True, "isolation_level": "AUTOCOMMIT"}
 _READ_STATEMENT = re.compile(r"\s*(?:SELECT|WITH|BEGIN|PRAGMA)\b", re.IGNORECASE)
 
 
@@ -25,16 +26,18 @@ class WriteWhileReading(RuntimeError):
 
 @contextlib.contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    """A connection whose transactions only read. On SQLite they begin deferred and skip the
-    writers' queue: in WAL mode a reader neither waits for the writer nor holds it up. On
-    PostgreSQL they are READ ONLY. A write through it is refused on both.
+    """A connection that only reads; a write through it is refused (`WriteWhileReading`).
 
-    It commits when the block ends: on PostgreSQL a rollback makes psycopg forget the
-    statements it prepared on that connection, so reads that rolled back cost every later
-    statement its plan and one more round trip (DEALLOCATE ALL)."""
-    with engine.connect().execution_options(**_READING) as conn:
+    On SQLite its reads share one deferred transaction outside the writers' queue: in WAL
+    mode a reader neither waits for the writer nor holds it up. On PostgreSQL each statement
+    runs on its own (autocommit): at READ COMMITTED a transaction gives every statement a
+    snapshot of its own anyway, so a BEGIN and a COMMIT would only cost two round trips.
+    Nothing rolls back either, which would make psycopg forget the statements it prepared
+    on that connection."""
+    options = _READING_SQLITE if engine.dialect.name == "sqlite" else _READING_AUTOCOMMIT
+    with engine.connect().execution_options(**options) as conn:
         yield conn
-        conn.commit()
+        conn.commit()  # SQLite's deferred BEGIN; nothing is sent on PostgreSQL
 
 
 def reads_only(conn: Any) -> bool:
@@ -44,6 +47,6 @@ def reads_only(conn: Any) -> bool:
 
 def refuse_writes_when_reading(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
     """A `before_cursor_execute` listener: a deferred reader that wrote would take SQLite's
-    lock outside the writers' queue."""
+    lock outside the writers' queue, and on PostgreSQL a reader's write would commit at once."""
     if reads_only(conn) and not _READ_STATEMENT.match(statement):
         raise WriteWhileReading(f"A reading connection cannot run: {statement[:60]}")

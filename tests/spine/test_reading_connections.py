@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
 from tests.support.services import postgres_schema
 
 from relaydesk.sql import WriteWhileReading, reading
@@ -82,12 +82,30 @@ def test_postgres_refuses_a_write_through_a_reading_connection() -> None:
         try:
             with engine.begin() as conn:
                 conn.execute(text("CREATE TABLE notes (id SERIAL PRIMARY KEY, body TEXT)"))
-            with reading(engine) as conn, pytest.raises(DBAPIError, match="read-only"):
+            with reading(engine) as conn, pytest.raises(WriteWhileReading, match="INSERT"):
                 conn.execute(text("INSERT INTO notes (body) VALUES ('sneaked')"))
             # the one pooled connection is writable again for the next caller
             with engine.begin() as conn:
                 conn.execute(text("INSERT INTO notes (body) VALUES ('written')"))
             assert _bodies(engine) == ["written"]
+        finally:
+            engine.dispose()
+
+
+def test_postgres_reads_without_a_transaction_of_their_own() -> None:
+    # READ COMMITTED gives each statement its own snapshot: a BEGIN and COMMIT around
+    # reads would add two round trips and nothing else
+    with postgres_schema() as url:
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        try:
+            with reading(engine) as conn:
+                assert conn.execute(text("SELECT 1")).scalar_one() == 1
+                status = conn.connection.driver_connection.info.transaction_status
+                assert status == TransactionStatus.IDLE
+            with engine.begin() as conn:  # the pool's writers still get a transaction
+                conn.execute(text("SELECT 1"))
+                status = conn.connection.driver_connection.info.transaction_status
+                assert status == TransactionStatus.INTRANS
         finally:
             engine.dispose()
 

@@ -45,6 +45,7 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine
     if parsed.get_backend_name() != "sqlite":
         engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         ping_when_idle(engine)
+        event.listen(engine, "before_cursor_execute", refuse_writes_when_reading)
         return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
