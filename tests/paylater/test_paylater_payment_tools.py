@@ -143,6 +143,16 @@ def test_the_next_payment_is_alices_instalment_due_in_three_days(
     assert outcome.result["instalment"]["amount"] == "60.00"
 
 
+def test_the_next_payment_of_one_order_ignores_the_others(
+    demo_engine: Engine, today: date
+) -> None:
+    everything = call(demo_engine, today, "next_payment", {})
+    one = call(demo_engine, today, "next_payment", {"order_id": ALICE_RETURN_ORDER_ID})
+    assert everything.result is not None and one.result is not None
+    assert one.result["order_id"] == ALICE_RETURN_ORDER_ID != everything.result["order_id"]
+    assert 0 < one.result["upcoming"] < everything.result["upcoming"]
+
+
 def test_the_payment_plan_lists_every_instalment_and_what_is_left(
     demo_engine: Engine, today: date
 ) -> None:

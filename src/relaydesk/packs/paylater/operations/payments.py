@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.operations.base import Ctx, customer_order, need
@@ -68,24 +68,35 @@ def decide_next_payment(
     return verified(ctx) or allow(), None
 
 
+# Built once: building a statement cost about as much CPU as running it on SQLite.
+_DUE_INSTALMENTS = (
+    select(
+        t.instalments,
+        t.orders.c.id.label("order_id"),
+        t.orders.c.currency,
+        t.merchants.c.name.label("merchant"),
+    )
+    .join(t.payment_plans, t.payment_plans.c.id == t.instalments.c.plan_id)
+    .join(t.orders, t.orders.c.id == t.payment_plans.c.order_id)
+    .join(t.merchants, t.merchants.c.id == t.orders.c.merchant_id)
+    .where(t.orders.c.customer_id == bindparam("customer_id"))
+    .where(t.payment_plans.c.status.in_(OPEN_PLAN))
+    .where(t.instalments.c.status != "paid")
+    .order_by(t.instalments.c.due_on, t.orders.c.id, t.instalments.c.seq)
+)
+_DUE_INSTALMENTS_OF_ORDER = _DUE_INSTALMENTS.where(t.orders.c.id == bindparam("order_id"))
+
+
 def next_payment(
     conn: Connection, ctx: Ctx, params: NextPaymentParams, order_id: str | None
 ) -> NextPaymentResult:
     """The customer's soonest unpaid instalment, on one order or across all open plans."""
-    query = (
-        select(t.instalments, t.orders.c.id.label("order_id"), t.orders.c.currency,
-               t.merchants.c.name.label("merchant"))
-        .join(t.payment_plans, t.payment_plans.c.id == t.instalments.c.plan_id)
-        .join(t.orders, t.orders.c.id == t.payment_plans.c.order_id)
-        .join(t.merchants, t.merchants.c.id == t.orders.c.merchant_id)
-        .where(t.orders.c.customer_id == ctx.customer_id)
-        .where(t.payment_plans.c.status.in_(OPEN_PLAN))
-        .where(t.instalments.c.status != "paid")
-        .order_by(t.instalments.c.due_on, t.orders.c.id, t.instalments.c.seq)
-    )
-    if order_id is not None:
-        query = query.where(t.orders.c.id == order_id)
-    rows = conn.execute(query).all()
+    if order_id is None:
+        rows = conn.execute(_DUE_INSTALMENTS, {"customer_id": ctx.customer_id}).all()
+    else:
+        rows = conn.execute(
+            _DUE_INSTALMENTS_OF_ORDER, {"customer_id": ctx.customer_id, "order_id": order_id}
+        ).all()
     if not rows:
         return NextPaymentResult(found=False)
     first = rows[0]
@@ -282,13 +293,19 @@ def decide_fee_question(
     return customer_order(conn, ctx, params.order_id)
 
 
+_LATEST_CURRENCY = (
+    select(t.orders.c.currency)
+    .where(t.orders.c.customer_id == bindparam("customer_id"))
+    .order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc())
+)
+_FEE_RULE = select(t.fee_rules).where(
+    t.fee_rules.c.code == bindparam("code"), t.fee_rules.c.currency == bindparam("currency")
+)
+
+
 def _usual_currency(conn: Connection, ctx: Ctx) -> str:
     """The currency of the customer's latest order; EUR when nobody is verified."""
-    latest = conn.execute(
-        select(t.orders.c.currency)
-        .where(t.orders.c.customer_id == ctx.customer_id)
-        .order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc())
-    ).first()
+    latest = conn.execute(_LATEST_CURRENCY, {"customer_id": ctx.customer_id}).first()
     return str(latest.currency) if latest else "EUR"
 
 
@@ -297,10 +314,7 @@ def explain_fee(
 ) -> ExplainFeeResult:
     """A fee rule from the fee table, and what it added to the given order if any."""
     currency = params.currency or (order.currency if order else _usual_currency(conn, ctx))
-    rule = conn.execute(
-        select(t.fee_rules).where(t.fee_rules.c.code == params.fee,
-                                  t.fee_rules.c.currency == currency)
-    ).first()
+    rule = conn.execute(_FEE_RULE, {"code": params.fee, "currency": currency}).first()
     if rule is None:
         raise ToolError("fee_not_found")
     charged = (
