@@ -1,3 +1,4 @@
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -5,7 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event
+from sqlalchemy import event, insert
+from tests.support.services import postgres_schema
 
 from relaydesk.domain.errors import Conflict, ConversationErased, NotFound
 from relaydesk.domain.model import ConversationId, EventKind, NewEvent, Owner, Source
@@ -14,7 +16,7 @@ from relaydesk.store.conversations import ConversationStore, DuplicateKey
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 from relaydesk.store.revocations import revoke_conversations
-from relaydesk.store.tables import metadata
+from relaydesk.store.tables import customers, metadata
 
 
 @pytest.fixture
@@ -78,6 +80,35 @@ def test_a_customer_reference_finds_the_same_customer(store: ConversationStore) 
     first = store.ensure_customer("shop-42", "Ann", "en")
     again = store.ensure_customer("shop-42", "Ann B.", "sv")
     assert first.id == again.id
+
+
+def test_two_first_visits_at_once_share_one_customer() -> None:
+    # On PostgreSQL a visit cannot see another's customer row before it commits; the later
+    # insert waits on the unique reference and then finds the row instead of failing.
+    with postgres_schema() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        store = ConversationStore(engine)
+        pool = ThreadPoolExecutor(1)
+        try:
+            with engine.begin() as first_visit:
+                first_visit.execute(
+                    insert(customers).values(
+                        id="cus_first",
+                        display_name="Ann",
+                        language="en",
+                        external_ref="shop-7",
+                        created_at=datetime.now(UTC),
+                    )
+                )
+                later_visit = pool.submit(store.open_conversation, "shop-7", "Ann", "en", "web")
+                time.sleep(0.3)
+                assert not later_visit.done()  # waiting for the first visit to commit
+            conversation = later_visit.result(timeout=10)
+        finally:
+            pool.shutdown()
+            engine.dispose()
+    assert conversation.customer_id == "cus_first"
 
 
 def test_an_unknown_conversation_is_not_found(store: ConversationStore) -> None:

@@ -100,12 +100,31 @@ CloseHook = Callable[[Connection, ConversationId], None]
 def _ensure_customer(
     conn: Connection, external_ref: str | None, display_name: str, language: str | None
 ) -> Customer:
-    if external_ref is not None:
-        row = conn.execute(
-            select(customers).where(customers.c.external_ref == external_ref)
-        ).first()
-        if row is not None:
-            return _to_customer(row)
+    if external_ref is None:
+        return _insert_customer(conn, None, display_name, language)
+    found = _customer_by_ref(conn, external_ref)
+    if found is not None:
+        return found
+    try:
+        # Two first visits at once (two tabs, two workers): on PostgreSQL neither sees the
+        # other's row until it commits, and the later insert meets the unique reference.
+        with conn.begin_nested():
+            return _insert_customer(conn, external_ref, display_name, language)
+    except IntegrityError:
+        found = _customer_by_ref(conn, external_ref)
+        if found is None:
+            raise
+        return found
+
+
+def _customer_by_ref(conn: Connection, external_ref: str) -> Customer | None:
+    row = conn.execute(select(customers).where(customers.c.external_ref == external_ref)).first()
+    return _to_customer(row) if row is not None else None
+
+
+def _insert_customer(
+    conn: Connection, external_ref: str | None, display_name: str, language: str | None
+) -> Customer:
     customer_id = new_id("cus")
     conn.execute(
         insert(customers).values(
