@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine
 _READS_ONLY = "relaydesk_reads_only"
 _READING_SQLITE = {_READS_ONLY: True}
 _READING_AUTOCOMMIT = {_READS_ONLY: True, "isolation_level": "AUTOCOMMIT"}
-_READ_STATEMENT = re.compile(r"\s*(?:SELECT|WITH|BEGIN|PRAGMA)\b", re.IGNORECASE)
+_READ_STATEMENT = re.compile(r"\s*(?:SELECT|WITH|PRAGMA)\b", re.IGNORECASE)
 
 
 class WriteWhileReading(RuntimeError):
