@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     # common questions: a few MB); 0 understands every message afresh, which a benchmark
     # with few distinct phrases needs to measure a turn's real cost.
     remembered_texts: int = Field(default=2048, ge=0)
+    # Customer turns a server process runs at once (turn_slots.py); more wait for a slot.
+    # Two served the most turns on a 2-core machine (docs/performance.md); 0: no limit.
+    turn_slots: int = Field(default=2, ge=0)
     # PostgreSQL connections per server process: a pool kept open plus a burst above it.
     # Every worker has its own, so `serve --workers N` opens at most N times their sum.
     database_pool_size: int = Field(default=10, ge=1)

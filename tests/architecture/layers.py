@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("analytics",),  # may read the assistant's models (insights embed questions)
     ("assistant",),
     ("store", "bus", "tools"),
-    ("domain", "settings", "sql"),
+    ("domain", "settings", "sql", "turn_slots"),
 )
 PLUGINS = "packs"  # nothing outside it may import it
 

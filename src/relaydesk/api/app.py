@@ -75,6 +75,7 @@ from relaydesk.store.approvals import ApprovalStore
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import dispose_for_good, make_engine
 from relaydesk.store.queue import QueueStore
+from relaydesk.turn_slots import TurnSlots
 
 
 async def threads_finished(timeout_s: float = 10.0) -> None:
@@ -198,6 +199,7 @@ def build_services(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk,
         waiting=routing, attempts=attempts,
         observe_turn=metrics.turn_seconds.observe if metrics is not None else None,
+        slots=TurnSlots(settings.turn_slots),
     )
     work = AgentWorkDesk(
         store,

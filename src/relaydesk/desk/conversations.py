@@ -30,6 +30,7 @@ from relaydesk.domain.turn_payloads import KeyClaimed
 from relaydesk.domain.visibility import for_customer
 from relaydesk.store.conversations import ConversationStore, DuplicateKey, StoredMessage
 from relaydesk.tools.attempts import AttemptLimits
+from relaydesk.turn_slots import TurnSlots
 
 log = logging.getLogger(__name__)
 HISTORY_WINDOW = 50
@@ -80,6 +81,7 @@ class ConversationDesk:
         waiting: WaitingLine | None = None,
         attempts: AttemptLimits | None = None,
         observe_turn: Callable[[float], None] | None = None,
+        slots: TurnSlots | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -89,6 +91,7 @@ class ConversationDesk:
         self.waiting = waiting
         self.attempts = attempts
         self.observe_turn = observe_turn  # seconds per turn, for /metrics
+        self.slots = slots or TurnSlots()  # how many customers' turns run at once
 
     def start_conversation(
         self,
@@ -99,7 +102,8 @@ class ConversationDesk:
         channel: str = "web",
     ) -> Conversation:
         """Open a new conversation for the customer with this reference (or a new visitor)."""
-        return self.store.open_conversation(customer_ref, display_name, language, channel)
+        with self.slots.taken():
+            return self.store.open_conversation(customer_ref, display_name, language, channel)
 
     def receive_customer_message(
         self,
@@ -115,7 +119,21 @@ class ConversationDesk:
 
         The common path is two transactions: the message stored with the turn's context
         read, then the turn's events; a closed conversation or a retried key go the long way.
+        The whole turn runs in one of the desk's turn slots.
         """
+        with self.slots.taken():
+            return self._receive(
+                conversation_id, text, idempotency_key, client_address, refuse_erased
+            )
+
+    def _receive(
+        self,
+        conversation_id: ConversationId,
+        text: str,
+        idempotency_key: str,
+        client_address: str | None,
+        refuse_erased: bool,
+    ) -> MessageReceipt:
         message = NewEvent(
             kind=EventKind.MESSAGE,
             source=Source.CUSTOMER,

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from relaydesk.turn_slots import slot_given_back
+
 Messages = list[dict[str, str]]
 _DONE = object()
 
@@ -107,7 +109,8 @@ class ChatClient:
         )
         worker.start()
         try:
-            return self._collect(chunks, deadline, started, on_text)
+            with slot_given_back():  # a turn waiting on the model server lets others run
+                return self._collect(chunks, deadline, started, on_text)
         finally:
             stop.set()
 

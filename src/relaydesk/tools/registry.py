@@ -24,6 +24,7 @@ from relaydesk.tools.spec import (
     ToolSpec,
     deny,
 )
+from relaydesk.turn_slots import slot_given_back
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def _within(fn: Callable[[], T], timeout_s: float) -> T | _TimedOut:
     # A daemon thread: a hung backend call must not keep the process alive on shutdown.
     worker = threading.Thread(target=work, name="relaydesk-tool", daemon=True)
     worker.start()
-    worker.join(timeout_s)
+    with slot_given_back():  # the backend may be remote: other turns go on meanwhile
+        worker.join(timeout_s)
     if worker.is_alive():
         return _TIMED_OUT
     if failure:
