@@ -209,7 +209,52 @@ class Nothing(BaseModel):
     pass
 
 
-def test_a_turn_waiting_on_a_tool_lets_another_turn_run() -> None:
+class Overtaken(BaseModel):
+    other_turn_ran: bool
+
+
+def test_a_quick_tool_keeps_its_turns_slot() -> None:
+    slots, tool_started, entered = TurnSlots(1), threading.Event(), threading.Event()
+
+    def quick_lookup(_ctx: Any, _params: Nothing) -> Overtaken:
+        tool_started.set()
+        wait_until(lambda: slots.waiting == 1 or entered.is_set())
+        return Overtaken(other_turn_ran=entered.wait(0.01))
+
+    registry = ToolRegistry()
+    registry.register(
+        ToolSpec(
+            name="quick_lookup",
+            description="Reads the local backend.",
+            params=Nothing,
+            result=Overtaken,
+            policy=lambda _ctx, _params: allow(),
+            run=quick_lookup,
+            mutates=False,
+        )
+    )
+    ctx: ToolContext[None] = ToolContext(
+        customer_id="c", actor="assistant", actor_id=None, deps=None
+    )
+    outcomes = []
+
+    def turn() -> None:
+        with slots.taken():
+            outcomes.append(registry.execute("quick_lookup", {}, ctx, timeout_s=WAIT_S))
+
+    def other_turn() -> None:
+        with slots.taken():
+            entered.set()
+
+    first = started(turn)
+    assert tool_started.wait(WAIT_S)
+    other = started(other_turn)
+    first.join(WAIT_S)
+    other.join(WAIT_S)
+    assert [outcome.result for outcome in outcomes] == [{"other_turn_ran": False}]
+
+
+def test_a_turn_waiting_long_on_a_tool_lets_another_turn_run() -> None:
     slots, reply = TurnSlots(1), threading.Event()
     registry = ToolRegistry()
     registry.register(

@@ -43,6 +43,10 @@ class _TimedOut:
 
 
 _TIMED_OUT = _TimedOut()
+# A tool still running after this keeps its turn's slot no longer. Tools on a backend in
+# the same database end well within it; giving the slot back for them cost their turns a
+# wait behind the turn that took it (docs/performance.md).
+QUICK_TOOL_S = 0.05
 
 
 def _within(fn: Callable[[], T], timeout_s: float) -> T | _TimedOut:
@@ -58,9 +62,12 @@ def _within(fn: Callable[[], T], timeout_s: float) -> T | _TimedOut:
 
     # A daemon thread: a hung backend call must not keep the process alive on shutdown.
     worker = threading.Thread(target=work, name="relaydesk-tool", daemon=True)
+    deadline = time.monotonic() + timeout_s
     worker.start()
-    with slot_given_back():  # the backend may be remote: other turns go on meanwhile
-        worker.join(timeout_s)
+    worker.join(min(timeout_s, QUICK_TOOL_S))
+    if worker.is_alive():
+        with slot_given_back():  # a remote backend, likely: other turns go on meanwhile
+            worker.join(max(0.0, deadline - time.monotonic()))
     if worker.is_alive():
         return _TIMED_OUT
     if failure:
