@@ -143,8 +143,9 @@ class Settings(BaseSettings):
     # with few distinct phrases needs to measure a turn's real cost.
     remembered_texts: int = Field(default=2048, ge=0)
     # Customer turns a server process runs at once (turn_slots.py); more wait for a slot.
-    # Two served the most turns on a 2-core machine (docs/performance.md); 0: no limit.
-    turn_slots: int = Field(default=2, ge=0)
+    # None: 2 on SQLite, 4 on PostgreSQL, whose turns also wait on the server's round trips
+    # (what served the most turns on a 2-core machine, docs/performance.md); 0: no limit.
+    turn_slots: int | None = Field(default=None, ge=0)
     # PostgreSQL connections per server process: a pool kept open plus a burst above it.
     # Every worker has its own, so `serve --workers N` opens at most N times their sum.
     database_pool_size: int = Field(default=10, ge=1)
@@ -257,6 +258,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'relaydesk.sqlite3').resolve()}"
+
+    @property
+    def resolved_turn_slots(self) -> int:
+        """The turn slots set, else the database's own default."""
+        if self.turn_slots is not None:
+            return self.turn_slots
+        return 2 if self.resolved_database_url.startswith("sqlite") else 4
 
     @property
     def resolved_cache_dir(self) -> Path:

@@ -150,6 +150,8 @@ def test_prometheus_metrics_show_requests_turns_queue_and_agents(
     assert float(turns.split()[-1]) > 0
     assert "relaydesk_queue_length " in scraped
     assert "relaydesk_agents_online " in scraped
+    assert "relaydesk_turn_slots 2.0" in scraped
+    assert "relaydesk_turns_waiting_for_a_slot " in scraped
 
 
 def test_report_with_an_unreadable_since_exits_2_with_one_sentence(tmp_path: Path) -> None:

@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from prometheus_client import CollectorRegistry
+from pydantic import BaseModel, ValidationError
 
 from llm.fake_openai import FakeOpenAI, Scripted
+from relaydesk.api.metrics import SlotGauges
 from relaydesk.assistant.turn import AcknowledgingAssistant, TurnContext, TurnResult
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.llm.client import ChatClient, Deadline
 from relaydesk.security.transcripts import conversation_store
+from relaydesk.settings import Settings
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 from relaydesk.tools import ToolContext, ToolRegistry, ToolSpec, allow
@@ -87,6 +90,27 @@ def test_without_a_limit_every_turn_runs_at_once() -> None:
     run_all(turn, 6)
 
 
+@pytest.mark.parametrize(
+    ("database_url", "turn_slots", "expected"),
+    [
+        (None, None, 2),
+        ("postgresql://127.0.0.1/test", None, 4),
+        ("postgresql://127.0.0.1/test", 1, 1),
+        (None, 0, 0),
+    ],
+)
+def test_the_slots_default_to_the_databases_own(
+    tmp_path: Path, database_url: str | None, turn_slots: int | None, expected: int
+) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=database_url, turn_slots=turn_slots)
+    assert settings.resolved_turn_slots == expected
+
+
+def test_a_negative_number_of_slots_is_refused_with_a_sentence() -> None:
+    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        Settings(turn_slots=-1)
+
+
 def test_a_negative_number_of_slots_is_refused() -> None:
     with pytest.raises(ValueError, match="0 \\(no limit\\) or more"):
         TurnSlots(-1)
@@ -143,6 +167,23 @@ def test_a_turn_back_from_a_network_wait_goes_before_turns_not_yet_begun() -> No
     for thread in (other, begun, new):
         thread.join(WAIT_S)
     assert order == ["other", "begun", "new"]
+
+
+def test_the_metrics_show_the_slots_and_the_turns_waiting_for_one() -> None:
+    slots, registry = TurnSlots(1), CollectorRegistry()
+    registry.register(SlotGauges(slots))
+
+    def other_turn() -> None:
+        with slots.taken():
+            pass
+
+    with slots.taken():
+        waiting = started(other_turn)
+        wait_until(lambda: slots.waiting == 1)
+        assert registry.get_sample_value("relaydesk_turns_waiting_for_a_slot") == 1
+    waiting.join(WAIT_S)
+    assert registry.get_sample_value("relaydesk_turns_waiting_for_a_slot") == 0
+    assert registry.get_sample_value("relaydesk_turn_slots") == 1
 
 
 def test_inside_a_turn_a_nested_taking_uses_the_turns_own_slot() -> None:

@@ -199,7 +199,7 @@ def build_services(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk,
         waiting=routing, attempts=attempts,
         observe_turn=metrics.turn_seconds.observe if metrics is not None else None,
-        slots=TurnSlots(settings.turn_slots),
+        slots=TurnSlots(settings.resolved_turn_slots),
     )
     work = AgentWorkDesk(
         store,

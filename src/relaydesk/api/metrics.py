@@ -24,6 +24,7 @@ from relaydesk.api.deps import Services, bearer_token
 from relaydesk.domain.agents import Presence
 from relaydesk.domain.errors import NotFound, Unauthorized
 from relaydesk.domain.model import Owner
+from relaydesk.turn_slots import TurnSlots
 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 TURN_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -111,10 +112,30 @@ class RequestTimer:
             )
 
 
+class SlotGauges(Collector):
+    """This process's turn slots: how many, and the customers' turns waiting for one."""
+
+    def __init__(self, slots: TurnSlots) -> None:
+        self.slots = slots
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        yield GaugeMetricFamily(
+            "relaydesk_turn_slots",
+            "Customer turns this process runs at once (0: no limit).",
+            value=self.slots.size,
+        )
+        yield GaugeMetricFamily(
+            "relaydesk_turns_waiting_for_a_slot",
+            "Customer turns in this process waiting for a turn slot.",
+            value=self.slots.waiting,
+        )
+
+
 def install_metrics(app: FastAPI, services: Services, metrics: ServiceMetrics) -> None:
     """Time requests, gauge the queue and agents, and serve GET /metrics (the desk observes
     turns into `metrics.turn_seconds` itself, given it when the app was built)."""
     metrics.registry.register(DeskGauges(services))
+    metrics.registry.register(SlotGauges(services.conversations.slots))
     app.add_middleware(RequestTimer, metrics=metrics)
 
     token = services.settings.metrics_token
