@@ -21,6 +21,7 @@ from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.llm.client import ChatClient, Deadline
 from relaydesk.security.transcripts import conversation_store
 from relaydesk.settings import Settings
+from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 from relaydesk.tools import ToolContext, ToolRegistry, ToolSpec, allow
@@ -220,19 +221,17 @@ class Sleepy:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Any]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'slots.db'}")
+def store(database_url: str) -> Iterator[ConversationStore]:
+    engine = make_engine(database_url)
     upgrade(engine)
-    yield engine
+    yield conversation_store(engine)
     engine.dispose()
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_the_desk_runs_customers_turns_in_its_slots(engine: Any, size: int) -> None:
+def test_the_desk_runs_customers_turns_in_its_slots(store: ConversationStore, size: int) -> None:
     assistant = Sleepy()
-    desk = ConversationDesk(
-        conversation_store(engine), MemoryBus(), assistant, slots=TurnSlots(size)
-    )
+    desk = ConversationDesk(store, MemoryBus(), assistant, slots=TurnSlots(size))
     conversations = [
         desk.start_conversation(customer_ref=None, display_name=f"c{n}", language="en")
         for n in range(4)
@@ -250,6 +249,30 @@ class Nothing(BaseModel):
     pass
 
 
+TOOL_CONTEXT: ToolContext[None] = ToolContext(
+    customer_id="c", actor="assistant", actor_id=None, deps=None
+)
+
+
+def one_tool(
+    run: Callable[[Any, Nothing], BaseModel | None], result: type[BaseModel]
+) -> ToolRegistry:
+    """A registry of one reading tool, `lookup`, allowed for anyone."""
+    registry = ToolRegistry()
+    registry.register(
+        ToolSpec(
+            name="lookup",
+            description="Reads the backend.",
+            params=Nothing,
+            result=result,
+            policy=lambda _ctx, _params: allow(),
+            run=run,
+            mutates=False,
+        )
+    )
+    return registry
+
+
 class Overtaken(BaseModel):
     other_turn_ran: bool
 
@@ -262,26 +285,12 @@ def test_a_quick_tool_keeps_its_turns_slot() -> None:
         wait_until(lambda: slots.waiting == 1 or entered.is_set())
         return Overtaken(other_turn_ran=entered.wait(0.01))
 
-    registry = ToolRegistry()
-    registry.register(
-        ToolSpec(
-            name="quick_lookup",
-            description="Reads the local backend.",
-            params=Nothing,
-            result=Overtaken,
-            policy=lambda _ctx, _params: allow(),
-            run=quick_lookup,
-            mutates=False,
-        )
-    )
-    ctx: ToolContext[None] = ToolContext(
-        customer_id="c", actor="assistant", actor_id=None, deps=None
-    )
+    registry = one_tool(quick_lookup, Overtaken)
     outcomes = []
 
     def turn() -> None:
         with slots.taken():
-            outcomes.append(registry.execute("quick_lookup", {}, ctx, timeout_s=WAIT_S))
+            outcomes.append(registry.execute("lookup", {}, TOOL_CONTEXT, timeout_s=WAIT_S))
 
     def other_turn() -> None:
         with slots.taken():
@@ -297,26 +306,12 @@ def test_a_quick_tool_keeps_its_turns_slot() -> None:
 
 def test_a_turn_waiting_long_on_a_tool_lets_another_turn_run() -> None:
     slots, reply = TurnSlots(1), threading.Event()
-    registry = ToolRegistry()
-    registry.register(
-        ToolSpec(
-            name="remote_lookup",
-            description="Asks a slow backend.",
-            params=Nothing,
-            result=Nothing,
-            policy=lambda _ctx, _params: allow(),
-            run=lambda _ctx, _params: Nothing() if reply.wait(WAIT_S) else None,
-            mutates=False,
-        )
-    )
-    ctx: ToolContext[None] = ToolContext(
-        customer_id="c", actor="assistant", actor_id=None, deps=None
-    )
+    registry = one_tool(lambda _ctx, _params: Nothing() if reply.wait(WAIT_S) else None, Nothing)
     outcomes = []
 
     def turn() -> None:
         with slots.taken():
-            outcomes.append(registry.execute("remote_lookup", {}, ctx, timeout_s=WAIT_S))
+            outcomes.append(registry.execute("lookup", {}, TOOL_CONTEXT, timeout_s=WAIT_S))
 
     waiting = started(turn)
     with slots.taken():  # the slot is free while the tool waits for its backend
