@@ -1,11 +1,12 @@
 """Turn slots: how many customer turns run at once in one server process.
 
 A turn holds the interpreter lock for most of its work (understanding, the decision, the
-store's Python). With more running turns than cores, their threads queue for that lock,
-and one holding SQLite's write lock queues too, so every writer waits behind others'
-understanding. A few slots make the other turns wait outside, where waiting costs nothing.
-A turn gives its slot back while it waits on the network (a model server, a pack's
-backend), so a slow remote call never stops the rest.
+store's Python), and one process runs one thread's Python at a time. With every
+customer's turn running at once, their threads queued for that lock, and one holding
+SQLite's write lock queued too, so every writer waited behind others' understanding. A
+few slots make the other turns wait outside, where waiting costs nothing. A turn gives
+its slot back while it waits on the network (a model server, a slow pack backend), so a
+slow remote call never stops the rest.
 """
 
 from __future__ import annotations
