@@ -260,13 +260,6 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'relaydesk.sqlite3').resolve()}"
 
     @property
-    def resolved_turn_slots(self) -> int:
-        """The turn slots set, else the database's own default."""
-        if self.turn_slots is not None:
-            return self.turn_slots
-        return 2 if self.resolved_database_url.startswith("sqlite") else 4
-
-    @property
     def resolved_cache_dir(self) -> Path:
         """Trained models and embeddings, keyed by content; safe to share between data dirs."""
         return self.cache_dir or self.data_dir / "cache"

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from llm.fake_openai import FakeOpenAI, Scripted
 from relaydesk.api.metrics import SlotGauges
+from relaydesk.api.workers import turn_slots
 from relaydesk.assistant.turn import AcknowledgingAssistant, TurnContext, TurnResult
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
@@ -92,7 +93,7 @@ def test_without_a_limit_every_turn_runs_at_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("database_url", "turn_slots", "expected"),
+    ("database_url", "configured", "expected"),
     [
         (None, None, 2),
         ("postgresql://127.0.0.1/test", None, 4),
@@ -101,10 +102,10 @@ def test_without_a_limit_every_turn_runs_at_once() -> None:
     ],
 )
 def test_the_slots_default_to_the_databases_own(
-    tmp_path: Path, database_url: str | None, turn_slots: int | None, expected: int
+    tmp_path: Path, database_url: str | None, configured: int | None, expected: int
 ) -> None:
-    settings = Settings(data_dir=tmp_path, database_url=database_url, turn_slots=turn_slots)
-    assert settings.resolved_turn_slots == expected
+    settings = Settings(data_dir=tmp_path, database_url=database_url, turn_slots=configured)
+    assert turn_slots(settings) == expected
 
 
 def test_a_negative_number_of_slots_is_refused_with_a_sentence() -> None:

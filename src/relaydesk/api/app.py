@@ -36,6 +36,7 @@ from relaydesk.api.errors import install_error_handlers
 from relaydesk.api.memory import large_blocks_go_back
 from relaydesk.api.metrics import ServiceMetrics, install_metrics
 from relaydesk.api.team_pages import include_team_pages
+from relaydesk.api.workers import turn_slots
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
@@ -199,7 +200,7 @@ def build_services(
         store, bus, assistant, settings.max_message_chars, proposals=approval_desk,
         waiting=routing, attempts=attempts,
         observe_turn=metrics.turn_seconds.observe if metrics is not None else None,
-        slots=TurnSlots(settings.resolved_turn_slots),
+        slots=TurnSlots(turn_slots(settings)),
     )
     work = AgentWorkDesk(
         store,

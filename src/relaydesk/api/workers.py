@@ -16,6 +16,14 @@ def uses_sqlite(settings: Settings) -> bool:
     return make_url(normalise_url(settings.resolved_database_url)).get_backend_name() == "sqlite"
 
 
+def turn_slots(settings: Settings) -> int:
+    """The turn slots set, else 2 on SQLite and 4 on PostgreSQL, whose turns also wait on
+    the server's round trips (turn_slots.py)."""
+    if settings.turn_slots is not None:
+        return settings.turn_slots
+    return 2 if uses_sqlite(settings) else 4
+
+
 def default_workers(settings: Settings) -> int:
     """One per core on PostgreSQL with Redis; one on the embedded setup, the only safe choice."""
     if uses_sqlite(settings) or not settings.redis_url:
