@@ -1,5 +1,6 @@
 """A customer's message and the assistant's turn on it cost two transactions on the common
-path, on SQLite and PostgreSQL alike, and publishing a notification never waits for Redis."""
+path, on SQLite and PostgreSQL alike (PostgreSQL's of one statement each), and publishing a
+notification never waits for Redis."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def desk(database_url: str) -> Iterator[tuple[ConversationDesk, Engine]]:
     engine.dispose()
 
 
-def test_a_message_and_its_answer_take_two_transactions_and_six_statements(
+def test_a_message_and_its_answer_take_two_transactions_and_six_statements_or_two(
     desk: tuple[ConversationDesk, Engine],
 ) -> None:
     conversations, engine = desk
@@ -59,6 +60,9 @@ def test_a_message_and_its_answer_take_two_transactions_and_six_statements(
     receipt = conversations.receive_customer_message(conversation.id, "where is my order", "k")
     assert len(receipt.replies) == 1 and not receipt.duplicate
     assert counted.transactions == 2
+    if engine.dialect.name == "postgresql":  # each transaction's statements merged in one
+        assert counted.statements == ["WITH", "WITH"]
+        return
     # message: seq, insert, customer, history; turn: seq with language, insert
     statements = [sql for sql in counted.statements if sql in ("UPDATE", "INSERT", "SELECT")]
     assert statements == ["UPDATE", "INSERT", "SELECT", "SELECT", "UPDATE", "INSERT"]

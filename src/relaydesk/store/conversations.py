@@ -11,13 +11,10 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Exists,
     Row,
     RowMapping,
     Select,
-    Update,
     bindparam,
-    exists,
     func,
     insert,
     select,
@@ -41,7 +38,18 @@ from relaydesk.domain.model import (
 )
 from relaydesk.domain.ownership import OwnerChange
 from relaydesk.sql import reading
-from relaydesk.store.tables import conversations, customers, events, revoked_conversations
+from relaydesk.store.merged_statements import (
+    MESSAGE_IN_ONE,
+    MOST_EVENTS_IN_ONE,
+    TAKE_MESSAGE_SEQ,
+    TAKE_SEQS,
+    events_in_one,
+    events_parameters,
+    message_parameters,
+    revoked,
+    split_rows,
+)
+from relaydesk.store.tables import conversations, customers, events
 
 
 def new_id(prefix: str) -> str:
@@ -197,11 +205,49 @@ class StoredMessage:
     history: list[Event]  # the newest events up to and including the message
 
 
+def _seqs_parameters(
+    conversation_id: ConversationId, count: int, language: str | None
+) -> dict[str, Any]:
+    taken = {"cid": conversation_id, "count": count, "now": utcnow()}
+    return taken if language is None else {**taken, "new_language": language}
+
+
+def _event_rows(
+    conversation_id: ConversationId,
+    new_events: Sequence[NewEvent],
+    idempotency_key: str | None,
+    caused_by: EventId | None,
+    last_seq: int,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The events' rows, with the seqs up to `last_seq`; the key lands on the first."""
+    first_seq = last_seq - len(new_events) + 1
+    created_at = now or utcnow()
+    return [
+        {
+            "id": new_id("evt"),
+            "conversation_id": conversation_id,
+            "seq": first_seq + offset,
+            "kind": item.kind.value,
+            "source": item.source.value,
+            "text": item.text,
+            "data": item.data,
+            "caused_by": caused_by,
+            "actor_id": item.actor_id,
+            "idempotency_key": idempotency_key if offset == 0 else None,
+            "created_at": created_at,
+        }
+        for offset, item in enumerate(new_events)
+    ]
+
+
 class ConversationStore:
     """Repository over relaydesk's own tables; every method is one transaction."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # PostgreSQL stores a message and reads its context in one statement (merged_statements)
+        self._one_statement = engine.dialect.name == "postgresql"
         self.append_hooks: list[AppendHook] = []
         self.close_hooks: list[CloseHook] = []
 
@@ -268,6 +314,10 @@ class ConversationStore:
                     self._change_conversation(
                         conn, conversation_id, owner_change, agent_id, language
                     )
+                elif owner_change is None and self._in_one(new_events):
+                    stored = self._insert_in_one(
+                        conn, conversation_id, new_events, idempotency_key, caused_by, language
+                    )
                 else:
                     # One UPDATE takes the seqs, the owner change and the language together.
                     last_seq = self._take_seqs(
@@ -298,32 +348,106 @@ class ConversationStore:
         `refuse_erased`, ConversationErased for an erased conversation, checked in the same
         transaction (a customer's token: no transaction of its own for the check).
         """
-        taken = {"cid": conversation_id, "now": utcnow()}
         try:
             with self.engine.begin() as conn:
-                row = conn.execute(_TAKE_MESSAGE_SEQ[refuse_erased], taken).first()
-                if row is None and refuse_erased and conn.scalar(select(_revoked(conversation_id))):
-                    raise ConversationErased()
-                if row is None:
-                    return None
-                (stored,) = self._insert_events(
-                    conn, conversation_id, [message], idempotency_key, None, row.last_seq
+                store = self._message_in_one if self._one_statement else self._message_in_four
+                return store(
+                    conn, conversation_id, message, idempotency_key, history_window, refuse_erased
                 )
-                customer = conn.execute(_CUSTOMER, {"customer": row.customer_id}).one()
-                after = max(0, row.last_seq - history_window - 1)
-                history = conn.execute(
-                    _EVENTS_AFTER, {"cid": conversation_id, "after": after}
-                ).all()
         except IntegrityError as error:
             if self.find_by_key(conversation_id, idempotency_key):
                 raise DuplicateKey(idempotency_key) from error
             raise
+
+    def _message_in_four(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        message: NewEvent,
+        idempotency_key: str,
+        history_window: int,
+        refuse_erased: bool,
+    ) -> StoredMessage | None:
+        row = conn.execute(
+            TAKE_MESSAGE_SEQ[refuse_erased], {"cid": conversation_id, "now": utcnow()}
+        ).first()
+        if row is None:
+            self._refuse_if_erased(conn, conversation_id, refuse_erased)
+            return None
+        (stored,) = self._insert_events(
+            conn, conversation_id, [message], idempotency_key, None, row.last_seq
+        )
+        customer = conn.execute(_CUSTOMER, {"customer": row.customer_id}).one()
+        after = max(0, row.last_seq - history_window - 1)
+        history = conn.execute(_EVENTS_AFTER, {"cid": conversation_id, "after": after}).all()
         return StoredMessage(
             message=stored,
             conversation=_to_conversation(row),
             customer=_to_customer(customer),
             history=[_to_event(past._mapping) for past in history],
         )
+
+    def _message_in_one(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        message: NewEvent,
+        idempotency_key: str,
+        history_window: int,
+        refuse_erased: bool,
+    ) -> StoredMessage | None:
+        now = utcnow()
+        (row,) = _event_rows(conversation_id, [message], idempotency_key, None, 0, now)
+        parameters = message_parameters(row, history_window, now)
+        found = split_rows(conn.execute(MESSAGE_IN_ONE[refuse_erased], parameters).all())
+        if found is None:
+            self._refuse_if_erased(conn, conversation_id, refuse_erased)
+            return None
+        stored = _to_event({**row, "seq": found.conversation.last_seq})
+        self._run_append_hooks(conn, [stored])
+        return StoredMessage(
+            message=stored,
+            conversation=_to_conversation(found.conversation),
+            customer=Customer(
+                CustomerId(found.customer["id"]),
+                found.customer["display_name"],
+                found.customer["language"],
+                found.customer["external_ref"],
+            ),
+            history=[*map(_to_event, found.history), stored],
+        )
+
+    def _refuse_if_erased(
+        self, conn: Connection, conversation_id: ConversationId, refuse_erased: bool
+    ) -> None:
+        if refuse_erased and conn.scalar(select(revoked(conversation_id))):
+            raise ConversationErased()
+
+    def _in_one(self, new_events: Sequence[NewEvent]) -> bool:
+        return self._one_statement and len(new_events) <= MOST_EVENTS_IN_ONE
+
+    def _insert_in_one(
+        self,
+        conn: Connection,
+        conversation_id: ConversationId,
+        new_events: Sequence[NewEvent],
+        idempotency_key: str | None,
+        caused_by: EventId | None,
+        language: str | None,
+    ) -> list[Event]:
+        """The seqs taken and the events inserted in one statement (PostgreSQL)."""
+        rows = _event_rows(conversation_id, new_events, idempotency_key, caused_by, 0)
+        parameters = {
+            **_seqs_parameters(conversation_id, len(rows), language),
+            **events_parameters(rows),
+        }
+        statement = events_in_one(len(rows), language is not None)
+        seqs = sorted(conn.execute(statement, parameters).scalars())
+        if not seqs:
+            raise NotFound("No such conversation.")
+        stored = [_to_event({**row, "seq": seq}) for row, seq in zip(rows, seqs, strict=True)]
+        self._run_append_hooks(conn, stored)
+        return stored
 
     def _take_seqs(
         self,
@@ -337,12 +461,8 @@ class ConversationStore:
         """Bump last_seq by `count` (the row lock keeps concurrent seqs distinct), applying
         the owner change as a compare-and-set and the language; the new last_seq."""
         if owner_change is None:  # the common case, built once
-            taken = {"cid": conversation_id, "count": count, "now": utcnow()}
-            if language is None:
-                last_seq = conn.execute(_TAKE_SEQS, taken).scalar()
-            else:
-                taken["new_language"] = language
-                last_seq = conn.execute(_TAKE_SEQS_IN_LANGUAGE, taken).scalar()
+            taken = _seqs_parameters(conversation_id, count, language)
+            last_seq = conn.execute(TAKE_SEQS[language is not None], taken).scalar()
             if last_seq is None:
                 raise NotFound("No such conversation.")
             return int(last_seq)
@@ -433,29 +553,15 @@ class ConversationStore:
         last_seq: int,
     ) -> list[Event]:
         """Insert the events with the seqs up to `last_seq`, already taken."""
-        first_seq = last_seq - len(new_events) + 1
-        now = utcnow()
-        rows = [
-            {
-                "id": new_id("evt"),
-                "conversation_id": conversation_id,
-                "seq": first_seq + offset,
-                "kind": item.kind.value,
-                "source": item.source.value,
-                "text": item.text,
-                "data": item.data,
-                "caused_by": caused_by,
-                "actor_id": item.actor_id,
-                "idempotency_key": idempotency_key if offset == 0 else None,
-                "created_at": now,
-            }
-            for offset, item in enumerate(new_events)
-        ]
+        rows = _event_rows(conversation_id, new_events, idempotency_key, caused_by, last_seq)
         conn.execute(insert(events), rows)
         stored = [_to_event(row) for row in rows]
+        self._run_append_hooks(conn, stored)
+        return stored
+
+    def _run_append_hooks(self, conn: Connection, stored: Sequence[Event]) -> None:
         for hook in self.append_hooks:
             hook(conn, stored)
-        return stored
 
     def find_by_key(self, conversation_id: ConversationId, key: str) -> Event | None:
         with reading(self.engine) as conn:
@@ -505,37 +611,8 @@ class ConversationStore:
         return int(found)
 
 
-def _revoked(conversation_id: Any) -> Exists:
-    """Whether the conversation's tokens were revoked (it was erased)."""
-    revoked = revoked_conversations.c.conversation_id == conversation_id
-    return exists().where(revoked)
-
-
 # The hot path's statements, built once: building one cost about as much CPU as running it
 # on SQLite, and a built statement keeps its cache key.
-def _take_message_seq(refuse_erased: bool) -> Update:
-    conditions = [
-        conversations.c.id == bindparam("cid"),
-        conversations.c.owner != Owner.CLOSED.value,
-    ]
-    if refuse_erased:
-        conditions.append(~_revoked(conversations.c.id))
-    return (
-        update(conversations)
-        .where(*conditions)
-        .values(last_seq=conversations.c.last_seq + 1, updated_at=bindparam("now"))
-        .returning(*conversations.c)
-    )
-
-
-_TAKE_MESSAGE_SEQ = {refuse: _take_message_seq(refuse) for refuse in (False, True)}
-_TAKE_SEQS: Update = (
-    update(conversations)
-    .where(conversations.c.id == bindparam("cid"))
-    .values(last_seq=conversations.c.last_seq + bindparam("count"), updated_at=bindparam("now"))
-    .returning(conversations.c.last_seq)
-)
-_TAKE_SEQS_IN_LANGUAGE = _TAKE_SEQS.values(language=bindparam("new_language"))
 _CUSTOMER: Select[Any] = select(customers).where(customers.c.id == bindparam("customer"))
 _EVENTS_AFTER: Select[Any] = (
     select(events)
