@@ -117,22 +117,21 @@ def split_rows(rows: Sequence[Row[Any]]) -> MessageContext | None:
     """None when no seq was taken (the conversation is closed, erased or missing)."""
     if not rows:
         return None
-    first = rows[0]._mapping
-    customer = {
-        name.removeprefix(_CUSTOMER_PREFIX): value
-        for name, value in first.items()
-        if isinstance(name, str) and name.startswith(_CUSTOMER_PREFIX)
-    }
+    # By position: the conversation's columns, the customer's, then the history's.
+    conversation_end = len(conversations.c)
+    history_start = conversation_end + len(customers.c)
+    first = rows[0]
+    customer = dict(zip(_CUSTOMER_NAMES, first[conversation_end:history_start], strict=True))
     history = [
-        {
-            name.removeprefix(_HISTORY_PREFIX): value
-            for name, value in row._mapping.items()
-            if isinstance(name, str) and name.startswith(_HISTORY_PREFIX)
-        }
+        dict(zip(_HISTORY_NAMES, row[history_start:], strict=True))
         for row in rows
-        if row._mapping[_HISTORY_PREFIX + "id"] is not None
+        if row[history_start] is not None  # the outer join's row of no history
     ]
-    return MessageContext(rows[0], customer, history)
+    return MessageContext(first, customer, history)
+
+
+_CUSTOMER_NAMES = [column.name for column in customers.c]
+_HISTORY_NAMES = [column.name for column in events.c]
 
 
 def _take_seqs(in_language: bool) -> Update:
