@@ -35,6 +35,10 @@ from relaydesk.store.tables import conversations, customers, events, revoked_con
 
 _CUSTOMER_PREFIX = "customer__"  # double: the conversation has a customer_id
 _HISTORY_PREFIX = "history__"
+_CUSTOMER_NAMES = [column.name for column in customers.c]
+_HISTORY_NAMES = [column.name for column in events.c]
+# The message's columns given as parameters; its conversation and seq come from the UPDATE.
+_MESSAGE_VALUES = [name for name in _HISTORY_NAMES if name not in ("conversation_id", "seq")]
 
 
 def revoked(conversation_id: Any) -> Exists:
@@ -64,13 +68,12 @@ TAKE_MESSAGE_SEQ = {refuse: _take_message_seq(refuse) for refuse in (False, True
 def _message_in_one(refuse_erased: bool) -> Select[Any]:
     """The seq taken, the message inserted, the customer and the history read, in one."""
     taken = TAKE_MESSAGE_SEQ[refuse_erased].cte("taken")
-    columns = [column for column in events.c if column.name not in ("conversation_id", "seq")]
     stored = insert(events).from_select(
-        ["conversation_id", "seq", *(column.name for column in columns)],
+        ["conversation_id", "seq", *_MESSAGE_VALUES],
         select(
             taken.c.id,
             taken.c.last_seq,
-            *(bindparam(f"new_{column.name}", type_=column.type) for column in columns),
+            *(bindparam(f"new_{name}", type_=events.c[name].type) for name in _MESSAGE_VALUES),
         ),
     )
     history = events.alias("history")
@@ -100,8 +103,8 @@ MESSAGE_IN_ONE = {refuse: _message_in_one(refuse) for refuse in (False, True)}
 def message_parameters(row: dict[str, Any], window: int, now: Any) -> dict[str, Any]:
     """MESSAGE_IN_ONE's parameters for the event row to insert (its seq and conversation
     come from the statement)."""
-    taken = {f"new_{name}": value for name, value in row.items()}
-    return {**taken, "cid": row["conversation_id"], "now": now, "window": window}
+    inserted = {f"new_{name}": row[name] for name in _MESSAGE_VALUES}
+    return {**inserted, "cid": row["conversation_id"], "now": now, "window": window}
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,6 @@ def split_rows(rows: Sequence[Row[Any]]) -> MessageContext | None:
         if row[history_start] is not None  # the outer join's row of no history
     ]
     return MessageContext(first, customer, history)
-
-
-_CUSTOMER_NAMES = [column.name for column in customers.c]
-_HISTORY_NAMES = [column.name for column in events.c]
 
 
 def _take_seqs(in_language: bool) -> Update:
