@@ -2,7 +2,7 @@
 stores each in one statement (merged_statements.py; counted in
 tests/throughput/test_round_trips.py)."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import Connection
@@ -10,17 +10,7 @@ from sqlalchemy import Connection
 from relaydesk.domain.errors import NotFound
 from relaydesk.domain.model import ConversationId, Event, EventKind, NewEvent, Source
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
-from relaydesk.store.engine import make_engine
 from relaydesk.store.merged_statements import MOST_EVENTS_IN_ONE
-from relaydesk.store.migrate import upgrade
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[ConversationStore]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield ConversationStore(engine)
-    engine.dispose()
 
 
 def say(text: str, source: Source = Source.CUSTOMER) -> NewEvent:

@@ -1,5 +1,4 @@
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -17,14 +16,6 @@ from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 from relaydesk.store.revocations import revoke_conversations
 from relaydesk.store.tables import customers, metadata
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[ConversationStore]:
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield ConversationStore(engine)
-    engine.dispose()
 
 
 def say(text: str) -> NewEvent:
