@@ -2,15 +2,19 @@
 stores each in one statement (merged_statements.py; counted in
 tests/throughput/test_round_trips.py)."""
 
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert, update
 
 from relaydesk.domain.errors import NotFound
 from relaydesk.domain.model import ConversationId, Event, EventKind, NewEvent, Source
 from relaydesk.store.conversations import ConversationStore, DuplicateKey
 from relaydesk.store.merged_statements import MOST_EVENTS_IN_ONE
+from relaydesk.store.tables import conversations, events
 
 
 def say(text: str, source: Source = Source.CUSTOMER) -> NewEvent:
@@ -42,6 +46,46 @@ def test_a_first_message_has_only_itself_as_history(store: ConversationStore) ->
     stored = store.append_customer_message(conversation_id, say("hi"), "k1", history_window=10)
     assert stored is not None
     assert [past.text for past in stored.history] == ["hi"]
+
+
+def test_a_message_that_waited_for_another_write_has_it_in_its_history(
+    store: ConversationStore,
+) -> None:
+    # Another tab's message holds the conversation's row: the waiting message's statement
+    # began before that one committed, yet its history must include it.
+    conversation_id = new_conversation(store)
+    store.append(conversation_id, [say("first")])
+    pool = ThreadPoolExecutor(1)
+    try:
+        with store.engine.begin() as other_tab:
+            taken = conversations.c.id == conversation_id
+            other_tab.execute(update(conversations).where(taken).values(last_seq=2))
+            other_tab.execute(
+                insert(events).values(
+                    id="evt_other_tab",
+                    conversation_id=conversation_id,
+                    seq=2,
+                    kind=EventKind.MESSAGE.value,
+                    source=Source.CUSTOMER.value,
+                    text="from the other tab",
+                    data={},
+                    created_at=datetime.now(UTC),
+                )
+            )
+            waiting = pool.submit(
+                store.append_customer_message, conversation_id, say("third"), "k3", 10
+            )
+            time.sleep(0.3)
+            assert not waiting.done()  # waiting for the other tab's write
+        stored = waiting.result(timeout=10)
+    finally:
+        pool.shutdown()
+    assert stored is not None
+    assert [(past.seq, past.text) for past in stored.history] == [
+        (1, "first"),
+        (2, "from the other tab"),
+        (3, "third"),
+    ]
 
 
 def test_a_message_to_a_missing_conversation_stores_nothing(store: ConversationStore) -> None:

@@ -403,8 +403,16 @@ class ConversationStore:
         if found is None:
             self._refuse_if_erased(conn, conversation_id, refuse_erased)
             return None
-        stored = _to_event({**row, "seq": found.conversation.last_seq})
+        last_seq = found.conversation.last_seq
+        stored = _to_event({**row, "seq": last_seq})
         self._run_append_hooks(conn, [stored])
+        history = [*map(_to_event, found.history), stored]
+        if len(found.history) < min(history_window, last_seq - 1):
+            # The statement waited for another write on the conversation's row, and its
+            # snapshot, older, missed that write's events: read them now (seqs have no gaps).
+            after = max(0, last_seq - history_window - 1)
+            rows = conn.execute(_EVENTS_AFTER, {"cid": conversation_id, "after": after}).all()
+            history = [_to_event(past._mapping) for past in rows]
         return StoredMessage(
             message=stored,
             conversation=_to_conversation(found.conversation),
@@ -414,7 +422,7 @@ class ConversationStore:
                 found.customer["language"],
                 found.customer["external_ref"],
             ),
-            history=[*map(_to_event, found.history), stored],
+            history=history,
         )
 
     def _refuse_if_erased(

@@ -5,7 +5,9 @@ the customer, read the history. A turn's events take two: take their seqs, inser
 PostgreSQL runs each group as one statement (the UPDATE and the INSERT in data-modifying
 CTEs), which saves three round trips and their client-side work on a message and one on a
 turn. A statement's snapshot does not see the rows its own CTEs insert, so the message's
-history stops before the message, and the caller appends the message it stored.
+history stops before the message, and the caller appends the message it stored. Nor does
+it see a write it waited for on the conversation's row (another tab's message): the
+caller finds the history short and reads it again.
 """
 
 from __future__ import annotations
