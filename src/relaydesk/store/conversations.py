@@ -246,7 +246,7 @@ class ConversationStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # PostgreSQL stores a message and reads its context in one statement (merged_statements)
+        # PostgreSQL merges a message's statements, and a turn's, into one each (merged_statements)
         self._one_statement = engine.dialect.name == "postgresql"
         self.append_hooks: list[AppendHook] = []
         self.close_hooks: list[CloseHook] = []
