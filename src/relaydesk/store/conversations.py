@@ -79,8 +79,10 @@ def _to_conversation(row: Row[Any]) -> Conversation:
     )
 
 
-def _to_customer(row: Row[Any]) -> Customer:
-    return Customer(CustomerId(row.id), row.display_name, row.language, row.external_ref)
+def _to_customer(row: Mapping[str, Any] | RowMapping) -> Customer:
+    return Customer(
+        CustomerId(row["id"]), row["display_name"], row["language"], row["external_ref"]
+    )
 
 
 def _to_event(row: Mapping[str, Any] | RowMapping) -> Event:
@@ -127,7 +129,7 @@ def _ensure_customer(
 
 def _customer_by_ref(conn: Connection, external_ref: str) -> Customer | None:
     row = conn.execute(select(customers).where(customers.c.external_ref == external_ref)).first()
-    return _to_customer(row) if row is not None else None
+    return _to_customer(row._mapping) if row is not None else None
 
 
 def _insert_customer(
@@ -271,7 +273,7 @@ class ConversationStore:
             row = conn.execute(select(customers).where(customers.c.id == customer_id)).first()
         if row is None:
             raise NotFound("No such customer.")
-        return _to_customer(row)
+        return _to_customer(row._mapping)
 
     def create_conversation(
         self, customer_id: CustomerId, channel: str, language: str | None
@@ -383,7 +385,7 @@ class ConversationStore:
         return StoredMessage(
             message=stored,
             conversation=_to_conversation(row),
-            customer=_to_customer(customer),
+            customer=_to_customer(customer._mapping),
             history=[_to_event(past._mapping) for past in history],
         )
 
@@ -406,22 +408,18 @@ class ConversationStore:
         last_seq = found.conversation.last_seq
         stored = _to_event({**row, "seq": last_seq})
         self._run_append_hooks(conn, [stored])
-        history = [*map(_to_event, found.history), stored]
         if len(found.history) < min(history_window, last_seq - 1):
             # The statement waited for another write on the conversation's row, and its
             # snapshot, older, missed that write's events: read them now (seqs have no gaps).
             after = max(0, last_seq - history_window - 1)
             rows = conn.execute(_EVENTS_AFTER, {"cid": conversation_id, "after": after}).all()
             history = [_to_event(past._mapping) for past in rows]
+        else:
+            history = [*map(_to_event, found.history), stored]
         return StoredMessage(
             message=stored,
             conversation=_to_conversation(found.conversation),
-            customer=Customer(
-                CustomerId(found.customer["id"]),
-                found.customer["display_name"],
-                found.customer["language"],
-                found.customer["external_ref"],
-            ),
+            customer=_to_customer(found.customer),
             history=history,
         )
 
