@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.operations.schemas import (
@@ -42,25 +42,65 @@ def lock_customer(conn: Connection, customer_id: str) -> None:
     ).first()
 
 
-def _plan_row(conn: Connection, order_id: str) -> Row[Any] | None:
-    query = select(t.payment_plans).where(t.payment_plans.c.order_id == order_id)
-    return conn.execute(query).first()
-
-
 def instalment_rows(conn: Connection, plan_id: str) -> list[Row[Any]]:
     """A plan's instalments in order."""
     query = select(t.instalments).where(t.instalments.c.plan_id == plan_id)
     return list(conn.execute(query.order_by(t.instalments.c.seq)).all())
 
 
+def _aftercare_columns() -> list[Any]:
+    """The order's newest return, its refunds so far and any open dispute, as columns."""
+    of_order = t.orders.c.id
+    newest_return = (
+        select(t.returns.c.status).where(t.returns.c.order_id == of_order)
+        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc()).limit(1)
+    )  # fmt: skip
+    refunded = select(func.coalesce(func.sum(t.refunds.c.amount_minor), 0)).where(
+        t.refunds.c.order_id == of_order, t.refunds.c.status != "rejected"
+    )
+    pending_refund = select(func.min(t.refunds.c.id)).where(
+        t.refunds.c.order_id == of_order, t.refunds.c.status == "pending"
+    )
+    open_dispute = select(func.min(t.disputes.c.id)).where(
+        t.disputes.c.order_id == of_order, t.disputes.c.status.in_(sorted(OPEN_DISPUTE))
+    )
+    return [
+        newest_return.scalar_subquery().label("return_status"),
+        refunded.scalar_subquery().label("refunded_minor"),
+        pending_refund.scalar_subquery().label("pending_refund_id"),
+        open_dispute.scalar_subquery().label("open_dispute_id"),
+    ]
+
+
+# One round trip: a row per instalment (one row with none), each carrying the order, its plan
+# and its aftercare. Six separate reads cost about 2 ms a tool call on PostgreSQL.
+_ORDER_FACTS = (
+    select(
+        t.orders.c.id, t.orders.c.customer_id, t.orders.c.status, t.orders.c.amount_minor,
+        t.orders.c.currency, t.orders.c.created_on, t.orders.c.delivered_on,
+        t.payment_plans.c.kind.label("plan_kind"),
+        t.payment_plans.c.status.label("plan_status"),
+        t.payment_plans.c.payment_method_id.label("plan_method_id"),
+        t.payment_plans.c.paused_until,
+        *_aftercare_columns(),
+        t.instalments.c.seq, t.instalments.c.due_on,
+        t.instalments.c.amount_minor.label("instalment_minor"),
+        t.instalments.c.status.label("instalment_status"),
+        t.instalments.c.postponed, t.instalments.c.late_fee_minor,
+    )
+    .outerjoin(t.payment_plans, t.payment_plans.c.order_id == t.orders.c.id)
+    .outerjoin(t.instalments, t.instalments.c.plan_id == t.payment_plans.c.id)
+    .where(t.orders.c.id == bindparam("order_id"))
+    .order_by(t.instalments.c.seq)
+)  # fmt: skip
+
+
 def load_order(conn: Connection, order_id: str, today: date) -> OrderFacts | None:
     """Everything the rules need about one order, or None if there is no such order."""
-    order = conn.execute(select(t.orders).where(t.orders.c.id == order_id)).first()
-    if order is None:
+    rows = conn.execute(_ORDER_FACTS, {"order_id": order_id}).all()
+    if not rows:
         return None
-    plan = _plan_row(conn, order_id)
-    instalments = instalment_rows(conn, plan.id) if plan is not None else []
-    aftercare = _aftercare(conn, order_id)
+    order = rows[0]
     return OrderFacts(
         id=order.id,
         customer_id=order.customer_id,
@@ -69,45 +109,27 @@ def load_order(conn: Connection, order_id: str, today: date) -> OrderFacts | Non
         currency=order.currency,
         created_on=order.created_on,
         delivered_on=order.delivered_on,
-        plan_kind=plan.kind if plan else None,
-        plan_status=plan.status if plan else None,
-        plan_method_id=plan.payment_method_id if plan else None,
-        paused_until=plan.paused_until if plan else None,
+        plan_kind=order.plan_kind,
+        plan_status=order.plan_status,
+        plan_method_id=order.plan_method_id,
+        paused_until=order.paused_until,
         instalments=tuple(
             InstalmentFacts(
                 seq=row.seq,
                 due_on=row.due_on,
-                amount_minor=row.amount_minor,
-                status=effective_status(row.status, row.due_on, today),
+                amount_minor=row.instalment_minor,
+                status=effective_status(row.instalment_status, row.due_on, today),
                 postponed=row.postponed,
                 late_fee_minor=row.late_fee_minor,
             )
-            for row in instalments
+            for row in rows
+            if row.seq is not None
         ),
-        **aftercare,
+        return_status=order.return_status,
+        refunded_minor=int(order.refunded_minor),
+        pending_refund_id=order.pending_refund_id,
+        open_dispute_id=order.open_dispute_id,
     )
-
-
-def _aftercare(conn: Connection, order_id: str) -> dict[str, Any]:
-    """The order's newest return, its refunds so far and any open dispute, as facts."""
-    newest_return = conn.execute(
-        select(t.returns.c.status).where(t.returns.c.order_id == order_id)
-        .order_by(t.returns.c.created_on.desc(), t.returns.c.id.desc())
-    ).first()
-    refunds = conn.execute(
-        select(t.refunds.c.id, t.refunds.c.status, t.refunds.c.amount_minor)
-        .where(t.refunds.c.order_id == order_id).order_by(t.refunds.c.id)
-    ).all()
-    open_dispute = conn.execute(
-        select(t.disputes.c.id).where(t.disputes.c.order_id == order_id)
-        .where(t.disputes.c.status.in_(sorted(OPEN_DISPUTE)))
-    ).first()
-    return {
-        "return_status": newest_return.status if newest_return else None,
-        "refunded_minor": sum(r.amount_minor for r in refunds if r.status != "rejected"),
-        "pending_refund_id": next((r.id for r in refunds if r.status == "pending"), None),
-        "open_dispute_id": open_dispute.id if open_dispute else None,
-    }
 
 
 def load_method(conn: Connection, method_id: str) -> MethodFacts | None:
