@@ -3,17 +3,15 @@ statement, on a SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import Engine, event, insert, select
+from sqlalchemy import Engine, insert, select
 
 from relaydesk.packs.paylater.backend import ALICE_ID
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.operations.queries import load_order
 from relaydesk.packs.paylater.policy import InstalmentFacts
+from support.statements import statements_run
 
 
 def _add_order(engine: Engine, order_id: str, today: date, with_plan: bool) -> None:
@@ -71,27 +69,12 @@ def _add_aftercare(engine: Engine, order_id: str, today: date) -> None:
         ])  # fmt: skip
 
 
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    """The statements run meanwhile (the PostgreSQL engine is shared by the session)."""
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_an_order_with_its_plan_and_aftercare_is_read_in_one_statement(
     demo_engine: Engine, today: date
 ) -> None:
     _add_order(demo_engine, "ORD-900001", today, with_plan=True)
     _add_aftercare(demo_engine, "ORD-900001", today)
-    with _statements(demo_engine) as seen, demo_engine.connect() as conn:
+    with statements_run(demo_engine) as seen, demo_engine.connect() as conn:
         facts = load_order(conn, "ORD-900001", today)
     assert len(seen) == 1
     assert facts is not None

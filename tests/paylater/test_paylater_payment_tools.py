@@ -24,6 +24,7 @@ from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.operations.schemas import PostponePaymentParams
 from relaydesk.packs.paylater.tools import build_paylater_tools, paylater_context
 from relaydesk.tools import DeadlineExceeded, PolicyViolation, ToolOutcome
+from support.statements import statements_run
 
 TOOLS = build_paylater_tools()
 
@@ -217,5 +218,7 @@ def test_a_late_fee_is_explained_from_the_fee_table_with_what_the_order_was_char
     general = call(demo_engine, today, "explain_fee", {}, customer_id=None)
     assert general.result is not None
     assert (general.result["amount"], general.result["currency"]) == ("5.00", "EUR")
-    swedish = call(demo_engine, today, "explain_fee", {}, customer_id=SVEN_ID)
+    with statements_run(demo_engine) as seen:
+        swedish = call(demo_engine, today, "explain_fee", {}, customer_id=SVEN_ID)
     assert swedish.result is not None and swedish.result["currency"] == "SEK"
+    assert len(seen) == 1  # the rule in the currency of the latest order, in one statement

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.operations.base import Ctx, customer_order, need
@@ -293,28 +293,34 @@ def decide_fee_question(
     return customer_order(conn, ctx, params.order_id)
 
 
-_LATEST_CURRENCY = (
-    select(t.orders.c.currency)
-    .where(t.orders.c.customer_id == bindparam("customer_id"))
-    .order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc())
-)
 _FEE_RULE = select(t.fee_rules).where(
     t.fee_rules.c.code == bindparam("code"), t.fee_rules.c.currency == bindparam("currency")
 )
-
-
-def _usual_currency(conn: Connection, ctx: Ctx) -> str:
-    """The currency of the customer's latest order; EUR when nobody is verified."""
-    latest = conn.execute(_LATEST_CURRENCY, {"customer_id": ctx.customer_id}).first()
-    return str(latest.currency) if latest else "EUR"
+# The currency of the customer's latest order, EUR when nobody is verified: one round trip.
+_FEE_RULE_IN_USUAL_CURRENCY = select(t.fee_rules).where(
+    t.fee_rules.c.code == bindparam("code"),
+    t.fee_rules.c.currency
+    == func.coalesce(
+        select(t.orders.c.currency)
+        .where(t.orders.c.customer_id == bindparam("customer_id"))
+        .order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+        "EUR",
+    ),
+)
 
 
 def explain_fee(
     conn: Connection, ctx: Ctx, params: ExplainFeeParams, order: OrderFacts | None
 ) -> ExplainFeeResult:
     """A fee rule from the fee table, and what it added to the given order if any."""
-    currency = params.currency or (order.currency if order else _usual_currency(conn, ctx))
-    rule = conn.execute(_FEE_RULE, {"code": params.fee, "currency": currency}).first()
+    currency = params.currency or (order.currency if order else None)
+    if currency is None:
+        found = {"code": params.fee, "customer_id": ctx.customer_id}
+        rule = conn.execute(_FEE_RULE_IN_USUAL_CURRENCY, found).first()
+    else:
+        rule = conn.execute(_FEE_RULE, {"code": params.fee, "currency": currency}).first()
     if rule is None:
         raise ToolError("fee_not_found")
     charged = (
@@ -324,7 +330,7 @@ def explain_fee(
     )
     return ExplainFeeResult(
         fee=params.fee,
-        currency=currency,
+        currency=rule.currency,
         amount=amount(rule.amount_minor),
         grace_days=rule.grace_days,
         cap_per_order=amount(rule.cap_minor),
