@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +38,13 @@ from relaydesk.domain.model import (
 )
 from relaydesk.domain.ownership import OwnerChange
 from relaydesk.sql import reading
+from relaydesk.store.hooks import (
+    AppendHook,
+    CloseHook,
+    hooks_write_nothing,
+    one_statement_write,
+    run_append_hooks,
+)
 from relaydesk.store.merged_statements import (
     MESSAGE_IN_ONE,
     MOST_EVENTS_IN_ONE,
@@ -98,13 +105,6 @@ def _to_event(row: Mapping[str, Any] | RowMapping) -> Event:
         caused_by=EventId(row["caused_by"]) if row["caused_by"] else None,
         actor_id=row["actor_id"],
     )
-
-
-# Runs inside the append's transaction: what an event causes (an email, a webhook delivery)
-# is queued atomically with it, so neither is lost nor exists without the other.
-AppendHook = Callable[[Connection, Sequence[Event]], None]
-# Run in the transaction that closes a conversation, after its events are written.
-CloseHook = Callable[[Connection, ConversationId], None]
 
 
 def _ensure_customer(
@@ -310,13 +310,14 @@ class ConversationStore:
         stores nothing. `owner_change` is (change, expected_version).
         """
         try:
-            with self.engine.begin() as conn:
+            one = bool(new_events) and owner_change is None and self._in_one(new_events)
+            with one_statement_write(self.engine, one and self._hooks_quiet(new_events)) as conn:
                 stored: list[Event] = []
                 if not new_events:
                     self._change_conversation(
                         conn, conversation_id, owner_change, agent_id, language
                     )
-                elif owner_change is None and self._in_one(new_events):
+                elif one:
                     stored = self._insert_in_one(
                         conn, conversation_id, new_events, idempotency_key, caused_by, language
                     )
@@ -351,7 +352,8 @@ class ConversationStore:
         transaction (a customer's token: no transaction of its own for the check).
         """
         try:
-            with self.engine.begin() as conn:
+            quiet = self._one_statement and self._hooks_quiet([message])
+            with one_statement_write(self.engine, quiet) as conn:
                 store = self._message_in_one if self._one_statement else self._message_in_four
                 return store(
                     conn, conversation_id, message, idempotency_key, history_window, refuse_erased
@@ -428,6 +430,9 @@ class ConversationStore:
     ) -> None:
         if refuse_erased and conn.scalar(select(revoked(conversation_id))):
             raise ConversationErased()
+
+    def _hooks_quiet(self, new_events: Sequence[NewEvent]) -> bool:
+        return hooks_write_nothing(self.append_hooks, new_events)
 
     def _in_one(self, new_events: Sequence[NewEvent]) -> bool:
         return self._one_statement and len(new_events) <= MOST_EVENTS_IN_ONE
@@ -566,8 +571,7 @@ class ConversationStore:
         return stored
 
     def _run_append_hooks(self, conn: Connection, stored: Sequence[Event]) -> None:
-        for hook in self.append_hooks:
-            hook(conn, stored)
+        run_append_hooks(conn, self.append_hooks, stored)
 
     def find_by_key(self, conversation_id: ConversationId, key: str) -> Event | None:
         with reading(self.engine) as conn:

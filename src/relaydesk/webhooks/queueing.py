@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from relaydesk.domain.model import Event
+from relaydesk.domain.model import Event, NewEvent
 from relaydesk.store.tables import conversations, webhook_deliveries, webhook_endpoints
 from relaydesk.webhooks.events import event_data, webhook_type
 
@@ -31,6 +31,11 @@ class WebhookQueue:
 
     def refresh(self) -> None:
         self._read_at = float("-inf")
+
+    def writes_nothing_for(self, new_events: Sequence[NewEvent]) -> bool:
+        """Known beforehand only while the endpoints read last are fresh and none is active;
+        once they are stale the next append runs this hook and reads them again."""
+        return not self._subscribers and not self._stale()
 
     def __call__(self, conn: Connection, events: Sequence[Event]) -> None:
         subscribers = self._active(conn)
@@ -59,7 +64,7 @@ class WebhookQueue:
         return found
 
     def _active(self, conn: Connection) -> list[_Subscriber]:
-        if time.monotonic() - self._read_at > ENDPOINTS_TTL_S:
+        if self._stale():
             rows = conn.execute(
                 select(webhook_endpoints.c.id, webhook_endpoints.c.event_types).where(
                     webhook_endpoints.c.active.is_(True)
@@ -68,6 +73,9 @@ class WebhookQueue:
             self._subscribers = [_Subscriber(row.id, frozenset(row.event_types)) for row in rows]
             self._read_at = time.monotonic()
         return self._subscribers
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self._read_at > ENDPOINTS_TTL_S
 
 
 def _started(conn: Connection, event: Event) -> dict[str, Any]:

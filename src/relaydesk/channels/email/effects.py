@@ -17,7 +17,7 @@ from relaydesk.channels.email.compose import email_body, plus_address, reply_sub
 from relaydesk.channels.email.outbox import new_message_id, queue_email
 from relaydesk.channels.email.threads import EmailThread, extend_thread, open_thread, thread_for
 from relaydesk.domain.message_payloads import FollowUpAsked, MessageSaid
-from relaydesk.domain.model import Event, EventKind, Source
+from relaydesk.domain.model import Event, EventKind, NewEvent, Source
 from relaydesk.store.tables import conversations, customers
 
 REPLYING_SOURCES = {
@@ -45,6 +45,13 @@ class EmailEffects:
 
     def __init__(self, identity: EmailIdentity) -> None:
         self.identity = identity
+
+    def writes_nothing_for(self, new_events: Sequence[NewEvent]) -> bool:
+        """A customer's own messages are never mailed (nor is a follow-up note, a note)."""
+        return all(
+            event.kind is EventKind.MESSAGE and event.source is Source.CUSTOMER
+            for event in new_events
+        )
 
     def __call__(self, conn: Connection, events: Sequence[Event]) -> None:
         if not events:
