@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load_clients import Customer, Target, customer_for
-from load_procs import memory_report, server_cpu_seconds
+from load_procs import cpu_by_process, cpu_shares, memory_report, server_cpu_seconds
 from load_server import ServerUnderTest, start_server
 
 from relaydesk.packs.paylater.personas import LANGUAGE_WEIGHTS, PHRASES
@@ -278,7 +278,7 @@ async def closed_runs(
     for run in range(1, args.repeats + 1):
         load = Path("/proc/loadavg").read_text().split()[:3]
         before, started = server_cpu_seconds(pids), time.perf_counter()
-        client_before = time.process_time()
+        client_before, by_process = time.process_time(), cpu_by_process(pids)
         tally = await closed_loop(
             target, customers, args.seconds, args.seed, f"{customers} customers, run {run}"
         )
@@ -288,6 +288,8 @@ async def closed_runs(
             f"closed loop, {customers} customers, {args.transport}, run {run}, "
             f"load average {' '.join(load)}: {summary.line()}"
         )
+        if pids:
+            print(f"  server CPU by process: {cpu_shares(by_process, cpu_by_process(pids))}")
         print_errors(tally)
     if len(summaries) > 1:
         print(f"median of {len(summaries)}, {customers} customers: {median_line(summaries)}")

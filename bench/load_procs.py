@@ -43,13 +43,29 @@ def process_tree(pids: Sequence[int]) -> list[int]:
 def server_cpu_seconds(pids: Sequence[int]) -> float | None:
     if not pids:
         return None
-    total = 0.0
+    return sum(cpu_by_process(pids).values())
+
+
+def cpu_by_process(pids: Sequence[int]) -> dict[int, float]:
+    """CPU seconds so far of each of the processes and their descendants."""
+    found = {}
     for pid in process_tree(pids):
         try:
-            total += cpu_seconds_from_stat(Path(f"/proc/{pid}/stat").read_text())
+            found[pid] = cpu_seconds_from_stat(Path(f"/proc/{pid}/stat").read_text())
         except (FileNotFoundError, ProcessLookupError):
             continue  # ended meanwhile
-    return total
+    return found
+
+
+def cpu_shares(before: dict[int, float], after: dict[int, float]) -> str:
+    """Each process's share of the CPU spent between the two readings (how evenly workers
+    shared the load), e.g. "4711 49 %, 4712 51 %"; processes that spent under 1 % left out."""
+    spent = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+    total = sum(spent.values())
+    if total <= 0:
+        return "no CPU spent"
+    shares = {pid: 100 * seconds / total for pid, seconds in spent.items()}
+    return ", ".join(f"{pid} {share:.0f} %" for pid, share in sorted(shares.items()) if share >= 1)
 
 
 def memory_report(pids: Sequence[int]) -> list[str]:

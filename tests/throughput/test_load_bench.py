@@ -117,6 +117,14 @@ def test_cpu_seconds_come_from_utime_and_stime_even_when_the_name_has_spaces() -
     assert procs.cpu_seconds_from_stat(stat, ticks=100) == 3.0
 
 
+def test_cpu_shares_say_how_evenly_the_processes_worked() -> None:
+    before = {10: 5.0, 11: 4.0, 12: 0.1}
+    assert procs.cpu_shares(before, {10: 8.0, 11: 7.0, 12: 0.1}) == "10 50 %, 11 50 %"
+    lopsided = procs.cpu_shares(before, {10: 9.0, 11: 4.2, 12: 0.4})
+    assert lopsided == "10 89 %, 11 4 %, 12 7 %"
+    assert procs.cpu_shares(before, {10: 5.0, 13: 0.0}) == "no CPU spent"
+
+
 def test_resident_memory_is_read_from_vmrss_in_bytes() -> None:
     status = "Name:\tpython3\nVmPeak:\t  900000 kB\nVmRSS:\t  307200 kB\nThreads:\t4\n"
     assert procs.resident_bytes_from_status(status) == 300 * 2**20
