@@ -18,6 +18,7 @@ import pytest
 import websockets
 from typer.testing import CliRunner
 
+from relaydesk.api.connection_recycling import RESPONSES_PER_CONNECTION
 from relaydesk.cli.main import app
 from support.aio import run_isolated
 from support.server import ServerProcess
@@ -166,6 +167,12 @@ def test_serve_with_two_workers_runs_two_processes_on_one_port(tmp_path: Path) -
             assert len(child_pids(server.process.pid)) >= 2
             started = [httpx.post(f"{server.url}/v1/conversations", json={}) for _ in range(6)]
             assert all(response.status_code == 201 for response in started)
+            # a kept-alive connection is closed now and then, so the workers' shares even out
+            with httpx.Client(base_url=server.url) as client:
+                replies = [client.get("/healthz") for _ in range(2 * RESPONSES_PER_CONNECTION)]
+            assert all(reply.status_code == 200 for reply in replies)
+            closed = [n for n, r in enumerate(replies, 1) if r.headers.get("connection") == "close"]
+            assert closed == [RESPONSES_PER_CONNECTION, 2 * RESPONSES_PER_CONNECTION]
         finally:
             server.stop()
 

@@ -60,10 +60,14 @@ def connection_budget(settings: Settings, workers: int) -> str | None:
 
 
 def create_worker_app() -> FastAPI:
-    """Each worker process builds its own engine, pool, bus and models from the environment."""
+    """Each worker process builds its own engine, pool, bus and models from the environment,
+    and closes a kept-alive connection now and then so the workers' shares even out."""
     from relaydesk.api.app import create_app
+    from relaydesk.api.connection_recycling import RecycleConnections
 
-    return create_app(load_settings())
+    application = create_app(load_settings())
+    application.add_middleware(RecycleConnections)
+    return application
 
 
 def run_workers(settings: Settings, workers: int, ws_max_size: int) -> None:
