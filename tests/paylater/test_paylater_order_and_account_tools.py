@@ -27,6 +27,7 @@ from relaydesk.packs.paylater.backend import (
 from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.tools import build_paylater_tools, paylater_context
 from relaydesk.tools import ToolOutcome
+from support.statements import statements_run
 
 TOOLS = build_paylater_tools()
 
@@ -100,9 +101,14 @@ def test_finding_orders_filters_by_shop_and_shows_only_the_customers_own(
     planned = call(demo_engine, today, "find_orders", {"order_id": ALICE_PLAN_ORDER_ID})
     assert planned.result is not None
     assert planned.result["orders"][0]["next_due_on"] == (today + timedelta(days=3)).isoformat()
-    everything = call(demo_engine, today, "find_orders", {"limit": 3})
+    with statements_run(demo_engine) as seen:
+        everything = call(demo_engine, today, "find_orders", {"limit": 3})
     assert everything.result is not None
     assert (len(everything.result["orders"]), everything.result["total"]) == (3, 7)
+    assert len(seen) == 1  # the total comes with the rows
+    nothing = call(demo_engine, today, "find_orders", {"merchant": "no such shop"})
+    assert nothing.result is not None
+    assert (nothing.result["orders"], nothing.result["total"]) == ([], 0)
     assert reason(call(demo_engine, today, "find_orders", {"order_id": SVEN_PLAN_ORDER_ID})) == (
         "not_your_order"
     )

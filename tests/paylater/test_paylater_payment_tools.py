@@ -157,8 +157,12 @@ def test_the_next_payment_of_one_order_ignores_the_others(
 def test_the_payment_plan_lists_every_instalment_and_what_is_left(
     demo_engine: Engine, today: date
 ) -> None:
-    outcome = call(demo_engine, today, "get_payment_plan", {"order_id": "ord-100001"})
+    with statements_run(demo_engine) as seen:
+        outcome = call(demo_engine, today, "get_payment_plan", {"order_id": "ord-100001"})
     assert outcome.status == "done" and outcome.result is not None
+    assert len(seen) == 2  # the order's facts; the plan with its instalments and method
+    assert (outcome.result["kind"], outcome.result["status"]) == ("pay_in_4", "active")
+    assert outcome.result["payment_method"]["is_default"] is True
     assert [i["status"] for i in outcome.result["instalments"]] == [
         "paid", "paid", "scheduled", "scheduled"
     ]

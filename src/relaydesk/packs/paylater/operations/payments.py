@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
@@ -10,7 +11,6 @@ from relaydesk.packs.paylater.backend import tables as t
 from relaydesk.packs.paylater.operations.base import Ctx, customer_order, need
 from relaydesk.packs.paylater.operations.queries import (
     amount,
-    instalment_rows,
     instalment_view,
     load_method,
     method_view,
@@ -118,24 +118,43 @@ def decide_payment_plan(
     return _order_with_plan(conn, ctx, params.order_id)
 
 
+_METHOD = "method_"
+# One round trip: a row per instalment, each with its plan and the plan's payment method.
+_PLAN_WITH_INSTALMENTS = (
+    select(
+        t.payment_plans.c.kind.label("plan_kind"),
+        t.payment_plans.c.status.label("plan_status"),
+        t.payment_plans.c.paused_until,
+        *(column.label(_METHOD + column.name) for column in t.payment_methods.c),
+        *(column for column in t.instalments.c if column.name not in ("id", "plan_id")),
+    )
+    .select_from(t.payment_plans)
+    .outerjoin(t.payment_methods, t.payment_methods.c.id == t.payment_plans.c.payment_method_id)
+    .outerjoin(t.instalments, t.instalments.c.plan_id == t.payment_plans.c.id)
+    .where(t.payment_plans.c.id == bindparam("plan_id"))
+    .order_by(t.instalments.c.seq)
+)
+
+
 def payment_plan(
     conn: Connection, ctx: Ctx, params: OrderParams, order: OrderFacts | None
 ) -> PaymentPlanResult:
     """An order's plan with every instalment and the method it is charged to."""
     order = need(order)
     today = ctx.deps.clock()
-    plan = conn.execute(select(t.payment_plans).where(t.payment_plans.c.id == _plan_id(order)))
-    plan_row = plan.one()
-    method = conn.execute(
-        select(t.payment_methods).where(t.payment_methods.c.id == plan_row.payment_method_id)
-    ).first()
-    rows = instalment_rows(conn, plan_row.id)
+    found = conn.execute(_PLAN_WITH_INSTALMENTS, {"plan_id": _plan_id(order)}).all()
+    plan = found[0]
+    rows = [row for row in found if row.seq is not None]
+    method = SimpleNamespace(**{
+        name.removeprefix(_METHOD): value
+        for name, value in plan._mapping.items() if name.startswith(_METHOD)
+    })  # fmt: skip
     return PaymentPlanResult(
         order_id=order.id,
-        kind=plan_row.kind,
-        status=plan_row.status,
-        paused_until=plan_row.paused_until,
-        payment_method=method_view(method, today) if method else None,
+        kind=plan.plan_kind,
+        status=plan.plan_status,
+        paused_until=plan.paused_until,
+        payment_method=method_view(method, today) if method.id is not None else None,
         instalments=[instalment_view(row, order.currency, today) for row in rows],
         remaining=amount(
             sum(row.amount_minor + row.late_fee_minor for row in rows if row.status != "paid")

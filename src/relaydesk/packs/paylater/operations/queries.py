@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import Connection, Row, bindparam, func, select
 
@@ -153,7 +153,18 @@ def method_id_by_last4(conn: Connection, customer_id: str, last4: str) -> str | 
     return row.id if row else None
 
 
-def method_view(row: Row[Any], today: date) -> PaymentMethodView:
+class MethodColumns(Protocol):
+    """A saved method's columns, as a row or under other names in a joined row."""
+
+    id: str
+    kind: Literal["card", "bank"]
+    brand: str
+    last4: str
+    expires_on: date | None
+    is_default: bool
+
+
+def method_view(row: MethodColumns, today: date) -> PaymentMethodView:
     """A saved method as a customer sees it: brand and last digits only."""
     expires_on = row.expires_on
     return PaymentMethodView(
@@ -196,7 +207,8 @@ def order_views(
     conn: Connection, customer_id: str, where: list[Any], limit: int
 ) -> tuple[list[OrderView], int]:
     """The customer's orders, newest first, with plan and return summaries; and the total."""
-    # Correlated subqueries keep this to two round trips however many orders are listed.
+    # Correlated subqueries, and the total as a window over the same rows, keep this to one
+    # round trip however many orders are listed.
     next_due = (
         select(func.min(t.instalments.c.due_on))
         .where(t.instalments.c.plan_id == t.payment_plans.c.id)
@@ -214,16 +226,16 @@ def order_views(
         select(t.orders, t.merchants.c.name.label("merchant"),
                t.payment_plans.c.kind.label("plan_kind"),
                t.payment_plans.c.status.label("plan_status"),
-               next_due.label("next_due_on"), newest_return.label("return_status"))
+               next_due.label("next_due_on"), newest_return.label("return_status"),
+               func.count().over().label("total"))
         .join(t.merchants, t.merchants.c.id == t.orders.c.merchant_id)
         .outerjoin(t.payment_plans, t.payment_plans.c.order_id == t.orders.c.id)
         .where(t.orders.c.customer_id == customer_id, *where)
     )
-    total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     rows = conn.execute(
         base.order_by(t.orders.c.created_on.desc(), t.orders.c.id.desc()).limit(limit)
     ).all()
-    return [_order_view(row) for row in rows], int(total)
+    return [_order_view(row) for row in rows], int(rows[0].total) if rows else 0
 
 
 def _order_view(row: Row[Any]) -> OrderView:
