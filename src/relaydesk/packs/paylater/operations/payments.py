@@ -336,8 +336,8 @@ def explain_fee(
     """A fee rule from the fee table, and what it added to the given order if any."""
     currency = params.currency or (order.currency if order else None)
     if currency is None:
-        found = {"code": params.fee, "customer_id": ctx.customer_id}
-        rule = conn.execute(_FEE_RULE_IN_USUAL_CURRENCY, found).first()
+        parameters = {"code": params.fee, "customer_id": ctx.customer_id}
+        rule = conn.execute(_FEE_RULE_IN_USUAL_CURRENCY, parameters).first()
     else:
         rule = conn.execute(_FEE_RULE, {"code": params.fee, "currency": currency}).first()
     if rule is None:

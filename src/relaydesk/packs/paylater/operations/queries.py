@@ -42,12 +42,6 @@ def lock_customer(conn: Connection, customer_id: str) -> None:
     ).first()
 
 
-def instalment_rows(conn: Connection, plan_id: str) -> list[Row[Any]]:
-    """A plan's instalments in order."""
-    query = select(t.instalments).where(t.instalments.c.plan_id == plan_id)
-    return list(conn.execute(query.order_by(t.instalments.c.seq)).all())
-
-
 def _aftercare_columns() -> list[Any]:
     """The order's newest return, its refunds so far and any open dispute, as columns."""
     of_order = t.orders.c.id
