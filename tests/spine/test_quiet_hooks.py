@@ -41,7 +41,9 @@ def autocommits(store: ConversationStore) -> Iterator[list[bool]]:
     seen: list[bool] = []
 
     def record(conn: Any, *_rest: Any) -> None:
-        seen.append(bool(getattr(conn.connection.dbapi_connection, "autocommit", False)))
+        # `is True`: Python 3.12's sqlite3 has an autocommit attribute whose default, -1
+        # (legacy transaction control), is truthy
+        seen.append(getattr(conn.connection.dbapi_connection, "autocommit", False) is True)
 
     event.listen(store.engine, "before_cursor_execute", record)
     yield seen
