@@ -8,6 +8,7 @@ one whose process ids --server-pid names, so their CPU time can be read):
   .venv/bin/python bench/load.py closed --start postgres --workers 2 --customers 16
   .venv/bin/python bench/load.py open --start sqlite --rates 40,80,120,160 --p99-bound-ms 250
   .venv/bin/python bench/load.py closed --url http://127.0.0.1:8000 --server-pid 4242
+  .venv/bin/python bench/load.py closed --start sqlite --against /tmp/before/src --repeats 3
 
 closed: N customers at once, each starting a conversation and sending three messages, one
 after the other's answer, then starting again. open: turns arrive at a fixed rate whatever
@@ -33,12 +34,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load_clients import Customer, Target, customer_for
+from load_compare import pair_order, pair_ratios, ratios_line
 from load_procs import cpu_by_process, cpu_shares, memory_report, server_cpu_seconds
 from load_server import ServerUnderTest, start_server
 
@@ -149,6 +152,15 @@ class Summary:
             f"  server CPU/turn {milliseconds(self.cpu_s_per_turn)}"
             f"  load generator CPU/turn {milliseconds(self.client_cpu_s_per_turn)}"
         )
+
+
+@dataclass
+class Side:
+    """One server of a comparison: its name in the output, its client and its processes."""
+
+    name: str
+    target: Target
+    pids: list[int]
 
 
 def milliseconds(seconds: float | None) -> str:
@@ -271,28 +283,62 @@ async def closed_runs(
     args: argparse.Namespace, target: Target, pids: Sequence[int], customers: int
 ) -> None:
     """`--repeats` runs with `customers` at once on the same server, and their medians."""
-    if args.warmup_seconds > 0:
-        warm_up = f"warm-up for {customers} customers"
-        await closed_loop(target, customers, args.warmup_seconds, args.seed, warm_up)
-    summaries = []
-    for run in range(1, args.repeats + 1):
-        load = Path("/proc/loadavg").read_text().split()[:3]
-        before, started = server_cpu_seconds(pids), time.perf_counter()
-        client_before, by_process = time.process_time(), cpu_by_process(pids)
-        tally = await closed_loop(
-            target, customers, args.seconds, args.seed, f"{customers} customers, run {run}"
-        )
-        summary = summarise(tally, started, before, pids, client_before)
-        summaries.append(summary)
-        print(
-            f"closed loop, {customers} customers, {args.transport}, run {run}, "
-            f"load average {' '.join(load)}: {summary.line()}"
-        )
-        if pids:
-            print(f"  server CPU by process: {cpu_shares(by_process, cpu_by_process(pids))}")
-        print_errors(tally)
+    await warm_up(args, target, customers)
+    summaries = [
+        await closed_run(args, target, pids, customers, run) for run in range(1, args.repeats + 1)
+    ]
     if len(summaries) > 1:
         print(f"median of {len(summaries)}, {customers} customers: {median_line(summaries)}")
+
+
+async def compared_runs(args: argparse.Namespace, sides: Sequence[Side], customers: int) -> None:
+    """`--repeats` pairs of runs, one on each server, alternating which goes first; both
+    runs of a pair send the same visits."""
+    for side in sides:
+        await warm_up(args, side.target, customers, side.name)
+    ratios = []
+    for pair, order in enumerate(pair_order(args.repeats), start=1):
+        results = {}
+        for index in order:
+            side = sides[index]
+            results[index] = await closed_run(args, side.target, side.pids, customers, pair, side)
+        ratios.append(pair_ratios(results[0], results[1]))
+    print(
+        f"{sides[0].name} over {sides[1].name}, {customers} customers, median of "
+        f"{len(ratios)} pairs (each pair's): {ratios_line(ratios)}"
+    )
+
+
+async def warm_up(args: argparse.Namespace, target: Target, customers: int, name: str = "") -> None:
+    if args.warmup_seconds > 0:
+        part = f"warm-up for {customers} customers{' of ' + name if name else ''}"
+        await closed_loop(target, customers, args.warmup_seconds, args.seed, part)
+
+
+async def closed_run(
+    args: argparse.Namespace,
+    target: Target,
+    pids: Sequence[int],
+    customers: int,
+    run: int,
+    side: Side | None = None,
+) -> Summary:
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    before, started = server_cpu_seconds(pids), time.perf_counter()
+    client_before, by_process = time.process_time(), cpu_by_process(pids)
+    tally = await closed_loop(
+        target, customers, args.seconds, args.seed, f"{customers} customers, run {run}"
+    )
+    summary = summarise(tally, started, before, pids, client_before)
+    which = f"{side.name}, pair" if side is not None else "run"
+    print(
+        f"closed loop, {customers} customers, {args.transport}, {which} {run}, "
+        f"load average {' '.join(load)}: {summary.line()}"
+    )
+    if pids:
+        print(f"  server CPU by process: {cpu_shares(by_process, cpu_by_process(pids))}")
+    print_errors(tally)
+    return summary
 
 
 def median_line(summaries: Sequence[Summary]) -> str:
@@ -382,6 +428,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         " commit), for before-and-after runs with this same load",
     )
     parser.add_argument(
+        "--against",
+        type=source_folder,
+        help="with --start, closed loop: also serve this src folder (B) beside this checkout"
+        " or --server-src (A), and run --repeats pairs, A B then B A and so on, printing each"
+        " pair's ratios and their median: the machine's swings then hit both alike",
+    )
+    parser.add_argument(
         "--customers",
         type=customer_counts,
         default=[8],
@@ -416,42 +469,63 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if (args.url is None) == (args.start is None):
         parser.error("give exactly one of --url and --start")
+    if args.against is not None and (args.start is None or args.mode != "closed"):
+        parser.error("--against needs --start and the closed loop: it starts both servers")
     if args.nothing_remembered and args.start is None:
         parser.error("--nothing-remembered needs --start: a running server keeps its settings")
     return args
 
 
 async def run(args: argparse.Namespace) -> None:
-    server: ServerUnderTest | None = None
     if args.nothing_remembered:
-        os.environ["RELAYDESK_REMEMBERED_TEXTS"] = "0"  # the started server inherits it
-    if args.start:
-        server = start_server(
-            args.start,
-            args.workers,
-            args.database_url,
-            args.redis_url,
-            args.identity_secret,
-            args.server_src,
-        )
+        os.environ["RELAYDESK_REMEMBERED_TEXTS"] = "0"  # the started servers inherit it
+    sources = [args.server_src] + ([args.against] if args.against is not None else [])
+    servers: list[ServerUnderTest] = []
     try:
-        url = server.url if server else args.url
-        pids = [server.pid] if server else args.server_pid
-        target = Target(url, args.transport, args.signed_share, args.identity_secret)
-        target.plain_phrases = args.plain_phrases
-        async with target:
-            await measure(args, target, pids)
-        if server is not None:
+        for source in sources if args.start else []:
+            servers.append(
+                start_server(
+                    args.start,
+                    args.workers,
+                    args.database_url,
+                    args.redis_url,
+                    args.identity_secret,
+                    source,
+                )
+            )
+        sides = [
+            Side(name, target(args, server.url), [server.pid])
+            for name, server in zip("AB", servers, strict=False)
+        ] or [Side("A", target(args, args.url), args.server_pid)]
+        async with AsyncExitStack() as opened:
+            for side in sides:
+                await opened.enter_async_context(side.target)
+            if len(sides) == 2:
+                for name, source in zip("AB", sources, strict=True):
+                    print(f"{name}: {source or 'this checkout'}")
+                for customers in args.customers:
+                    await compared_runs(args, sides, customers)
+                print("server memory:", *memory_report(sides[0].pids + sides[1].pids), sep="\n")
+            else:
+                await measure(args, sides[0].target, sides[0].pids)
+        for name, server in zip("AB", servers, strict=False):
             errors = server.logged_errors()
             common = Counter(errors).most_common(3)
+            which = f"server {name}" if len(servers) > 1 else "server"
             print(
-                f"server log: {len(errors)} error lines",
+                f"{which} log: {len(errors)} error lines",
                 *(f"{n} x {e}" for e, n in common),
                 sep="\n  ",
             )
     finally:
-        if server is not None:
+        for server in servers:
             server.stop()
+
+
+def target(args: argparse.Namespace, url: str) -> Target:
+    found = Target(url, args.transport, args.signed_share, args.identity_secret)
+    found.plain_phrases = args.plain_phrases
+    return found
 
 
 if __name__ == "__main__":

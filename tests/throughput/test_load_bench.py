@@ -207,3 +207,42 @@ def test_the_server_logs_error_lines_are_its_exceptions_and_error_records(
         ]
     finally:
         folder.cleanup()
+
+
+compare = load_script("load_compare")
+
+
+def test_pairs_alternate_which_side_runs_first() -> None:
+    assert compare.pair_order(4) == [(0, 1), (1, 0), (0, 1), (1, 0)]
+    assert compare.pair_order(1) == [(0, 1)]
+
+
+def test_each_pair_gives_this_side_over_the_other_and_the_median_of_the_pairs() -> None:
+    def run(turns: int, p99: float, cpu: float | None) -> object:
+        return load.Summary.of(load.Tally(latencies_ms=[p99] * turns), 10.0, cpu)
+
+    ratios = [
+        compare.pair_ratios(run(120, 200.0, 1.2), run(100, 250.0, 1.0)),
+        compare.pair_ratios(run(90, 300.0, 0.81), run(100, 300.0, 1.0)),
+        compare.pair_ratios(run(150, 100.0, None), run(100, 200.0, 1.0)),
+    ]
+    assert ratios[0] == {"turns/s": 1.2, "p99": 0.8, "server CPU/turn": 1.0}
+    line = compare.ratios_line(ratios)
+    assert "turns/s 1.20 (1.20, 0.90, 1.50)" in line
+    assert "p99 0.80 (0.80, 1.00, 0.50)" in line
+    # a run without the server's CPU gives no ratio for it, and the median skips it
+    assert "server CPU/turn 0.95 (1.00, 0.90)" in line
+
+
+def test_against_needs_a_started_server_and_the_closed_loop(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "relaydesk").mkdir(parents=True)
+    (src / "relaydesk" / "__init__.py").write_text("")
+    args = load.parse_args(["closed", "--start", "sqlite", "--against", str(src)])
+    assert args.against == src.resolve()
+    for refused in (
+        ["closed", "--url", "http://127.0.0.1:1", "--against", str(src)],
+        ["open", "--start", "sqlite", "--against", str(src)],
+    ):
+        with pytest.raises(SystemExit):
+            load.parse_args(refused)

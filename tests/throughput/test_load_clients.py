@@ -60,3 +60,25 @@ def test_a_wrong_identity_secret_is_counted_as_an_error_not_a_turn(
     tally = asyncio.run(run())
     assert tally.latencies_ms == []
     assert set(tally.errors) == {"start: RuntimeError"}
+
+
+def test_a_comparison_alternates_the_two_sides_pair_by_pair(
+    demo_server: ServerProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = load.parse_args(["closed", "--url", demo_server.url, "--repeats", "2"])
+    args.seconds, args.warmup_seconds, args.identity_secret = 1.0, 0.2, SECRET
+
+    async def run() -> None:
+        sides = [load.Side(name, load.target(args, demo_server.url), []) for name in "AB"]
+        async with sides[0].target, sides[1].target:
+            await load.compared_runs(args, sides, customers=2)
+
+    asyncio.run(run())
+    out = capsys.readouterr().out
+    runs = [
+        line.split(", load average")[0].split("http, ")[1]
+        for line in out.splitlines()
+        if line.startswith("closed loop")
+    ]
+    assert runs == ["A, pair 1", "B, pair 1", "B, pair 2", "A, pair 2"]
+    assert "errors    0" in out and "A over B, 2 customers, median of 2 pairs" in out
