@@ -483,16 +483,7 @@ async def run(args: argparse.Namespace) -> None:
     servers: list[ServerUnderTest] = []
     try:
         for source in sources if args.start else []:
-            servers.append(
-                start_server(
-                    args.start,
-                    args.workers,
-                    args.database_url,
-                    args.redis_url,
-                    args.identity_secret,
-                    source,
-                )
-            )
+            servers.append(start_one(args, source))
         sides = [
             Side(name, target(args, server.url), [server.pid])
             for name, server in zip("AB", servers, strict=False)
@@ -501,25 +492,41 @@ async def run(args: argparse.Namespace) -> None:
             for side in sides:
                 await opened.enter_async_context(side.target)
             if len(sides) == 2:
-                for name, source in zip("AB", sources, strict=True):
-                    print(f"{name}: {source or 'this checkout'}")
-                for customers in args.customers:
-                    await compared_runs(args, sides, customers)
-                print("server memory:", *memory_report(sides[0].pids + sides[1].pids), sep="\n")
+                await compare(args, sides, sources)
             else:
                 await measure(args, sides[0].target, sides[0].pids)
-        for name, server in zip("AB", servers, strict=False):
-            errors = server.logged_errors()
-            common = Counter(errors).most_common(3)
-            which = f"server {name}" if len(servers) > 1 else "server"
-            print(
-                f"{which} log: {len(errors)} error lines",
-                *(f"{n} x {e}" for e, n in common),
-                sep="\n  ",
-            )
+        report_logged_errors(servers)
     finally:
         for server in servers:
             server.stop()
+
+
+def start_one(args: argparse.Namespace, source: Path | None) -> ServerUnderTest:
+    return start_server(
+        args.start, args.workers, args.database_url, args.redis_url, args.identity_secret, source
+    )
+
+
+async def compare(
+    args: argparse.Namespace, sides: Sequence[Side], sources: Sequence[Path | None]
+) -> None:
+    for side, source in zip(sides, sources, strict=True):
+        print(f"{side.name}: {source or 'this checkout'}")
+    for customers in args.customers:
+        await compared_runs(args, sides, customers)
+    print("server memory:", *memory_report([pid for side in sides for pid in side.pids]), sep="\n")
+
+
+def report_logged_errors(servers: Sequence[ServerUnderTest]) -> None:
+    for name, server in zip("AB", servers, strict=False):
+        errors = server.logged_errors()
+        common = Counter(errors).most_common(3)
+        which = f"server {name}" if len(servers) > 1 else "server"
+        print(
+            f"{which} log: {len(errors)} error lines",
+            *(f"{n} x {e}" for e, n in common),
+            sep="\n  ",
+        )
 
 
 def target(args: argparse.Namespace, url: str) -> Target:
