@@ -3,12 +3,12 @@ quotes come from these clients, so they must take real turns, over HTTP and the 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from support.aio import run_isolated
 from support.bench_scripts import load_script
 from support.server import ServerProcess
 
@@ -44,7 +44,7 @@ async def closed_loop(url: str, transport: str, signed_share: float) -> object:
 def test_customers_take_turns_signed_and_anonymous_without_errors(
     demo_server: ServerProcess, transport: str
 ) -> None:
-    tally = asyncio.run(closed_loop(demo_server.url, transport, signed_share=0.5))
+    tally = run_isolated(closed_loop(demo_server.url, transport, signed_share=0.5))
     assert not tally.errors, tally.errors
     assert len(tally.latencies_ms) >= 4  # two customers, two seconds, turns in milliseconds
 
@@ -57,7 +57,7 @@ def test_a_wrong_identity_secret_is_counted_as_an_error_not_a_turn(
         async with target:
             return await load.closed_loop(target, customers=1, seconds=0.5, seed=4, part="bad")
 
-    tally = asyncio.run(run())
+    tally = run_isolated(run())
     assert tally.latencies_ms == []
     assert set(tally.errors) == {"start: RuntimeError"}
 
@@ -73,7 +73,7 @@ def test_a_comparison_alternates_the_two_sides_pair_by_pair(
         async with sides[0].target, sides[1].target:
             await load.compared_runs(args, sides, customers=2)
 
-    asyncio.run(run())
+    run_isolated(run())
     out = capsys.readouterr().out
     runs = [
         line.split(", load average")[0].split("http, ")[1]
