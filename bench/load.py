@@ -42,13 +42,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load_clients import Customer, Target, customer_for
 from load_compare import pair_order, pair_ratios, ratios_line
-from load_procs import cpu_by_process, cpu_shares, memory_report, server_cpu_seconds
+from load_procs import (
+    cpu_by_process,
+    cpu_of_named,
+    cpu_shares,
+    memory_report,
+    server_cpu_seconds,
+)
 from load_server import ServerUnderTest, start_server
 
 from relaydesk.packs.paylater.personas import LANGUAGE_WEIGHTS, PHRASES
 
 TURN_KEYS = ("next_payment", "fees", "postpone", "yes")  # none of them asks for a person
 MESSAGES_PER_VISIT = 3
+# what --start postgres runs beside the server, by process name
+BESIDE = ("postgres", "redis-server")
 
 
 # ---- pure parts: what is said, how results are summarised -------------------------------
@@ -326,10 +334,12 @@ async def closed_run(
     load = Path("/proc/loadavg").read_text().split()[:3]
     before, started = server_cpu_seconds(pids), time.perf_counter()
     client_before, by_process = time.process_time(), cpu_by_process(pids)
+    beside = cpu_of_named(BESIDE) if args.start == "postgres" else {}
     tally = await closed_loop(
         target, customers, args.seconds, args.seed, f"{customers} customers, run {run}"
     )
     summary = summarise(tally, started, before, pids, client_before)
+    beside_line = beside_cpu_line(beside, cpu_of_named(BESIDE), summary.turns) if beside else ""
     which = f"{side.name}, pair" if side is not None else "run"
     print(
         f"closed loop, {customers} customers, {args.transport}, {which} {run}, "
@@ -337,8 +347,19 @@ async def closed_run(
     )
     if pids:
         print(f"  server CPU by process: {cpu_shares(by_process, cpu_by_process(pids))}")
+    if beside_line:
+        print(f"  {beside_line}")
     print_errors(tally)
     return summary
+
+
+def beside_cpu_line(before: dict[str, float], after: dict[str, float], turns: int) -> str:
+    """The database's and Redis's CPU a turn over one run: all of their processes', so on
+    a database server that others use too their work counts as well."""
+    if not turns:
+        return ""
+    each = (f"{name} {milliseconds((after[name] - before[name]) / turns)}" for name in before)
+    return "beside the server, CPU/turn: " + ", ".join(each)
 
 
 def median_line(summaries: Sequence[Summary]) -> str:

@@ -76,3 +76,28 @@ def memory_report(pids: Sequence[int]) -> list[str]:
         rss = resident_bytes_from_status(status) / 2**20
         lines.append(f"  pid {pid:7d}  RSS {rss:6.0f} MB  {name}")
     return lines
+
+
+def cpu_of_named(names: Sequence[str]) -> dict[str, float]:
+    """CPU seconds so far of every process with one of these names (as /proc/<pid>/comm
+    gives it), summed by name: the database and Redis beside the server under load. A
+    connection's backend that ended meanwhile is missed, so only a run in which the
+    server's pool keeps its connections reads right."""
+    stats = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats.append((entry / "stat").read_text())
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                continue  # ended meanwhile
+    return cpu_by_name(stats, names)
+
+
+def cpu_by_name(stats: Sequence[str], names: Sequence[str]) -> dict[str, float]:
+    """CPU seconds summed by process name from /proc/<pid>/stat lines, for the given names."""
+    found = dict.fromkeys(names, 0.0)
+    for stat in stats:
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name in found:
+            found[name] += cpu_seconds_from_stat(stat)
+    return found

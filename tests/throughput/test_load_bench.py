@@ -246,3 +246,21 @@ def test_against_needs_a_started_server_and_the_closed_loop(tmp_path: Path) -> N
     ):
         with pytest.raises(SystemExit):
             load.parse_args(refused)
+
+
+def test_cpu_beside_the_server_is_summed_by_process_name() -> None:
+    def stat(pid: int, name: str, utime: int) -> str:
+        return f"{pid} ({name}) S 1 " + " ".join(["0"] * 9 + [str(utime), "0"] + ["0"] * 30)
+
+    stats = [stat(1, "postgres", 100), stat(2, "postgres", 50), stat(3, "redis-server", 10)]
+    stats.append(stat(4, "python3 -m relaydesk", 999))
+    found = procs.cpu_by_name(stats, ("postgres", "redis-server", "nginx"))
+    ticks = procs.CLOCK_TICKS
+    assert found == {"postgres": 150 / ticks, "redis-server": 10 / ticks, "nginx": 0.0}
+
+
+def test_cpu_beside_the_server_is_given_a_turn_and_not_invented_without_turns() -> None:
+    before, after = {"postgres": 1.0, "redis-server": 0.5}, {"postgres": 1.2, "redis-server": 0.51}
+    line = load.beside_cpu_line(before, after, turns=100)
+    assert line == "beside the server, CPU/turn: postgres 2.0 ms, redis-server 0.1 ms"
+    assert load.beside_cpu_line(before, after, turns=0) == ""
