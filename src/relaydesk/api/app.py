@@ -37,6 +37,7 @@ from relaydesk.api.memory import large_blocks_go_back
 from relaydesk.api.metrics import ServiceMetrics, install_metrics
 from relaydesk.api.team_pages import include_team_pages
 from relaydesk.api.workers import turn_slots
+from relaydesk.assistant.embeddings import e5_embedder
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.turn import AcknowledgingAssistant, Assistant
@@ -104,6 +105,7 @@ def build_assistant(settings: Settings, engine: Engine, pack: Pack) -> Assistant
         engine,
         settings.base_url,
         settings.resolved_cache_dir,
+        embedder=e5_embedder(settings.e5_engine),
         email_sending=settings.email_sending,
     )
     assistant = build_pack_assistant(pack, setup)

