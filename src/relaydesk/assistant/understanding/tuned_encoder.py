@@ -4,7 +4,6 @@ Needs the optional `tuning` extra (torch, tokenizers)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import torch
@@ -12,9 +11,7 @@ import torch.nn.functional as F
 from tokenizers import Tokenizer, models, pre_tokenizers
 from torch import nn
 
-from relaydesk.assistant.e5_weights import E5Config, PackedE5
-
-_SPACES = re.compile(" {2,}")
+from relaydesk.assistant.e5_weights import E5Config, PackedE5, normalised
 
 
 class E5Tokenizer:
@@ -33,8 +30,9 @@ class E5Tokenizer:
 
     def ids(self, text: str) -> list[int]:
         """Token ids of one text with its start and end markers, at most max_tokens of them."""
-        normalised = _SPACES.sub(" ", text.translate(self._normalise))
-        content = self._tokenizer.encode(normalised, add_special_tokens=False).ids
+        content = self._tokenizer.encode(
+            normalised(text, self._normalise), add_special_tokens=False
+        ).ids
         return [self._config.bos, *content[: self.max_tokens - 2], self._config.eos]
 
     def batch(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
