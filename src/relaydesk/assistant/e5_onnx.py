@@ -104,8 +104,8 @@ class E5OnnxEmbedder:
 @dataclass(frozen=True)
 class _LoadedE5:
     config: E5Config
-    pieces: E5Pieces  # SentencePiece, 51 MB
-    session: Any  # ONNX Runtime's, 45 MB; safe to share between threads
+    pieces: E5Pieces
+    session: Any  # ONNX Runtime's: safe to share between threads
     # the 4-bit word table (96 M of the 118 M weights) stays packed in the mapped file: a
     # text's rows are decoded when it is embedded, instead of 384 MB of floats a process
     words: npt.NDArray[np.uint8]
